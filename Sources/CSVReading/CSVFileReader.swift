@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file in blocks, never whole: the driver that feeds a `CSVRecordDecoder`.
+public enum FileBlocks {
+    public static let blockBytes = 1 << 20
+
+    /// Calls `body` with each block of the file at `path`, in order.
+    public static func forEach(path: String, blockBytes: Int = blockBytes, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw FileReadError(path: path, errno: EISDIR, operation: "read")
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockBytes, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, blockBytes)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileReadError(path: path, errno: errno, operation: "read")
+            }
+            if count == 0 { break }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+}
+
+/// Reads one CSV file's records: strips a UTF-8 byte order mark, converts other encodings
+/// to UTF-8 on the way, and numbers lines as they stand in the file.
+public enum CSVFileReader {
+    public static func read(
+        path: String,
+        encoding: TextEncoding,
+        blockBytes: Int = FileBlocks.blockBytes,
+        maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
+        _ emit: (CSVRecord) throws -> Void
+    ) throws {
+        let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes)
+        let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
+        var atStart = true
+        var converted: [UInt8] = []
+        try FileBlocks.forEach(path: path, blockBytes: blockBytes) { block in
+            var block = block
+            if atStart {
+                atStart = false
+                if encoding == .utf8 && block.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    block = UnsafeRawBufferPointer(rebasing: block[3...])
+                }
+            }
+            if let transcoder {
+                converted.removeAll(keepingCapacity: true)
+                try transcoder.convert(block, final: false, into: &converted)
+                try decoder.feed(converted, emit)
+            } else {
+                try decoder.feed(block, emit)
+            }
+        }
+        if let transcoder {
+            converted.removeAll(keepingCapacity: true)
+            try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &converted)
+            try decoder.feed(converted, emit)
+        }
+        try decoder.finish(emit)
+    }
+}
+
+/// A file that could not be opened or read, with the system's reason.
+public struct FileReadError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var errno: Int32
+    public var operation: String
+
+    public init(path: String, errno: Int32, operation: String) {
+        self.path = path
+        self.errno = errno
+        self.operation = operation
+    }
+
+    public var reason: String { String(cString: strerror(errno)) }
+
+    public var description: String { "cannot \(operation) \(path): \(reason)" }
+}

@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The encodings an export may come in. `gb18030` covers GBK and GB2312; `big5` is
+/// Windows code page 950, as Taiwan and Hong Kong exports write it.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case gb18030
+    case big5
+
+    /// The name glibc's iconv knows it by.
+    var iconvName: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .gb18030: "GB18030"
+        case .big5: "CP950"
+        }
+    }
+}
+
+/// Streaming UTF-8 validation: feed blocks, ask at the end. Remembers the offset of the
+/// first byte that is not valid UTF-8.
+public struct UTF8Validator: Sendable {
+    public private(set) var firstInvalidOffset: Int?
+    private var offset = 0
+    /// Continuation bytes still expected by the sequence under way, and its bounds for the
+    /// next byte (to refuse overlongs, surrogates and code points past U+10FFFF).
+    private var needed = 0
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+    private var sequenceStart = 0
+
+    public init() {}
+
+    public var isValid: Bool { firstInvalidOffset == nil && needed == 0 }
+
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard firstInvalidOffset == nil else { return }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if needed == 0 {
+                // Fast path over ASCII.
+                if byte < 0x80 { index += 1; continue }
+                sequenceStart = offset + index
+                switch byte {
+                case 0xC2...0xDF: needed = 1; lower = 0x80; upper = 0xBF
+                case 0xE0: needed = 2; lower = 0xA0; upper = 0xBF
+                case 0xE1...0xEC, 0xEE...0xEF: needed = 2; lower = 0x80; upper = 0xBF
+                case 0xED: needed = 2; lower = 0x80; upper = 0x9F
+                case 0xF0: needed = 3; lower = 0x90; upper = 0xBF
+                case 0xF1...0xF3: needed = 3; lower = 0x80; upper = 0xBF
+                case 0xF4: needed = 3; lower = 0x80; upper = 0x8F
+                default:
+                    firstInvalidOffset = offset + index
+                    return
+                }
+            } else {
+                guard byte >= lower && byte <= upper else {
+                    firstInvalidOffset = sequenceStart
+                    return
+                }
+                lower = 0x80
+                upper = 0xBF
+                needed -= 1
+            }
+            index += 1
+        }
+        offset += count
+    }
+
+    /// Ends the input: a sequence cut off by the end of the file is invalid.
+    public mutating func finish() {
+        if firstInvalidOffset == nil && needed > 0 {
+            firstInvalidOffset = sequenceStart
+        }
+    }
+}
+
+/// Converts text between encodings with glibc's iconv (into UTF-8 unless told otherwise),
+/// block by block: a multi-byte character split across two blocks is carried over to the
+/// next call. Offsets in errors count from the first byte given to the first call.
+public final class Transcoder {
+    public let encoding: TextEncoding
+    private let handle: iconv_t
+    private var carry: [UInt8] = []
+    private var consumedBefore = 0
+
+    public init(from encoding: TextEncoding, to target: TextEncoding = .utf8) throws(TranscodeError) {
+        self.encoding = encoding
+        let handle = iconv_open(target.iconvName, encoding.iconvName)
+        if handle == iconv_t(bitPattern: -1) {
+            throw TranscodeError.unsupported(encoding)
+        }
+        self.handle = handle!
+    }
+
+    deinit {
+        iconv_close(handle)
+    }
+
+    /// Converts `input` (the next block) and appends the UTF-8 to `output`.
+    /// `final` says no more input follows, so a trailing partial character is an error.
+    public func convert(_ input: UnsafeRawBufferPointer, final: Bool, into output: inout [UInt8]) throws(TranscodeError) {
+        var pending = carry
+        pending.append(contentsOf: input)
+        carry.removeAll(keepingCapacity: true)
+        if pending.isEmpty { return }
+
+        var outBuffer = [UInt8](repeating: 0, count: pending.count * 4 + 16)
+        var failure: TranscodeError?
+        var consumed = 0
+        pending.withUnsafeMutableBytes { inBytes in
+            outBuffer.withUnsafeMutableBytes { outBytes in
+                var inPointer: UnsafeMutablePointer<CChar>? = inBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBytes.count
+                var outPointer: UnsafeMutablePointer<CChar>? = outBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var outLeft = outBytes.count
+                let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                consumed = inBytes.count - inLeft
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: outBytes[0..<(outBytes.count - outLeft)]))
+                if result == -1 {
+                    let code = errno
+                    if code == EINVAL && !final {
+                        carry = Array(UnsafeRawBufferPointer(rebasing: inBytes[consumed...]))
+                    } else {
+                        failure = .invalidByte(encoding: encoding, offset: consumedBefore + consumed)
+                    }
+                }
+            }
+        }
+        consumedBefore += consumed
+        if let failure { throw failure }
+    }
+}
+
+public enum TranscodeError: Error, Equatable, CustomStringConvertible {
+    case unsupported(TextEncoding)
+    /// `offset` is 0-based, counted from the first byte of the input.
+    case invalidByte(encoding: TextEncoding, offset: Int)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let encoding): "iconv cannot convert from \(encoding.rawValue) on this system"
+        case .invalidByte(let encoding, let offset): "not valid \(encoding.rawValue): byte at offset \(offset) cannot be decoded"
+        }
+    }
+}
