@@ -20,6 +20,8 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // renameat2(RENAME_EXCHANGE) for the atomic publish of the reports folder
+        .target(name: "CPublish"),
         // bytes -> CSV records (libcsv, encodings, line numbers)
         .target(name: "CSVReading", dependencies: ["CLibCSV"]),
         // CSV records -> typed values (datasets, columns, aliases, value forms, govstats.toml)
@@ -27,15 +29,15 @@ let package = Package(
         // files -> row outcomes, rejects and the standing records
         .target(name: "Ingest", dependencies: ["CSVReading", "Schema", .product(name: "Crypto", package: "swift-crypto")]),
         // standing records -> trend and compliance tables (pure)
-        .target(name: "Trends", dependencies: ["Schema", "Ingest"]),
+        .target(name: "Trends", dependencies: ["CSVReading", "Schema", "Ingest"]),
         // tables -> report model -> Markdown, HTML, CSV (pure)
-        .target(name: "Reports", dependencies: ["Schema", "Ingest", "Trends"]),
+        .target(name: "Reports", dependencies: ["CSVReading", "Schema", "Ingest", "Trends"]),
         // synthetic datasets calibrated to the published figures
         .target(name: "SampleData", dependencies: ["CSVReading"]),
         .executableTarget(
             name: "govstats",
             dependencies: [
-                "CSVReading", "Schema", "Ingest", "Trends", "Reports", "SampleData",
+                "CSVReading", "Schema", "Ingest", "Trends", "Reports", "SampleData", "CPublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,7 +52,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CPublish" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

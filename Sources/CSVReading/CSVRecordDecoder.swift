@@ -101,9 +101,13 @@ public final class CSVRecordDecoder {
         state.reset()
     }
 
+    /// Drops the bytes of a field under way once it is too large (or its record already
+    /// failed). Only inside a field (libcsv's FIELD_BEGUN = 2): just after a quote, libcsv
+    /// still has to take the quote back out of its buffer.
     private func discardOversizedField() {
         guard parser.entry_pos > state.maxFieldBytes || state.problem != nil else { return }
-        guard parser.entry_pos > 0, let buffer = parser.entry_buf else { return }
+        guard parser.pstate == 2, parser.spaces == 0, parser.entry_pos > 0, let buffer = parser.entry_buf else { return }
+        state.beginRecordIfNeeded()
         state.countLineBreaks(UnsafeRawBufferPointer(start: buffer, count: parser.entry_pos), partial: true)
         if state.problem == nil { state.markProblem(.fieldTooLarge(limit: state.maxFieldBytes)) }
         parser.entry_pos = 0
@@ -160,6 +164,7 @@ struct DecoderState {
     mutating func beginRecordIfNeeded() {
         if !inRecord {
             inRecord = true
+            lastBreakWasCR = false
             recordLine = line
         }
     }

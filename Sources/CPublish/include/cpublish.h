@@ -1,0 +1,6 @@
+#ifndef GOVSTATS_CPUBLISH_H
+#define GOVSTATS_CPUBLISH_H
+/// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE), so that a folder
+/// is replaced by another with no moment at which neither exists. Returns 0 or -1 (errno).
+int govstats_exchange_paths(const char *first, const char *second);
+#endif

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSVReading
+import Schema
+
+/// One input file of a dataset: its path on disk and its name relative to the data folder,
+/// which is how every output names it.
+public struct InputFile: Equatable, Sendable {
+    public let dataset: DatasetKind
+    public let path: String
+    public let relativePath: String
+
+    public init(dataset: DatasetKind, path: String, relativePath: String) {
+        self.dataset = dataset
+        self.path = path
+        self.relativePath = relativePath
+    }
+}
+
+/// The data folder's layout (DATA_CONTRACT.md section 1): `<dataset>/*.csv` or a single
+/// `<dataset>.csv`, files in byte order of their names.
+public struct DataFolder: Sendable {
+    public let root: String
+    public let files: [DatasetKind: [InputFile]]
+
+    public var presentDatasets: [DatasetKind] {
+        DatasetKind.allCases.filter { !(files[$0] ?? []).isEmpty }
+    }
+
+    /// Lists the inputs. A data folder with none of the three datasets is a usage error.
+    public static func discover(root: String) throws(IngestError) -> DataFolder {
+        guard isDirectory(root) else {
+            throw .usage("data folder \(root) does not exist or is not a folder")
+        }
+        var files: [DatasetKind: [InputFile]] = [:]
+        for kind in DatasetKind.allCases {
+            let folder = root + "/" + kind.rawValue
+            let single = folder + ".csv"
+            var found: [InputFile] = []
+            if isDirectory(folder) {
+                if exists(single) {
+                    throw .usage("both \(kind.rawValue)/ and \(kind.rawValue).csv exist in \(root): keep one")
+                }
+                let names = try listCSVNames(folder)
+                found = names.map {
+                    InputFile(dataset: kind, path: folder + "/" + $0, relativePath: kind.rawValue + "/" + $0)
+                }
+            } else if exists(single) {
+                found = [InputFile(dataset: kind, path: single, relativePath: kind.rawValue + ".csv")]
+            }
+            if !found.isEmpty { files[kind] = found }
+        }
+        if files.isEmpty {
+            throw .usage("no datasets in \(root): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)")
+        }
+        return DataFolder(root: root, files: files)
+    }
+
+    private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
+        guard let directory = opendir(folder) else {
+            throw .io(FileReadError(path: folder, errno: errno, operation: "list"))
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasSuffix(".csv") && !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.sorted(by: utf8Less)
+    }
+}
+
+func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}
+
+func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+}

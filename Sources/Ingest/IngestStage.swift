@@ -1,0 +1,196 @@
+import CSVReading
+import Schema
+
+/// Row outcomes of one input file (a row of `data/quality.csv`).
+public struct FileOutcome: Equatable, Sendable {
+    public let file: InputFile
+    public let bytes: Int
+    public let sha256: String
+    public let encoding: TextEncoding
+    public var rowsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var duplicates = 0
+    public var conflicts = 0
+    /// Set when the whole file was refused (no row of it counts).
+    public var refusal: String?
+
+    public init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
+        self.file = file
+        self.bytes = bytes
+        self.sha256 = sha256
+        self.encoding = encoding
+    }
+}
+
+/// One dataset after ingest: its files' outcomes and its standing records.
+public struct DatasetIngest: Sendable {
+    public let dataset: DatasetKind
+    public var files: [FileOutcome] = []
+    public var store: RecordStore
+
+    public init(dataset: DatasetKind) {
+        self.dataset = dataset
+        self.store = RecordStore(dataset: dataset)
+    }
+
+    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
+    public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
+    public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var duplicates: Int { files.reduce(0) { $0 + $1.duplicates } }
+    public var conflicts: Int { files.reduce(0) { $0 + $1.conflicts } }
+}
+
+/// What ingest hands to the transform stage.
+public struct IngestResult: Sendable {
+    public let folder: DataFolder
+    /// In contract order; only the datasets present.
+    public let datasets: [DatasetIngest]
+    /// Why the data is refused (exit 3), one line per cause; empty when it is not.
+    public let refusals: [String]
+
+    public func dataset(_ kind: DatasetKind) -> DatasetIngest? {
+        datasets.first { $0.dataset == kind }
+    }
+}
+
+/// Receives rejected rows, in file order then line order.
+public protocol RejectSink {
+    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws
+}
+
+/// Counts nothing, keeps nothing: for `validate` without `--rejects`.
+public struct DiscardRejects: RejectSink {
+    public init() {}
+    public mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+}
+
+/// Progress of ingest, in bytes of input, for a terminal display.
+public struct IngestProgress: Sendable {
+    public let file: String
+    public let bytesDone: Int
+    public let bytesTotal: Int
+}
+
+/// The ingest stage: files -> records -> typed rows -> standing records, with every row
+/// accounted for as accepted, rejected or duplicate.
+public struct IngestStage {
+    public let config: GovStatsConfig
+    /// Percent of a dataset's rows read that may be rejected before it is refused, as text
+    /// (`5`, `2.5`) so that the comparison is exact.
+    public let maxRejectPercent: ExactDecimal
+
+    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal) {
+        self.config = config
+        self.maxRejectPercent = maxRejectPercent
+    }
+
+    /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
+    /// and datasets are listed in the result's `refusals`, after everything was read.
+    public func run(
+        _ folder: DataFolder,
+        rejects: inout some RejectSink,
+        progress: (IngestProgress) -> Void = { _ in }
+    ) throws -> IngestResult {
+        var datasets: [DatasetIngest] = []
+        var causes: [String] = []
+        for kind in folder.presentDatasets {
+            var ingest = DatasetIngest(dataset: kind)
+            for file in folder.files[kind] ?? [] {
+                let outcome = try read(file, into: &ingest.store, rejects: &rejects, progress: progress)
+                if let refusal = outcome.refusal { causes.append(refusal) }
+                ingest.files.append(outcome)
+            }
+            if let share = excessiveRejects(ingest) { causes.append(share) }
+            datasets.append(ingest)
+        }
+        return IngestResult(folder: folder, datasets: datasets, refusals: causes)
+    }
+
+    func read(
+        _ file: InputFile,
+        into store: inout RecordStore,
+        rejects: inout some RejectSink,
+        progress: (IngestProgress) -> Void
+    ) throws -> FileOutcome {
+        let settings = config[file.dataset]
+        let scan: FileScan
+        switch FileScan.scan(path: file.path, setting: settings.encoding) {
+        case .success(let result): scan = result
+        case .failure(.io(let error)): throw IngestError.io(error)
+        case .failure(.undecodable(let message)):
+            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: .gb18030)
+            outcome.refusal = "\(file.relativePath): file refused: \(message)"
+            return outcome
+        }
+        var outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: scan.sha256, encoding: scan.encoding)
+        var decoder: RowDecoder?
+        var refused = false
+        progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
+        do {
+            try CSVFileReader.read(path: file.path, encoding: scan.encoding) { record in
+                if refused || record.isBlank { return }
+                guard let rowDecoder = decoder else {
+                    let layout = FileLayout(dataset: file.dataset, header: record.fields, settings: settings)
+                    let missing = layout.missingRequired
+                    if !missing.isEmpty {
+                        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+                        let noun = missing.count == 1 ? "column" : "columns"
+                        outcome.refusal = "\(file.relativePath): file refused: missing required \(noun) \(names) (read as \(scan.encoding.rawValue))"
+                        refused = true
+                        return
+                    }
+                    decoder = RowDecoder(layout: layout, settings: settings)
+                    return
+                }
+                outcome.rowsRead += 1
+                switch rowDecoder.decode(record) {
+                case .rejected(let column, let reason):
+                    outcome.rejected += 1
+                    let row = RejectedRow(
+                        file: file.relativePath, line: record.line, column: column, reason: reason,
+                        record: CSVText.record(record.fields))
+                    try rejects.reject(row, dataset: file.dataset)
+                case .row(let key, let values):
+                    switch store.insert(key: key, values: values) {
+                    case .accepted: outcome.accepted += 1
+                    case .duplicate: outcome.duplicates += 1
+                    case .conflict:
+                        outcome.duplicates += 1
+                        outcome.conflicts += 1
+                    }
+                }
+            }
+        } catch let error as FileReadError {
+            throw IngestError.io(error)
+        } catch let error as TranscodeError {
+            outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
+        }
+        if decoder == nil && outcome.refusal == nil {
+            outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
+        }
+        progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
+        return outcome
+    }
+
+    /// The refusal line when a dataset's rejected rows exceed the allowed share.
+    func excessiveRejects(_ ingest: DatasetIngest) -> String? {
+        let read = ingest.rowsRead
+        let rejected = ingest.rejected
+        guard read > 0, rejected > 0 else { return nil }
+        let (units, scale) = Self.fixedPoint(maxRejectPercent)
+        // rejected / read * 100 > units / 10^scale, in integers.
+        var power = 1
+        for _ in 0..<scale { power *= 10 }
+        guard rejected * 100 * power > units * read else { return nil }
+        let share = Percent.format(numerator: rejected * 100, denominator: read)
+        return "\(ingest.dataset.rawValue): \(share)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical)"
+    }
+
+    static func fixedPoint(_ decimal: ExactDecimal) -> (units: Int, scale: Int) {
+        let parts = decimal.canonical.split(separator: ".", maxSplits: 1)
+        let whole = parts[0]
+        let fraction = parts.count > 1 ? parts[1] : ""
+        return (Int(whole + fraction) ?? 0, fraction.count)
+    }
+}

@@ -1,0 +1,249 @@
+import Ingest
+import Schema
+
+/// Trend figures of a dated dataset (alarm_calls, burglary_reports): counts of standing
+/// records per metric, area and month, from which quarters, years and year-to-date follow.
+///
+/// A pure function of the standing records and the dataset's settings.
+public struct DatedTrends: Sendable {
+    public let dataset: DatasetKind
+    public let metrics: [String]
+    public let span: DataSpan
+    /// Areas in output order: city, districts, streets, communities (each in byte order).
+    public let areas: [Area]
+    /// The first month with data, as year * 12 + month - 1.
+    public let firstMonth: Int
+    public let monthCount: Int
+    /// counts[metric][area][month offset]
+    let counts: [[[Int]]]
+    /// ytdCounts[metric][area] = (this span, the span a year earlier)
+    let ytdCounts: [[(Int, Int)]]
+    private let areaIndex: [Area: Int]
+
+    /// nil when the dataset has no standing records.
+    public init?(_ ingest: DatasetIngest, settings: DatasetSettings) {
+        let store = ingest.store
+        guard store.count > 0, let dateColumn = ingest.dataset.dateColumn else { return nil }
+        dataset = ingest.dataset
+        let dates = store.slots(of: dateColumn)
+
+        // The span: earliest date, latest date (a month-precision latest date ends its month).
+        var firstDay = Int.max
+        var lastDay = Int.min
+        for slot in dates {
+            let day = Slot.dayNumber(slot)
+            firstDay = min(firstDay, day)
+            var end = day
+            if Slot.isMonthPrecision(slot) {
+                let date = LocalDate(dayNumber: day)
+                end = day + LocalDate.daysInMonth(year: date.year, month: date.month) - 1
+            }
+            lastDay = max(lastDay, end)
+        }
+        span = DataSpan(first: LocalDate(dayNumber: firstDay), asOf: LocalDate(dayNumber: lastDay))
+        firstMonth = span.first.year * 12 + span.first.month - 1
+        monthCount = span.asOf.year * 12 + span.asOf.month - firstMonth
+
+        // Areas: the city, each district, each district/street and district/community pair.
+        let districts = store.slots(of: "district")
+        let districtNames = store.texts(of: "district")
+        let streets = store.slots(of: "street")
+        let streetNames = store.texts(of: "street")
+        let communities = dataset == .burglaryReports ? store.slots(of: "community") : []
+        let communityNames = dataset == .burglaryReports ? store.texts(of: "community") : []
+        var streetPairs: Set<Pair> = []
+        var communityPairs: Set<Pair> = []
+        for record in 0..<store.count {
+            if !Slot.isEmpty(streets[record]) { streetPairs.insert(Pair(districts[record], streets[record])) }
+            if !communities.isEmpty { communityPairs.insert(Pair(districts[record], communities[record])) }
+        }
+        func area(_ level: AreaLevel, _ pair: Pair, _ names: [String]) -> Area {
+            Area(level: level, name: districtNames[Int(pair.first)] + "/" + names[Int(pair.second)])
+        }
+        var areaSet: Set<Area> = [.city]
+        areaSet.formUnion(Set(districts).map { Area(level: .district, name: districtNames[Int($0)]) })
+        areaSet.formUnion(streetPairs.map { area(.street, $0, streetNames) })
+        areaSet.formUnion(communityPairs.map { area(.community, $0, communityNames) })
+        areas = areaSet.sorted {
+            $0.level != $1.level ? $0.level < $1.level : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+        }
+        var index: [Area: Int] = [:]
+        for (position, area) in areas.enumerated() { index[area] = position }
+        areaIndex = index
+        let districtPosition = Dictionary(uniqueKeysWithValues: Set(districts).map {
+            ($0, index[Area(level: .district, name: districtNames[Int($0)])]!)
+        })
+        let streetPosition = Dictionary(uniqueKeysWithValues: streetPairs.map { ($0, index[area(.street, $0, streetNames)]!) })
+        let communityPosition = Dictionary(uniqueKeysWithValues: communityPairs.map { ($0, index[area(.community, $0, communityNames)]!) })
+
+        // Which metrics each record counts in.
+        let memberships = Self.memberships(ingest: ingest, settings: settings)
+        metrics = memberships.map(\.name)
+
+        let ytd = span.ytd
+        let prior = span.priorYtd
+        let ytdRange = ytd.start.dayNumber...ytd.end.dayNumber
+        let priorRange = prior.start.dayNumber...prior.end.dayNumber
+        var counts = Array(repeating: Array(repeating: Array(repeating: 0, count: monthCount), count: areas.count), count: metrics.count)
+        var ytdCounts = Array(repeating: Array(repeating: (0, 0), count: areas.count), count: metrics.count)
+        for record in 0..<store.count {
+            let day = Slot.dayNumber(dates[record])
+            let date = LocalDate(dayNumber: day)
+            let month = date.year * 12 + date.month - 1 - firstMonth
+            let inYtd = ytdRange.contains(day)
+            let inPrior = priorRange.contains(day)
+            var positions = [0, districtPosition[districts[record]]!]
+            if !Slot.isEmpty(streets[record]) { positions.append(streetPosition[Pair(districts[record], streets[record])]!) }
+            if !communities.isEmpty { positions.append(communityPosition[Pair(districts[record], communities[record])]!) }
+            for (metric, membership) in memberships.enumerated() where membership.counts(record) {
+                for area in positions {
+                    counts[metric][area][month] += 1
+                    if inYtd { ytdCounts[metric][area].0 += 1 }
+                    if inPrior { ytdCounts[metric][area].1 += 1 }
+                }
+            }
+        }
+        self.counts = counts
+        self.ytdCounts = ytdCounts
+    }
+
+    struct Pair: Hashable {
+        let first: UInt64
+        let second: UInt64
+        init(_ first: UInt64, _ second: UInt64) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    struct Membership {
+        let name: String
+        let counts: (Int) -> Bool
+    }
+
+    /// The contract's metrics and which records each counts.
+    static func memberships(ingest: DatasetIngest, settings: DatasetSettings) -> [Membership] {
+        let store = ingest.store
+        func matching(_ column: String, _ accepted: [String], absentCounts: Bool) -> (Int) -> Bool {
+            let slots = store.slots(of: column)
+            let wanted = Set(accepted.map { $0.lowercased() })
+            let matches = store.texts(of: column).map { wanted.contains($0.lowercased()) }
+            return { record in
+                let slot = slots[record]
+                if slot == Slot.absent { return absentCounts }
+                if Slot.isEmpty(slot) { return false }
+                return matches[Int(slot)]
+            }
+        }
+        switch ingest.dataset {
+        case .alarmCalls:
+            return [
+                Membership(name: "calls") { _ in true },
+                Membership(name: "alarm_calls", counts: matching("call_type", settings.alarmCallTypes, absentCounts: true)),
+                Membership(name: "theft_calls", counts: matching("category", settings.theftCategories, absentCounts: false)),
+            ]
+        case .burglaryReports:
+            return [
+                Membership(name: "burglaries") { _ in true },
+                Membership(name: "cleared", counts: matching("status", settings.clearedStatuses, absentCounts: false)),
+            ]
+        case .safeCommunity:
+            return []
+        }
+    }
+
+    // MARK: Figures
+
+    public func metricIndex(_ metric: String) -> Int? { metrics.firstIndex(of: metric) }
+
+    public func areaPosition(_ area: Area) -> Int? { areaIndex[area] }
+
+    /// The count for months [from, to) given as offsets from `firstMonth` (clipped to data).
+    func sum(_ metric: Int, _ area: Int, from: Int, to: Int) -> Int {
+        let lower = max(from, 0)
+        let upper = min(to, monthCount)
+        guard lower < upper else { return 0 }
+        return counts[metric][area][lower..<upper].reduce(0, +)
+    }
+
+    /// Every row of `data/trends.csv` for this dataset.
+    public func rows() -> [TrendRow] {
+        var rows: [TrendRow] = []
+        let firstIndex = span.first.year * 12 + span.first.month - 1
+        for (metricPosition, metric) in metrics.enumerated() {
+            for (areaPosition, area) in areas.enumerated() {
+                for period in periods() {
+                    let start = period.startMonth - firstMonth
+                    let value = sum(metricPosition, areaPosition, from: start, to: start + period.months)
+                    let prior = sum(metricPosition, areaPosition, from: start - period.months, to: start)
+                    let priorBeforeData = period.startMonth - period.months < period.alignedFirst(firstIndex)
+                    rows.append(TrendRow(
+                        dataset: dataset, metric: metric, areaLevel: area.level, area: area.name,
+                        periodKind: period.kind, period: period.label, value: value, priorValue: prior,
+                        changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
+                        complete: isComplete(period)))
+                }
+                let (value, prior) = ytdCounts[metricPosition][areaPosition]
+                let priorBeforeData = span.priorYtd.start.year < span.first.year
+                rows.append(TrendRow(
+                    dataset: dataset, metric: metric, areaLevel: area.level, area: area.name,
+                    periodKind: .ytd, period: span.ytdLabel, value: value, priorValue: prior,
+                    changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
+                    complete: true))
+            }
+        }
+        return rows
+    }
+
+    /// A calendar period as a run of months.
+    public struct CalendarPeriod: Sendable {
+        public let kind: PeriodKind
+        /// year * 12 + month - 1 of its first month
+        public let startMonth: Int
+        public let months: Int
+
+        /// The first month of the period of this kind that contains `month`.
+        func alignedFirst(_ month: Int) -> Int { month - month % months }
+
+        public var year: Int { startMonth / 12 }
+
+        public var label: String {
+            let year = startMonth / 12
+            let month = startMonth % 12 + 1
+            switch kind {
+            case .year: return String(year)
+            case .quarter: return "\(year)Q\((month - 1) / 3 + 1)"
+            default: return String(year) + "-" + (month < 10 ? "0" : "") + String(month)
+            }
+        }
+
+        public var firstDay: LocalDate { LocalDate(year: startMonth / 12, month: startMonth % 12 + 1, day: 1)! }
+
+        public var lastDay: LocalDate {
+            let end = startMonth + months - 1
+            let year = end / 12
+            let month = end % 12 + 1
+            return LocalDate(year: year, month: month, day: LocalDate.daysInMonth(year: year, month: month))!
+        }
+    }
+
+    /// Every year, quarter and month from the first to the last with data.
+    public func periods() -> [CalendarPeriod] {
+        let first = span.first.year * 12 + span.first.month - 1
+        let last = span.asOf.year * 12 + span.asOf.month - 1
+        var result: [CalendarPeriod] = []
+        for (kind, months) in [(PeriodKind.year, 12), (.quarter, 3), (.month, 1)] {
+            var start = first - first % months
+            while start <= last {
+                result.append(CalendarPeriod(kind: kind, startMonth: start, months: months))
+                start += months
+            }
+        }
+        return result
+    }
+
+    /// A period wholly inside first record date .. as-of date.
+    public func isComplete(_ period: CalendarPeriod) -> Bool {
+        period.firstDay >= span.first && period.lastDay <= span.asOf
+    }
+}

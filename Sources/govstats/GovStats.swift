@@ -1,0 +1,59 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `govstats` command: ingest, trends and reports for public-safety exports.
+@main
+struct GovStats: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "govstats",
+        abstract: "Turn public-safety and governance CSV exports into trend reports.",
+        discussion: """
+            Reads 110 alarm calls, burglary case reports and safe-community (平安小区) \
+            assessments from a data folder (see DATA_CONTRACT.md), and reports trends: \
+            year-over-year (同比), period-over-period (环比), year-to-date and compliance.
+
+            Exit codes: 0 done; 1 error (unreadable file, full disk, internal error); \
+            2 usage (bad flag, bad govstats.toml); 3 data refused (a file rejected whole, \
+            or too many rejected rows).
+            """,
+        version: version,
+        subcommands: [Run.self, Validate.self]
+    )
+
+    /// Parses the command line and maps every outcome to the contract's exit codes:
+    /// argument errors exit 2 (not swift-argument-parser's 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            failure.report()
+            Glibc.exit(failure.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = fullMessage(for: error)
+            writeError(message.hasSuffix("\n") ? message : message + "\n")
+            Glibc.exit(Failure.usageExitCode)
+        }
+    }
+}
+
+func writeError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { break }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Schema
+
+/// The options every reading command shares.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder: alarm_calls/, burglary_reports/, safe_community/ (or <dataset>.csv).", valueName: "dir"))
+    var data = "datasets"
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml adapting other exports' headers, date forms and encodings. Default: <data>/govstats.toml when it exists.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .customLong("max-reject-pct"), help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
+    var maxRejectPercent = "5"
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Threads for ingest. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+        guard let percent = ValueParser.amount(maxRejectPercent[...]), ValueParser.score(maxRejectPercent[...]) != nil else {
+            throw ValidationError("--max-reject-pct takes a number from 0 to 100, not '\(maxRejectPercent)'")
+        }
+        _ = percent
+    }
+
+    var maxRejectDecimal: ExactDecimal { ValueParser.score(maxRejectPercent[...])! }
+
+    /// Reads the config named by `--config`, or `<data>/govstats.toml` when there is one.
+    func loadConfig() throws(Failure) -> GovStatsConfig {
+        let path = config ?? data + "/govstats.toml"
+        guard config != nil || FileManager.default.fileExists(atPath: path) else { return GovStatsConfig() }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw .usage(["cannot read config file \(path)"])
+        }
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw .usage(["\(path): not valid UTF-8"])
+        }
+        do {
+            return try GovStatsConfig.parse(text, file: path)
+        } catch {
+            throw .usage([error.description])
+        }
+    }
+
+    func discover() throws(Failure) -> DataFolder {
+        do { return try DataFolder.discover(root: data) } catch { throw Failure(error) }
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file written through a buffer with write(2), so that a full disk or any other write
+/// error is seen (and named) rather than lost in a stdio buffer.
+final class OutputFile {
+    let path: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let flushBytes = 1 << 20
+
+    init(path: String) throws(Failure) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.failure("create", path) }
+        buffer.reserveCapacity(Self.flushBytes)
+    }
+
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    func write(_ text: String) throws(Failure) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.flushBytes { try flush() }
+    }
+
+    func flush() throws(Failure) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure("write", path)
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs to disk and closes.
+    func close() throws(Failure) {
+        try flush()
+        if fsync(descriptor) != 0 && errno != EINVAL { throw Self.failure("sync", path) }
+        if Glibc.close(descriptor) != 0 { throw Self.failure("close", path) }
+        descriptor = -1
+    }
+
+    static func failure(_ operation: String, _ path: String) -> Failure {
+        let code = errno
+        let reason = String(cString: strerror(code))
+        let hint = code == ENOSPC ? " (the disk holding \(path) is full)" : ""
+        return .error(["cannot \(operation) \(path): \(reason)\(hint)"])
+    }
+
+    /// Writes a whole small file at once.
+    static func write(_ text: String, to path: String) throws(Failure) {
+        let file = try OutputFile(path: path)
+        try file.write(text)
+        try file.close()
+    }
+}

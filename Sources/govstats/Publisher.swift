@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPublish
+
+/// Publishes an output folder atomically (DATA_CONTRACT.md section 2):
+///
+///     <parent>/.<name>.lock              held with flock while a run works; the kernel
+///                                        drops it when the process dies, so it never goes stale
+///     <parent>/.<name>.staging-<pid>/    the new reports, written and synced here
+///     <parent>/<name>/                   swapped with staging in one renameat2(RENAME_EXCHANGE)
+///
+/// A reader sees the previous complete folder or the new complete folder, never a mix, even
+/// if the run is killed at any moment; the next run removes what a killed run left.
+struct Publisher {
+    let output: String
+    let parent: String
+    let name: String
+    private var lockDescriptor: Int32 = -1
+
+    init(output: String) throws(Failure) {
+        var path = output
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        guard !path.isEmpty, path != "/", path != ".", path != "..", !path.hasSuffix("/.."), !path.hasSuffix("/.") else {
+            throw .usage(["--out must name a folder that govstats may replace, not '\(output)'"])
+        }
+        self.output = path
+        if let slash = path.lastIndex(of: "/") {
+            parent = slash == path.startIndex ? "/" : String(path[..<slash])
+            name = String(path[path.index(after: slash)...])
+        } else {
+            parent = "."
+            name = path
+        }
+    }
+
+    var lockPath: String { parent + "/." + name + ".lock" }
+    var stagingPrefix: String { "." + name + ".staging-" }
+
+    /// Takes the lock or fails at once (exit 1) naming it.
+    mutating func lock() throws(Failure) {
+        try makeDirectories(parent)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputFile.failure("open lock", lockPath) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            close(descriptor)
+            if code == EWOULDBLOCK {
+                throw .error(["another govstats run is writing \(output): the lock \(lockPath) is held"])
+            }
+            throw .error(["cannot lock \(lockPath): \(String(cString: strerror(code)))"])
+        }
+        lockDescriptor = descriptor
+    }
+
+    func unlock() {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    /// Removes staging folders that killed runs left behind (only while holding the lock).
+    func removeStaleStaging() {
+        for entry in directoryEntries(parent) where entry.hasPrefix(stagingPrefix) {
+            removeTree(parent + "/" + entry)
+        }
+    }
+
+    /// A new, empty staging folder.
+    func makeStaging() throws(Failure) -> String {
+        let path = parent + "/" + stagingPrefix + String(getpid())
+        removeTree(path)
+        guard mkdir(path, 0o755) == 0 else { throw OutputFile.failure("create folder", path) }
+        return path
+    }
+
+    /// Syncs the staging folder and swaps it into place; the previous reports are removed.
+    func publish(staging: String) throws(Failure) {
+        syncTree(staging)
+        var info = stat()
+        if lstat(output, &info) == 0 {
+            guard govstats_exchange_paths(staging, output) == 0 else {
+                throw OutputFile.failure("swap \(staging) with", output)
+            }
+            removeTree(staging)
+        } else {
+            guard rename(staging, output) == 0 else { throw OutputFile.failure("rename \(staging) to", output) }
+        }
+        syncPath(parent)
+    }
+}
+
+/// Removes a file or a folder and everything in it; never follows symbolic links.
+func removeTree(_ path: String) {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+        for entry in directoryEntries(path) { removeTree(path + "/" + entry) }
+        rmdir(path)
+    } else {
+        unlink(path)
+    }
+}
+
+/// fsyncs every folder under `path` (files are synced as they are closed).
+func syncTree(_ path: String) {
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
+    for entry in directoryEntries(path) { syncTree(path + "/" + entry) }
+    syncPath(path)
+}
+
+func syncPath(_ path: String) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    fsync(descriptor)
+    close(descriptor)
+}
+
+/// The names in a folder, without `.` and `..`; empty if it cannot be listed.
+func directoryEntries(_ path: String) -> [String] {
+    guard let directory = opendir(path) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}

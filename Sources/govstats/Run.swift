@@ -1,0 +1,120 @@
+import ArgumentParser
+import CSVReading
+import Ingest
+import Reports
+import Schema
+import Trends
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `govstats run`: ingest, transform, render and publish the reports.
+///
+///     data folder ─▶ ingest (rejects streamed to staging) ─▶ trends, compliance
+///         ─▶ report model ─▶ Markdown, HTML, CSV, run.json ─▶ staging ─▶ atomic swap
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the reports from the data folder and publish them atomically.",
+        discussion: """
+            Writes index.md/.html, a page per dataset and per district, data/trends.csv, \
+            data/compliance.csv, data/quality.csv, rejects/<dataset>.csv and run.json into a \
+            staging folder beside --out, then swaps it into place in one step: readers see the \
+            old reports or the new ones, never a mix. A lock (.<out>.lock beside --out) keeps \
+            a second run on the same folder out; it exits 1 at once.
+
+            Output is the same bytes for the same inputs. No clock is shown unless \
+            SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
+            standard error is not a terminal (cron), only errors are printed.
+
+            Exit codes: 0 published; 1 error (unreadable file, full disk, lock held); \
+            2 usage; 3 data refused (nothing is published).
+
+            Example: govstats run --data datasets --out reports --lang en
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("The reports folder to replace.", valueName: "dir"))
+    var out = "reports"
+
+    @Option(name: .customLong("lang"), help: ArgumentHelp("Report language: zh or en.", valueName: "zh|en"))
+    var language: ReportInput.Language = .zh
+
+    @Flag(name: .customLong("quiet"), help: "No progress display; only errors.")
+    var quiet = false
+
+    func run() throws {
+        let generatedAt = try sourceDateEpoch()
+        let config = try input.loadConfig()
+        let folder = try input.discover()
+        var publisher = try Publisher(output: out)
+        try publisher.lock()
+        defer { publisher.unlock() }
+        publisher.removeStaleStaging()
+        let staging = try publisher.makeStaging()
+        do {
+            try build(into: staging, folder: folder, config: config, generatedAt: generatedAt)
+            try publisher.publish(staging: staging)
+        } catch {
+            removeTree(staging)
+            throw error
+        }
+    }
+
+    private func build(into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?) throws {
+        let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
+        defer { progress.clear() }
+        try makeDirectories(staging + "/rejects")
+        try makeDirectories(staging + "/data")
+
+        var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets)
+        let result: IngestResult
+        do {
+            result = try IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal)
+                .run(folder, rejects: &rejects, progress: progress.update)
+        } catch let error as IngestError {
+            throw Failure(error)
+        }
+        try rejects.close()
+        if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
+
+        progress.say("computing trends")
+        var trends: [TrendRow] = []
+        var spans: [DatasetKind: DataSpan] = [:]
+        for dataset in result.datasets {
+            guard let dated = DatedTrends(dataset, settings: config[dataset.dataset]) else { continue }
+            spans[dataset.dataset] = dated.span
+            trends += dated.rows()
+        }
+        trends.sort { utf8Less($0.csvFields, $1.csvFields) }
+        let compliance = result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? []
+        let categories = result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
+
+        progress.say("rendering reports")
+        let report = ReportInput(
+            language: language, datasets: result.datasets, trends: trends, compliance: compliance,
+            spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version)
+        let documents = TableFiles.documents(
+            datasets: result.datasets, trends: trends, compliance: compliance, spans: spans,
+            generatedAt: generatedAt, language: language) + ReportRenderer.render(report)
+        for document in documents {
+            try OutputFile.write(document.contents, to: staging + "/" + document.path)
+        }
+    }
+
+    /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.
+    private func sourceDateEpoch() throws(Failure) -> String? {
+        guard let text = getenv("SOURCE_DATE_EPOCH").map({ String(cString: $0) }), !text.isEmpty else { return nil }
+        guard let seconds = Int(text), seconds >= 0 else {
+            throw .usage(["SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, not '\(text)'"])
+        }
+        let days = seconds / 86_400
+        let rest = seconds % 86_400
+        let date = LocalDate(dayNumber: LocalDate(year: 1970, month: 1, day: 1)!.dayNumber + days)
+        let time = LocalDateTime(date: date, hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)!
+        return time.description + " UTC"
+    }
+}
+
+extension ReportInput.Language: ExpressibleByArgument {}

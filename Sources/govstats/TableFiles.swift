@@ -1,0 +1,85 @@
+import CSVReading
+import Ingest
+import Reports
+import Schema
+import Trends
+
+/// The machine-readable outputs (DATA_CONTRACT.md section 2): `data/*.csv` and `run.json`,
+/// as documents, rows sorted by every column in UTF-8 byte order.
+enum TableFiles {
+    static let contractVersion = 1
+
+    static func csv(header: [String], rows: [[String]]) -> String {
+        var text = CSVText.line(header)
+        for row in rows.sorted(by: utf8Less) { text += CSVText.line(row) }
+        return text
+    }
+
+    static func documents(
+        datasets: [DatasetIngest], trends: [TrendRow], compliance: [ComplianceRow],
+        spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language
+    ) -> [OutputDocument] {
+        let quality = datasets.flatMap { dataset in
+            dataset.files.map { file in
+                [dataset.dataset.rawValue, file.file.relativePath, String(file.rowsRead), String(file.accepted),
+                 String(file.rejected), String(file.duplicates), String(file.conflicts)]
+            }
+        }
+        return [
+            OutputDocument(path: "data/trends.csv", contents: csv(header: TrendRow.csvHeader, rows: trends.map(\.csvFields))),
+            OutputDocument(path: "data/compliance.csv", contents: csv(header: ComplianceRow.csvHeader, rows: compliance.map(\.csvFields))),
+            OutputDocument(path: "data/quality.csv", contents: csv(
+                header: ["dataset", "file", "rows_read", "accepted", "rejected", "duplicates", "conflicts"], rows: quality)),
+            OutputDocument(path: "run.json", contents: manifest(datasets: datasets, spans: spans, generatedAt: generatedAt, language: language)),
+        ]
+    }
+
+    /// The run manifest: contract and tool versions, each input with its sha256 and row
+    /// outcomes, each dataset's span and totals. No wall clock unless SOURCE_DATE_EPOCH.
+    static func manifest(datasets: [DatasetIngest], spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language) -> String {
+        var json = "{\n"
+        json += "  \"contract_version\": \(contractVersion),\n"
+        json += "  \"tool\": \"govstats\",\n"
+        json += "  \"tool_version\": \(quoted(GovStats.version)),\n"
+        json += "  \"generated_at\": \(generatedAt.map(quoted) ?? "null"),\n"
+        json += "  \"language\": \(quoted(language.rawValue)),\n"
+        json += "  \"datasets\": [\n"
+        json += datasets.map { dataset in
+            let span = spans[dataset.dataset]
+            return "    {\"dataset\": \(quoted(dataset.dataset.rawValue)), "
+                + "\"first_date\": \(span.map { quoted($0.first.description) } ?? "null"), "
+                + "\"as_of\": \(span.map { quoted($0.asOf.description) } ?? "null"), "
+                + "\"files\": \(dataset.files.count), \"rows_read\": \(dataset.rowsRead), \"accepted\": \(dataset.accepted), "
+                + "\"rejected\": \(dataset.rejected), \"duplicates\": \(dataset.duplicates), \"conflicts\": \(dataset.conflicts)}"
+        }.joined(separator: ",\n")
+        json += "\n  ],\n"
+        json += "  \"inputs\": [\n"
+        json += datasets.flatMap(\.files).map { file in
+            "    {\"dataset\": \(quoted(file.file.dataset.rawValue)), \"file\": \(quoted(file.file.relativePath)), "
+                + "\"bytes\": \(file.bytes), \"sha256\": \(quoted(file.sha256)), \"encoding\": \(quoted(file.encoding.rawValue)), "
+                + "\"rows_read\": \(file.rowsRead), \"accepted\": \(file.accepted), \"rejected\": \(file.rejected), "
+                + "\"duplicates\": \(file.duplicates), \"conflicts\": \(file.conflicts)}"
+        }.joined(separator: ",\n")
+        json += "\n  ]\n}\n"
+        return json
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import CSVReading
+import Ingest
+import Schema
+
+/// `govstats validate`: ingest only, a table of per-file outcomes.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read every export and print what became of its rows.",
+        discussion: """
+            One row per input file: encoding, rows read, accepted, rejected, duplicates and \
+            conflicts; then one total line per dataset. rows_read = accepted + rejected + \
+            duplicates for every file. With --rejects DIR, writes DIR/<dataset>.csv listing \
+            each rejected row with its file, line, column and reason.
+
+            Exit codes: 0 the data would be accepted; 1 a file cannot be read; 2 usage; \
+            3 data refused (a file rejected whole, or more than --max-reject-pct rejected).
+
+            Example: govstats validate --data datasets --rejects /tmp/rejects
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write the rejected rows to DIR/<dataset>.csv.", valueName: "dir"))
+    var rejects: String?
+
+    func run() throws {
+        let config = try input.loadConfig()
+        let folder = try input.discover()
+        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal)
+        let progress = ProgressDisplay(enabled: ProgressDisplay.isTerminal(2))
+        let result: IngestResult
+        do {
+            if let rejects {
+                try makeDirectories(rejects)
+                var sink = try RejectFiles(folder: rejects, datasets: folder.presentDatasets)
+                result = try stage.run(folder, rejects: &sink, progress: progress.update)
+                try sink.close()
+            } else {
+                var sink = DiscardRejects()
+                result = try stage.run(folder, rejects: &sink, progress: progress.update)
+            }
+        } catch let error as IngestError {
+            progress.clear()
+            throw Failure(error)
+        }
+        progress.clear()
+        print(OutcomeTable.render(result), terminator: "")
+        if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
+    }
+}
+
+/// The text table `validate` prints.
+enum OutcomeTable {
+    static let header = ["file", "encoding", "rows_read", "accepted", "rejected", "duplicates", "conflicts"]
+
+    static func render(_ result: IngestResult) -> String {
+        var rows: [[String]] = [header]
+        for dataset in result.datasets {
+            for file in dataset.files {
+                if file.refusal != nil {
+                    rows.append([file.file.relativePath, file.sha256.isEmpty ? "-" : file.encoding.rawValue, "refused", "", "", "", ""])
+                } else {
+                    rows.append([file.file.relativePath, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts))
+                }
+            }
+            rows.append(["\(dataset.dataset.rawValue) total", ""] + counts(dataset.rowsRead, dataset.accepted, dataset.rejected, dataset.duplicates, dataset.conflicts))
+        }
+        let widths = header.indices.map { column in rows.map { displayWidth($0[column]) }.max()! }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - displayWidth(cell))
+                return column < 2 ? cell + padding : padding + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }.joined()
+    }
+
+    private static func counts(_ values: Int...) -> [String] { values.map(String.init) }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
+
+/// Columns on a terminal: East Asian wide characters take two.
+func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { width, scalar in
+        let value = scalar.value
+        let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
+            || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+            || (0xFFE0...0xFFE6).contains(value) || (0x20000...0x3FFFD).contains(value)
+        return width + (wide ? 2 : 1)
+    }
+}

@@ -1,0 +1,119 @@
+import CSVReading
+import Testing
+
+/// Decodes `bytes` fed in the given chunk sizes (cycled); nil means whole.
+func decode(_ bytes: [UInt8], chunks: [Int]? = nil, maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes) throws -> [CSVRecord] {
+    let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes)
+    var records: [CSVRecord] = []
+    guard let chunks else {
+        try decoder.feed(bytes) { records.append($0) }
+        try decoder.finish { records.append($0) }
+        return records
+    }
+    var offset = 0
+    var index = 0
+    while offset < bytes.count {
+        let size = min(max(chunks[index % chunks.count], 1), bytes.count - offset)
+        try decoder.feed(Array(bytes[offset..<(offset + size)])) { records.append($0) }
+        offset += size
+        index += 1
+    }
+    try decoder.finish { records.append($0) }
+    return records
+}
+
+func decode(_ text: String, chunks: [Int]? = nil) throws -> [CSVRecord] {
+    try decode(Array(text.utf8), chunks: chunks)
+}
+
+/// A deterministic generator for random splits.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"quote \"\"inside\"\"\"\r\n   \nA4,\"cr\ronly\"\rA5,\"crlf\r\ninside\",x\nA6,last"
+
+@Suite struct CSVRecordDecoderTests {
+    @Test func recordsAndStartLines() throws {
+        let records = try decode(tricky)
+        #expect(records == [
+            CSVRecord(line: 1, fields: ["call_id", "note"]),
+            CSVRecord(line: 2, fields: ["A1", "has, comma"]),
+            CSVRecord(line: 4, fields: ["A2", "two\nlines"]),
+            CSVRecord(line: 6, fields: ["A3", "quote \"inside\""]),
+            CSVRecord(line: 7, fields: ["   "]),
+            CSVRecord(line: 8, fields: ["A4", "cr\ronly"]),
+            CSVRecord(line: 10, fields: ["A5", "crlf\r\ninside", "x"]),
+            CSVRecord(line: 12, fields: ["A6", "last"]),
+        ])
+        #expect(records[4].isBlank)
+        #expect(!records[0].isBlank)
+    }
+
+    @Test func sameRecordsWholeByteByByteAndRandomSplits() throws {
+        let bytes = Array((tricky + "\n" + String(repeating: "B7,\"x\ny\",\"q\"\"\"\r\n", count: 200)).utf8)
+        let whole = try decode(bytes)
+        #expect(whole.count == 208)
+        #expect(try decode(bytes, chunks: [1]) == whole)
+        var random = SplitMix(state: 42)
+        for _ in 0..<50 {
+            let chunks = (0..<20).map { _ in Int.random(in: 1...40, using: &random) }
+            #expect(try decode(bytes, chunks: chunks) == whole)
+        }
+    }
+
+    @Test func spacesArePartOfFields() throws {
+        #expect(try decode(" a , b \n") == [CSVRecord(line: 1, fields: [" a ", " b "])])
+    }
+
+    @Test func lastLineWithoutBreakAndEmptyFields() throws {
+        #expect(try decode("a,,\n,b") == [
+            CSVRecord(line: 1, fields: ["a", "", ""]),
+            CSVRecord(line: 2, fields: ["", "b"]),
+        ])
+    }
+
+    @Test func unterminatedQuoteAtEndIsAProblemRecord() throws {
+        let records = try decode("h1,h2\nok,1\nbad,\"never closed\nmore\n")
+        #expect(records == [
+            CSVRecord(line: 1, fields: ["h1", "h2"]),
+            CSVRecord(line: 2, fields: ["ok", "1"]),
+            CSVRecord(line: 3, fields: [], problem: .unterminatedQuote),
+        ])
+    }
+
+    @Test func oversizedFieldIsRejectedAndLinesStayExact() throws {
+        let big = String(repeating: "x\n", count: 3000)  // 6000 bytes, 3000 line breaks
+        let text = "h\n\"\(big)\"\nnext\n"
+        for chunks in [nil, [1], [7, 300, 4096]] as [[Int]?] {
+            let records = try decode(Array(text.utf8), chunks: chunks, maxFieldBytes: 1000)
+            #expect(records == [
+                CSVRecord(line: 1, fields: ["h"]),
+                CSVRecord(line: 2, fields: [], problem: .fieldTooLarge(limit: 1000)),
+                CSVRecord(line: 3003, fields: ["next"]),
+            ])
+        }
+    }
+
+    @Test func decoderIsReusableAfterFinish() throws {
+        let decoder = CSVRecordDecoder()
+        var records: [CSVRecord] = []
+        try decoder.feed(Array("a\nb".utf8)) { records.append($0) }
+        try decoder.finish { records.append($0) }
+        try decoder.feed(Array("c\n".utf8)) { records.append($0) }
+        try decoder.finish { records.append($0) }
+        #expect(records.map(\.line) == [1, 2, 1])
+    }
+
+    @Test func problemDescriptions() {
+        #expect(CSVRecordProblem.fieldTooLarge(limit: 1_048_576).description == "a field is larger than 1048576 bytes")
+        #expect(CSVRecordProblem.unterminatedQuote.description == "a quoted field is not closed before the end of the file")
+    }
+}

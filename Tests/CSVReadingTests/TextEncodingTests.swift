@@ -1,0 +1,105 @@
+import CSVReading
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct TextEncodingTests {
+    func validate(_ bytes: [UInt8], chunk: Int = 1) -> UTF8Validator {
+        var validator = UTF8Validator()
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + chunk, bytes.count)
+            Array(bytes[offset..<end]).withUnsafeBytes { validator.feed($0) }
+            offset = end
+        }
+        validator.finish()
+        return validator
+    }
+
+    @Test(arguments: [1, 2, 3, 1000])
+    func utf8Validation(chunk: Int) {
+        #expect(validate(Array("宝山区,罗店镇 ok 😀".utf8), chunk: chunk).isValid)
+        // GBK bytes of 宝山 are not UTF-8: the first bad byte is at offset 2.
+        #expect(validate([0x61, 0x2C, 0xB1, 0xA6, 0xC9, 0xBD], chunk: chunk).firstInvalidOffset == 2)
+        // Overlong encoding, surrogate, truncated sequence at the end.
+        #expect(validate([0xC0, 0x80], chunk: chunk).firstInvalidOffset == 0)
+        #expect(validate([0x41, 0xED, 0xA0, 0x80], chunk: chunk).firstInvalidOffset == 1)
+        #expect(validate([0x41, 0x42, 0xE5, 0xAE], chunk: chunk).firstInvalidOffset == 2)
+    }
+
+    func transcode(_ bytes: [UInt8], from encoding: TextEncoding, chunk: Int) throws -> String {
+        let transcoder = try Transcoder(from: encoding)
+        var output: [UInt8] = []
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + chunk, bytes.count)
+            try Array(bytes[offset..<end]).withUnsafeBytes { try transcoder.convert($0, final: false, into: &output) }
+            offset = end
+        }
+        try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    @Test(arguments: [1, 2, 3, 64])
+    func gb18030AndBig5(chunk: Int) throws {
+        // 宝山区 in GB18030: B1A6 C9BD C7F8; a four-byte sequence for U+20AC € is A2E3 (two bytes) in GB18030.
+        #expect(try transcode([0xB1, 0xA6, 0xC9, 0xBD, 0xC7, 0xF8, 0x2C, 0x31], from: .gb18030, chunk: chunk) == "宝山区,1")
+        // 台北 in Big5 (CP950): A578 A55F
+        #expect(try transcode([0xA5, 0x78, 0xA5, 0x5F], from: .big5, chunk: chunk) == "台北")
+    }
+
+    @Test func gb18030RoundTrip() throws {
+        let text = "接警编号,所属区\nA1,宝山区\n"
+        let encoder = try Transcoder(from: .utf8, to: .gb18030)
+        var gb: [UInt8] = []
+        try Array(text.utf8).withUnsafeBytes { try encoder.convert($0, final: true, into: &gb) }
+        #expect(gb.count < text.utf8.count)
+        #expect(try transcode(gb, from: .gb18030, chunk: 5) == text)
+    }
+
+    @Test func undecodableByteIsNamedWithItsOffset() throws {
+        // 0xFF is never valid in GB18030.
+        #expect(throws: TranscodeError.invalidByte(encoding: .gb18030, offset: 3)) {
+            try transcode([0x61, 0x62, 0x63, 0xFF, 0x64], from: .gb18030, chunk: 2)
+        }
+        // A lead byte cut off by the end of the input.
+        #expect(throws: TranscodeError.invalidByte(encoding: .gb18030, offset: 1)) {
+            try transcode([0x61, 0xB1], from: .gb18030, chunk: 1)
+        }
+        #expect(TranscodeError.invalidByte(encoding: .gb18030, offset: 3).description
+            == "not valid gb18030: byte at offset 3 cannot be decoded")
+    }
+
+    @Test func fileReaderStripsBOMAndConvertsAcrossBlocks() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let bom = try folder.write("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,2\r\n".utf8))
+        var records: [CSVRecord] = []
+        try CSVFileReader.read(path: bom, encoding: .utf8, blockBytes: 3) { records.append($0) }
+        #expect(records == [CSVRecord(line: 1, fields: ["a", "b"]), CSVRecord(line: 2, fields: ["1", "2"])])
+
+        let gb = try folder.write("gb.csv", bytes: [0xC7, 0xF8, 0x0A, 0xB1, 0xA6, 0xC9, 0xBD, 0xC7, 0xF8, 0x0A])
+        records = []
+        try CSVFileReader.read(path: gb, encoding: .gb18030, blockBytes: 1) { records.append($0) }
+        #expect(records == [CSVRecord(line: 1, fields: ["区"]), CSVRecord(line: 2, fields: ["宝山区"])])
+    }
+
+    @Test func unreadableInputsAreNamed() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.path + "/x.csv", withIntermediateDirectories: true)
+        #expect(throws: FileReadError(path: folder.path + "/x.csv", errno: EISDIR, operation: "read")) {
+            try CSVFileReader.read(path: folder.path + "/x.csv", encoding: .utf8) { _ in }
+        }
+        #expect(throws: FileReadError(path: folder.path + "/none.csv", errno: ENOENT, operation: "open")) {
+            try CSVFileReader.read(path: folder.path + "/none.csv", encoding: .utf8) { _ in }
+        }
+    }
+
+    @Test func csvTextQuotesMinimally() {
+        #expect(CSVText.line(["a", "b,c", "say \"hi\"", "two\nlines", "cr\r"]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\"\n")
+        #expect(utf8Less("Z", "a"))
+        #expect(utf8Less("a", "宝"))
+        #expect(utf8Less(["a", "b"], ["a", "c"]))
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs `govstats run` on the committed datasets once per process and shares the output.
+enum SampleReports {
+    static let folder: TemporaryDirectory = {
+        let folder = try! TemporaryDirectory("reports")
+        let result = try! GovStatsBinary.run(["run", "--data", repositoryRoot() + "/datasets", "--out", folder.path + "/out", "--quiet"])
+        precondition(result.status == 0, "govstats run failed: \(result.stderr)")
+        return folder
+    }()
+
+    static func csv(_ name: String) throws -> [[String]] {
+        try folder.read("out/data/" + name).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// The trends row for these leading fields, as `value prior change complete`.
+    static func trend(_ fields: [String]) throws -> String? {
+        try csv("trends.csv").first { Array($0.prefix(fields.count)) == fields }.map { $0[6...].joined(separator: " ") }
+    }
+}
+
+@Suite struct PublishedFiguresTests {
+    @Test func baoshanAlarmCalls() throws {
+        let year = try #require(try SampleReports.trend(["alarm_calls", "alarm_calls", "district", "宝山区", "year", "2017"]))
+        #expect(year.hasSuffix("-30.2 true"))
+        let ytd = try #require(try SampleReports.trend(["alarm_calls", "alarm_calls", "district", "宝山区", "ytd", "2018-01-01..2018-02-28"]))
+        #expect(ytd.hasSuffix("-26.9 true"))
+        let theft = try #require(try SampleReports.trend(["alarm_calls", "theft_calls", "district", "宝山区", "ytd", "2018-01-01..2018-02-28"]))
+        #expect(theft.hasSuffix("-42.0 true"))
+    }
+
+    @Test func kangchengBurglaries() throws {
+        let y2016 = try #require(try SampleReports.trend(["burglary_reports", "burglaries", "community", "闵行区/康城", "year", "2016"]))
+        #expect(y2016.hasSuffix("-50.0 true"))
+        let y2017 = try #require(try SampleReports.trend(["burglary_reports", "burglaries", "community", "闵行区/康城", "year", "2017"]))
+        #expect(y2017.hasSuffix("-80.0 true"))
+    }
+
+    @Test func minhangCompliance() throws {
+        let row = try #require(try SampleReports.csv("compliance.csv").first { $0.prefix(3) == ["district", "闵行区", "2017"] })
+        #expect(row[5] == "80.0")
+    }
+
+    @Test func qualityAddsUp() throws {
+        let rows = try SampleReports.csv("quality.csv")
+        #expect(rows[0] == ["dataset", "file", "rows_read", "accepted", "rejected", "duplicates", "conflicts"])
+        for row in rows.dropFirst() {
+            let numbers = row[2...].map { Int($0)! }
+            #expect(numbers[0] == numbers[1] + numbers[2] + numbers[3], "\(row)")
+            #expect(numbers[4] <= numbers[3])
+        }
+    }
+}
+
+@Suite struct RunCommandTests {
+    @Test func twoRunsGiveIdenticalBytes() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        let data = repositoryRoot() + "/datasets"
+        let first = try GovStatsBinary.run(["run", "--data", data, "--out", folder.path + "/one", "--jobs", "1"])
+        let second = try GovStatsBinary.run(["run", "--data", data, "--out", folder.path + "/two", "--jobs", "2"])
+        #expect(first.status == 0 && second.status == 0)
+        #expect(first.stderr == "" && second.stderr == "")
+        let files = listFiles(folder.path + "/one")
+        #expect(files == listFiles(folder.path + "/two"))
+        #expect(files.contains("index.html") && files.contains("run.json") && files.contains("rejects/alarm_calls.csv"))
+        for file in files {
+            let one = FileManager.default.contents(atPath: folder.path + "/one/" + file)
+            let two = FileManager.default.contents(atPath: folder.path + "/two/" + file)
+            #expect(one == two, "\(file) differs")
+        }
+        // No absolute path or output folder name in any output.
+        for file in files {
+            let text = try folder.read("one/" + file)
+            #expect(!text.contains(folder.path), "\(file) names the folder")
+        }
+    }
+
+    @Test func refusedDataPublishesNothing() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("good/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        try folder.write("bad/alarm_calls.csv", "call_id\nA1\n")
+        let good = try GovStatsBinary.run(["run", "--data", folder.path + "/good", "--out", folder.path + "/out"])
+        #expect(good.status == 0)
+        let before = listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) }
+        let bad = try GovStatsBinary.run(["run", "--data", folder.path + "/bad", "--out", folder.path + "/out"])
+        #expect(bad.status == 3)
+        #expect(bad.stderr == "govstats: alarm_calls.csv: file refused: missing required columns 'received_at', 'district', 'category' (read as utf-8)\n")
+        let after = listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) }
+        #expect(before.map(\.0) == after.map(\.0))
+        #expect(before.map(\.1) == after.map(\.1))
+        // No staging folder is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "bad", "good", "out"])
+    }
+
+    @Test func secondRunExits1WhileTheLockIsHeld() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        let lockPath = folder.path + "/.out.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        let blocked = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out"])
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr == "govstats: another govstats run is writing \(folder.path)/out: the lock \(lockPath) is held\n")
+        #expect(!folder.exists("out"))
+        close(descriptor)
+        let free = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out"])
+        #expect(free.status == 0)
+    }
+
+    @Test func staleStagingIsCleanedAndClockOnlyFromSourceDateEpoch() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        try folder.write(".out.staging-99999/index.html", "stale")
+        let result = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out"], environment: ["SOURCE_DATE_EPOCH": "1520208000"])
+        #expect(result.status == 0)
+        #expect(!folder.exists(".out.staging-99999"))
+        #expect(try folder.read("out/run.json").contains("\"generated_at\": \"2018-03-05 00:00:00 UTC\""))
+        let plain = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/plain"])
+        #expect(plain.status == 0)
+        #expect(try folder.read("plain/run.json").contains("\"generated_at\": null"))
+        // Every dataset present gets a rejects file, header alone when nothing was rejected.
+        #expect(try folder.read("plain/rejects/alarm_calls.csv") == "file,line,column,reason,record\n")
+        #expect(!folder.exists("plain/rejects/burglary_reports.csv"))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+let alarmHeader = "call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"
+
+@Suite struct ValidateCommandTests {
+    @Test func tableRejectsFileAndExitCode() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls/a.csv", alarmHeader
+            + "A1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,300,\"已处置,和解\"\n"
+            + "A2,2017-02-30 08:00,宝山区,,报警,盗窃,,\n"
+            + "A1,2017/3/5 9:07,宝山区,罗店镇,报警,盗窃,300,\"已处置,和解\"\n")
+        try folder.write("data/alarm_calls/b.csv", alarmHeader + "A1,2017-03-05 09:07,宝山区,罗店镇,报警,盗窃,60,已处置\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--rejects", folder.path + "/rejects", "--max-reject-pct", "50"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout == """
+            file                encoding  rows_read  accepted  rejected  duplicates  conflicts
+            alarm_calls/a.csv   utf-8             3         1         1           1          0
+            alarm_calls/b.csv   utf-8             1         0         0           1          1
+            alarm_calls total                     4         1         1           2          1
+
+            """)
+        #expect(try folder.read("rejects/alarm_calls.csv") == """
+            file,line,column,reason,record
+            alarm_calls/a.csv,3,received_at,'2017-02-30 08:00' is not a valid date and time,"A2,2017-02-30 08:00,宝山区,,报警,盗窃,,"
+
+            """)
+        #expect(!folder.exists("rejects/burglary_reports.csv"))
+    }
+
+    @Test func tooManyRejectsExits3NamingTheShare() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(result.status == 3)
+        #expect(result.stderr == "govstats: alarm_calls: 50.0% of rows rejected (1 of 2), more than --max-reject-pct 5\n")
+    }
+
+    @Test func missingColumnRefusesTheFile() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/x.csv", "call_id,district,category\nA1,宝山区,盗窃\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(result.status == 3)
+        #expect(result.stderr == "govstats: alarm_calls/x.csv: file refused: missing required column 'received_at' (read as utf-8)\n")
+        #expect(result.stdout.contains("alarm_calls/x.csv  utf-8     refused"))
+    }
+
+    @Test func usageErrorsExit2() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        let empty = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(empty.status == 2)
+        #expect(empty.stderr == "govstats: no datasets in \(folder.path): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)\n")
+
+        let badFlag = try GovStatsBinary.run(["validate", "--bogus"])
+        #expect(badFlag.status == 2)
+        #expect(badFlag.stderr.contains("Unknown option '--bogus'"))
+
+        let badPercent = try GovStatsBinary.run(["validate", "--max-reject-pct", "abc"])
+        #expect(badPercent.status == 2)
+        #expect(badPercent.stderr.contains("--max-reject-pct takes a number from 0 to 100, not 'abc'"))
+
+        try folder.write("alarm_calls.csv", alarmHeader)
+        try folder.write("govstats.toml", "[alarm_calls]\ncolums = { call_id = \"ID\" }\n")
+        let badConfig = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(badConfig.status == 2)
+        #expect(badConfig.stderr.hasPrefix("govstats: \(folder.path)/govstats.toml line 2: unknown key 'colums'"))
+    }
+
+    @Test func unreadableFileExits1() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.path + "/alarm_calls/x.csv", withIntermediateDirectories: true)
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "govstats: cannot read \(folder.path)/alarm_calls/x.csv: Is a directory\n")
+    }
+
+    @Test func helpTeaches() throws {
+        let result = try GovStatsBinary.run(["validate", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--rejects <dir>"))
+        #expect(result.stdout.contains("Exit codes"))
+    }
+}

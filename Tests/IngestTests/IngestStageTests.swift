@@ -1,0 +1,166 @@
+import CSVReading
+import Ingest
+import Schema
+import Testing
+import TestSupport
+
+/// Collects rejected rows in memory.
+struct CollectedRejects: RejectSink {
+    var rows: [RejectedRow] = []
+    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws { rows.append(row) }
+}
+
+func ingest(_ files: [String: String], config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100") throws -> (IngestResult, [RejectedRow]) {
+    let folder = try TemporaryDirectory("ingest")
+    defer { folder.remove() }
+    for (path, text) in files { try folder.write(path, text) }
+    return try ingest(folder: folder, config: config, maxRejectPercent: maxRejectPercent)
+}
+
+func ingest(folder: TemporaryDirectory, config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100") throws -> (IngestResult, [RejectedRow]) {
+    let data = try DataFolder.discover(root: folder.path)
+    var sink = CollectedRejects()
+    let stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount(maxRejectPercent[...])!)
+    let result = try stage.run(data, rejects: &sink)
+    return (result, sink.rows)
+}
+
+func counts(_ outcome: FileOutcome) -> [Int] {
+    [outcome.rowsRead, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.conflicts]
+}
+
+let alarmHeader = "call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"
+
+@Suite struct IngestStageTests {
+    @Test func duplicatesAndConflictsAcrossFiles() throws {
+        let (result, rejects) = try ingest([
+            "alarm_calls/a_2018-01-01.csv": alarmHeader
+                + "A1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,300,已处置\n"
+                + "A2,2017-03-06 10:00,宝山区,,报警,纠纷,,\n"
+                + "A1,2017/3/5 9:07,宝山区,罗店镇,报警,盗窃,300,已处置\n",
+            // Overlapping export: A1 equal (dates written differently), A2 changed, A3 new.
+            "alarm_calls/b_2018-01-02.csv": "call_id,received_at,district,category,disposition\n"
+                + "A1,2017-03-05T09:07:00,宝山区,盗窃,已处置\n"
+                + "A2,2017-03-06 10:00:00,宝山区,纠纷,调解\n"
+                + "A3,2017-03-07,闵行区,诈骗,\n",
+        ])
+        let dataset = try #require(result.dataset(.alarmCalls))
+        #expect(result.refusals.isEmpty)
+        #expect(rejects.isEmpty)
+        #expect(dataset.files.map(\.file.relativePath) == ["alarm_calls/a_2018-01-01.csv", "alarm_calls/b_2018-01-02.csv"])
+        #expect(dataset.files.map(counts) == [[3, 2, 0, 1, 0], [3, 1, 0, 2, 1]])
+        #expect(dataset.store.count == 3)
+        // The conflict replaced A2's standing version: its disposition is now 调解, and the
+        // street column (absent from file b) is absent from the standing version.
+        let dispositions = dataset.store.slots(of: "disposition").map { dataset.store.text(of: "disposition", slot: $0) }
+        #expect(dispositions == ["已处置", "调解", nil])
+        #expect(dataset.store.slots(of: "street")[1] == Slot.absent)
+    }
+
+    @Test func rejectReasonsNameLineAndColumn() throws {
+        let (result, rejects) = try ingest([
+            "alarm_calls.csv": alarmHeader
+                + "A1,2017-02-30 08:00,宝山区,,报警,盗窃,,\n"      // line 2: impossible date
+                + "A2,2017-03-01,,,报警,盗窃,-5,\n"                // line 3: district missing (before -5)
+                + "A3,2017-03-01,宝山区,,报警,盗窃,\"1,000\",\n"   // line 4: thousands separator
+                + "A4,2017-03-01,宝山区\n"                         // line 5: field count
+                + "\n"                                             // line 6: blank
+                + ",2017-03-01,宝山区,,报警,盗窃,,\n"              // line 7: key missing
+                + "A5,\"2017-03-01\n\",宝山区,,报警,盗窃,,x\n"     // line 8-9: fine (trimmed)
+                + "A6,2017-03-01,宝山区,,报警,　,,\n",             // line 10: ideographic space only
+        ])
+        let dataset = try #require(result.dataset(.alarmCalls))
+        #expect(rejects.map { [$0.file, String($0.line), $0.column, $0.reason] } == [
+            ["alarm_calls.csv", "2", "received_at", "'2017-02-30 08:00' is not a valid date and time"],
+            ["alarm_calls.csv", "3", "district", "required value missing"],
+            ["alarm_calls.csv", "4", "response_seconds", "'1,000' is not a whole number >= 0 (digits only)"],
+            ["alarm_calls.csv", "5", "", "expected 8 fields, found 3"],
+            ["alarm_calls.csv", "7", "call_id", "required value missing"],
+            ["alarm_calls.csv", "10", "category", "required value missing"],
+        ])
+        #expect(counts(dataset.files[0]) == [7, 1, 6, 0, 0])
+        #expect(rejects[2].record == "A3,2017-03-01,宝山区,,报警,盗窃,\"1,000\",")
+    }
+
+    @Test func missingRequiredColumnRefusesTheFileWhole() throws {
+        let (result, _) = try ingest([
+            "alarm_calls/a.csv": "call_id,district,category\nA1,宝山区,盗窃\n",
+            "alarm_calls/b.csv": alarmHeader + "A2,2017-03-01,宝山区,,报警,盗窃,,\n",
+        ])
+        #expect(result.refusals == ["alarm_calls/a.csv: file refused: missing required column 'received_at' (read as utf-8)"])
+        #expect(result.dataset(.alarmCalls)?.store.count == 1)
+    }
+
+    @Test func chineseHeadersInGB18030AreDetected() throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        let text = "接警编号,接警时间,所属区,街镇,警情类型,警情类别,到场用时,处置结果\r\nB1,2017/3/5 9:07,宝山区,罗店镇,报警,盗窃,120,已处置\r\n"
+        let encoder = try Transcoder(from: .utf8, to: .gb18030)
+        var bytes: [UInt8] = []
+        try Array(text.utf8).withUnsafeBytes { try encoder.convert($0, final: true, into: &bytes) }
+        try folder.write("alarm_calls/gb.csv", bytes: bytes)
+        let (result, _) = try ingest(folder: folder)
+        let file = try #require(result.dataset(.alarmCalls)?.files.first)
+        #expect(file.encoding == .gb18030)
+        #expect(counts(file) == [1, 1, 0, 0, 0])
+        let store = result.dataset(.alarmCalls)!.store
+        #expect(store.texts(of: "district") == ["宝山区"])
+    }
+
+    @Test func undecodableFileIsRefusedNamingEncodingAndOffset() throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/bad.csv", bytes: Array(alarmHeader.utf8) + [0x41, 0x31, 0x2C, 0xFF, 0xFF])
+        let (result, _) = try ingest(folder: folder)
+        let offset = alarmHeader.utf8.count + 3
+        #expect(result.refusals == ["alarm_calls/bad.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) cannot be decoded"])
+        #expect(result.dataset(.alarmCalls)?.files.first?.rowsRead == 0)
+    }
+
+    @Test func emptyAndHeaderOnlyFiles() throws {
+        let (result, _) = try ingest([
+            "alarm_calls/empty.csv": "",
+            "alarm_calls/header.csv": alarmHeader,
+        ])
+        #expect(result.refusals == ["alarm_calls/empty.csv: file refused: no header row (the file is empty; read as utf-8)"])
+        #expect(counts(result.dataset(.alarmCalls)!.files[1]) == [0, 0, 0, 0, 0])
+    }
+
+    @Test func tooManyRejectsRefusesTheDataset() throws {
+        let rows = (1...19).map { "A\($0),2017-03-01,宝山区,,报警,盗窃,,\n" }.joined()
+        let files = ["alarm_calls.csv": alarmHeader + rows + "A20,bad,宝山区,,报警,盗窃,,\n"]
+        // 1 of 20 = 5.0%: allowed at 5, refused at 4.9.
+        #expect(try ingest(files, maxRejectPercent: "5").0.refusals.isEmpty)
+        #expect(try ingest(files, maxRejectPercent: "4.9").0.refusals == [
+            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9",
+        ])
+    }
+
+    @Test func safeCommunityKeyIsCommunityAndPeriod() throws {
+        let (result, rejects) = try ingest([
+            "safe_community.csv": "community_id,community,district,street,period,compliant,score\n"
+                + "C1,康城,闵行区,莘庄镇,2016,是,88.5\n"
+                + "C1,康城,闵行区,莘庄镇,2017,达标,90\n"
+                + "C1,康城,闵行区,莘庄镇,2017,1,90.0\n"
+                + "C2,古美,闵行区,古美路街道,2017,未达标,101\n"
+                + "C3,古美,闵行区,古美路街道,2017,maybe,50\n",
+        ])
+        #expect(counts(result.dataset(.safeCommunity)!.files[0]) == [5, 2, 2, 1, 0])
+        #expect(rejects.map(\.column) == ["score", "compliant"])
+    }
+
+    @Test func dataFolderLayout() throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        #expect(throws: IngestError.usage("no datasets in \(folder.path): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)")) {
+            try DataFolder.discover(root: folder.path)
+        }
+        try folder.write("alarm_calls/b.csv", alarmHeader)
+        try folder.write("alarm_calls/a.csv", alarmHeader)
+        try folder.write("alarm_calls/notes.txt", "x")
+        try folder.write("safe_community.csv", "x")
+        let data = try DataFolder.discover(root: folder.path)
+        #expect(data.presentDatasets == [.alarmCalls, .safeCommunity])
+        #expect(data.files[.alarmCalls]!.map(\.relativePath) == ["alarm_calls/a.csv", "alarm_calls/b.csv"])
+    }
+}
