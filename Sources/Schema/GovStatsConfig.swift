@@ -33,7 +33,7 @@ public struct GovStatsConfig: Equatable, Sendable {
     /// An unknown section, key or column, a value of the wrong type, a bad date pattern or
     /// malformed TOML is a `ConfigError` naming the key and the line.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> GovStatsConfig {
-        fatalError("unimplemented")
+        try ConfigReader.parse(text, file: file)
     }
 }
 

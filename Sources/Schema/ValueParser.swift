@@ -1,67 +1,278 @@
 /// Parses the contract's value forms (DATA_CONTRACT.md section 1, "Values") from the text of
 /// one field. Every function takes text already trimmed by `trim` and returns nil for an
 /// invalid value; the ingest stage words the reject reason.
+///
+/// The parsers read the UTF-8 bytes directly (no Foundation, no regular expressions): they
+/// run once per value of every row.
+///
+/// Decisions on forms the contract leaves open:
+/// - numbers: `.5` and `12.` are invalid (a digit is required on both sides of the `.`);
+///   leading zeros are accepted (`007` is 7, `012.50` is 12.5).
+/// - `YYYY-MM-DDTHH:MM` (a `T` without seconds) is invalid; with a space it is valid.
 public enum ValueParser {
-    /// Trims Unicode white space from both ends, the ideographic space U+3000 included.
+    /// Trims Unicode white space from both ends, the ideographic space U+3000 included, and
+    /// the byte-order mark U+FEFF (which Excel leaves on the first field of a file).
     public static func trim(_ text: Substring) -> Substring {
-        fatalError("unimplemented")
+        let utf8 = text.utf8
+        // Fast path: printable ASCII at both ends needs no trimming.
+        if let first = utf8.first, let last = utf8.last,
+           first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return text
+        }
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, isTrimmed(scalars[start]) {
+            start = scalars.index(after: start)
+        }
+        while start < end {
+            let before = scalars.index(before: end)
+            guard isTrimmed(scalars[before]) else { break }
+            end = before
+        }
+        return Substring(scalars[start..<end])
+    }
+
+    private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar == "\u{FEFF}"
     }
 
     /// `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DDTHH:MM:SS`, `YYYY-MM-DD HH:MM`, `YYYY/M/D H:MM[:SS]`,
     /// `YYYY-MM-DD`, `YYYY/M/D`; then each of `patterns` in order.
     public static func dateTime(_ text: Substring, patterns: [DatePattern] = []) -> LocalDateTime? {
-        fatalError("unimplemented")
+        if let value = withUTF8(text, builtInDateTime) {
+            return value
+        }
+        for pattern in patterns {
+            if let value = pattern.parse(text) {
+                return value
+            }
+        }
+        return nil
     }
+
+    /// The built-in forms. The dash forms are strict (two-digit month, day and hour); the
+    /// slash forms are Excel's (one or two digits for month, day and hour). Minutes and
+    /// seconds always have two digits.
+    static func builtInDateTime(_ bytes: UnsafeBufferPointer<UInt8>) -> LocalDateTime? {
+        let count = bytes.count
+        guard count >= 8, let year = ASCIIBytes.fixed(bytes, at: 0, width: 4) else { return nil }
+        let month: Int
+        let day: Int
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var index: Int
+        switch bytes[4] {
+        case UInt8(ascii: "-"):
+            guard let m = ASCIIBytes.fixed(bytes, at: 5, width: 2), byte(bytes, 7) == UInt8(ascii: "-"),
+                  let d = ASCIIBytes.fixed(bytes, at: 8, width: 2) else { return nil }
+            month = m
+            day = d
+            index = 10
+            if index < count {
+                let separator = bytes[index]
+                guard separator == UInt8(ascii: " ") || separator == UInt8(ascii: "T"),
+                      let h = ASCIIBytes.fixed(bytes, at: index + 1, width: 2),
+                      byte(bytes, index + 3) == UInt8(ascii: ":"),
+                      let mi = ASCIIBytes.fixed(bytes, at: index + 4, width: 2) else { return nil }
+                hour = h
+                minute = mi
+                index += 6
+                if index < count {
+                    guard byte(bytes, index) == UInt8(ascii: ":"),
+                          let s = ASCIIBytes.fixed(bytes, at: index + 1, width: 2) else { return nil }
+                    second = s
+                    index += 3
+                } else if separator == UInt8(ascii: "T") {
+                    return nil
+                }
+            }
+        case UInt8(ascii: "/"):
+            index = 5
+            guard let m = ASCIIBytes.upToTwo(bytes, at: &index), byte(bytes, index) == UInt8(ascii: "/") else {
+                return nil
+            }
+            index += 1
+            guard let d = ASCIIBytes.upToTwo(bytes, at: &index) else { return nil }
+            month = m
+            day = d
+            if index < count {
+                guard bytes[index] == UInt8(ascii: " ") else { return nil }
+                index += 1
+                guard let h = ASCIIBytes.upToTwo(bytes, at: &index), byte(bytes, index) == UInt8(ascii: ":"),
+                      let mi = ASCIIBytes.fixed(bytes, at: index + 1, width: 2) else { return nil }
+                hour = h
+                minute = mi
+                index += 3
+                if index < count {
+                    guard bytes[index] == UInt8(ascii: ":"),
+                          let s = ASCIIBytes.fixed(bytes, at: index + 1, width: 2) else { return nil }
+                    second = s
+                    index += 3
+                }
+            }
+        default:
+            return nil
+        }
+        guard index == count, let date = LocalDate(year: year, month: month, day: day) else { return nil }
+        return LocalDateTime(date: date, hour: hour, minute: minute, second: second)
+    }
+
+    private static let trueWords: [[UInt8]] = ["是", "达标", "合格", "true", "yes", "y", "1"].map { Array($0.utf8) }
+    private static let falseWords: [[UInt8]] = ["否", "未达标", "不合格", "false", "no", "n", "0"].map { Array($0.utf8) }
 
     /// true: 是 达标 合格 true yes y 1; false: 否 未达标 不合格 false no n 0 (case-insensitive).
     public static func boolean(_ text: Substring) -> Bool? {
-        fatalError("unimplemented")
+        withUTF8(text) { bytes in
+            if trueWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return true }
+            if falseWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return false }
+            return nil
+        }
     }
 
-    /// Plain ASCII digits, >= 0, fits in Int64.
+    /// Plain ASCII digits, >= 0, fits in Int64. No sign, no separators, no spaces.
     public static func count(_ text: Substring) -> Int64? {
-        fatalError("unimplemented")
+        withUTF8(text) { bytes in
+            guard !bytes.isEmpty else { return nil }
+            var value: Int64 = 0
+            for byte in bytes {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = shifted.addingReportingOverflow(Int64(digit))
+                guard !overflow1, !overflow2 else { return nil }
+                value = sum
+            }
+            return value
+        }
     }
 
-    /// ASCII digits with an optional `.` fraction, >= 0.
+    /// ASCII digits with an optional `.` fraction, >= 0: `12`, `12.5`, `0.75`. A digit is
+    /// required on both sides of the `.` (`.5` and `12.` are invalid).
     public static func amount(_ text: Substring) -> ExactDecimal? {
-        fatalError("unimplemented")
+        withUTF8(text) { bytes in canonicalDecimal(bytes) }.map(ExactDecimal.init(canonical:))
     }
 
     /// As `amount`, and at most 100.
     public static func score(_ text: Substring) -> ExactDecimal? {
-        fatalError("unimplemented")
+        guard let canonical = withUTF8(text, { bytes in canonicalDecimal(bytes) }) else { return nil }
+        let whole = canonical.utf8.prefix { $0 != UInt8(ascii: ".") }
+        // Canonical text has no leading zeros: fewer than three whole digits is below 100,
+        // and 100 itself has no fraction once trailing zeros are gone.
+        guard whole.count < 3 || canonical == "100" else { return nil }
+        return ExactDecimal(canonical: canonical)
+    }
+
+    /// The canonical text of a decimal (`012.50` -> `12.5`, `0.0` -> `0`), or nil.
+    private static func canonicalDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let count = bytes.count
+        var index = 0
+        while index < count, ASCIIBytes.isDigit(bytes[index]) { index += 1 }
+        let wholeEnd = index
+        guard wholeEnd > 0 else { return nil }
+        var fractionEnd = wholeEnd
+        if index < count {
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+            let fractionStart = index
+            while index < count, ASCIIBytes.isDigit(bytes[index]) { index += 1 }
+            guard index > fractionStart, index == count else { return nil }
+            fractionEnd = index
+            while fractionEnd > fractionStart, bytes[fractionEnd - 1] == UInt8(ascii: "0") { fractionEnd -= 1 }
+            if fractionEnd == fractionStart { fractionEnd = wholeEnd }
+        }
+        var wholeStart = 0
+        while wholeStart < wholeEnd - 1, bytes[wholeStart] == UInt8(ascii: "0") { wholeStart += 1 }
+        // When a fraction is kept, fractionEnd is past the `.` and its digits.
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[wholeStart..<fractionEnd]), as: UTF8.self)
     }
 
     /// `YYYY`, `YYYYH1`/`YYYYH2`, `YYYYQ1`..`YYYYQ4` (the letter case-insensitive).
     public static func period(_ text: Substring) -> Period? {
-        fatalError("unimplemented")
+        withUTF8(text) { bytes in
+            guard let year = ASCIIBytes.fixed(bytes, at: 0, width: 4) else { return nil }
+            switch bytes.count {
+            case 4:
+                return Period(kind: .year, year: year, index: 1)
+            case 6:
+                guard let index = ASCIIBytes.fixed(bytes, at: 5, width: 1) else { return nil }
+                switch bytes[4] | 0x20 {
+                case UInt8(ascii: "h"): return Period(kind: .half, year: year, index: index)
+                case UInt8(ascii: "q"): return Period(kind: .quarter, year: year, index: index)
+                default: return nil
+                }
+            default:
+                return nil
+            }
+        }
+    }
+
+    private static func byte(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    /// `candidate` is lower case; bytes outside ASCII compare exactly.
+    static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ candidate: [UInt8]) -> Bool {
+        guard bytes.count == candidate.count else { return false }
+        for index in 0..<bytes.count where ASCIIBytes.lowercased(bytes[index]) != candidate[index] {
+            return false
+        }
+        return true
     }
 }
 
-/// A Unicode date pattern from `datetime_formats` (`MM/dd/yyyy hh:mm:ss a`, `yyyy-MM`),
-/// compiled once and matched against whole values. A pattern without a day gives a
-/// month-precision value.
-public struct DatePattern: Sendable, Equatable {
-    public let pattern: String
-
-    public init(_ pattern: String) throws(DatePatternError) {
-        fatalError("unimplemented")
+/// Runs `body` on the UTF-8 bytes of `text`, without a copy when the text is native.
+@inline(__always)
+func withUTF8<Result>(_ text: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    if let result = text.utf8.withContiguousStorageIfAvailable(body) {
+        return result
     }
-
-    public func parse(_ text: Substring) -> LocalDateTime? {
-        fatalError("unimplemented")
-    }
+    var copy = String(text)
+    return copy.withUTF8(body)
 }
 
-public struct DatePatternError: Error, Equatable, CustomStringConvertible {
-    public let pattern: String
-    public let message: String
-
-    public init(pattern: String, message: String) {
-        self.pattern = pattern
-        self.message = message
+/// Reading ASCII digits and letters out of UTF-8 bytes.
+enum ASCIIBytes {
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
     }
 
-    public var description: String { "date pattern '\(pattern)': \(message)" }
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+
+    /// Exactly `width` digits at `start`, or nil.
+    static func fixed(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, width: Int) -> Int? {
+        guard start >= 0, start + width <= bytes.count else { return nil }
+        var value = 0
+        for index in start..<(start + width) {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    /// Between `minimum` and `maximum` digits at `index` (as many as there are, up to
+    /// `maximum`), advancing `index` past them; nil if fewer than `minimum`.
+    static func variable(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int, minimum: Int, maximum: Int) -> Int? {
+        var value = 0
+        var taken = 0
+        while taken < maximum, index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value * 10 + Int(digit)
+            index += 1
+            taken += 1
+        }
+        return taken >= minimum ? value : nil
+    }
+
+    /// One or two digits.
+    static func upToTwo(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> Int? {
+        variable(bytes, at: &index, minimum: 1, maximum: 2)
+    }
 }
