@@ -21,7 +21,7 @@ struct GovStats: ParsableCommand {
             or too many rejected rows).
             """,
         version: version,
-        subcommands: [Run.self, Validate.self]
+        subcommands: [Run.self, Validate.self, Generate.self]
     )
 
     /// Parses the command line and maps every outcome to the contract's exit codes:

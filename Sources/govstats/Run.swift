@@ -87,7 +87,7 @@ struct Run: ParsableCommand {
             spans[dataset.dataset] = dated.span
             trends += dated.rows()
         }
-        trends.sort { utf8Less($0.csvFields, $1.csvFields) }
+        trends = sortedByFields(trends, \.csvFields)
         let compliance = result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? []
         let categories = result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
 

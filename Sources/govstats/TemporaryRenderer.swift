@@ -1,3 +1,0 @@
-import Reports
-// TEMPORARY until the Reports renderer lands.
-enum ReportRenderer { static func render(_ input: ReportInput) -> [OutputDocument] { [] } }
