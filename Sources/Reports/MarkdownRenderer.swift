@@ -1,0 +1,131 @@
+/// Renders a report page as GitHub-flavoured Markdown (CommonMark with tables).
+///
+/// Every text of the model is escaped: the characters Markdown would read as markup are
+/// backslash-escaped (a backslash before ASCII punctuation always stands for the character
+/// itself), so no value can open raw HTML, a link, emphasis, a code span or a table cell;
+/// line breaks and control characters become spaces, so no value can start a block.
+enum MarkdownRenderer {
+    static func render(_ page: ReportPage, words: Wording) -> String {
+        var output = "# " + MarkdownEscape.lineStart(MarkdownEscape.text(page.title)) + "\n"
+        for block in page.blocks { write(block, into: &output) }
+        return output
+    }
+
+    private static func write(_ block: ReportBlock, into output: inout String) {
+        output += "\n"
+        switch block {
+        case .section(let section):
+            output += String(repeating: "#", count: max(1, min(section.level, 6))) + " "
+                + MarkdownEscape.lineStart(MarkdownEscape.text(section.title)) + "\n"
+            for child in section.blocks { write(child, into: &output) }
+        case .paragraph(let inlines):
+            output += MarkdownEscape.lineStart(inline(inlines)) + "\n"
+        case .list(let items):
+            for item in items { output += "- " + MarkdownEscape.lineStart(inline(item)) + "\n" }
+        case .table(let table):
+            write(table, into: &output)
+        case .chart(let chart):
+            output += "**" + MarkdownEscape.text(chart.title) + "** " + MarkdownEscape.text(chart.summary) + "\n\n"
+            write(chart.table, into: &output)
+        case .navigation(let items):
+            output += items.map { inline($0) }.joined(separator: " · ") + "\n"
+        case .definitions(let definitions):
+            for definition in definitions {
+                output += "- **" + MarkdownEscape.text(definition.term) + "** " + inline(definition.text) + "\n"
+            }
+        }
+    }
+
+    private static func write(_ table: ReportTable, into output: inout String) {
+        output += "**" + MarkdownEscape.text(table.caption) + "**\n\n"
+        output += "| " + table.columns.map { MarkdownEscape.text($0.title) }.joined(separator: " | ") + " |\n"
+        output += "|" + table.columns.map { $0.numeric ? " ---: |" : " --- |" }.joined() + "\n"
+        for row in table.rows {
+            output += "| " + row.map { cell in
+                let text = inline(cell)
+                return text.isEmpty ? " " : text
+            }.joined(separator: " | ") + " |\n"
+        }
+    }
+
+    private static func inline(_ inlines: [Inline]) -> String {
+        var text = ""
+        for piece in inlines {
+            switch piece {
+            case .text(let value):
+                text += MarkdownEscape.text(value)
+            case .strong(let value):
+                text += "**" + MarkdownEscape.text(value) + "**"
+            case .link(let label, let target):
+                text += "[" + MarkdownEscape.text(label) + "](" + href(target) + ")"
+            }
+        }
+        return text
+    }
+
+    /// Link destinations are page names (letters, digits, `-`, `_`; see `PageName`) and
+    /// fixed file paths; anything else is percent-encoded so it cannot end the link.
+    static func href(_ target: LinkTarget) -> String {
+        switch target {
+        case .page(let name, _): MarkdownEscape.destination(name + ".md")
+        case .file(let path): MarkdownEscape.destination(path)
+        }
+    }
+}
+
+enum MarkdownEscape {
+    /// The ASCII punctuation Markdown may read as markup somewhere in a line.
+    static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "&", "!", "~", "$"]
+
+    static func text(_ value: String) -> String {
+        var output = ""
+        output.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            if special.contains(scalar) {
+                output += "\\"
+                output.unicodeScalars.append(scalar)
+            } else if isBreakOrControl(scalar) {
+                output += " "
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+
+    /// Line breaks, controls and noncharacters: none may reach a Markdown line.
+    static func isBreakOrControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            || HTMLEscape.isForbidden(scalar)
+    }
+
+    /// Escapes what would start a block at the beginning of a line: a list marker (`-`, `+`,
+    /// `1.`, `1)`), a setext underline (`=`), or indentation (leading spaces are dropped).
+    static func lineStart(_ text: String) -> String {
+        var rest = Substring(text)
+        while rest.first == " " { rest = rest.dropFirst() }
+        guard let first = rest.first else { return "" }
+        if first == "-" || first == "+" || first == "=" { return "\\" + rest }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, let next = rest.dropFirst(digits.count).first, next == "." || next == ")" {
+            return digits + "\\" + rest.dropFirst(digits.count)
+        }
+        return String(rest)
+    }
+
+    /// A link destination: letters, digits and `-_./` kept, anything else percent-encoded.
+    static func destination(_ path: String) -> String {
+        var output = ""
+        for scalar in path.unicodeScalars {
+            if scalar == "-" || scalar == "_" || scalar == "." || scalar == "/" || PageName.isNameScalar(scalar) {
+                output.unicodeScalars.append(scalar)
+            } else {
+                for byte in String(scalar).utf8 {
+                    output += "%" + PageName.hex(UInt32(byte)).suffix(2).uppercased()
+                }
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,81 @@
+import Schema
+import Trends
+
+/// Tells complete, in-progress and partial periods apart for a dataset's span.
+struct PeriodClock: Sendable {
+    let span: DataSpan?
+
+    func status(_ row: TrendRow) -> PeriodStatus {
+        if row.complete { return .complete }
+        guard let span else { return .inProgress }
+        return holds(row.periodKind, row.period, span.asOf) || !holds(row.periodKind, row.period, span.first)
+            ? .inProgress : .partial
+    }
+
+    /// Whether the prior period lies wholly before the first record date (so no figure
+    /// exists for it, as opposed to a figure of 0).
+    func priorBeforeData(_ row: TrendRow) -> Bool {
+        guard let span else { return false }
+        let first = span.first
+        let digits = Array(row.period.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= digits.count else { return nil }
+            return Int(String(decoding: digits[range], as: UTF8.self))
+        }
+        switch row.periodKind {
+        case .year:
+            guard let year = Int(row.period) else { return false }
+            return year - 1 < first.year
+        case .quarter:
+            guard digits.count == 6, let year = number(0..<4), let quarter = number(5..<6) else { return false }
+            return year * 4 + quarter - 2 < first.year * 4 + (first.month - 1) / 3
+        case .month:
+            guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return false }
+            return year * 12 + month - 2 < first.year * 12 + first.month - 1
+        case .ytd:
+            return span.priorYtd.start.year < first.year
+        }
+    }
+
+    /// Whether the prior period the row is compared with starts before the first record
+    /// date (a partial year, quarter, month or year-to-date span).
+    func priorIsPartial(_ row: TrendRow) -> Bool {
+        guard let span, let start = priorStart(row.periodKind, row.period, span) else { return false }
+        return start < span.first
+    }
+
+    /// The first day of the period before the one labelled `period` (for ytd, of the span a
+    /// year earlier).
+    private func priorStart(_ kind: PeriodKind, _ period: String, _ span: DataSpan) -> LocalDate? {
+        let digits = Array(period.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= digits.count else { return nil }
+            return Int(String(decoding: digits[range], as: UTF8.self))
+        }
+        switch kind {
+        case .year:
+            guard let year = Int(period) else { return nil }
+            return LocalDate(year: year - 1, month: 1, day: 1)
+        case .quarter:
+            guard digits.count == 6, let year = number(0..<4), let quarter = number(5..<6) else { return nil }
+            let month = year * 12 + (quarter - 1) * 3 - 3
+            return LocalDate(year: month / 12, month: month % 12 + 1, day: 1)
+        case .month:
+            guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return nil }
+            let previous = year * 12 + month - 2
+            return LocalDate(year: previous / 12, month: previous % 12 + 1, day: 1)
+        case .ytd:
+            return span.priorYtd.start
+        }
+    }
+
+    /// Whether the period labelled `period` contains `date`.
+    private func holds(_ kind: PeriodKind, _ period: String, _ date: LocalDate) -> Bool {
+        switch kind {
+        case .year: return period == String(date.year)
+        case .quarter: return period == "\(date.year)Q\((date.month - 1) / 3 + 1)"
+        case .month: return period == String(date.description.prefix(7))
+        case .ytd: return true
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Ingest
+import Schema
+import Trends
+
+/// The summary page, `index`.
+extension ReportBuilder {
+    func indexPage() -> ReportPage {
+        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: true)]
+        blocks.append(.section(asOfSection()))
+        blocks.append(.section(headlinesSection()))
+        if !dated.isEmpty {
+            blocks.append(.section(districtComparisonSection()))
+            blocks.append(.section(rankingSection()))
+        }
+        if let latest = compliance.latestPeriod {
+            blocks.append(.section(ReportSection(
+                level: 2, title: words.say("平安小区达标率(各区)", "Safe-community compliance by district"),
+                blocks: [
+                    .paragraph([.text(words.say(
+                        "最新考评期:\(words.compliancePeriod(latest))。",
+                        "Latest assessment period: \(words.compliancePeriod(latest))."))]),
+                    districtComplianceTable(latest),
+                ])))
+        }
+        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("数据质量", "Data quality"),
+            blocks: [
+                .paragraph([.text(words.say(
+                    "每个读入的数据行只有一种结果:接受、拒收或重复(冲突是内容不同的重复)。逐文件的结果见 ",
+                    "Every data row read is accepted, rejected or a duplicate (a conflict is a duplicate with different values). Per file: ")),
+                    .link("data/quality.csv", .file("data/quality.csv")), .text(words.say("。", "."))]),
+                qualitySummary(),
+            ])))
+        blocks.append(.section(methodology()))
+        return ReportPage(name: "index", title: words.reportTitle, blocks: blocks)
+    }
+
+    // MARK: As-of dates
+
+    func asOfSection() -> ReportSection {
+        var rows: [[[Inline]]] = []
+        for kind in DatasetKind.allCases {
+            guard present.contains(where: { $0.dataset == kind }) else {
+                rows.append([[.text(words.datasetName(kind))], [.text(words.say("本次运行未提供此数据集", "not in this run's data"))],
+                             [.text("—")], [.text("—")]])
+                continue
+            }
+            if let span = input.spans[kind] {
+                rows.append([[datasetLink(kind)], [.text(span.asOf.description)], [.text(span.first.description)],
+                             [.text(words.say("\(words.span(span.ytdLabel))(对比 \(words.span(span.priorYtdLabel)))",
+                                              "\(words.span(span.ytdLabel)) (against \(words.span(span.priorYtdLabel)))"))]])
+            } else if kind == .safeCommunity, let latest = compliance.latestPeriod, let earliest = compliance.periods.min(by: {
+                ComplianceIndex.endMonth($0) < ComplianceIndex.endMonth($1)
+            }) {
+                rows.append([[datasetLink(kind)],
+                             [.text(words.say("最新考评期 ", "latest assessment period ") + words.compliancePeriod(latest))],
+                             [.text(words.say("最早考评期 ", "earliest assessment period ") + words.compliancePeriod(earliest))],
+                             [.text("—")]])
+            } else {
+                rows.append([[datasetLink(kind)], [.text(words.say("无有效记录", "no valid records"))], [.text("—")], [.text("—")]])
+            }
+        }
+        return ReportSection(level: 2, title: words.say("数据截至日期", "As-of dates"), blocks: [
+            .paragraph([.text(words.say(
+                "截至日期是数据集中最晚的记录日期;首条记录日期是最早的记录日期。",
+                "The as-of date is a dataset's latest record date; the first record date is its earliest."))]),
+            .table(ReportTable(
+                caption: words.say("各数据集的时间范围", "Dates covered by each dataset"),
+                columns: [.init(words.say("数据集", "Dataset")), .init(words.say("截至", "As of")),
+                          .init(words.say("首条记录", "First record")), .init(words.say("年初至今", "Year to date"))],
+                rows: rows)),
+        ])
+    }
+
+    // MARK: Headlines
+
+    /// The scope the rankings and headlines use: the latest complete year, else the ytd span.
+    func headlineScopes(_ dataset: DatasetKind) -> [(kind: PeriodKind, period: String)] {
+        var scopes: [(PeriodKind, String)] = []
+        if let year = trends.latestCompleteYear(dataset) { scopes.append((.year, year)) }
+        if let ytd = trends.ytdPeriod(dataset) { scopes.append((.ytd, ytd)) }
+        return scopes
+    }
+
+    func headlinesSection() -> ReportSection {
+        var items: [[Inline]] = []
+        for dataset in dated {
+            for metric in trends.metrics(dataset) {
+                let scopes = headlineScopes(dataset)
+                for scope in scopes {
+                    if let row = trends.row(dataset, metric, .city, Area.city.name, scope.kind, scope.period) {
+                        items.append([.text(sentence(row, areaName: words.cityName))])
+                    }
+                }
+                if let scope = scopes.first {
+                    let ranked = ranking(dataset, metric, scope.kind, scope.period)
+                    if let fall = ranked.falls.first {
+                        items.append([.strong(words.say("降幅最大的区", "Largest fall by district")),
+                                      .text(words.say(":", ": ") + sentence(fall, areaName: fall.area))])
+                    }
+                    if let rise = ranked.rises.first {
+                        items.append([.strong(words.say("升幅最大的区", "Largest rise by district")),
+                                      .text(words.say(":", ": ") + sentence(rise, areaName: rise.area))])
+                    }
+                }
+            }
+        }
+        if let latest = compliance.latestPeriod, let row = compliance.row(.city, Area.city.name, latest),
+           row.assessed >= Comparison.smallBaseLimit {
+            items.append([.text(words.complianceSentence(area: words.cityName, row))])
+        }
+        let blocks: [ReportBlock] = items.isEmpty
+            ? [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])]
+            : [.paragraph([.text(words.say(
+                "“今年”指最近一个完整年度;基数小于 10、进行中或上期不完整的变化不列为要点。",
+                "\"This year\" is the latest complete year; changes on a base under 10, in periods under way, or against a partial prior period are not headlined."))]),
+               .list(items)]
+        return ReportSection(level: 2, title: words.say("要点", "Headlines"), blocks: blocks)
+    }
+
+    // MARK: Districts side by side
+
+    func districtRows(_ dataset: DatasetKind) -> [AreaRow] {
+        [cityRow()] + trends.areas(dataset, .district).map { AreaRow(cell: [districtLink($0)], level: .district, area: $0) }
+    }
+
+    func districtComparisonSection() -> ReportSection {
+        var blocks: [ReportBlock] = []
+        for dataset in dated {
+            blocks.append(.section(ReportSection(
+                level: 3, title: words.datasetName(dataset),
+                blocks: trends.metrics(dataset).map {
+                    comparisonTable(dataset, $0, subject: words.say("各区", "by district"),
+                                    firstColumn: words.say("区", "District"), areas: districtRows(dataset))
+                })))
+        }
+        return ReportSection(level: 2, title: words.say("各区对比", "Districts side by side"), blocks: blocks)
+    }
+
+    // MARK: Rankings
+
+    /// The districts with the largest rises and falls, by exact change ratio (ties in byte
+    /// order of the names); headline comparisons only.
+    func ranking(_ dataset: DatasetKind, _ metric: String, _ kind: PeriodKind, _ period: String) -> (rises: [TrendRow], falls: [TrendRow]) {
+        var rises: [(TrendRow, (numerator: Int, denominator: Int))] = []
+        var falls: [(TrendRow, (numerator: Int, denominator: Int))] = []
+        for district in trends.areas(dataset, .district) {
+            guard let row = trends.row(dataset, metric, .district, district, kind, period) else { continue }
+            let comparison = comparison(row)
+            guard comparison.isHeadline, let ratio = comparison.ratio else { continue }
+            if ratio.numerator > 0 { rises.append((row, ratio)) }
+            if ratio.numerator < 0 { falls.append((row, ratio)) }
+        }
+        // Areas come in byte order and the sort is stable, so ties stay in byte order.
+        let risesSorted = rises.enumerated().sorted { lhs, rhs in
+            if Comparison.ratioLess(rhs.element.1, lhs.element.1) { return true }
+            if Comparison.ratioLess(lhs.element.1, rhs.element.1) { return false }
+            return lhs.offset < rhs.offset
+        }
+        let fallsSorted = falls.enumerated().sorted { lhs, rhs in
+            if Comparison.ratioLess(lhs.element.1, rhs.element.1) { return true }
+            if Comparison.ratioLess(rhs.element.1, lhs.element.1) { return false }
+            return lhs.offset < rhs.offset
+        }
+        return (risesSorted.prefix(Self.rankingSize).map(\.element.0), fallsSorted.prefix(Self.rankingSize).map(\.element.0))
+    }
+
+    func rankingSection() -> ReportSection {
+        var blocks: [ReportBlock] = [.paragraph([.text(words.say(
+            "各区按变化率(精确比较)排列,上升、下降最多的各取 \(Self.rankingSize) 个;基数小于 10、上期不完整的不列入。",
+            "Districts ordered by their exact change ratio: the \(Self.rankingSize) largest rises and falls; changes on a base under 10 or against a partial prior period are left out."))])]
+        for dataset in dated {
+            for metric in trends.metrics(dataset) {
+                var inner: [ReportBlock] = []
+                for scope in headlineScopes(dataset) {
+                    let ranked = ranking(dataset, metric, scope.kind, scope.period)
+                    let label = scope.kind == .ytd
+                        ? words.say("年初至今(\(words.span(scope.period)))", "Year to date (\(words.span(scope.period)))")
+                        : words.say("\(scope.period) 年", "\(scope.period)")
+                    inner.append(.paragraph([.strong(label)]))
+                    let items: [[Inline]] = ranked.rises.map { [.text("▲ " + sentence($0, areaName: $0.area))] }
+                        + ranked.falls.map { [.text("▼ " + sentence($0, areaName: $0.area))] }
+                    inner.append(items.isEmpty
+                        ? .paragraph([.text(words.say("没有符合条件的变化。", "No change qualifies."))])
+                        : .list(items))
+                }
+                let title = words.metricTitle(metric) == words.datasetName(dataset) ? words.metricTitle(metric)
+                    : words.metricTitle(metric) + words.say("(\(words.datasetName(dataset)))", " (\(words.datasetName(dataset)))")
+                blocks.append(.section(ReportSection(level: 3, title: title, blocks: inner)))
+            }
+        }
+        return ReportSection(level: 2, title: words.say("升降幅度最大的区", "Largest rises and falls"), blocks: blocks)
+    }
+
+    // MARK: Compliance
+
+    func districtComplianceTable(_ period: Period) -> ReportBlock {
+        let areas = [cityRow()] + compliance.areas(.district).map {
+            AreaRow(cell: [districtLink($0)], level: .district, area: $0)
+        }
+        return complianceTable(
+            period, caption: words.say("各区平安小区达标率,\(words.compliancePeriod(period))",
+                                       "Safe-community compliance by district, \(words.compliancePeriod(period))"),
+            firstColumn: words.say("区", "District"), areas: areas)
+    }
+}

@@ -1,0 +1,202 @@
+import Ingest
+import Schema
+import Trends
+
+/// The page of each dataset present and the page of each district.
+extension ReportBuilder {
+    // MARK: Dataset pages
+
+    func datasetPage(_ ingest: DatasetIngest) -> ReportPage {
+        let kind = ingest.dataset
+        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: false)]
+        switch kind {
+        case .alarmCalls, .burglaryReports:
+            if dated.contains(kind) {
+                blocks += datedDatasetBlocks(kind)
+            } else {
+                blocks.append(.paragraph([.text(words.say("本数据集没有有效记录。", "This dataset has no valid records."))]))
+            }
+        case .safeCommunity:
+            if compliance.isEmpty {
+                blocks.append(.paragraph([.text(words.say("本数据集没有有效记录。", "This dataset has no valid records."))]))
+            } else {
+                blocks += complianceDatasetBlocks()
+            }
+        }
+        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("数据质量", "Data quality"),
+            blocks: [
+                qualityByFile(ingest),
+                .paragraph([.text(words.say("被拒收的行(含文件、行号、列与原因)见 ", "Rejected rows, with file, line, column and reason: ")),
+                            rejectsLink(kind), .text(words.say("。", "."))]),
+            ])))
+        blocks.append(.section(methodology()))
+        return ReportPage(name: kind.rawValue, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
+    }
+
+    private func datedDatasetBlocks(_ kind: DatasetKind) -> [ReportBlock] {
+        var blocks: [ReportBlock] = []
+        if let span = input.spans[kind] {
+            blocks.append(.paragraph([.text(words.say(
+                "数据范围 \(words.span(span.first, span.asOf)),截至 \(span.asOf)。",
+                "Data from \(words.span(span.first, span.asOf)), as of \(span.asOf)."))]))
+        }
+        let metrics = trends.metrics(kind)
+        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("月度趋势(全市)", "Monthly trend, citywide"),
+            blocks: metrics.compactMap { monthlyChart(kind, $0, .city, Area.city.name) })))
+        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("各区对比", "Districts side by side"),
+            blocks: metrics.map {
+                comparisonTable(kind, $0, subject: words.say("各区", "by district"),
+                                firstColumn: words.say("区", "District"), areas: districtRows(kind))
+            })))
+        if kind == .alarmCalls, let table = categoryTable(area: Area.city.name, areaName: words.cityName) {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("警情类别(全市)", "Categories, citywide"), blocks: [table])))
+        }
+        if kind == .burglaryReports {
+            let communities = trends.areas(kind, .community).map {
+                AreaRow(cell: [.text($0)], level: .community, area: $0)
+            }
+            if !communities.isEmpty {
+                blocks.append(.section(ReportSection(
+                    level: 2, title: words.say("各小区入室盗窃", "Burglaries by community"),
+                    blocks: metrics.map {
+                        comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
+                                        firstColumn: words.say("区/小区", "District/community"), areas: communities)
+                    })))
+            }
+        }
+        return blocks
+    }
+
+    private func complianceDatasetBlocks() -> [ReportBlock] {
+        var blocks: [ReportBlock] = []
+        if let latest = compliance.latestPeriod {
+            blocks.append(.paragraph([.text(words.say(
+                "最新考评期:\(words.compliancePeriod(latest))。",
+                "Latest assessment period: \(words.compliancePeriod(latest))."))]))
+            if let chart = complianceChart() {
+                blocks.append(.section(ReportSection(level: 2, title: words.say("全市达标率", "Citywide compliance"), blocks: [chart])))
+            }
+            blocks.append(.section(ReportSection(
+                level: 2, title: words.say("各区达标率", "Compliance by district"), blocks: [districtComplianceTable(latest)])))
+            let streets = compliance.areas(.street).map { AreaRow(cell: [.text($0)], level: .street, area: $0) }
+            if !streets.isEmpty {
+                blocks.append(.section(ReportSection(
+                    level: 2, title: words.say("各街镇达标率", "Compliance by street"),
+                    blocks: [complianceTable(
+                        latest, caption: words.say("各街镇平安小区达标率,\(words.compliancePeriod(latest))",
+                                                   "Safe-community compliance by street, \(words.compliancePeriod(latest))"),
+                        firstColumn: words.say("区/街镇", "District/street"), areas: streets)])))
+            }
+        }
+        let history = compliance.areas(.district).compactMap { district in
+            complianceHistory(.district, district, caption: words.say("\(district) 各期达标率", "Compliance in each period: \(district)"))
+        }
+        if !history.isEmpty {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("各区历次考评", "Every period by district"), blocks: history)))
+        }
+        return blocks
+    }
+
+    // MARK: District pages
+
+    func hasRows(_ dataset: DatasetKind, district: String) -> Bool {
+        trends.metrics(dataset).contains { !trends.rows(dataset, $0, .district, district, .month).isEmpty }
+    }
+
+    func districtPage(_ district: String, page: String) -> ReportPage {
+        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: false)]
+
+        var headlines: [[Inline]] = []
+        for dataset in dated where hasRows(dataset, district: district) {
+            for metric in trends.metrics(dataset) {
+                for scope in headlineScopes(dataset) {
+                    if let row = trends.row(dataset, metric, .district, district, scope.kind, scope.period) {
+                        headlines.append([.text(sentence(row, areaName: district))])
+                    }
+                }
+            }
+        }
+        if let latest = compliance.latestPeriod, let row = compliance.row(.district, district, latest),
+           row.assessed >= Comparison.smallBaseLimit {
+            headlines.append([.text(words.complianceSentence(area: district, row))])
+        }
+        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("要点", "Headlines"),
+            blocks: headlines.isEmpty
+                ? [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])]
+                : [.list(headlines)])))
+
+        for dataset in dated {
+            guard hasRows(dataset, district: district) else {
+                blocks.append(.section(ReportSection(
+                    level: 2, title: words.datasetName(dataset),
+                    blocks: [.paragraph([.text(words.say("本区在此数据集中没有记录。", "This district has no records in this dataset."))])])))
+                continue
+            }
+            blocks.append(.section(ReportSection(level: 2, title: words.datasetName(dataset), blocks: districtDatasetBlocks(dataset, district))))
+        }
+
+        if !compliance.rows(.district, district).isEmpty {
+            var inner: [ReportBlock] = []
+            if let history = complianceHistory(.district, district, caption: words.say("\(district) 各期达标率", "Compliance in each period: \(district)")) {
+                inner.append(history)
+            }
+            let streets = compliance.areas(.street).compactMap { area in
+                Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .street, area: area) }
+            }
+            if let latest = compliance.latestPeriod, !streets.isEmpty {
+                inner.append(complianceTable(
+                    latest, caption: words.say("\(district) 各街镇平安小区达标率,\(words.compliancePeriod(latest))",
+                                               "Safe-community compliance by street in \(district), \(words.compliancePeriod(latest))"),
+                    firstColumn: words.say("街镇", "Street"), areas: streets))
+            }
+            blocks.append(.section(ReportSection(level: 2, title: words.datasetName(.safeCommunity), blocks: inner)))
+        }
+        blocks.append(.section(methodology()))
+        return ReportPage(name: page, title: words.pageTitle(district), blocks: blocks)
+    }
+
+    private func districtDatasetBlocks(_ dataset: DatasetKind, _ district: String) -> [ReportBlock] {
+        let metrics = trends.metrics(dataset)
+        var blocks: [ReportBlock] = [.section(ReportSection(
+            level: 3, title: words.say("月度趋势", "Monthly trend"),
+            blocks: metrics.compactMap { monthlyChart(dataset, $0, .district, district) }))]
+        blocks.append(.section(ReportSection(
+            level: 3, title: words.say("年度与年初至今", "Year and year to date"),
+            blocks: metrics.map {
+                comparisonTable(dataset, $0, subject: district, firstColumn: words.say("区", "District"),
+                                areas: [AreaRow(cell: [.text(district)], level: .district, area: district)])
+            })))
+        let streets = trends.areas(dataset, .street).compactMap { area in
+            Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .street, area: area) }
+        }
+        if !streets.isEmpty {
+            blocks.append(.section(ReportSection(
+                level: 3, title: words.say("各街镇", "By street"),
+                blocks: metrics.map {
+                    comparisonTable(dataset, $0, subject: words.say("\(district) 各街镇", "by street in \(district)"),
+                                    firstColumn: words.say("街镇", "Street"), areas: streets)
+                })))
+        }
+        if dataset == .burglaryReports {
+            let communities = trends.areas(dataset, .community).compactMap { area in
+                Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .community, area: area) }
+            }
+            if !communities.isEmpty {
+                blocks.append(.section(ReportSection(
+                    level: 3, title: words.say("各小区入室盗窃", "Burglaries by community"),
+                    blocks: metrics.map {
+                        comparisonTable(dataset, $0, subject: words.say("\(district) 各小区", "by community in \(district)"),
+                                        firstColumn: words.say("小区", "Community"), areas: communities)
+                    })))
+            }
+        }
+        if dataset == .alarmCalls, let table = categoryTable(area: district, areaName: district) {
+            blocks.append(.section(ReportSection(level: 3, title: words.say("警情类别", "Categories"), blocks: [table])))
+        }
+        return blocks
+    }
+}

@@ -1,0 +1,253 @@
+import Ingest
+import Schema
+import Trends
+
+/// The tables and charts that several pages share.
+extension ReportBuilder {
+    /// One row of a comparison table: how the area is shown, and how it is looked up.
+    struct AreaRow {
+        let cell: [Inline]
+        let level: AreaLevel
+        let area: String
+    }
+
+    func cityRow() -> AreaRow { AreaRow(cell: [.text(words.cityName)], level: .city, area: Area.city.name) }
+
+    /// The year-to-date span and the span a year earlier, in words.
+    func ytdSpans(_ dataset: DatasetKind) -> String? {
+        guard let span = input.spans[dataset] else {
+            return trends.ytdPeriod(dataset).map { words.span($0) }
+        }
+        return words.say("年初至今 \(words.span(span.ytdLabel)),上年同期 \(words.span(span.priorYtdLabel))",
+                         "year to date \(words.span(span.ytdLabel)), same span a year earlier \(words.span(span.priorYtdLabel))")
+    }
+
+    /// Areas side by side: the latest complete year against the year before, and the year to
+    /// date against the same span a year earlier, with the change of each.
+    func comparisonTable(_ dataset: DatasetKind, _ metric: String, subject: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
+        let year = trends.latestCompleteYear(dataset)
+        let ytd = trends.ytdPeriod(dataset)
+        var columns = [ReportTable.Column(firstColumn)]
+        var scope: [String] = []
+        if let year, let number = Int(year) {
+            columns += [
+                .init(words.year(year), numeric: true), .init(words.year(String(number - 1)), numeric: true),
+                .init(words.say("同比", "Year on year")),
+            ]
+            scope.append(words.say("\(year) 年对比 \(number - 1) 年", "\(year) against \(number - 1)"))
+        }
+        if ytd != nil {
+            columns += [
+                .init(words.say("年初至今", "Year to date"), numeric: true),
+                .init(words.say("上年同期", "Same span a year earlier"), numeric: true),
+                .init(words.say("同比", "Year on year")),
+            ]
+            if let spans = ytdSpans(dataset) { scope.append(spans) }
+        }
+        let rows: [[[Inline]]] = areas.map { area in
+            var cells = [area.cell]
+            if let year, let number = Int(year) {
+                if let row = trends.row(dataset, metric, area.level, area.area, .year, year) {
+                    let prior = trends.row(dataset, metric, area.level, area.area, .year, String(number - 1))
+                    cells += [
+                        [.text(words.figure(row.value, status: status(row)))],
+                        [.text(prior.map { words.figure(row.priorValue, status: status($0)) } ?? String(row.priorValue))],
+                        [.text(words.change(comparison(row)))],
+                    ]
+                } else {
+                    cells += [[.text("—")], [.text("—")], [.text("—")]]
+                }
+            }
+            if let ytd {
+                if let row = trends.row(dataset, metric, area.level, area.area, .ytd, ytd) {
+                    cells += [[.text(String(row.value))], [.text(String(row.priorValue))], [.text(words.change(comparison(row)))]]
+                } else {
+                    cells += [[.text("—")], [.text("—")], [.text("—")]]
+                }
+            }
+            return cells
+        }
+        let caption = words.metricTitle(metric) + words.say(":", ": ") + subject
+            + (scope.isEmpty ? "" : words.say("(", " (") + scope.joined(separator: words.say(";", "; ")) + words.say(")", ")"))
+        return .table(ReportTable(caption: caption, columns: columns, rows: rows))
+    }
+
+    /// An area's monthly counts of one metric as a bar chart, its table beside it.
+    func monthlyChart(_ dataset: DatasetKind, _ metric: String, _ level: AreaLevel, _ area: String) -> ReportBlock? {
+        let rows = trends.rows(dataset, metric, level, area, .month)
+        guard let first = rows.first, let last = rows.last else { return nil }
+        let areaName = words.areaName(area, level: level)
+        let title = words.say("\(areaName)\(words.metricName(metric))逐月数量", "\(words.metricTitle(metric)) by month: \(areaName)")
+        var bars: [BarChart.Bar] = []
+        var tableRows: [[[Inline]]] = []
+        for (position, row) in rows.enumerated() {
+            let status = status(row)
+            let month = Int(row.period.suffix(2)) ?? 1
+            let axisLabel = month == 1 || (position == 0 && month <= 10) ? String(row.period.prefix(4)) : nil
+            let figure = words.figure(row.value, status: status)
+            bars.append(BarChart.Bar(
+                axisLabel: axisLabel, magnitude: row.value,
+                caption: row.period + words.say(":", ": ") + (words.zh ? words.count(row.value) : String(row.value))
+                    + (status == .complete ? "" : words.say("(\(words.status(status)))", " (\(words.status(status)))")),
+                incomplete: status != .complete))
+            tableRows.append([[.text(row.period)], [.text(figure)], [.text(words.change(comparison(row)))]])
+        }
+        let maximum = rows.map(\.value).max() ?? 0
+        var summary = words.say(
+            "\(first.period) 至 \(last.period) 共 \(rows.count) 个月",
+            "\(first.period) to \(last.period), \(rows.count) months")
+        let complete = rows.filter { $0.complete }
+        if let high = complete.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.period > $1.period) }),
+           let low = complete.min(by: { $0.value < $1.value || ($0.value == $1.value && $0.period < $1.period) }) {
+            summary += words.say(
+                ";完整月份中最高为 \(high.period) \(high.value) 起,最低为 \(low.period) \(low.value) 起",
+                "; among complete months the highest is \(high.period) with \(high.value), the lowest \(low.period) with \(low.value)")
+        }
+        if let span = input.spans[dataset] {
+            if status(first) == .partial {
+                summary += words.say(
+                    ";\(first.period) 不完整(数据始于 \(span.first))",
+                    "; \(first.period) is partial (data from \(span.first))")
+            }
+            if status(last) == .inProgress {
+                summary += words.say(
+                    ";\(last.period) 进行中(数据截至 \(span.asOf)),不作比较",
+                    "; \(last.period) is in progress (data to \(span.asOf)) and not compared")
+            }
+        }
+        summary += words.say("。空心虚线柱为不完整或进行中的月份。", ". Hollow dashed bars are partial or in-progress months.")
+        let table = ReportTable(
+            caption: words.say("\(title):数据表", "\(title): data"),
+            columns: [.init(words.say("月份", "Month")), .init(words.say("数量", "Count"), numeric: true),
+                      .init(words.say("环比(对比上月)", "Against the month before"))],
+            rows: tableRows)
+        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: max(maximum, 1),
+                               scaleLabel: String(maximum), table: table))
+    }
+
+    /// Alarm calls per category and year (counts only) for the city or a district.
+    func categoryTable(area: String, areaName: String) -> ReportBlock? {
+        guard let breakdown = input.categories, breakdown.counts[area] != nil, !breakdown.years.isEmpty else { return nil }
+        let metric = trends.metrics(.alarmCalls).first
+        let columns = [ReportTable.Column(words.say("警情类别", "Category"))] + breakdown.years.map { year in
+            var title = words.year(String(year))
+            if let metric, let row = trends.row(.alarmCalls, metric, .city, Area.city.name, .year, String(year)) {
+                let status = status(row)
+                if status != .complete { title += words.say("(\(words.status(status)))", " (\(words.status(status)))") }
+            }
+            return ReportTable.Column(title, numeric: true)
+        }
+        let rows: [[[Inline]]] = breakdown.categories.map { category in
+            [[.text(category)]] + breakdown.years.map { [.text(String(breakdown.count(area: area, category: category, year: $0)))] }
+        }
+        return .table(ReportTable(
+            caption: words.say("\(areaName) 各类别接警数(按年,仅计数)", "Calls by category and year: \(areaName) (counts only)"),
+            columns: columns, rows: rows))
+    }
+
+    // MARK: Compliance
+
+    var complianceColumns: [ReportTable.Column] {
+        [.init(words.say("达标率", "Compliance rate"), numeric: true),
+         .init(words.say("达标小区", "Compliant communities")),
+         .init(words.say("上期达标率", "Rate in the period before"), numeric: true),
+         .init(words.say("变化", "Change"))]
+    }
+
+    func complianceCells(_ row: ComplianceRow?) -> [[Inline]] {
+        guard let row else {
+            return [[.text("—")], [.text(words.say("本期无考评", "not assessed in this period"))], [.text("—")], [.text("—")]]
+        }
+        let prior = row.priorRatePercent.map { words.rate($0, assessed: row.priorAssessed) } ?? "—"
+        return [[.text(words.rate(row.ratePercent, assessed: row.assessed))],
+                [.text(words.compliantOf(row.compliant, row.assessed))],
+                [.text(prior)], [.text(words.complianceChange(row))]]
+    }
+
+    /// Compliance of areas in one period, with numerator and denominator.
+    func complianceTable(_ period: Period, caption: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
+        let rows = areas.map { area in [area.cell] + complianceCells(compliance.row(area.level, area.area, period)) }
+        return .table(ReportTable(caption: caption, columns: [.init(firstColumn)] + complianceColumns, rows: rows))
+    }
+
+    /// Every assessment period of one area.
+    func complianceHistory(_ level: AreaLevel, _ area: String, caption: String) -> ReportBlock? {
+        let rows = compliance.rows(level, area)
+        guard !rows.isEmpty else { return nil }
+        return .table(ReportTable(
+            caption: caption, columns: [.init(words.say("考评期", "Period"))] + complianceColumns,
+            rows: rows.map { [[.text(words.compliancePeriod($0.period))]] + complianceCells($0) }))
+    }
+
+    /// The city's rate in each period of the latest period's kind, as a bar chart.
+    func complianceChart() -> ReportBlock? {
+        guard let latest = compliance.latestPeriod else { return nil }
+        let rows = compliance.rows(.city, Area.city.name).filter { $0.period.kind == latest.kind }
+        guard !rows.isEmpty else { return nil }
+        let title = words.say("全市平安小区达标率", "Citywide safe-community compliance rate")
+        let every = rows.count <= 12 ? 1 : (rows.count + 11) / 12
+        let bars = rows.enumerated().map { position, row in
+            BarChart.Bar(
+                axisLabel: position % every == 0 ? row.period.description : nil, magnitude: Self.tenths(row.ratePercent),
+                caption: words.compliancePeriod(row.period) + words.say(":", ": ") + row.ratePercent + "%"
+                    + words.say("(\(words.compliantOf(row.compliant, row.assessed)))", " (\(words.compliantOf(row.compliant, row.assessed)))"),
+                incomplete: false)
+        }
+        let summary = words.say(
+            "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率,刻度 0% 至 100%;最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%(\(words.compliantOf(rows.last!.compliant, rows.last!.assessed)))。",
+            "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed))).")
+        guard let table = complianceHistory(.city, Area.city.name, caption: words.say("\(title):数据表", "\(title): data")),
+              case .table(let data) = table else { return nil }
+        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data))
+    }
+
+    /// `80.0` as 800, digit by digit (no floating point).
+    static func tenths(_ percent: String) -> Int {
+        var value = 0
+        for character in percent where character.isASCII && character.isNumber {
+            value = value * 10 + Int(String(character))!
+        }
+        return percent.contains(".") ? value : value * 10
+    }
+
+    // MARK: Data quality
+
+    func qualityCells(_ read: Int, _ accepted: Int, _ rejected: Int, _ duplicates: Int, _ conflicts: Int) -> [[Inline]] {
+        [read, accepted, rejected, duplicates, conflicts].map { [.text(String($0))] }
+    }
+
+    var qualityColumns: [ReportTable.Column] { words.qualityColumns.map { .init($0, numeric: true) } }
+
+    func rejectsLink(_ kind: DatasetKind) -> Inline {
+        let path = "rejects/\(kind.rawValue).csv"
+        return .link(path, .file(path))
+    }
+
+    /// Row outcomes per dataset, with the rejects file of each.
+    func qualitySummary() -> ReportBlock {
+        let rows: [[[Inline]]] = present.map { ingest in
+            [[datasetLink(ingest.dataset)], [.text(String(ingest.files.count))]]
+                + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts)
+                + [[rejectsLink(ingest.dataset)]]
+        }
+        return .table(ReportTable(
+            caption: words.say("各数据集的行处理结果", "Row outcomes per dataset"),
+            columns: [.init(words.say("数据集", "Dataset")), .init(words.say("文件数", "Files"), numeric: true)]
+                + qualityColumns + [.init(words.say("拒收明细", "Rejected rows"))],
+            rows: rows))
+    }
+
+    /// Row outcomes per file of one dataset, and their total.
+    func qualityByFile(_ ingest: DatasetIngest) -> ReportBlock {
+        var rows: [[[Inline]]] = ingest.files.map { file in
+            var name: [Inline] = [.text(file.file.relativePath)]
+            if let refusal = file.refusal { name.append(.text(words.say("(整个文件被拒收:", " (file refused: ") + refusal + words.say(")", ")"))) }
+            return [name] + qualityCells(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts)
+        }
+        rows.append([[.strong(words.say("合计", "Total"))]]
+            + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts))
+        return .table(ReportTable(
+            caption: words.say("\(words.datasetName(ingest.dataset)) 各文件的行处理结果", "Row outcomes per file: \(words.datasetName(ingest.dataset))"),
+            columns: [.init(words.say("文件", "File"))] + qualityColumns, rows: rows))
+    }
+}

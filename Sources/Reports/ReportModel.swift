@@ -1,0 +1,98 @@
+/// The report model: every page as headings, sentences, tables and charts, with each figure
+/// already worded. The Markdown and HTML renderers render this one model, so the two formats
+/// always say the same thing; all the words and numbers are decided here, none in a renderer.
+///
+/// Values from the data (district, street and community names, categories, file names) are
+/// plain text in the model; escaping is each renderer's job, done for every `Inline.text`.
+struct ReportPage: Sendable {
+    /// The file name without extension (`index`, `alarm_calls`, `district-宝山区`).
+    let name: String
+    /// The document title (`<title>`), also the page's first heading.
+    let title: String
+    let blocks: [ReportBlock]
+}
+
+enum ReportBlock: Sendable {
+    case section(ReportSection)
+    case paragraph([Inline])
+    case list([[Inline]])
+    case table(ReportTable)
+    case chart(BarChart)
+    case definitions([Definition])
+    /// Links to the other pages (hidden in print).
+    case navigation([[Inline]])
+}
+
+/// A headed part of a page. `anchor` is a fixed identifier from the code (never from data).
+struct ReportSection: Sendable {
+    let level: Int
+    let title: String
+    let anchor: String?
+    let blocks: [ReportBlock]
+
+    init(level: Int, title: String, anchor: String? = nil, blocks: [ReportBlock]) {
+        self.level = level
+        self.title = title
+        self.anchor = anchor
+        self.blocks = blocks
+    }
+}
+
+enum Inline: Sendable, Equatable {
+    case text(String)
+    case strong(String)
+    case link(String, LinkTarget)
+}
+
+/// Where a link points: another page of the report (rendered `.md` or `.html` to match the
+/// page it is on) or one of the data files written beside the pages.
+enum LinkTarget: Sendable, Equatable {
+    case page(String, fragment: String?)
+    case file(String)
+}
+
+struct ReportTable: Sendable {
+    struct Column: Sendable {
+        let title: String
+        let numeric: Bool
+
+        init(_ title: String, numeric: Bool = false) {
+            self.title = title
+            self.numeric = numeric
+        }
+    }
+
+    let caption: String
+    let columns: [Column]
+    /// Each cell is a run of inline content; the first cell of a row is its header.
+    let rows: [[[Inline]]]
+}
+
+/// A bar chart with the table of its figures: the table is the chart's data, shown beside it.
+struct BarChart: Sendable {
+    struct Bar: Sendable {
+        /// Shown under the bar when non-nil (a year at its first month, for one).
+        let axisLabel: String?
+        /// The bar's height in the chart's units (a count, or tenths of a percent).
+        let magnitude: Int
+        /// The bar's figure in words (its tooltip).
+        let caption: String
+        /// A period not wholly covered by the data: drawn hollow and labelled in words.
+        let incomplete: Bool
+    }
+
+    let title: String
+    /// A summary of what the chart shows, in words (SVG `<desc>`).
+    let summary: String
+    let bars: [Bar]
+    /// The top of the scale, in the bars' units (at least 1).
+    let scaleMaximum: Int
+    /// The figure at the top of the scale, in words.
+    let scaleLabel: String
+    let table: ReportTable
+}
+
+struct Definition: Sendable {
+    let term: String
+    let text: [Inline]
+}

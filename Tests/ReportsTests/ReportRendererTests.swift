@@ -1,0 +1,314 @@
+import Foundation
+import Reports
+import Testing
+
+@Suite struct ReportRendererTests {
+    @Test func pagesAreIndexDatasetsAndDistricts() throws {
+        let pages = ReportFixture.render(try ReportFixture.input())
+        let names = Set(pages.keys)
+        for page in ["index", "alarm_calls", "burglary_reports", "safe_community", "district-宝山区", "district-闵行区"] {
+            #expect(names.contains(page + ".md") && names.contains(page + ".html"), "\(page)")
+        }
+        // Two hostile districts get pages too: 2 × (1 index + 3 datasets + 4 districts).
+        #expect(pages.count == 16)
+        #expect(ReportRenderer.render(try ReportFixture.input()).map(\.path) == pages.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
+    @Test func headlineSentenceInChinese() throws {
+        let pages = ReportFixture.render(try ReportFixture.input())
+        let sentence = "宝山区 2017 年报警类接警 14 起,同比下降 30.0%(减少 6 起)"
+        // The largest fall by district on the index, and the district's own headline.
+        #expect(pages["index.md"]!.contains("- **降幅最大的区**:" + sentence + "\n"))
+        #expect(pages["index.html"]!.contains("<li><strong>降幅最大的区</strong>:" + sentence + "</li>"))
+        #expect(pages["district-宝山区.md"]!.contains("- " + sentence + "\n"))
+        #expect(pages["district-宝山区.html"]!.contains("<li>" + sentence + "</li>"))
+        // The city's, and the absolute change beside the percentage in the table.
+        #expect(pages["index.md"]!.contains("- 全市 2017 年报警类接警 22 起,同比下降 8.3%(减少 2 起)\n"))
+        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 14 | 20 | ▼ 下降 30.0%(减少 6 起) |"))
+        // Compliance: numerator and denominator.
+        #expect(pages["index.md"]!.contains("| [闵行区](district-闵行区.md) | 80.0% | 10 个小区中 8 个达标 | 60.0% | ▲ 提高 20.0 个百分点 |"))
+        // Burglaries by community.
+        #expect(pages["district-闵行区.md"]!.contains("| 康城 | 6 | 12 | ▼ 下降 50.0%(减少 6 起) |"))
+    }
+
+    @Test func headlineSentenceInEnglish() throws {
+        let pages = ReportFixture.render(try ReportFixture.input(language: .en))
+        let sentence = "宝山区 alarm calls in 2017: 14, down 30.0% year on year (−6)"
+        #expect(pages["index.md"]!.contains("- **Largest fall by district**: " + sentence + "\n"))
+        #expect(pages["district-宝山区.html"]!.contains("<li>" + sentence + "</li>"))
+        #expect(pages["index.md"]!.contains("- Citywide alarm calls in 2017: 22, down 8.3% year on year (−2)\n"))
+        #expect(pages["index.md"]!.contains("| [闵行区](district-闵行区.md) | 80.0% | 8 of 10 communities | 60.0% | ▲ up 20.0 points |"))
+        #expect(pages["index.html"]!.contains("<html lang=\"en\">"))
+    }
+
+    @Test func smallBaseIsMarkedAndNeverHeadlined() throws {
+        let zh = ReportFixture.render(try ReportFixture.input())
+        // 闵行区: 6 against 4, +50.0%.
+        #expect(zh["index.md"]!.contains("| [闵行区](district-闵行区.md) | 6 | 4 | ▲ 上升 50.0%(增加 2 起,小基数) |"))
+        #expect(!headlines(zh["index.md"]!).contains("闵行区 2017 年报警类接警"))
+        #expect(!headlines(zh["index.md"]!).contains("上升 50.0%"))
+        // Its own page states the two counts, no percentage.
+        #expect(zh["district-闵行区.md"]!.contains("- 闵行区 2017 年报警类接警 6 起,上年 4 起(小基数,不计算百分比)\n"))
+        // Year to date 宝山区: 7 against 2.
+        #expect(zh["district-宝山区.md"]!.contains("- 宝山区 2018-01-01 至 2018-02-10 报警类接警 7 起,上年同期 2 起(小基数,不计算百分比)\n"))
+        // Compliance on 3 communities.
+        #expect(zh["district-宝山区.md"]!.contains("66.7%(小基数) | 3 个小区中 2 个达标"))
+
+        let en = ReportFixture.render(try ReportFixture.input(language: .en))
+        #expect(en["index.md"]!.contains("| 6 | 4 | ▲ up 50.0% (+2, small base) |"))
+        #expect(en["district-闵行区.md"]!.contains("- 闵行区 alarm calls in 2017: 6, 4 a year earlier (small base, no percentage)\n"))
+    }
+
+    @Test func periodUnderWayIsLabelledAndNeverAFall() throws {
+        let zh = ReportFixture.render(try ReportFixture.input())
+        // 2018-02 has 2 calls against 5 in January: in progress, not compared.
+        #expect(zh["district-宝山区.md"]!.contains("| 2018-02 | 2(进行中) | 进行中,不作比较 |"))
+        #expect(zh["district-宝山区.html"]!.contains("<th scope=\"row\">2018-02</th><td class=\"num\">2(进行中)</td><td>进行中,不作比较</td>"))
+        // No table row of a period under way shows a fall.
+        var rows = 0
+        for (path, text) in zh where path.hasSuffix(".md") {
+            for line in text.split(separator: "\n") where line.hasPrefix("| ") && line.contains("(进行中)") {
+                rows += 1
+                #expect(!line.contains("下降") && !line.contains("▼"), "\(path): \(line)")
+            }
+        }
+        #expect(rows > 10)
+        // The hollow bar in the chart, and the words in its description.
+        #expect(zh["district-宝山区.html"]!.contains("<title>2018-02:2 起(进行中)</title>"))
+        #expect(zh["district-宝山区.html"]!.contains("2018-02 进行中(数据截至 2018-02-10),不作比较"))
+        #expect(zh["district-宝山区.html"]!.contains("stroke-dasharray=\"3 2\""))
+
+        let en = ReportFixture.render(try ReportFixture.input(language: .en))
+        #expect(en["district-宝山区.md"]!.contains("| 2018-02 | 2 (in progress) | in progress, not compared |"))
+        #expect(en["alarm_calls.md"]!.contains("in progress"))
+    }
+
+    @Test func renderingIsDeterministic() throws {
+        let input = try ReportFixture.input()
+        let first = ReportRenderer.render(input)
+        let second = ReportRenderer.render(try ReportFixture.input())
+        #expect(first == second)
+        #expect(ReportRenderer.render(input) == first)
+        // No clock unless one is given.
+        #expect(!first.contains { $0.contents.contains("生成时间") })
+        let stamped = ReportRenderer.render(try ReportFixture.input(generatedAt: "2018-03-01 00:00:00 UTC"))
+        #expect(stamped.allSatisfy { $0.contents.contains("生成时间 2018-03-01 00:00:00 UTC") })
+    }
+
+    @Test func everyPageIsACompleteDocumentWithAccessibleCharts() throws {
+        for language in [ReportFixture.Language.zh, .en] {
+            let pages = ReportFixture.render(try ReportFixture.input(language: language))
+            let tag = language == .zh ? "zh-CN" : "en"
+            var charts = 0
+            for (path, text) in pages where path.hasSuffix(".html") {
+                #expect(text.hasPrefix("<!DOCTYPE html>\n<html lang=\"\(tag)\">\n<head>\n<meta charset=\"utf-8\">"), "\(path)")
+                #expect(text.contains("<title>") && text.contains("</title>"), "\(path)")
+                #expect(text.hasSuffix("</html>\n"), "\(path)")
+                #expect(!text.contains("<script") && !text.contains("http") && !text.contains("<link"), "\(path)")
+                #expect(text.contains("@media print"), "\(path)")
+                for svg in text.components(separatedBy: "<svg ").dropFirst() {
+                    charts += 1
+                    let open = svg.prefix { $0 != ">" }
+                    #expect(open.contains("role=\"img\""), "\(path)")
+                    guard let labelled = attribute("aria-labelledby", in: String(open)) else {
+                        Issue.record("\(path): svg without aria-labelledby")
+                        continue
+                    }
+                    let ids = labelled.split(separator: " ").map(String.init)
+                    #expect(ids.count == 2)
+                    #expect(svg.contains("<title id=\"\(ids[0])\">"), "\(path)")
+                    #expect(svg.contains("<desc id=\"\(ids[1])\">"), "\(path)")
+                    // The data table beside the chart, in the same figure.
+                    let figureEnd = svg.range(of: "</figure>")!.lowerBound
+                    #expect(svg[..<figureEnd].contains("<table>"), "\(path)")
+                }
+            }
+            #expect(charts > 10)
+            for (path, text) in pages where path.hasSuffix(".md") {
+                #expect(text.hasPrefix("# "), "\(path)")
+            }
+        }
+    }
+
+    @Test func linksPointAtPagesAndDataFiles() throws {
+        let pages = ReportFixture.render(try ReportFixture.input())
+        let files: Set<String> = ["data/trends.csv", "data/compliance.csv", "data/quality.csv",
+                                  "rejects/alarm_calls.csv", "rejects/burglary_reports.csv", "rejects/safe_community.csv"]
+        for (path, text) in pages where path.hasSuffix(".html") {
+            for piece in text.components(separatedBy: "href=\"").dropFirst() {
+                let target = String(piece.prefix { $0 != "\"" && $0 != "#" })
+                #expect(pages[target] != nil || files.contains(target), "\(path) links to \(target)")
+            }
+        }
+        #expect(pages["index.md"]!.contains("[rejects/alarm\\_calls.csv](rejects/alarm_calls.csv)"))
+    }
+
+    @Test func absentDatasetIsSaidSo() throws {
+        let input = try ReportFixture.input(["alarm_calls.csv": ReportFixture.alarmCalls()])
+        let pages = ReportFixture.render(input)
+        #expect(pages["burglary_reports.md"] == nil && pages["safe_community.html"] == nil)
+        #expect(pages["index.md"]!.contains("| 入室盗窃案件 | 本次运行未提供此数据集 | — | — |"))
+        #expect(pages["index.md"]!.contains("| [110 接警](alarm_calls.md) | 2018-02-10 | 2016-01-01 |"))
+    }
+
+    @Test func qualitySummaryCountsEveryRow() throws {
+        var alarms = ReportFixture.alarmCalls()
+        alarms += "A1,2016-01-01 08:00,宝山区,罗店镇,报警,纠纷\n"   // duplicate, equal
+        alarms += "A2,2016-02-10 09:00,宝山区,罗店镇,报警,盗窃\n"   // duplicate, conflict
+        alarms += "A999,2017-02-30,宝山区,,报警,纠纷\n"             // rejected
+        let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": alarms]))
+        // 55 rows + 3: 55 accepted, 1 rejected, 2 duplicates, 1 conflict.
+        #expect(pages["index.md"]!.contains("| [110 接警](alarm_calls.md) | 1 | 58 | 55 | 1 | 2 | 1 | [rejects/alarm\\_calls.csv](rejects/alarm_calls.csv) |"))
+        #expect(pages["alarm_calls.md"]!.contains("| alarm\\_calls.csv | 58 | 55 | 1 | 2 | 1 |"))
+    }
+
+    @Test func changeAgainstAPartialPriorYearIsNotedAndNotHeadlined() throws {
+        // Data from 2016-03-05: 2016 is partial, so 2017 against 2016 is not like with like.
+        var lines = ["call_id,received_at,district,category"]
+        for i in 0..<15 { lines.append("P\(i),2016-\(ReportFixture.pad(i % 10 + 3))-05,宝山区,纠纷") }
+        for i in 0..<12 { lines.append("Q\(i),2017-\(ReportFixture.pad(i + 1))-05,宝山区,纠纷") }
+        lines.append("R1,2018-01-10,宝山区,纠纷")
+        let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": lines.joined(separator: "\n") + "\n"]))
+        let index = pages["index.md"]!
+        #expect(index.contains("| [宝山区](district-宝山区.md) | 12 | 15(不完整) | ▼ 下降 20.0%(减少 3 起,上期不完整) |"))
+        #expect(index.contains("- 全市 2017 年报警类接警 12 起,上年 15 起(上年数据不完整,不计算百分比)\n"))
+        #expect(!headlines(index).contains("降幅最大"))
+        #expect(!headlines(index).contains("20.0%"))
+        #expect(pages["district-宝山区.md"]!.contains("| 2016-03 | 2(不完整) | 不完整,不作比较 |"))
+        // The month after the partial first month carries the note.
+        #expect(pages["district-宝山区.md"]!.contains("| 2016-04 | 2 | = 持平(0 起,小基数,上期不完整) |"))
+    }
+
+    @Test func withoutACompleteYearTheYearToDateLeads() throws {
+        var lines = ["call_id,received_at,district,category"]
+        for day in 1...28 { lines.append("Y\(day),2018-01-\(ReportFixture.pad(day)),宝山区,纠纷") }
+        lines.append("Y99,2018-02-10,宝山区,纠纷")
+        let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": lines.joined(separator: "\n") + "\n"]))
+        let index = pages["index.md"]!
+        #expect(index.contains("- 全市 2018-01-01 至 2018-02-10 报警类接警 29 起,无上年同期可比数据\n"))
+        #expect(index.contains("| 区 | 年初至今 | 上年同期 | 同比 |"))
+        #expect(index.contains("| [宝山区](district-宝山区.md) | 29 | 0 | —(无可比数据) |"))
+        #expect(pages["district-宝山区.md"]!.contains("| 2018-02 | 1(进行中) | 进行中,不作比较 |"))
+    }
+
+    @Test func zeroPriorIsNotMissingData() throws {
+        let pages = ReportFixture.render(try ReportFixture.input())
+        // 宝山区 had no burglary in 2016 (data from 2016-01-01), 2 in 2017.
+        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 2 | 0 | —(上期为 0,不计算百分比) |"))
+        #expect(pages["district-宝山区.md"]!.contains("- 宝山区 2017 年入室盗窃案件 2 起,上年为 0 起,不计算百分比\n"))
+    }
+
+    @Test func datasetWithoutRecordsIsSaidSo() throws {
+        let pages = ReportFixture.render(try ReportFixture.input([
+            "alarm_calls.csv": "call_id,received_at,district,category\n",
+            "safe_community.csv": ReportFixture.safeCommunity(),
+        ]))
+        #expect(pages["alarm_calls.md"]!.contains("本数据集没有有效记录。"))
+        #expect(pages["index.md"]!.contains("| [110 接警](alarm_calls.md) | 无有效记录 | — | — |"))
+        #expect(pages["index.md"]!.contains("| [平安小区考评](safe_community.md) | 最新考评期 2017 年 | 最早考评期 2016 年 | — |"))
+        #expect(pages["district-闵行区.md"]!.contains("- 闵行区 2017 年平安小区达标率 80.0%(10 个小区中 8 个达标),比 2016 年提高 20.0 个百分点\n"))
+    }
+
+    @Test func latestAssessmentPeriodIsTheOneEndingLast() throws {
+        let text = "community_id,community,district,period,compliant\n"
+            + (0..<10).map { "H\($0),小区\($0),闵行区,2017H2,\($0 < 7 ? "是" : "否")\n" }.joined()
+            + (0..<10).map { "H\($0),小区\($0),闵行区,2017H1,\($0 < 5 ? "是" : "否")\n" }.joined()
+            + (0..<10).map { "H\($0),小区\($0),闵行区,2017Q3,是\n" }.joined()
+        let pages = ReportFixture.render(try ReportFixture.input(["safe_community.csv": text]))
+        #expect(pages["index.md"]!.contains("最新考评期:2017 年下半年。"))
+        #expect(pages["index.md"]!.contains("| [闵行区](district-闵行区.md) | 70.0% | 10 个小区中 7 个达标 | 50.0% | ▲ 提高 20.0 个百分点 |"))
+    }
+
+    @Test func markdownAndHTMLSayTheSameThing() throws {
+        for language in ReportInput.Language.allCases {
+            let pages = ReportFixture.render(try ReportFixture.input(language: language))
+            for (path, markdown) in pages where path.hasSuffix(".md") {
+                let html = pages[String(path.dropLast(3)) + ".html"]!
+                let items = (TextOf.markdownItems(markdown), TextOf.htmlItems(html))
+                #expect(items.0 == items.1, "\(path): \(zip(items.0, items.1).first { $0 != $1 }.map { "\($0) ≠ \($1)" } ?? "counts \(items.0.count), \(items.1.count)")")
+                let cells = (TextOf.markdownCells(markdown), TextOf.htmlCells(html))
+                #expect(cells.0 == cells.1, "\(path): \(zip(cells.0, cells.1).first { $0 != $1 }.map { "\($0) ≠ \($1)" } ?? "counts \(cells.0.count), \(cells.1.count)")")
+            }
+        }
+    }
+
+    private func headlines(_ markdown: String) -> String {
+        let start = markdown.range(of: "## 要点")!.upperBound
+        let end = markdown.range(of: "\n## ", range: start..<markdown.endIndex)!.lowerBound
+        return String(markdown[start..<end])
+    }
+
+    private func attribute(_ name: String, in tag: String) -> String? {
+        guard let start = tag.range(of: name + "=\"") else { return nil }
+        return String(tag[start.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+extension ReportFixture {
+    typealias Language = ReportInput.Language
+}
+
+/// With GOVSTATS_REPORTS_DUMP=<folder>, writes the fixture's pages there (zh/ and en/) to
+/// look at or to run through an HTML validator.
+@Test func dumpPagesWhenAsked() throws {
+    guard let folder = ProcessInfo.processInfo.environment["GOVSTATS_REPORTS_DUMP"] else { return }
+    for language in ReportInput.Language.allCases {
+        let base = folder + "/" + language.rawValue
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        for document in ReportRenderer.render(try ReportFixture.input(language: language)) {
+            try document.contents.write(toFile: base + "/" + document.path, atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+/// The visible text of list items and table cells, from either format, for comparison.
+enum TextOf {
+    static func matches(_ pattern: String, _ text: String) -> [[String]] {
+        let regex = try! NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { match in
+            (1..<match.numberOfRanges).map { Range(match.range(at: $0), in: text).map { String(text[$0]) } ?? "" }
+        }
+    }
+
+    static func plainMarkdown(_ text: String) -> String {
+        var plain = text.replacingOccurrences(of: "**", with: "")
+        let regex = try! NSRegularExpression(pattern: #"\[((?:\\.|[^\]\\])*)\]\([^)]*\)"#)
+        plain = regex.stringByReplacingMatches(in: plain, range: NSRange(plain.startIndex..., in: plain), withTemplate: "$1")
+        let escapes = try! NSRegularExpression(pattern: #"\\(\p{P}|\p{S})"#)
+        plain = escapes.stringByReplacingMatches(in: plain, range: NSRange(plain.startIndex..., in: plain), withTemplate: "$1")
+        return plain.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func plainHTML(_ text: String) -> String {
+        let tags = try! NSRegularExpression(pattern: "<[^>]*>")
+        var plain = tags.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+            plain = plain.replacingOccurrences(of: entity, with: character)
+        }
+        return plain.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func markdownItems(_ markdown: String) -> [String] {
+        markdown.split(separator: "\n").filter { $0.hasPrefix("- ") }.map { plainMarkdown(String($0.dropFirst(2))) }
+    }
+
+    static func htmlItems(_ html: String) -> [String] {
+        let body = html.replacingOccurrences(of: #"(?s)<nav>.*?</nav>"#, with: "", options: .regularExpression)
+        return matches(#"<li>(.*?)</li>|<dt>(.*?)</dt>\n<dd>(.*?)</dd>"#, body).map { groups in
+            let parts = groups.filter { !$0.isEmpty }
+            return plainHTML(parts.joined(separator: " "))
+        }
+    }
+
+    static func markdownCells(_ markdown: String) -> [String] {
+        markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| ---") }.flatMap { line -> [String] in
+            let inner = line.dropFirst(2).dropLast(2)
+            return inner.replacingOccurrences(of: "\\|", with: "\u{0}").components(separatedBy: " | ")
+                .map { plainMarkdown($0.replacingOccurrences(of: "\u{0}", with: "\\|")) }
+        }
+    }
+
+    static func htmlCells(_ html: String) -> [String] {
+        matches(#"<t[hd](?: [^>]*)?>(.*?)</t[hd]>"#, html).map { plainHTML($0[0]) }
+    }
+}
