@@ -1,3 +1,4 @@
+import CSVReading
 import Schema
 
 /// The standing version of every distinct record of one dataset, kept compactly: one
@@ -9,7 +10,7 @@ import Schema
 public struct RecordStore: Sendable {
     public let dataset: DatasetKind
     public let columns: [ColumnSpec]
-    private var keyIndex: [String: Int] = [:]
+    private var keyIndex: [ExactText: Int] = [:]
     /// slots[column][record]
     private var slots: [[UInt64]]
     private var interners: [Interner]
@@ -29,6 +30,7 @@ public struct RecordStore: Sendable {
 
     public mutating func insert(key: String, values: [FieldValue]) -> Insertion {
         let encoded = values.enumerated().map { column, value in encode(value, column: column) }
+        let key = ExactText(key)
         guard let record = keyIndex[key] else {
             keyIndex[key] = slots[0].count
             for column in encoded.indices { slots[column].append(encoded[column]) }
@@ -116,13 +118,14 @@ public enum Slot {
 
 /// Gives each distinct string of a column a small number, in order of first appearance.
 struct Interner: Sendable {
-    private var ids: [String: UInt64] = [:]
+    private var ids: [ExactText: UInt64] = [:]
     private(set) var values: [String] = []
 
     mutating func id(for text: String) -> UInt64 {
-        if let id = ids[text] { return id }
+        let exact = ExactText(text)
+        if let id = ids[exact] { return id }
         let id = UInt64(values.count)
-        ids[text] = id
+        ids[exact] = id
         values.append(text)
         return id
     }

@@ -127,7 +127,7 @@ extension ReportBuilder {
 
     /// Alarm calls per category and year (counts only) for the city or a district.
     func categoryTable(area: String, areaName: String) -> ReportBlock? {
-        guard let breakdown = input.categories, breakdown.counts[area] != nil, !breakdown.years.isEmpty else { return nil }
+        guard let breakdown = input.categories, breakdown.covers(area: area), !breakdown.years.isEmpty else { return nil }
         let metric = trends.metrics(.alarmCalls).first
         let columns = [ReportTable.Column(words.say("警情类别", "Category"))] + breakdown.years.map { year in
             var title = words.year(String(year))

@@ -1,3 +1,4 @@
+import CSVReading
 import Ingest
 import Schema
 
@@ -8,7 +9,7 @@ public struct CategoryBreakdown: Sendable {
     public let categories: [String]
     public let years: [Int]
     /// counts[area name][category][year] (areas: 全市 and each district)
-    public let counts: [String: [String: [Int: Int]]]
+    let counts: [ExactText: [ExactText: [Int: Int]]]
 
     public init?(_ ingest: DatasetIngest) {
         let store = ingest.store
@@ -18,22 +19,27 @@ public struct CategoryBreakdown: Sendable {
         let categorySlots = store.slots(of: "category")
         let districtSlots = store.slots(of: "district")
         let dates = store.slots(of: "received_at")
-        var counts: [String: [String: [Int: Int]]] = [:]
+        var counts: [ExactText: [ExactText: [Int: Int]]] = [:]
         var years: Set<Int> = []
         for record in 0..<store.count {
             let year = LocalDate(dayNumber: Slot.dayNumber(dates[record])).year
             years.insert(year)
             let category = categoryNames[Int(categorySlots[record])]
             for area in [Area.city.name, districtNames[Int(districtSlots[record])]] {
-                counts[area, default: [:]][category, default: [:]][year, default: 0] += 1
+                counts[ExactText(area), default: [:]][ExactText(category), default: [:]][year, default: 0] += 1
             }
         }
-        self.categories = Set(categorySlots.map { categoryNames[Int($0)] }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.categories = Set(categorySlots).map { categoryNames[Int($0)] }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.years = years.sorted()
         self.counts = counts
     }
 
+    /// Whether the area has any alarm calls.
+    public func covers(area: String) -> Bool {
+        counts[ExactText(area)] != nil
+    }
+
     public func count(area: String, category: String, year: Int) -> Int {
-        counts[area]?[category]?[year] ?? 0
+        counts[ExactText(area)]?[ExactText(category)]?[year] ?? 0
     }
 }

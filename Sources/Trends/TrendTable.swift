@@ -1,3 +1,4 @@
+import CSVReading
 import Ingest
 import Schema
 
@@ -45,6 +46,16 @@ public struct Area: Hashable, Sendable {
     public init(level: AreaLevel, name: String) {
         self.level = level
         self.name = name
+    }
+
+    /// Names are compared by their bytes (see `ExactText`).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.level == rhs.level && ExactText(lhs.name) == ExactText(rhs.name)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(level)
+        hasher.combine(ExactText(name))
     }
 }
 

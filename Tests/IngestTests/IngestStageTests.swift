@@ -163,4 +163,18 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(data.presentDatasets == [.alarmCalls, .safeCommunity])
         #expect(data.files[.alarmCalls]!.map(\.relativePath) == ["alarm_calls/a.csv", "alarm_calls/b.csv"])
     }
+
+    @Test func valuesAreKeptApartByTheirBytes() throws {
+        // "Café" composed (NFC) and decomposed (NFD) are canonically equivalent Strings.
+        let (result, _) = try ingest([
+            "alarm_calls.csv": alarmHeader
+                + "A1,2017-03-01,Caf\u{E9},,报警,盗窃,,\n"
+                + "A2,2017-03-01,Cafe\u{301},,报警,盗窃,,\n"
+                + "K\u{E9},2017-03-01,x,,报警,盗窃,,\n"
+                + "Ke\u{301},2017-03-01,x,,报警,盗窃,,\n",
+        ])
+        let store = result.dataset(.alarmCalls)!.store
+        #expect(store.count == 4)
+        #expect(store.texts(of: "district").map { Array($0.utf8).count } == [5, 6, 1])
+    }
 }
