@@ -7,7 +7,7 @@ PIP       ?= python3 -m pip
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
-.PHONY: all deps check-deps build validate reports test check clean
+.PHONY: all deps check-deps build validate reports test check fuzz test-asan faults clean
 
 all: reports
 
@@ -38,6 +38,24 @@ reports: build
 test: deps
 	$(SWIFT) test
 	$(MAKE) check GOVSTATS=$(DEBUG)
+	$(MAKE) faults
+	$(MAKE) fuzz FUZZ_SECONDS=$(CI_FUZZ_SECONDS)
+	$(MAKE) test-asan
+
+# Fault injection and hostile inputs against the built binary (Tests/Faults).
+faults: deps
+	@[ -x $(DEBUG) ] || $(SWIFT) build --product govstats
+	python3 Tests/Faults/run.py --binary $(DEBUG)
+
+# A bounded libFuzzer run over the CSV reader and the row decoder (Tests/Fuzz).
+FUZZ_SECONDS    ?= 300
+CI_FUZZ_SECONDS ?= 60
+fuzz: deps
+	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+# The whole test suite under AddressSanitizer, in its own build folder.
+test-asan: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 # The reports build: regenerated into a temporary folder they must equal the committed
 # reports/ byte for byte, and every page must be valid HTML5.

@@ -41,6 +41,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer harness over the CSV reader and the row decoder (`make fuzz`); in an
+        // ordinary build it replays files given on the command line.
+        .executableTarget(name: "FuzzHarness", dependencies: ["CSVReading", "Schema", "Ingest"]),
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading", "TestSupport"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "TestSupport"]),

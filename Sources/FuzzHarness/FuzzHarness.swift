@@ -1,0 +1,2 @@
+// Placeholder: the libFuzzer harness is being written.
+@main struct FuzzHarness { static func main() {} }
