@@ -12,9 +12,26 @@ public enum CSVText {
         return quoted + "\""
     }
 
-    /// One line of CSV, with its final LF.
+    /// One line of an output CSV, with its final LF; every cell neutralised (`cell`).
     public static func line(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\n"
+        fields.map { field(cell($0)) }.joined(separator: ",") + "\n"
+    }
+
+    /// Guards a cell against spreadsheet formula injection: text that begins with `=`, `+`,
+    /// `-`, `@`, a tab or a CR gets a leading `'` (OWASP's advice), so that Excel or
+    /// LibreOffice shows it as text instead of running it. Numbers (`-30.2`) stay numbers.
+    public static func cell(_ text: String) -> String {
+        guard let first = text.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first) else { return text }
+        return isNumber(text) ? text : "'" + text
+    }
+
+    /// An optional sign, digits, and an optional `.` fraction.
+    static func isNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: 0x2E, maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
     }
 
     /// The fields joined as CSV text without a line break (a rejected record's `record`).

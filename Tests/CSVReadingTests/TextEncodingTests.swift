@@ -102,4 +102,18 @@ import TestSupport
         #expect(utf8Less("a", "宝"))
         #expect(utf8Less(["a", "b"], ["a", "c"]))
     }
+
+    @Test(arguments: [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("-30.2", "-30.2"), ("+5", "+5"),
+        ("-", "'-"), ("-.5", "'-.5"), ("宝山区", "宝山区"), ("a=b", "a=b"), ("", ""),
+    ])
+    func formulaInjectionIsNeutralised(_ text: String, _ expected: String) {
+        #expect(CSVText.cell(text) == expected)
+    }
+
+    @Test func outputLinesNeutraliseEveryCellButNotTheRecordInside() {
+        #expect(CSVText.line(["=1+1", "-5", "x"]) == "'=1+1,-5,x\n")
+        #expect(CSVText.line([CSVText.record(["=cmd", "a,b"])]) == "\"'=cmd,\"\"a,b\"\"\"\n")
+    }
 }

@@ -128,4 +128,27 @@ enum SampleReports {
         #expect(try folder.read("plain/rejects/alarm_calls.csv") == "file,line,column,reason,record\n")
         #expect(!folder.exists("plain/rejects/burglary_reports.csv"))
     }
+
+    @Test func hostileValuesStayText() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader
+            + "A1,2017-03-05,<script>alert(1)</script>,,报警,盗窃,,\n"
+            + "A2,2017-03-05,../../etc/passwd,,报警,盗窃,,\n"
+            + "A3,2017-03-05,\"=HYPERLINK(\"\"http://x\"\")\",,报警,盗窃,,\n"
+            + "=A4,2017-02-30,宝山区,,报警,盗窃,,\n")
+        let result = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--max-reject-pct", "50"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = listFiles(folder.path + "/out")
+        // Every page stays inside the output folder, and no page name carries a path.
+        #expect(files.allSatisfy { !$0.contains("..") && ($0.hasPrefix("data/") || $0.hasPrefix("rejects/") || !$0.contains("/")) })
+        for file in files where file.hasSuffix(".html") {
+            let html = try folder.read("out/" + file)
+            #expect(!html.contains("<script"), "\(file)")
+        }
+        #expect(try folder.read("out/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let trends = try folder.read("out/data/trends.csv")
+        #expect(trends.contains("alarm_calls,alarm_calls,district,\"'=HYPERLINK(\"\"http://x\"\")\",year,2017,1,0,,false"))
+        #expect(try folder.read("out/rejects/alarm_calls.csv").contains("alarm_calls.csv,5,received_at,'2017-02-30' is not a valid date and time,\"'=A4,2017-02-30,"))
+    }
 }
