@@ -1,8 +1,12 @@
 import CSVReading
 import Schema
 
-/// The standing version of every distinct record of one dataset, kept compactly: one
-/// 64-bit slot per column per record (text interned per column), never the row text.
+/// The standing version of every distinct record of one dataset, kept compactly: the key's
+/// bytes in one arena, an open-addressing index over them, and one narrow slot per column
+/// per record (text interned per column). Never the row text.
+///
+/// Per distinct alarm call that is about 15 bytes of key, 16 bytes of index and 36 bytes of
+/// columns, whatever the size of the files it came from.
 ///
 /// Duplicate rule (DATA_CONTRACT.md section 1): a row whose key was seen is compared with the
 /// standing version on the columns both files have; equal is dropped, different replaces it
@@ -10,41 +14,49 @@ import Schema
 public struct RecordStore: Sendable {
     public let dataset: DatasetKind
     public let columns: [ColumnSpec]
-    private var keyIndex: [ExactText: Int] = [:]
-    /// slots[column][record]
-    private var slots: [[UInt64]]
+    private var keys = KeyIndex()
+    /// storage[column]; key-only text columns (call_id, case_id, community_id) are not kept.
+    private var storage: [ColumnStorage]
     private var interners: [Interner]
+    private var encoded: [UInt64]
 
     public init(dataset: DatasetKind) {
         self.dataset = dataset
         self.columns = dataset.columns
-        self.slots = Array(repeating: [], count: dataset.columns.count)
+        self.storage = dataset.columns.map { spec in
+            if dataset.keyColumns.contains(spec.name) && spec.type == .text { return .none }
+            switch spec.type {
+            case .text, .amount, .score, .period: return .narrow([])
+            case .boolean: return .flag([])
+            case .datetime, .count: return .wide([])
+            }
+        }
         self.interners = Array(repeating: Interner(), count: dataset.columns.count)
+        self.encoded = Array(repeating: 0, count: dataset.columns.count)
     }
 
-    public var count: Int { keyIndex.count }
+    public var count: Int { keys.count }
 
     public enum Insertion: Equatable, Sendable {
         case accepted, duplicate, conflict
     }
 
     public mutating func insert(key: String, values: [FieldValue]) -> Insertion {
-        let encoded = values.enumerated().map { column, value in encode(value, column: column) }
-        let key = ExactText(key)
-        guard let record = keyIndex[key] else {
-            keyIndex[key] = slots[0].count
-            for column in encoded.indices { slots[column].append(encoded[column]) }
+        for column in values.indices { encoded[column] = encode(values[column], column: column) }
+        let (record, isNew) = keys.insert(key)
+        if isNew {
+            for column in storage.indices { storage[column].append(encoded[column]) }
             return .accepted
         }
         var differs = false
-        for column in encoded.indices {
-            let standing = slots[column][record]
+        for column in storage.indices where !storage[column].isNone {
+            let standing = storage[column][record]
             let incoming = encoded[column]
             if standing == Slot.absent || incoming == Slot.absent { continue }
             if standing != incoming { differs = true; break }
         }
         guard differs else { return .duplicate }
-        for column in encoded.indices { slots[column][record] = encoded[column] }
+        for column in storage.indices { storage[column][record] = encoded[column] }
         return .conflict
     }
 
@@ -52,7 +64,7 @@ public struct RecordStore: Sendable {
         switch value {
         case .absent: Slot.absent
         case .missing: Slot.missing
-        case .text(let text): interners[column].id(for: text)
+        case .text(let text): storage[column].isNone ? 0 : interners[column].id(for: text)
         case .decimal(let decimal): interners[column].id(for: decimal.canonical)
         case .time(let time): Slot.encode(time)
         case .boolean(let flag): flag ? 1 : 0
@@ -68,8 +80,8 @@ public struct RecordStore: Sendable {
     }
 
     /// The slots of one column, one per record, in order of first appearance.
-    public func slots(of name: String) -> [UInt64] {
-        slots[columnIndex(name)]
+    public func slots(of name: String) -> ColumnSlots {
+        ColumnSlots(storage: storage[columnIndex(name)])
     }
 
     /// The text behind an interned slot of a text, amount or score column.
@@ -81,6 +93,92 @@ public struct RecordStore: Sendable {
     /// Every distinct text of a column, indexed by slot.
     public func texts(of name: String) -> [String] {
         interners[columnIndex(name)].values
+    }
+}
+
+/// One column's slots as 64-bit values (see `Slot`), read from its narrow storage.
+public struct ColumnSlots: RandomAccessCollection, Sendable {
+    let storage: ColumnStorage
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count }
+
+    public subscript(record: Int) -> UInt64 { storage[record] }
+}
+
+/// A column's values, as narrow as its type allows. Sentinels (`Slot.absent`,
+/// `Slot.missing`) map to the top two values of each width.
+enum ColumnStorage: Sendable {
+    case none
+    case flag([UInt8])
+    case narrow([UInt32])
+    case wide([UInt64])
+
+    var isNone: Bool {
+        if case .none = self { true } else { false }
+    }
+
+    var count: Int {
+        switch self {
+        case .none: 0
+        case .flag(let values): values.count
+        case .narrow(let values): values.count
+        case .wide(let values): values.count
+        }
+    }
+
+    subscript(index: Int) -> UInt64 {
+        get {
+            switch self {
+            case .none: return Slot.absent
+            case .flag(let values): return Self.widen(UInt64(values[index]), top: UInt64(UInt8.max))
+            case .narrow(let values): return Self.widen(UInt64(values[index]), top: UInt64(UInt32.max))
+            case .wide(let values): return values[index]
+            }
+        }
+        set {
+            switch self {
+            case .none: break
+            case .flag(var values):
+                self = .none
+                values[index] = UInt8(Self.narrow(newValue, top: UInt64(UInt8.max)))
+                self = .flag(values)
+            case .narrow(var values):
+                self = .none
+                values[index] = UInt32(Self.narrow(newValue, top: UInt64(UInt32.max)))
+                self = .narrow(values)
+            case .wide(var values):
+                self = .none
+                values[index] = newValue
+                self = .wide(values)
+            }
+        }
+    }
+
+    mutating func append(_ value: UInt64) {
+        switch self {
+        case .none: break
+        case .flag(var values):
+            self = .none
+            values.append(UInt8(Self.narrow(value, top: UInt64(UInt8.max))))
+            self = .flag(values)
+        case .narrow(var values):
+            self = .none
+            values.append(UInt32(Self.narrow(value, top: UInt64(UInt32.max))))
+            self = .narrow(values)
+        case .wide(var values):
+            self = .none
+            values.append(value)
+            self = .wide(values)
+        }
+    }
+
+    private static func widen(_ value: UInt64, top: UInt64) -> UInt64 {
+        value >= top - 1 ? Slot.absent - (top - value) : value
+    }
+
+    private static func narrow(_ value: UInt64, top: UInt64) -> UInt64 {
+        value >= Slot.missing ? top - (Slot.absent - value) : value
     }
 }
 
@@ -106,17 +204,19 @@ public enum Slot {
         slot & 1 == 1
     }
 
+    /// Kind, year and index in 32 bits (a period column is stored narrow).
     public static func encode(_ period: Period) -> UInt64 {
-        UInt64(period.kind.rawValue) << 32 | UInt64(period.year) << 8 | UInt64(period.index)
+        UInt64(period.kind.rawValue) << 24 | UInt64(period.year) << 4 | UInt64(period.index)
     }
 
     public static func period(_ slot: UInt64) -> Period {
-        let kind = Period.Kind(rawValue: Int(slot >> 32))!
-        return Period(kind: kind, year: Int((slot >> 8) & 0xFF_FFFF), index: Int(slot & 0xFF))!
+        let kind = Period.Kind(rawValue: Int(slot >> 24))!
+        return Period(kind: kind, year: Int((slot >> 4) & 0xF_FFFF), index: Int(slot & 0xF))!
     }
 }
 
 /// Gives each distinct string of a column a small number, in order of first appearance.
+/// Strings are told apart by their bytes (`ExactText`).
 struct Interner: Sendable {
     private var ids: [ExactText: UInt64] = [:]
     private(set) var values: [String] = []

@@ -14,10 +14,13 @@ public enum ValueParser {
     /// the byte-order mark U+FEFF (which Excel leaves on the first field of a file).
     public static func trim(_ text: Substring) -> Substring {
         let utf8 = text.utf8
-        // Fast path: printable ASCII at both ends needs no trimming.
-        if let first = utf8.first, let last = utf8.last,
-           first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
-            return text
+        // Fast path: no white space can start at either end. Every white space character
+        // (and U+FEFF) begins with a byte <= 0x20 or one of C2 E1 E2 E3 EF; the last
+        // character begins at the last byte that is not a continuation byte.
+        if let first = utf8.first, mayStartWhitespace(first) == false {
+            var index = utf8.index(before: utf8.endIndex)
+            while utf8[index] & 0xC0 == 0x80 && index > utf8.startIndex { index = utf8.index(before: index) }
+            if !mayStartWhitespace(utf8[index]) { return text }
         }
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
@@ -31,6 +34,11 @@ public enum ValueParser {
             end = before
         }
         return Substring(scalars[start..<end])
+    }
+
+    @inline(__always)
+    private static func mayStartWhitespace(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF
     }
 
     private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {

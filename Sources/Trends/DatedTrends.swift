@@ -49,13 +49,13 @@ public struct DatedTrends: Sendable {
         let districtNames = store.texts(of: "district")
         let streets = store.slots(of: "street")
         let streetNames = store.texts(of: "street")
-        let communities = dataset == .burglaryReports ? store.slots(of: "community") : []
+        let communities = dataset == .burglaryReports ? store.slots(of: "community") : nil
         let communityNames = dataset == .burglaryReports ? store.texts(of: "community") : []
         var streetPairs: Set<Pair> = []
         var communityPairs: Set<Pair> = []
         for record in 0..<store.count {
             if !Slot.isEmpty(streets[record]) { streetPairs.insert(Pair(districts[record], streets[record])) }
-            if !communities.isEmpty { communityPairs.insert(Pair(districts[record], communities[record])) }
+            if let communities { communityPairs.insert(Pair(districts[record], communities[record])) }
         }
         func area(_ level: AreaLevel, _ pair: Pair, _ names: [String]) -> Area {
             Area(level: level, name: districtNames[Int(pair.first)] + "/" + names[Int(pair.second)])
@@ -94,7 +94,7 @@ public struct DatedTrends: Sendable {
             let inPrior = priorRange.contains(day)
             var positions = [0, districtPosition[districts[record]]!]
             if !Slot.isEmpty(streets[record]) { positions.append(streetPosition[Pair(districts[record], streets[record])]!) }
-            if !communities.isEmpty { positions.append(communityPosition[Pair(districts[record], communities[record])]!) }
+            if let communities { positions.append(communityPosition[Pair(districts[record], communities[record])]!) }
             for (metric, membership) in memberships.enumerated() where membership.counts(record) {
                 for area in positions {
                     counts[metric][area][month] += 1
