@@ -8,8 +8,12 @@ import Darwin
 public enum FileBlocks {
     public static let blockBytes = 1 << 20
 
-    /// Calls `body` with each block of the file at `path`, in order.
-    public static func forEach(path: String, blockBytes: Int = blockBytes, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Calls `body` with each block of the file at `path`, in order; with `range`, only the
+    /// bytes at those offsets.
+    public static func forEach(
+        path: String, range: Range<Int>? = nil, blockBytes: Int = blockBytes,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
         defer { close(descriptor) }
@@ -19,13 +23,17 @@ public enum FileBlocks {
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockBytes, alignment: 16)
         defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, blockBytes)
+        var position = range?.lowerBound ?? 0
+        let end = range?.upperBound ?? Int.max
+        while position < end {
+            let wanted = min(blockBytes, end - position)
+            let count = pread(descriptor, buffer.baseAddress, wanted, off_t(position))
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileReadError(path: path, errno: errno, operation: "read")
             }
             if count == 0 { break }
+            position += count
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
@@ -34,18 +42,22 @@ public enum FileBlocks {
 /// Reads one CSV file's records: strips a UTF-8 byte order mark, converts other encodings
 /// to UTF-8 on the way, and numbers lines as they stand in the file.
 public enum CSVFileReader {
+    /// Reads the records of the file, or of one chunk of it: `range` starting at a
+    /// `RecordBoundaryScanner` cut whose line is `firstLine`.
     public static func read(
         path: String,
         encoding: TextEncoding,
+        range: Range<Int>? = nil,
+        firstLine: Int = 1,
         blockBytes: Int = FileBlocks.blockBytes,
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         _ emit: (CSVRecord) throws -> Void
     ) throws {
-        let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes)
+        let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
-        var atStart = true
+        var atStart = (range?.lowerBound ?? 0) == 0
         var converted: [UInt8] = []
-        try FileBlocks.forEach(path: path, blockBytes: blockBytes) { block in
+        try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
             var block = block
             if atStart {
                 atStart = false

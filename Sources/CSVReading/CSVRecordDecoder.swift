@@ -54,8 +54,10 @@ public final class CSVRecordDecoder {
     private var parser = csv_parser()
     private var state: DecoderState
 
-    public init(maxFieldBytes: Int = defaultMaxFieldBytes, maxRecordBytes: Int = defaultMaxRecordBytes) {
+    /// `firstLine`: the line number of the first byte fed (a chunk of a file starts later).
+    public init(maxFieldBytes: Int = defaultMaxFieldBytes, maxRecordBytes: Int = defaultMaxRecordBytes, firstLine: Int = 1) {
         state = DecoderState(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxRecordBytes)
+        state.line = firstLine
         let status = csv_init(&parser, UInt8(CSV_REPALL_NL))
         precondition(status == 0, "csv_init failed")
         csv_set_space_func(&parser, neverSpace)

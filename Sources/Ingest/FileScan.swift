@@ -9,6 +9,8 @@ public struct FileScan: Equatable, Sendable {
     public let bytes: Int
     public let sha256: String
     public let encoding: TextEncoding
+    /// Where a UTF-8 file can be cut into chunks read in parallel (empty: read it whole).
+    public var cuts: [RecordBoundaryScanner.Cut] = []
 
     public enum Failure: Error, Equatable {
         case io(FileReadError)
@@ -16,9 +18,11 @@ public struct FileScan: Equatable, Sendable {
         case undecodable(String)
     }
 
-    public static func scan(path: String, setting: EncodingSetting) -> Result<FileScan, Failure> {
+    /// `chunkBytes`: find chunk cuts about this far apart (nil: none).
+    public static func scan(path: String, setting: EncodingSetting, chunkBytes: Int? = nil) -> Result<FileScan, Failure> {
         var hasher = SHA256()
         var utf8 = UTF8Validator()
+        var boundaries = chunkBytes.map(RecordBoundaryScanner.init)
         var bytes = 0
         var declared: (Transcoder, TranscodeError?)?
         if case .fixed(let encoding) = setting, encoding != .utf8 {
@@ -40,6 +44,7 @@ public struct FileScan: Equatable, Sendable {
                     }
                 } else {
                     utf8.feed(block)
+                    boundaries?.feed(block)
                 }
             }
         } catch let error as FileReadError {
@@ -64,10 +69,18 @@ public struct FileScan: Equatable, Sendable {
             if let offset = utf8.firstInvalidOffset {
                 return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"))
             }
-            return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8))
+            boundaries?.finish()
+            var scan = FileScan(bytes: bytes, sha256: sha256, encoding: .utf8)
+            scan.cuts = boundaries?.cuts ?? []
+            return .success(scan)
         case .auto:
             utf8.finish()
-            if utf8.isValid { return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8)) }
+            if utf8.isValid {
+                boundaries?.finish()
+                var scan = FileScan(bytes: bytes, sha256: sha256, encoding: .utf8)
+                scan.cuts = boundaries?.cuts ?? []
+                return .success(scan)
+            }
             switch validate(path: path, as: .gb18030) {
             case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
             case .failure(let failure): return .failure(failure)

@@ -80,9 +80,17 @@ public struct IngestStage {
     /// (`5`, `2.5`) so that the comparison is exact.
     public let maxRejectPercent: ExactDecimal
 
-    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal) {
+    /// Threads for decoding: with more than one, UTF-8 files are cut into chunks of about
+    /// `chunkBytes` at record boundaries and decoded in parallel; rows are still applied in
+    /// file order, so the outcome is the same for any value.
+    public let jobs: Int
+    public let chunkBytes: Int
+
+    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20) {
         self.config = config
         self.maxRejectPercent = maxRejectPercent
+        self.jobs = max(1, jobs)
+        self.chunkBytes = max(1, chunkBytes)
     }
 
     /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
@@ -115,7 +123,7 @@ public struct IngestStage {
     ) throws -> FileOutcome {
         let settings = config[file.dataset]
         let scan: FileScan
-        switch FileScan.scan(path: file.path, setting: settings.encoding) {
+        switch FileScan.scan(path: file.path, setting: settings.encoding, chunkBytes: jobs > 1 ? chunkBytes : nil) {
         case .success(let result): scan = result
         case .failure(.io(let error)): throw IngestError.io(error)
         case .failure(.undecodable(let message)):
@@ -123,54 +131,37 @@ public struct IngestStage {
             outcome.refusal = "\(file.relativePath): file refused: \(message)"
             return outcome
         }
-        var outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: scan.sha256, encoding: scan.encoding)
-        var decoder: RowDecoder?
-        var refused = false
+        var reader = FileRowReader(file: file, scan: scan, settings: settings)
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
         do {
-            try CSVFileReader.read(path: file.path, encoding: scan.encoding) { record in
-                if refused || record.isBlank { return }
-                guard let rowDecoder = decoder else {
-                    let layout = FileLayout(dataset: file.dataset, header: record.fields, settings: settings)
-                    let missing = layout.missingRequired
-                    if !missing.isEmpty {
-                        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-                        let noun = missing.count == 1 ? "column" : "columns"
-                        outcome.refusal = "\(file.relativePath): file refused: missing required \(noun) \(names) (read as \(scan.encoding.rawValue))"
-                        refused = true
-                        return
-                    }
-                    decoder = RowDecoder(layout: layout, settings: settings)
-                    return
+            // The first chunk (the whole file when it is not cut) is read here; it holds the
+            // header. The other chunks are decoded on worker threads and applied in order.
+            let firstEnd = scan.cuts.first?.offset ?? scan.bytes
+            try CSVFileReader.read(path: file.path, encoding: scan.encoding, range: 0..<max(firstEnd, 0)) { record in
+                try reader.take(record, store: &store, rejects: &rejects)
+            }
+            if !scan.cuts.isEmpty, let decoder = reader.decoder, reader.outcome.refusal == nil {
+                let chunks = ChunkedRead(path: file.path, cuts: scan.cuts, bytes: scan.bytes, decoder: decoder)
+                try chunks.run(jobs: jobs) { index, rows in
+                    for row in rows { try reader.apply(row, store: &store, rejects: &rejects) }
+                    progress(IngestProgress(file: file.relativePath, bytesDone: chunks.end(of: index), bytesTotal: scan.bytes))
                 }
-                outcome.rowsRead += 1
-                switch rowDecoder.decode(record) {
-                case .rejected(let column, let reason):
-                    outcome.rejected += 1
-                    let row = RejectedRow(
-                        file: file.relativePath, line: record.line, column: column, reason: reason,
-                        record: CSVText.record(record.fields))
-                    try rejects.reject(row, dataset: file.dataset)
-                case .row(let key, let values):
-                    switch store.insert(key: key, values: values) {
-                    case .accepted: outcome.accepted += 1
-                    case .duplicate: outcome.duplicates += 1
-                    case .conflict:
-                        outcome.duplicates += 1
-                        outcome.conflicts += 1
-                    }
+            } else if !scan.cuts.isEmpty {
+                // No header in the first chunk (only blank lines): read the rest here.
+                try CSVFileReader.read(path: file.path, encoding: scan.encoding, range: firstEnd..<scan.bytes, firstLine: scan.cuts[0].line) { record in
+                    try reader.take(record, store: &store, rejects: &rejects)
                 }
             }
         } catch let error as FileReadError {
             throw IngestError.io(error)
         } catch let error as TranscodeError {
-            outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
+            reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
         }
-        if decoder == nil && outcome.refusal == nil {
-            outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
+        if reader.decoder == nil && reader.outcome.refusal == nil {
+            reader.outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
         }
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
-        return outcome
+        return reader.outcome
     }
 
     /// The refusal line when a dataset's rejected rows exceed the allowed share.

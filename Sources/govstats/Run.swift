@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
         var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets)
         let result: IngestResult
         do {
-            result = try IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal)
+            result = try IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
                 .run(folder, rejects: &rejects, progress: progress.update)
         } catch let error as IngestError {
             throw Failure(error)

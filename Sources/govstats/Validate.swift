@@ -28,7 +28,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let config = try input.loadConfig()
         let folder = try input.discover()
-        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal)
+        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
         let progress = ProgressDisplay(enabled: ProgressDisplay.isTerminal(2))
         let result: IngestResult
         do {
