@@ -1,0 +1,551 @@
+#!/usr/bin/env python3
+"""`make bench`: govstats side by side with a C floor over libcsv, DuckDB, polars and Miller.
+
+Run by Benchmarks/run.sh, which installs the peers and compiles the C floor first.
+Python stdlib only (the peers run in the venv). Environment:
+
+  BENCH_ROWS      sizes in alarm-call rows, "5000000 20000000" by default; the first size
+                  gets every contender, the others only what the memory target needs
+                  (the C floor and govstats run), unless BENCH_FULL=1
+  BENCH_REPEATS   interleaved runs per contender, 3 by default (the median is reported)
+  BENCH_REPEATS_LARGE  runs at the larger sizes, 1 by default (they measure peak RSS)
+  BENCH_SKIP      contenders to leave out, e.g. "miller polars"
+                  (floor floor-groupby validate run duckdb polars miller)
+  BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
+  GOVSTATS        the binary, .build/release/govstats by default
+
+Data is cached in .build-bench-data/<rows>/ (git-ignored); delete a folder to regenerate it.
+Exits 1 when a peer's counts differ from govstats', 0 otherwise (targets are reported,
+not enforced).
+"""
+import csv
+import datetime
+import filecmp
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "Benchmarks")
+DATA_ROOT = os.path.join(ROOT, ".build-bench-data")
+FLOOR = os.path.join(DATA_ROOT, "bin", "floor")
+VENV_PY = os.path.join(ROOT, ".build-bench-venv", "bin", "python")
+GOVSTATS = os.path.abspath(os.environ.get("GOVSTATS", os.path.join(ROOT, ".build", "release", "govstats")))
+RESULTS = os.path.join(BENCH, "results-latest.md")
+
+THEFT = {"盗窃", "入室盗窃", "扒窃", "偷盗"}  # the contract's default theft_categories
+REFERENCE_ROWS = 5_000_000                 # the size the issue's targets are set for
+MILLER_VERB = ["put", "$month = substr1($received_at, 1, 7)", "then",
+               "count", "-g", "district,month,category"]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+def run_checked(argv, **kwargs):
+    result = subprocess.run(argv, **kwargs)
+    if result.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(map(str, argv))} exited {result.returncode}")
+    return result
+
+
+# ---------------------------------------------------------------- data
+
+def parse_validate(text):
+    """Per-file and total (rows_read, accepted, rejected, duplicates) of alarm_calls from
+    `govstats validate` output."""
+    files, total = {}, None
+    for line in text.splitlines():
+        parts = line.split()
+        if line.startswith("alarm_calls total"):
+            total = tuple(int(x) for x in parts[2:6])
+        elif line.startswith("alarm_calls/") or line.startswith("alarm_calls.csv"):
+            files[" ".join(parts[:-6])] = tuple(int(x) for x in parts[-5:-1])
+    return files, total
+
+
+def prepare(rows):
+    """The canonical benchmark file for `rows` alarm calls, made once and cached."""
+    folder = os.path.join(DATA_ROOT, str(rows))
+    stamp = os.path.join(folder, "canonical.json")
+    data = os.path.join(folder, "data")
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            info = json.load(f)
+        log(f"data {rows:,}: cached {rel(data)}/alarm_calls.csv ({info['bytes'] / 1e6:.1f} MB)")
+        return data, info
+    need = 300 * rows  # canonical.py holds every distinct row as bytes in a dict
+    if need > 0.7 * mem_available():
+        log(f"data {rows:,}: skipped: canonical.py would need about {need / 1e9:.1f} GB, "
+            f"{mem_available() / 1e9:.1f} GB available")
+        return None, None
+
+    gen, rejects = os.path.join(folder, "gen"), os.path.join(folder, "gen-rejects")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(data)
+    started = time.monotonic()
+    log(f"data {rows:,}: govstats generate --rows {rows}")
+    run_checked([GOVSTATS, "generate", "--out", gen, "--rows", str(rows), "--quiet"])
+    for other in ("burglary_reports", "safe_community"):  # the benchmark reads alarm calls only
+        shutil.rmtree(os.path.join(gen, other), ignore_errors=True)
+    raw = [os.path.join(gen, "alarm_calls", n) for n in os.listdir(os.path.join(gen, "alarm_calls"))]
+    raw_bytes = sum(os.path.getsize(p) for p in raw)
+    log(f"data {rows:,}: govstats validate --rejects on the raw exports")
+    result = run_checked([GOVSTATS, "validate", "--data", gen, "--rejects", rejects],
+                         stdout=subprocess.PIPE, text=True)
+    with open(os.path.join(folder, "validate-raw.txt"), "w", encoding="utf-8") as f:
+        f.write(result.stdout)
+    files, total = parse_validate(result.stdout)
+    log(f"data {rows:,}: canonical.py: dedupe, normalise, one file")
+    result = run_checked([sys.executable, os.path.join(BENCH, "canonical.py"), gen,
+                          os.path.join(rejects, "alarm_calls.csv"),
+                          os.path.join(data, "alarm_calls.csv"), str(total[1])],
+                         stdout=subprocess.PIPE, text=True)
+    info = json.loads(result.stdout)
+    # the canonical file holds what govstats keeps: same rows read, rejects and duplicates per file
+    for f in info["files"]:
+        ours = (f["rows_read"], f["skipped_rejects"], f["duplicates"])
+        theirs = files[f["file"]]
+        if ours != (theirs[0], theirs[2], theirs[3]):
+            raise SystemExit(f"bench: {f['file']}: canonical.py read/rejected/duplicates {ours}, "
+                             f"govstats validate {theirs}")
+    info.update(rows=rows, raw_files=len(raw), raw_bytes=raw_bytes, govstats_accepted=total[1],
+                prepare_seconds=round(time.monotonic() - started, 1))
+    if os.environ.get("BENCH_KEEP_GEN") != "1":
+        shutil.rmtree(gen)
+    with open(stamp + ".tmp", "w") as f:
+        json.dump(info, f, indent=1)
+    os.replace(stamp + ".tmp", stamp)
+    log(f"data {rows:,}: {info['distinct']:,} distinct rows, {info['bytes'] / 1e6:.1f} MB "
+        f"(raw exports {raw_bytes / 1e6:.1f} MB in {len(raw)} files), {info['prepare_seconds']} s")
+    return data, info
+
+
+def mem_available():
+    with open("/proc/meminfo") as f:
+        return int(next(l for l in f if l.startswith("MemAvailable")).split()[1]) * 1024
+
+
+# ---------------------------------------------------------------- contenders
+
+class Contender:
+    def __init__(self, key, label, threads, argv, output, before=None):
+        self.key, self.label, self.threads = key, label, threads
+        self.argv, self.output, self.before = argv, output, before
+        self.wall, self.cpu, self.rss_kib = [], [], []
+
+
+def contenders(rows, data, full):
+    folder = os.path.join(DATA_ROOT, str(rows))
+    out = os.path.join(folder, "out")
+    os.makedirs(out, exist_ok=True)
+    file = os.path.join(data, "alarm_calls.csv")
+    skip = set(os.environ.get("BENCH_SKIP", "").split())
+
+    def outdir(name):
+        path = os.path.join(out, name)
+        return path, (lambda: shutil.rmtree(path, ignore_errors=True))
+
+    items = [Contender("floor", "C floor: libcsv parse only", "1", [FLOOR, file],
+                       os.path.join(out, "floor.txt")),
+             Contender("floor-groupby", "C group-by over libcsv", "1", [FLOOR, "--group-by", file],
+                       os.path.join(out, "floor-groupby.csv"))]
+    for jobs in (1, 2):
+        items.append(Contender("validate", "govstats validate", str(jobs),
+                               [GOVSTATS, "validate", "--data", data, "--jobs", str(jobs)],
+                               os.path.join(out, f"validate-j{jobs}.txt")))
+    for jobs in (1, 2):
+        path, clear = outdir(f"run-j{jobs}")
+        items.append(Contender("run", "govstats run", str(jobs),
+                               [GOVSTATS, "run", "--data", data, "--out", path, "--quiet",
+                                "--jobs", str(jobs)], path, before=clear))
+    for engine, label in (("duckdb", "DuckDB read_csv + GROUP BY"),
+                          ("polars", "polars scan_csv + group_by")):
+        for threads in (1, 2):
+            target = os.path.join(out, f"{engine}-t{threads}.csv")
+            items.append(Contender(engine, label, str(threads),
+                                   [VENV_PY, os.path.join(BENCH, "peers.py"), engine, str(threads),
+                                    file, target], None))
+            items[-1].result = target
+    items.append(Contender("miller", "Miller put + count -g", "auto",
+                           ["mlr", "--icsv", "--ojson", *MILLER_VERB, file],
+                           os.path.join(out, "miller.json")))
+    if not full:  # a larger size: what the memory target needs, and the floor for scale
+        items = [c for c in items if c.key == "floor" or (c.key == "run" and c.threads == "2")]
+    return [c for c in items if c.key not in skip]
+
+
+TIME_WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
+TIME_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+TIME_USER = re.compile(r"User time \(seconds\): ([\d.]+)")
+TIME_SYS = re.compile(r"System time \(seconds\): ([\d.]+)")
+
+
+def measure(c, folder):
+    """One run of a contender under /usr/bin/time -v: wall seconds, CPU seconds, peak RSS."""
+    if c.before:
+        c.before()
+    timing = os.path.join(folder, "time.txt")
+    errors = os.path.join(folder, "stderr.txt")
+    stdout_path = c.output if c.output and not c.before else os.devnull
+    with open(stdout_path, "wb") as out, open(errors, "wb") as err:
+        code = subprocess.call(["/usr/bin/time", "-v", "-o", timing, *c.argv], stdout=out, stderr=err)
+    if code != 0:
+        with open(errors, errors="replace") as f:
+            tail = f.read()[-2000:]
+        raise SystemExit(f"bench: {c.label} ({c.threads}) exited {code}:\n{tail}")
+    with open(timing) as f:
+        text = f.read()
+    h, m, s = TIME_WALL.search(text).groups()
+    c.wall.append(int(h or 0) * 3600 + int(m) * 60 + float(s))
+    c.cpu.append(float(TIME_USER.search(text).group(1)) + float(TIME_SYS.search(text).group(1)))
+    c.rss_kib.append(int(TIME_RSS.search(text).group(1)))
+
+
+def cpu_busy_seconds():
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_size(rows, data, info, full, repeats):
+    items = contenders(rows, data, full)
+    folder = os.path.join(DATA_ROOT, str(rows))
+    file = os.path.join(data, "alarm_calls.csv")
+    # warm the page cache and the peers' imports, untimed
+    with open(file, "rb") as f:
+        while f.read(1 << 24):
+            pass
+    if any(c.key in ("duckdb", "polars") for c in items):
+        run_checked([VENV_PY, "-c", "import duckdb, polars"])
+    busy0, ours0, wall0 = cpu_busy_seconds(), os.times(), time.monotonic()
+    for r in range(repeats):
+        order = items if r % 2 == 0 else list(reversed(items))
+        for c in order:
+            log(f"  {rows:,} rows, run {r + 1}/{repeats}: {c.label} ({c.threads})")
+            measure(c, folder)
+            log(f"    {c.wall[-1]:.2f} s, {c.rss_kib[-1] / 1024:.1f} MiB")
+    busy1, ours1, wall1 = cpu_busy_seconds(), os.times(), time.monotonic()
+    ours = (ours1.children_user + ours1.children_system) - (ours0.children_user + ours0.children_system)
+    others = max(0.0, (busy1 - busy0) - ours)
+    share = others / ((wall1 - wall0) * os.cpu_count())
+    return items, share
+
+
+# ---------------------------------------------------------------- checks
+
+def read_groups_csv(path):
+    groups = defaultdict(int)
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            groups[(row["district"], row["month"], row["category"])] += int(row["count"])
+    return groups
+
+
+def read_groups_miller(path):
+    groups = defaultdict(int)
+    with open(path, encoding="utf-8") as f:
+        for row in json.load(f):
+            groups[(str(row["district"]), str(row["month"]), str(row["category"]))] += int(row["count"])
+    return groups
+
+
+def govstats_figures(trends_csv):
+    """calls and theft_calls per (district, month) from data/trends.csv."""
+    calls, theft = {}, {}
+    with open(trends_csv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if (row["dataset"], row["area_level"], row["period_kind"]) != ("alarm_calls", "district", "month"):
+                continue
+            if row["metric"] == "calls":
+                calls[(row["area"], row["period"])] = int(row["value"])
+            elif row["metric"] == "theft_calls":
+                theft[(row["area"], row["period"])] = int(row["value"])
+    return calls, theft
+
+
+def compare(groups, calls, theft):
+    """(ok, detail): a peer's district x month totals and theft subtotals against govstats'."""
+    totals, thefts = defaultdict(int), defaultdict(int)
+    for (district, month, category), n in groups.items():
+        totals[(district, month)] += n
+        if category.strip().lower() in THEFT:
+            thefts[(district, month)] += n
+    bad = [k for k in set(totals) | set(calls) if totals.get(k, 0) != calls.get(k, 0)]
+    bad_theft = [k for k in set(thefts) | set(theft) if thefts.get(k, 0) != theft.get(k, 0)]
+    detail = (f"{sum(totals.values()):,} rows in {len(totals):,} district-months, "
+              f"{sum(thefts.values()):,} theft calls")
+    if bad or bad_theft:
+        k = sorted(bad or bad_theft)[0]
+        detail += (f"; {len(bad)} district-months and {len(bad_theft)} theft subtotals differ, "
+                   f"first {k}: peer {totals.get(k, 0)}/{thefts.get(k, 0)}, "
+                   f"govstats {calls.get(k, 0)}/{theft.get(k, 0)}")
+    return not bad and not bad_theft, detail
+
+
+def check_size(rows, info, items):
+    """Lines of MATCH / MISMATCH for this size; ok is False on any mismatch."""
+    lines, ok = [], True
+    expected = info["distinct"]
+
+    def add(name, good, detail):
+        nonlocal ok
+        ok = ok and good
+        lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
+
+    runs = [c for c in items if c.key == "run"]
+    if not runs:
+        return lines, ok
+    trends = os.path.join(runs[-1].output, "data", "trends.csv")
+    calls, theft = govstats_figures(trends)
+    lines.append(f"- govstats (`run --jobs {runs[-1].threads}`, data/trends.csv): "
+                 f"{sum(calls.values()):,} calls in {sum(1 for v in calls.values() if v):,} "
+                 f"non-empty district-months, {sum(theft.values()):,} theft calls")
+    lines.append(f"- canonical file: {expected:,} distinct records from {info['raw_files']} raw exports "
+                 f"({info['rows_read']:,} rows read; {info['duplicates']:,} duplicates and "
+                 f"{info['skipped_rejects']} rejected rows dropped, per file as `govstats validate` "
+                 f"counts them on the raw exports)")
+    add("canonical file row count", sum(calls.values()) == expected,
+        f"{sum(calls.values()):,} calls counted, {expected:,} rows in the file")
+    if len(runs) == 2:
+        cmp = filecmp.dircmp(runs[0].output, runs[1].output)
+        same = not cmp.left_only and not cmp.right_only and not cmp.diff_files and all(
+            filecmp.cmp(os.path.join(runs[0].output, "data", n), os.path.join(runs[1].output, "data", n),
+                        shallow=False) for n in os.listdir(os.path.join(runs[0].output, "data")))
+        add("govstats run --jobs 1 vs --jobs 2 (same output bytes)", same, "report files and data/*.csv")
+    for c in items:
+        if c.key == "floor":
+            with open(c.output) as f:
+                counts = dict(kv.split("=") for kv in f.read().split())
+            good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
+            add("C floor (records and fields parsed)", good,
+                f"{int(counts['records']):,} records, {int(counts['fields']):,} fields")
+        elif c.key == "validate":
+            with open(c.output, encoding="utf-8") as f:
+                total = next(l for l in f if l.startswith("alarm_calls total")).split()
+            accepted, rejected, dups = int(total[3]), int(total[4]), int(total[5])
+            add(f"govstats validate --jobs {c.threads} (accepted)",
+                (accepted, rejected, dups) == (expected, 0, 0),
+                f"{accepted:,} accepted, {rejected} rejected, {dups} duplicates")
+        elif c.key in ("floor-groupby", "duckdb", "polars", "miller"):
+            groups = read_groups_miller(c.output) if c.key == "miller" else \
+                read_groups_csv(getattr(c, "result", c.output))
+            good, detail = compare(groups, calls, theft)
+            add(f"{c.label} ({c.threads})", good, detail)
+    return lines, ok
+
+
+# ---------------------------------------------------------------- report
+
+def version(argv):
+    try:
+        text = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
+    except OSError:
+        return "?"
+    text = text.strip().splitlines()[0] if text.strip() else "?"
+    return text
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(next(l for l in f if l.startswith("MemTotal")).split()[1])
+    return cpu, mem_kib
+
+
+def uptime():
+    return subprocess.run(["uptime"], stdout=subprocess.PIPE, text=True).stdout.strip()
+
+
+def fmt_ratio(x):
+    return f"{x:.2f}×"
+
+
+def main():
+    started = time.monotonic()
+    uptime_start = uptime()
+    load_start = os.getloadavg()
+    sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "5000000 20000000").split()]
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    repeats_large = int(os.environ.get("BENCH_REPEATS_LARGE", "1"))
+    full_all = os.environ.get("BENCH_FULL") == "1"
+    if not os.access(GOVSTATS, os.X_OK):
+        raise SystemExit(f"bench: no govstats binary at {GOVSTATS} (make build)")
+
+    prepared, skipped = [], []
+    for rows in sizes:
+        data, info = prepare(rows)
+        if data:
+            prepared.append((rows, data, info))
+        else:
+            skipped.append(f"{rows:,} rows: not enough memory to prepare the file")
+    if not prepared:
+        raise SystemExit("bench: no size could be prepared")
+    measured, ok_all, check_lines, busy = {}, True, [], []
+    for i, (rows, data, info) in enumerate(prepared):
+        full = full_all or i == 0
+        if i > 0:
+            first_rows, (_, first_items) = prepared[0][0], measured[prepared[0][0]]
+            first_rss = max((max(c.rss_kib) * 1024 for c in first_items if c.key == "run"), default=0)
+            predicted = first_rss * rows / first_rows
+            if predicted > 0.7 * mem_available():
+                skipped.append(f"{rows:,} rows: govstats run would need about {predicted / 1e9:.1f} GB "
+                               f"(linear from {first_rows:,} rows), {mem_available() / 1e9:.1f} GB available")
+                log(f"bench {rows:,} rows: skipped ({skipped[-1]})")
+                continue
+        n = repeats if full else repeats_large
+        log(f"bench {rows:,} rows: {n} interleaved run(s) per contender")
+        items, share = bench_size(rows, data, info, full, n)
+        busy.append((rows, share))
+        lines, ok = check_size(rows, info, items)
+        ok_all = ok_all and ok
+        check_lines.append((rows, lines))
+        measured[rows] = (info, items)
+    uptime_end = uptime()
+    total = time.monotonic() - started
+
+    out = []
+    cpu, mem_kib = machine()
+    today = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    out.append(f"# `make bench` — {today}\n")
+    out.append(f"Machine: {os.cpu_count()} cores (`nproc` {os.cpu_count()}), {cpu}, "
+               f"{mem_kib / 1048576:.1f} GiB memory, {platform.system()} {platform.release()}.  ")
+    duckdb_version = version([VENV_PY, "-c", "import duckdb; print('DuckDB', duckdb.__version__)"])
+    polars_version = version([VENV_PY, "-c", "import polars; print('polars', polars.__version__)"])
+    libcsv_version = version(["dpkg-query", "-W", "-f", "libcsv ${Version}", "libcsv3"])
+    commit = version(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources", "Package.swift"],
+                           stdout=subprocess.PIPE, text=True).stdout.strip()
+    commit += " with uncommitted changes to Sources" if dirty else ""
+    out.append(f"Tools: govstats {version([GOVSTATS, '--version'])} (commit {commit}); {duckdb_version}; "
+               f"{polars_version}; {version(['mlr', '--version'])}; "
+               f"{version(['cc', '--version'])} -O2 with {libcsv_version}.  ")
+    out.append(f"Load: at start `{uptime_start}`; at end `{uptime_end}`.  ")
+    share_text = ", ".join(f"{share * 100:.0f}% (during the {rows:,}-row runs)" for rows, share in busy)
+    out.append(f"Share of the machine's CPU time used by other processes while the contenders ran: "
+               f"{share_text}.")
+    if load_start[0] > 0.5 or any(share > 0.1 for _, share in busy):
+        out.append("\n**Busy machine:** other work ran alongside (see the load above), which slows "
+                   "every figure and the two-thread ones most; ratios are from the same run, "
+                   "so they are fairer than the absolute times.")
+    out.append("")
+    larger = (f" ({repeats_large} at the larger sizes, which only measure the C floor and the memory "
+              f"of `govstats run --jobs 2`, unless BENCH_FULL=1)" if len(measured) > 1 and not full_all else "")
+    out.append(f"Job: count by district × month × category over one canonical `alarm_calls.csv` "
+               f"(distinct records only, 8 contract columns, `received_at` as `YYYY-MM-DD HH:MM:SS`, "
+               f"RFC 4180 quoting). Peers take month as the first 7 characters of `received_at` "
+               f"and read every column as text; govstats validates every value, dedupes, and `run` "
+               f"writes all reports. Median of {repeats} interleaved runs{larger}; wall time and peak RSS "
+               f"(the highest of the runs) from `/usr/bin/time -v` (10 ms resolution), MB = 10⁶ bytes. "
+               f"DuckDB and polars figures include starting Python and importing the library. "
+               f"CPU s is user + system time of all threads: a two-thread run whose CPU time is "
+               f"not above its wall time had no second core to use.")
+    for line in skipped:
+        out.append(f"\nSkipped: {line}.")
+    for rows, (info, items) in measured.items():
+        out.append("")
+        out.append(f"## {rows:,} rows: {info['bytes'] / 1e6:.1f} MB "
+                   f"(from {info['raw_files']} raw exports of {info['raw_bytes'] / 1e6:.1f} MB, "
+                   f"{info['rows_read']:,} rows; prepared once in {info['prepare_seconds']:.0f} s and cached)\n")
+        out.append("| contender | threads | median s | MB/s | CPU s | peak RSS MiB | × C floor |")
+        out.append("|---|---|---:|---:|---:|---:|---:|")
+        floor = next((statistics.median(c.wall) for c in items if c.key == "floor"), None)
+        for c in items:
+            wall = statistics.median(c.wall)
+            ratio = fmt_ratio(wall / floor) if floor else "–"
+            mbs = f"{info['bytes'] / 1e6 / wall:.0f}" if wall > 0 else "–"
+            out.append(f"| {c.label} | {c.threads} | {wall:.2f} | {mbs} | "
+                       f"{statistics.median(c.cpu):.2f} | {max(c.rss_kib) / 1024:.1f} | {ratio} |")
+
+    # targets
+    out.append("\n## Targets (issue 5)\n")
+    ref_rows = REFERENCE_ROWS if REFERENCE_ROWS in measured else next(iter(measured))
+    info, items = measured[ref_rows]
+    note = "" if ref_rows == REFERENCE_ROWS else f" (measured at {ref_rows:,} rows; the targets are set for 5M)"
+
+    def get(key, threads):
+        return next((c for c in items if c.key == key and c.threads == str(threads)), None)
+
+    def target(text, value, limit, detail):
+        met = value <= limit
+        out.append(f"- {text}: **{'MET' if met else 'NOT MET'}** — {detail}{note}")
+
+    floor, v2 = get("floor", 1), get("validate", 2)
+    if floor and v2:
+        a, b = statistics.median(v2.wall), statistics.median(floor.wall)
+        target("`govstats validate --jobs 2` ≤ 1.0× the C parse-only floor", a / b, 1.0,
+               f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×")
+    for peer, name in (("duckdb", "DuckDB"), ("polars", "polars")):
+        for threads in (1, 2):
+            run, p = get("run", threads), get(peer, threads)
+            if run and p:
+                a, b = statistics.median(run.wall), statistics.median(p.wall)
+                target(f"`govstats run --jobs {threads}` ≤ 1.5× {name} with {threads} thread"
+                       f"{'s' if threads > 1 else ''}", a / b, 1.5, f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×")
+    runs = [c for c in items if c.key == "run"]
+    if runs:
+        peak = max(max(c.rss_kib) for c in runs) * 1024
+        target("peak RSS of `govstats run` ≤ 250 MB", peak, 250e6,
+               "; ".join(f"--jobs {c.threads}: {max(c.rss_kib) * 1024 / 1e6:.1f} MB "
+                         f"({max(c.rss_kib) / 1024:.1f} MiB)" for c in runs))
+    big = [r for r in measured if r > ref_rows]
+    if big and runs:
+        b_rows = max(big)
+        b_info, b_items = measured[b_rows]
+        extra = b_info["distinct"] - info["distinct"]
+        per = []
+        for c in runs:
+            other = next((d for d in b_items if d.key == "run" and d.threads == c.threads), None)
+            if other:
+                per.append((c.threads, (max(other.rss_kib) - max(c.rss_kib)) * 1024 / extra,
+                            max(c.rss_kib), max(other.rss_kib)))
+        if per:
+            worst = max(p[1] for p in per)
+            target(f"≤ 48 bytes of peak RSS per extra distinct row, {ref_rows:,} → {b_rows:,} rows",
+                   worst, 48, "; ".join(f"--jobs {t}: ({hi / 1024:.1f} − {lo / 1024:.1f} MiB) / "
+                                        f"{extra:,} rows = {v:.1f} B" for t, v, lo, hi in per))
+    else:
+        out.append("- ≤ 48 bytes of peak RSS per extra distinct row: not measured "
+                   "(needs a second, larger size in BENCH_ROWS)")
+
+    out.append("\n## Counts: every peer against govstats\n")
+    out.append("Each peer's district × month totals (summed over category) against govstats' "
+               "`calls` rows of data/trends.csv, and its 盗窃/入室盗窃/扒窃/偷盗 subtotals against "
+               "`theft_calls`.\n")
+    for rows, lines in check_lines:
+        out.append(f"{rows:,} rows:\n")
+        out.extend(lines)
+        out.append("")
+    out.append(f"Total time of this `make bench`: {total / 60:.1f} min "
+               f"(data preparation included where it was not cached).")
+
+    text = "\n".join(out) + "\n"
+    with open(RESULTS, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+    log(f"bench: wrote {rel(RESULTS)}")
+    if not ok_all:
+        log("bench: MISMATCH: a peer's counts differ from govstats'")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
