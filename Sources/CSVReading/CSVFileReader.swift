@@ -14,12 +14,17 @@ public enum FileBlocks {
         path: String, range: Range<Int>? = nil, blockBytes: Int = blockBytes,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular files are
+        // read; a FIFO or a device (a link to /dev/zero) would never end.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
         defer { close(descriptor) }
         var info = stat()
-        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw FileReadError(path: path, errno: EISDIR, operation: "read")
+        guard fstat(descriptor, &info) == 0 else { throw FileReadError(path: path, errno: errno, operation: "read") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw FileReadError(path: path, errno: EISDIR, operation: "read")
+        default: throw FileReadError(path: path, errno: EINVAL, operation: "read", detail: "not a regular file (a FIFO, a device or a socket)")
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockBytes, alignment: 16)
         defer { buffer.deallocate() }
@@ -55,15 +60,20 @@ public enum CSVFileReader {
     ) throws {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
-        var atStart = (range?.lowerBound ?? 0) == 0
+        // The file's first bytes, held until they are known to be a byte order mark or not
+        // (a block may end inside it).
+        var checkingBOM = encoding == .utf8 && (range?.lowerBound ?? 0) == 0
+        var head: [UInt8] = []
         var converted: [UInt8] = []
         try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
             var block = block
-            if atStart {
-                atStart = false
-                if encoding == .utf8 && block.starts(with: [0xEF, 0xBB, 0xBF]) {
-                    block = UnsafeRawBufferPointer(rebasing: block[3...])
-                }
+            if checkingBOM {
+                let taken = min(utf8BOM.count - head.count, block.count)
+                head.append(contentsOf: block[0..<taken])
+                block = UnsafeRawBufferPointer(rebasing: block[taken...])
+                if head.count < utf8BOM.count && utf8BOM.starts(with: head) { return }
+                checkingBOM = false
+                if head != utf8BOM { try decoder.feed(head, emit) }
             }
             if let transcoder {
                 converted.removeAll(keepingCapacity: true)
@@ -78,8 +88,11 @@ public enum CSVFileReader {
             try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &converted)
             try decoder.feed(converted, emit)
         }
+        if checkingBOM { try decoder.feed(head, emit) }  // a file shorter than a BOM
         try decoder.finish(emit)
     }
+
+    private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
 }
 
 /// A file that could not be opened or read, with the system's reason.
@@ -87,14 +100,17 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
     public var path: String
     public var errno: Int32
     public var operation: String
+    /// Said instead of the system's text for `errno`, where that would mislead.
+    public var detail: String?
 
-    public init(path: String, errno: Int32, operation: String) {
+    public init(path: String, errno: Int32, operation: String, detail: String? = nil) {
         self.path = path
         self.errno = errno
         self.operation = operation
+        self.detail = detail
     }
 
-    public var reason: String { String(cString: strerror(errno)) }
+    public var reason: String { detail ?? String(cString: strerror(errno)) }
 
     public var description: String { "cannot \(operation) \(path): \(reason)" }
 }

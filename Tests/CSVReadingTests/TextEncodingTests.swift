@@ -94,6 +94,18 @@ import TestSupport
         #expect(throws: FileReadError(path: folder.path + "/none.csv", errno: ENOENT, operation: "open")) {
             try CSVFileReader.read(path: folder.path + "/none.csv", encoding: .utf8) { _ in }
         }
+        // A FIFO would block a reader for ever, and a device such as /dev/zero never ends.
+        let fifo = folder.path + "/fifo.csv"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let notRegular = "not a regular file (a FIFO, a device or a socket)"
+        #expect(throws: FileReadError(path: fifo, errno: EINVAL, operation: "read", detail: notRegular)) {
+            try CSVFileReader.read(path: fifo, encoding: .utf8) { _ in }
+        }
+        #expect(throws: FileReadError(path: "/dev/zero", errno: EINVAL, operation: "read", detail: notRegular)) {
+            try CSVFileReader.read(path: "/dev/zero", encoding: .utf8) { _ in }
+        }
+        #expect(FileReadError(path: fifo, errno: EINVAL, operation: "read", detail: notRegular).description
+            == "cannot read \(fifo): not a regular file (a FIFO, a device or a socket)")
     }
 
     @Test func csvTextQuotesMinimally() {
