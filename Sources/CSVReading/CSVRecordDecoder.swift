@@ -197,7 +197,8 @@ struct DecoderState {
             markProblem(.fieldTooLarge(limit: maxFieldBytes))
             return
         }
-        recordBytes += bytes.count
+        // With its separator: a record of empty fields (a line of commas) grows too.
+        recordBytes += bytes.count + 1
         if recordBytes > maxRecordBytes {
             markProblem(.recordTooLarge(limit: maxRecordBytes))
             return

@@ -121,9 +121,10 @@ func directoryEntries(_ path: String) -> [String] {
     defer { closedir(directory) }
     var names: [String] = []
     while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
+        // Not `entry.pointee`: readdir's entries are only as long as their name, and a copy of
+        // the whole struct reads past the last one in glibc's buffer.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
         if name != "." && name != ".." { names.append(name) }
     }
     return names
