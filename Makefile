@@ -53,9 +53,11 @@ CI_FUZZ_SECONDS ?= 60
 fuzz: deps
 	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
 
-# The whole test suite under AddressSanitizer, in its own build folder.
+# The whole test suite under AddressSanitizer, in its own build folder. LeakSanitizer is
+# off: TOMLKit's C++ and XCTest leak at exit, and exit() with live objects would turn the
+# binary's exit codes 2 and 3 into 1; ASan's memory-error checks stay on.
 test-asan: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 # The reports build: regenerated into a temporary folder they must equal the committed
 # reports/ byte for byte, and every page must be valid HTML5.
@@ -72,4 +74,4 @@ bench: build
 	Benchmarks/run.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz
