@@ -1,5 +1,6 @@
 import CSVReading
 import Testing
+import TestSupport
 
 /// Decodes `bytes` fed in the given chunk sizes (cycled); nil means whole.
 func decode(_ bytes: [UInt8], chunks: [Int]? = nil, maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes) throws -> [CSVRecord] {
@@ -26,17 +27,6 @@ func decode(_ text: String, chunks: [Int]? = nil) throws -> [CSVRecord] {
     try decode(Array(text.utf8), chunks: chunks)
 }
 
-/// A deterministic generator for random splits.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"quote \"\"inside\"\"\"\r\n   \nA4,\"cr\ronly\"\rA5,\"crlf\r\ninside\",x\nA6,last"
 

@@ -128,3 +128,20 @@ public func matchesGolden(_ actual: String, path: String) throws -> Bool {
     let expected = try String(contentsOfFile: path, encoding: .utf8)
     return expected == actual
 }
+
+/// A deterministic random number generator (SplitMix64) for test data and random splits.
+public struct SplitMix: RandomNumberGenerator {
+    public var state: UInt64
+
+    public init(state: UInt64) {
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
