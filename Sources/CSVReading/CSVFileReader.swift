@@ -1,3 +1,4 @@
+import CLibCSV
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -58,6 +59,21 @@ public enum CSVFileReader {
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         _ emit: (CSVRecord) throws -> Void
     ) throws {
+        try readRaw(path: path, encoding: encoding, range: range, firstLine: firstLine, blockBytes: blockBytes, maxFieldBytes: maxFieldBytes) {
+            try emit(CSVRecord($0))
+        }
+    }
+
+    /// As `read`, handing out each record as a view of its bytes (valid during the call).
+    public static func readRaw(
+        path: String,
+        encoding: TextEncoding,
+        range: Range<Int>? = nil,
+        firstLine: Int = 1,
+        blockBytes: Int = FileBlocks.blockBytes,
+        maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
+        _ emit: (RawCSVRecord) throws -> Void
+    ) throws {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
         // The file's first bytes, held until they are known to be a byte order mark or not
@@ -73,23 +89,23 @@ public enum CSVFileReader {
                 block = UnsafeRawBufferPointer(rebasing: block[taken...])
                 if head.count < utf8BOM.count && utf8BOM.starts(with: head) { return }
                 checkingBOM = false
-                if head != utf8BOM { try decoder.feed(head, emit) }
+                if head != utf8BOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }
             }
             if let transcoder {
                 converted.removeAll(keepingCapacity: true)
                 try transcoder.convert(block, final: false, into: &converted)
-                try decoder.feed(converted, emit)
+                try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
             } else {
-                try decoder.feed(block, emit)
+                try decoder.feedRaw(block, emit)
             }
         }
         if let transcoder {
             converted.removeAll(keepingCapacity: true)
             try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &converted)
-            try decoder.feed(converted, emit)
+            try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
         }
-        if checkingBOM { try decoder.feed(head, emit) }  // a file shorter than a BOM
-        try decoder.finish(emit)
+        if checkingBOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }  // a file shorter than a BOM
+        try decoder.finishRaw(emit)
     }
 
     private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -113,4 +129,10 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
     public var reason: String { detail ?? String(cString: strerror(errno)) }
 
     public var description: String { "cannot \(operation) \(path): \(reason)" }
+}
+
+/// A hint to the CPU to bring `address` into cache (for hash tables probed a few rows ahead).
+@inlinable @inline(__always)
+public func prefetchMemory(_ address: UnsafeRawPointer) {
+    govstats_prefetch(address)
 }

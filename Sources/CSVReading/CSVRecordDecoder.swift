@@ -14,9 +14,58 @@ public struct CSVRecord: Equatable, Sendable {
         self.problem = problem
     }
 
+    public init(_ raw: RawCSVRecord) {
+        self.init(line: raw.line, fields: raw.strings(), problem: raw.problem)
+    }
+
     /// A record of one field holding only white space (or nothing) is a blank line.
     public var isBlank: Bool {
         problem == nil && fields.count == 1 && fields[0].allSatisfy(\.isWhitespace)
+    }
+}
+
+/// A record as the decoder holds it: a view of its fields' bytes, valid only during the
+/// call that receives it. The fast path reads fields without making a `String` of each.
+public struct RawCSVRecord {
+    public let line: Int
+    public let problem: CSVRecordProblem?
+    /// nil when every field of the batch is empty.
+    private let base: UnsafeRawPointer?
+    /// Where each field ends, relative to `base`; each field starts where the one before ends.
+    private let ends: UnsafeBufferPointer<Int>
+    private let start: Int
+
+    init(line: Int, problem: CSVRecordProblem?, base: UnsafeRawPointer?, ends: UnsafeBufferPointer<Int>, start: Int) {
+        self.line = line
+        self.problem = problem
+        self.base = base
+        self.ends = ends
+        self.start = start
+    }
+
+    /// The number of fields (0 for a record with a problem).
+    public var count: Int { ends.count }
+
+    public subscript(field: Int) -> UnsafeRawBufferPointer {
+        let from = field == 0 ? start : ends[field - 1]
+        guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + from, count: ends[field] - from)
+    }
+
+    public func strings() -> [String] {
+        (0..<count).map { String(decoding: self[$0], as: UTF8.self) }
+    }
+
+    /// As `CSVRecord.isBlank`, without making a String unless a byte is outside ASCII.
+    public var isBlank: Bool {
+        guard problem == nil, count == 1 else { return false }
+        let field = self[0]
+        var ascii = true
+        for byte in field {
+            if byte >= 0x80 { ascii = false; break }
+            if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { return false }
+        }
+        return ascii || String(decoding: field, as: UTF8.self).allSatisfy(\.isWhitespace)
     }
 }
 
@@ -35,12 +84,16 @@ public enum CSVRecordProblem: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Turns UTF-8 bytes into `CSVRecord`s with libcsv, however the bytes are split.
+/// Turns UTF-8 bytes into records with libcsv, however the bytes are split.
 ///
 /// The decoder owns one `csv_parser` and keeps the line count that libcsv does not: it asks
 /// libcsv to report every line break outside fields (`CSV_REPALL_NL`) and counts the ones
 /// inside quoted fields itself. libcsv's space trimming is off, so fields come back exactly
 /// as written (RFC 4180: spaces are part of a field).
+///
+/// Records are collected as bytes and field ends in one batch per slice fed to libcsv
+/// (no allocation per record), then handed out as `RawCSVRecord` views; `feed(_:_:)`
+/// makes a `CSVRecord` of each for callers that want Strings.
 ///
 /// Memory is bounded: a field longer than `maxFieldBytes` or a record longer than
 /// `maxRecordBytes` is discarded while it is read and comes back as a record with a
@@ -68,7 +121,7 @@ public final class CSVRecordDecoder {
     }
 
     /// Feeds the next bytes of the input; complete records are passed to `emit` in order.
-    public func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (CSVRecord) throws -> Void) throws {
+    public func feedRaw(_ bytes: UnsafeRawBufferPointer, _ emit: (RawCSVRecord) throws -> Void) throws {
         var offset = 0
         while offset < bytes.count {
             let length = min(Self.sliceBytes, bytes.count - offset)
@@ -85,13 +138,9 @@ public final class CSVRecordDecoder {
         }
     }
 
-    public func feed(_ bytes: [UInt8], _ emit: (CSVRecord) throws -> Void) throws {
-        try bytes.withUnsafeBytes { try feed($0, emit) }
-    }
-
     /// Ends the input: the last record (without a final line break) is emitted, and the
     /// decoder is ready for a new input starting at line 1.
-    public func finish(_ emit: (CSVRecord) throws -> Void) throws {
+    public func finishRaw(_ emit: (RawCSVRecord) throws -> Void) throws {
         // libcsv's own states: FIELD_BEGUN = 2 inside a field, `quoted` when it opened with ".
         if parser.pstate == 2 && parser.quoted != 0 {
             state.markProblem(.unterminatedQuote)
@@ -101,6 +150,18 @@ public final class CSVRecordDecoder {
         }
         try drain(emit)
         state.reset()
+    }
+
+    public func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (CSVRecord) throws -> Void) throws {
+        try feedRaw(bytes) { try emit(CSVRecord($0)) }
+    }
+
+    public func feed(_ bytes: [UInt8], _ emit: (CSVRecord) throws -> Void) throws {
+        try bytes.withUnsafeBytes { try feed($0, emit) }
+    }
+
+    public func finish(_ emit: (CSVRecord) throws -> Void) throws {
+        try finishRaw { try emit(CSVRecord($0)) }
     }
 
     /// Drops the bytes of a field under way once it is too large (or its record already
@@ -115,11 +176,18 @@ public final class CSVRecordDecoder {
         parser.entry_pos = 0
     }
 
-    private func drain(_ emit: (CSVRecord) throws -> Void) throws {
-        guard !state.completed.isEmpty else { return }
-        let records = state.completed
-        state.completed.removeAll(keepingCapacity: true)
-        for record in records { try emit(record) }
+    private func drain(_ emit: (RawCSVRecord) throws -> Void) throws {
+        guard !state.records.isEmpty else { return }
+        defer { state.startBatch() }
+        try state.bytes.withUnsafeBytes { bytes in
+            try state.ends.withUnsafeBufferPointer { ends in
+                let base = bytes.baseAddress
+                for mark in state.records {
+                    let fields = UnsafeBufferPointer(rebasing: ends[mark.firstField..<(mark.firstField + mark.fieldCount)])
+                    try emit(RawCSVRecord(line: mark.line, problem: mark.problem, base: base, ends: fields, start: mark.startByte))
+                }
+            }
+        }
     }
 }
 
@@ -133,13 +201,28 @@ public enum CSVReadError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A completed record of the batch: its fields are `ends[firstField ..< firstField + fieldCount]`.
+struct RecordMark {
+    let line: Int
+    let firstField: Int
+    let fieldCount: Int
+    let startByte: Int
+    let problem: CSVRecordProblem?
+}
+
 /// The decoder's state while libcsv runs; a pointer to it is libcsv's context, valid only
 /// for the duration of one `csv_parse` or `csv_fini` call.
 struct DecoderState {
     let maxFieldBytes: Int
     let maxRecordBytes: Int
-    var completed: [CSVRecord] = []
-    var fields: [String] = []
+    /// The field bytes of the batch's completed records, then of the record under way.
+    var bytes: [UInt8] = []
+    /// The end offset in `bytes` of each field, in the same order.
+    var ends: [Int] = []
+    var records: [RecordMark] = []
+    /// Where the record under way starts in `ends` and in `bytes`.
+    var recordField = 0
+    var recordByte = 0
     var recordBytes = 0
     var line = 1
     var recordLine = 1
@@ -152,15 +235,40 @@ struct DecoderState {
     init(maxFieldBytes: Int, maxRecordBytes: Int) {
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
+        bytes.reserveCapacity(1 << 17)
+        ends.reserveCapacity(1 << 14)
+        records.reserveCapacity(1 << 11)
     }
 
     mutating func reset() {
         self = DecoderState(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxRecordBytes)
     }
 
+    /// After the batch's records were handed out: keeps only the record under way.
+    mutating func startBatch() {
+        records.removeAll(keepingCapacity: true)
+        if inRecord && (recordByte > 0 || recordField > 0) {
+            let kept = bytes.count - recordByte
+            bytes.withUnsafeMutableBytes { buffer in
+                if kept > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + recordByte, byteCount: kept) }
+            }
+            bytes.removeLast(bytes.count - kept)
+            let fields = Array(ends[recordField...].map { $0 - recordByte })
+            ends.removeAll(keepingCapacity: true)
+            ends.append(contentsOf: fields)
+        } else if !inRecord {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+        }
+        recordField = 0
+        recordByte = 0
+    }
+
     mutating func markProblem(_ problem: CSVRecordProblem) {
         if self.problem == nil { self.problem = problem }
-        fields.removeAll()
+        guard inRecord else { return }
+        ends.removeLast(ends.count - recordField)
+        bytes.removeLast(bytes.count - recordByte)
     }
 
     mutating func beginRecordIfNeeded() {
@@ -168,11 +276,22 @@ struct DecoderState {
             inRecord = true
             lastBreakWasCR = false
             recordLine = line
+            recordField = ends.count
+            recordByte = bytes.count
         }
     }
 
     /// Counts LF, CRLF and lone CR inside field text (`partial`: more of the field follows).
     mutating func countLineBreaks(_ bytes: UnsafeRawBufferPointer, partial: Bool) {
+        if !pendingCR {
+            // Most fields hold no line break: look for one before counting.
+            var found = false
+            for byte in bytes where byte == 0x0A || byte == 0x0D {
+                found = true
+                break
+            }
+            if !found { return }
+        }
         for byte in bytes {
             if byte == 0x0A {
                 line += 1
@@ -188,28 +307,29 @@ struct DecoderState {
         }
     }
 
-    mutating func field(_ bytes: UnsafeRawBufferPointer) {
+    mutating func field(_ field: UnsafeRawBufferPointer) {
         beginRecordIfNeeded()
         lastBreakWasCR = false
-        countLineBreaks(bytes, partial: false)
+        countLineBreaks(field, partial: false)
         if problem != nil { return }
-        if bytes.count > maxFieldBytes {
+        if field.count > maxFieldBytes {
             markProblem(.fieldTooLarge(limit: maxFieldBytes))
             return
         }
         // With its separator: a record of empty fields (a line of commas) grows too.
-        recordBytes += bytes.count + 1
+        recordBytes += field.count + 1
         if recordBytes > maxRecordBytes {
             markProblem(.recordTooLarge(limit: maxRecordBytes))
             return
         }
-        fields.append(String(decoding: bytes, as: UTF8.self))
+        bytes.append(contentsOf: field)
+        ends.append(bytes.count)
     }
 
     mutating func recordEnd(_ terminator: Int32) {
         if inRecord {
-            completed.append(CSVRecord(line: recordLine, fields: problem == nil ? fields : [], problem: problem))
-            fields.removeAll(keepingCapacity: true)
+            let count = problem == nil ? ends.count - recordField : 0
+            records.append(RecordMark(line: recordLine, firstField: recordField, fieldCount: count, startByte: recordByte, problem: problem))
             recordBytes = 0
             problem = nil
             inRecord = false

@@ -38,13 +38,33 @@ public struct UTF8Validator: Sendable {
     public var isValid: Bool { firstInvalidOffset == nil && needed == 0 }
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        guard firstInvalidOffset == nil else { return }
+        guard firstInvalidOffset == nil, let base = bytes.baseAddress else { return }
         var index = 0
         let count = bytes.count
         while index < count {
+            if needed == 0 {
+                // Fast paths: eight ASCII bytes at a time, and whole three-byte sequences
+                // that need no bounds beyond the usual (most CJK characters).
+                while index + 8 <= count,
+                      base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                }
+                while index + 3 <= count {
+                    let lead = base.load(fromByteOffset: index, as: UInt8.self)
+                    if lead < 0x80 {
+                        index += 1
+                    } else if lead >= 0xE1 && lead <= 0xEF && lead != 0xED
+                        && base.load(fromByteOffset: index + 1, as: UInt8.self) & 0xC0 == 0x80
+                        && base.load(fromByteOffset: index + 2, as: UInt8.self) & 0xC0 == 0x80 {
+                        index += 3
+                    } else {
+                        break
+                    }
+                }
+                if index >= count { break }
+            }
             let byte = bytes[index]
             if needed == 0 {
-                // Fast path over ASCII.
                 if byte < 0x80 { index += 1; continue }
                 sequenceStart = offset + index
                 switch byte {

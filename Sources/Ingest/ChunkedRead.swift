@@ -21,7 +21,7 @@ struct ChunkedRead: Sendable {
         index + 1 < cuts.count ? cuts[index + 1].offset : bytes
     }
 
-    func run(jobs: Int, _ body: (Int, [DecodedRow]) throws -> Void) throws {
+    func run(jobs: Int, _ body: (Int, inout RowBatch) throws -> Void) throws {
         let results = ChunkResults(count: cuts.count)
         let queue = DispatchQueue(label: "govstats.ingest.chunks", attributes: .concurrent)
         var submitted = 0
@@ -34,22 +34,23 @@ struct ChunkedRead: Sendable {
                 }
                 submitted += 1
             }
-            try body(index, try results.take(index).get())
+            var batch = try results.take(index).get()
+            try body(index, &batch)
         }
     }
 
-    static func decode(path: String, range: Range<Int>, line: Int, decoder: RowDecoder) throws -> [DecodedRow] {
-        var rows: [DecodedRow] = []
-        try CSVFileReader.read(path: path, encoding: .utf8, range: range, firstLine: line) { record in
-            if !record.isBlank { rows.append(DecodedRow(record, decoder: decoder)) }
+    static func decode(path: String, range: Range<Int>, line: Int, decoder: RowDecoder) throws -> RowBatch {
+        var batch = RowBatch(decoder: decoder)
+        try CSVFileReader.readRaw(path: path, encoding: .utf8, range: range, firstLine: line) { record in
+            if !record.isBlank { decoder.decode(record, into: &batch) }
         }
-        return rows
+        return batch
     }
 }
 
 /// One slot per chunk: a worker puts its result, the reader takes it (waiting if needed).
 final class ChunkResults: Sendable {
-    private let slots: Mutex<[Result<[DecodedRow], any Error>?]>
+    private let slots: Mutex<[Result<RowBatch, any Error>?]>
     private let ready: [DispatchSemaphore]
 
     init(count: Int) {
@@ -57,12 +58,12 @@ final class ChunkResults: Sendable {
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
 
-    func put(_ index: Int, _ result: Result<[DecodedRow], any Error>) {
+    func put(_ index: Int, _ result: Result<RowBatch, any Error>) {
         slots.withLock { $0[index] = result }
         ready[index].signal()
     }
 
-    func take(_ index: Int) -> Result<[DecodedRow], any Error> {
+    func take(_ index: Int) -> Result<RowBatch, any Error> {
         ready[index].wait()
         return slots.withLock { slots in
             let result = slots[index]!

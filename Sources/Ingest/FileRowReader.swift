@@ -3,13 +3,18 @@ import Schema
 
 /// One file's rows on their way into the store: the header makes the layout, then each
 /// record is counted as accepted, rejected or duplicate. Records come either one by one
-/// (`take`) or already decoded by a worker (`apply`); both end in the same bookkeeping.
+/// (`take`, gathered into a batch of `batchRows`) or as a batch decoded by a worker
+/// (`apply`); both end in the same bookkeeping.
 struct FileRowReader {
+    static let batchRows = 4096
+
     let file: InputFile
     let scan: FileScan
     let settings: DatasetSettings
     var outcome: FileOutcome
     private(set) var decoder: RowDecoder?
+    /// The rows taken one by one and not yet applied.
+    private var pending: RowBatch?
 
     init(file: InputFile, scan: FileScan, settings: DatasetSettings) {
         self.file = file
@@ -18,10 +23,10 @@ struct FileRowReader {
         self.outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: scan.sha256, encoding: scan.encoding)
     }
 
-    mutating func take(_ record: CSVRecord, store: inout RecordStore, rejects: inout some RejectSink) throws {
+    mutating func take(_ record: RawCSVRecord, store: inout RecordStore, rejects: inout some RejectSink) throws {
         if outcome.refusal != nil || record.isBlank { return }
         guard let decoder else {
-            let layout = FileLayout(dataset: file.dataset, header: record.fields, settings: settings)
+            let layout = FileLayout(dataset: file.dataset, header: record.strings(), settings: settings)
             let missing = layout.missingRequired
             if !missing.isEmpty {
                 let names = missing.map { "'\($0)'" }.joined(separator: ", ")
@@ -29,46 +34,35 @@ struct FileRowReader {
                 outcome.refusal = "\(file.relativePath): file refused: missing required \(noun) \(names) (read as \(scan.encoding.rawValue))"
                 return
             }
-            decoder = RowDecoder(layout: layout, settings: settings)
+            let decoder = RowDecoder(layout: layout, settings: settings)
+            self.decoder = decoder
+            pending = RowBatch(decoder: decoder)
             return
         }
-        try apply(DecodedRow(record, decoder: decoder), store: &store, rejects: &rejects)
+        decoder.decode(record, into: &pending!)
+        if pending!.rowsRead >= Self.batchRows { try flush(store: &store, rejects: &rejects) }
     }
 
-    mutating func apply(_ row: DecodedRow, store: inout RecordStore, rejects: inout some RejectSink) throws {
-        outcome.rowsRead += 1
-        switch row.outcome {
-        case .rejected(let column, let reason):
-            outcome.rejected += 1
+    /// Applies the rows taken one by one so far.
+    mutating func flush(store: inout RecordStore, rejects: inout some RejectSink) throws {
+        guard var batch = pending, batch.rowsRead > 0 else { return }
+        pending = nil  // no second reference while the batch is changed
+        try apply(&batch, store: &store, rejects: &rejects)
+        batch.removeRows()
+        pending = batch
+    }
+
+    mutating func apply(_ batch: inout RowBatch, store: inout RecordStore, rejects: inout some RejectSink) throws {
+        outcome.rowsRead += batch.rowsRead
+        outcome.rejected += batch.rejections.count
+        let tally = store.apply(&batch)
+        outcome.accepted += tally.accepted
+        outcome.duplicates += tally.duplicates
+        outcome.conflicts += tally.conflicts
+        for rejection in batch.rejections {
             try rejects.reject(
-                RejectedRow(file: file.relativePath, line: row.line, column: column, reason: reason, record: row.recordText),
+                RejectedRow(file: file.relativePath, line: rejection.line, column: rejection.column, reason: rejection.reason, record: rejection.record),
                 dataset: file.dataset)
-        case .row(let key, let values):
-            switch store.insert(key: key, values: values) {
-            case .accepted: outcome.accepted += 1
-            case .duplicate: outcome.duplicates += 1
-            case .conflict:
-                outcome.duplicates += 1
-                outcome.conflicts += 1
-            }
-        }
-    }
-}
-
-/// A data row decoded (by any thread), ready to be applied in file order.
-struct DecodedRow: Sendable {
-    let line: Int
-    let outcome: RowDecoder.Outcome
-    /// The record as CSV text, kept for rejected rows only.
-    let recordText: String
-
-    init(_ record: CSVRecord, decoder: RowDecoder) {
-        line = record.line
-        outcome = decoder.decode(record)
-        if case .rejected = outcome {
-            recordText = CSVText.record(record.fields)
-        } else {
-            recordText = ""
         }
     }
 }

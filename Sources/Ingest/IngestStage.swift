@@ -137,20 +137,22 @@ public struct IngestStage {
             // The first chunk (the whole file when it is not cut) is read here; it holds the
             // header. The other chunks are decoded on worker threads and applied in order.
             let firstEnd = scan.cuts.first?.offset ?? scan.bytes
-            try CSVFileReader.read(path: file.path, encoding: scan.encoding, range: 0..<max(firstEnd, 0)) { record in
+            try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: 0..<max(firstEnd, 0)) { record in
                 try reader.take(record, store: &store, rejects: &rejects)
             }
+            try reader.flush(store: &store, rejects: &rejects)
             if !scan.cuts.isEmpty, let decoder = reader.decoder, reader.outcome.refusal == nil {
                 let chunks = ChunkedRead(path: file.path, cuts: scan.cuts, bytes: scan.bytes, decoder: decoder)
-                try chunks.run(jobs: jobs) { index, rows in
-                    for row in rows { try reader.apply(row, store: &store, rejects: &rejects) }
+                try chunks.run(jobs: jobs) { index, batch in
+                    try reader.apply(&batch, store: &store, rejects: &rejects)
                     progress(IngestProgress(file: file.relativePath, bytesDone: chunks.end(of: index), bytesTotal: scan.bytes))
                 }
             } else if !scan.cuts.isEmpty {
                 // No header in the first chunk (only blank lines): read the rest here.
-                try CSVFileReader.read(path: file.path, encoding: scan.encoding, range: firstEnd..<scan.bytes, firstLine: scan.cuts[0].line) { record in
+                try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: firstEnd..<scan.bytes, firstLine: scan.cuts[0].line) { record in
                     try reader.take(record, store: &store, rejects: &rejects)
                 }
+                try reader.flush(store: &store, rejects: &rejects)
             }
         } catch let error as FileReadError {
             throw IngestError.io(error)

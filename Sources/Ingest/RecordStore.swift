@@ -2,11 +2,12 @@ import CSVReading
 import Schema
 
 /// The standing version of every distinct record of one dataset, kept compactly: the key's
-/// bytes in one arena, an open-addressing index over them, and one narrow slot per column
-/// per record (text interned per column). Never the row text.
+/// bytes in one arena behind an open-addressing index (`ByteTable`), and one slot per column
+/// per record, each column as narrow as its values allow (text interned per column). Never
+/// the row text.
 ///
-/// Per distinct alarm call that is about 15 bytes of key, 16 bytes of index and 36 bytes of
-/// columns, whatever the size of the files it came from.
+/// Per distinct alarm call that is about 15 bytes of key, 8 bytes of index entries, 8 to
+/// 16 bytes of table and about 16 bytes of columns, whatever the size of the files.
 ///
 /// Duplicate rule (DATA_CONTRACT.md section 1): a row whose key was seen is compared with the
 /// standing version on the columns both files have; equal is dropped, different replaces it
@@ -14,24 +15,20 @@ import Schema
 public struct RecordStore: Sendable {
     public let dataset: DatasetKind
     public let columns: [ColumnSpec]
-    private var keys = KeyIndex()
+    private var keys = ByteTable(capacity: 1024)
     /// storage[column]; key-only text columns (call_id, case_id, community_id) are not kept.
-    private var storage: [ColumnStorage]
-    private var interners: [Interner]
+    private var storage: [PackedColumn]
+    /// The distinct values of each text, amount and score column.
+    private var interners: [ByteTable]
     private var encoded: [UInt64]
 
     public init(dataset: DatasetKind) {
         self.dataset = dataset
         self.columns = dataset.columns
         self.storage = dataset.columns.map { spec in
-            if dataset.keyColumns.contains(spec.name) && spec.type == .text { return .none }
-            switch spec.type {
-            case .text, .amount, .score, .period: return .narrow([])
-            case .boolean: return .flag([])
-            case .datetime, .count: return .wide([])
-            }
+            dataset.keyColumns.contains(spec.name) && spec.type == .text ? .none : .u8(FlatArray())
         }
-        self.interners = Array(repeating: Interner(), count: dataset.columns.count)
+        self.interners = Array(repeating: ByteTable(), count: dataset.columns.count)
         self.encoded = Array(repeating: 0, count: dataset.columns.count)
     }
 
@@ -41,9 +38,69 @@ public struct RecordStore: Sendable {
         case accepted, duplicate, conflict
     }
 
+    /// What applying a batch did.
+    public struct Tally: Equatable, Sendable {
+        public var accepted = 0
+        public var duplicates = 0
+        public var conflicts = 0
+    }
+
+    static let prefetchDistance = 16
+
+    /// Applies a batch's decoded rows in order (its rejections are the caller's).
+    mutating func apply(_ batch: inout RowBatch) -> Tally {
+        precondition(batch.width == columns.count)
+        for column in batch.locals.indices {
+            guard let local = batch.locals[column] else { continue }
+            while batch.globals[column].count < local.count {
+                let number = local.withBytes(of: batch.globals[column].count) { interners[column].insert($0).number }
+                batch.globals[column].append(UInt32(number))
+            }
+        }
+        var tally = Tally()
+        let width = batch.width
+        let interned = batch.locals.map { $0 != nil }
+        batch.slots.withUnsafeBufferPointer { slots in
+            batch.keyBytes.withUnsafeBytes { keyBytes in
+                var keyStart = 0
+                let rows = batch.rowCount
+                for row in 0..<rows {
+                    // The table is far larger than the cache: fetch a later row's bucket now.
+                    if row + Self.prefetchDistance < rows { keys.prefetch(hash: batch.keyHashes[row + Self.prefetchDistance]) }
+                    for column in 0..<width {
+                        let slot = slots[row * width + column]
+                        encoded[column] = interned[column] && !Slot.isEmpty(slot) ? UInt64(batch.globals[column][Int(slot)]) : slot
+                    }
+                    let keyEnd = batch.keyEnds[row]
+                    let key = UnsafeRawBufferPointer(rebasing: keyBytes[keyStart..<keyEnd])
+                    keyStart = keyEnd
+                    switch insertEncoded(key: key, hash: batch.keyHashes[row]) {
+                    case .accepted: tally.accepted += 1
+                    case .duplicate: tally.duplicates += 1
+                    case .conflict:
+                        tally.duplicates += 1
+                        tally.conflicts += 1
+                    }
+                }
+            }
+        }
+        return tally
+    }
+
+    /// Inserts one row given as typed values (the key's parts joined by U+001F).
     public mutating func insert(key: String, values: [FieldValue]) -> Insertion {
         for column in values.indices { encoded[column] = encode(values[column], column: column) }
-        let (record, isNew) = keys.insert(key)
+        var key = key
+        return key.withUTF8 { key in
+            let bytes = UnsafeRawBufferPointer(key)
+            return insertEncoded(key: bytes, hash: ByteHash.hash(bytes))
+        }
+    }
+
+    /// Inserts the row whose slots are in `encoded`.
+    @inline(__always)
+    private mutating func insertEncoded(key: UnsafeRawBufferPointer, hash: UInt64) -> Insertion {
+        let (record, isNew) = keys.insert(key, hash: hash)
         if isNew {
             for column in storage.indices { storage[column].append(encoded[column]) }
             return .accepted
@@ -64,8 +121,8 @@ public struct RecordStore: Sendable {
         switch value {
         case .absent: Slot.absent
         case .missing: Slot.missing
-        case .text(let text): storage[column].isNone ? 0 : interners[column].id(for: text)
-        case .decimal(let decimal): interners[column].id(for: decimal.canonical)
+        case .text(let text): storage[column].isNone ? 0 : UInt64(interners[column].insert(text).number)
+        case .decimal(let decimal): UInt64(interners[column].insert(decimal.canonical).number)
         case .time(let time): Slot.encode(time)
         case .boolean(let flag): flag ? 1 : 0
         case .count(let count): UInt64(count)
@@ -87,18 +144,19 @@ public struct RecordStore: Sendable {
     /// The text behind an interned slot of a text, amount or score column.
     public func text(of name: String, slot: UInt64) -> String? {
         guard !Slot.isEmpty(slot) else { return nil }
-        return interners[columnIndex(name)].values[Int(slot)]
+        return interners[columnIndex(name)].string(Int(slot))
     }
 
     /// Every distinct text of a column, indexed by slot.
     public func texts(of name: String) -> [String] {
-        interners[columnIndex(name)].values
+        let interner = interners[columnIndex(name)]
+        return (0..<interner.count).map(interner.string)
     }
 }
 
-/// One column's slots as 64-bit values (see `Slot`), read from its narrow storage.
+/// One column's slots as 64-bit values (see `Slot`), read from its packed storage.
 public struct ColumnSlots: RandomAccessCollection, Sendable {
-    let storage: ColumnStorage
+    let storage: PackedColumn
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { storage.count }
@@ -106,13 +164,18 @@ public struct ColumnSlots: RandomAccessCollection, Sendable {
     public subscript(record: Int) -> UInt64 { storage[record] }
 }
 
-/// A column's values, as narrow as its type allows. Sentinels (`Slot.absent`,
-/// `Slot.missing`) map to the top two values of each width.
-enum ColumnStorage: Sendable {
+/// A column's values, as narrow as they allow: every column starts at one byte per record
+/// and is rewritten wider the first time a value does not fit. Values far from zero but
+/// close to each other (dates: seconds since year 1) take four bytes as an offset from a
+/// base. Sentinels (`Slot.absent`, `Slot.missing`) map to the top two values of each width.
+enum PackedColumn: Sendable {
     case none
-    case flag([UInt8])
-    case narrow([UInt32])
-    case wide([UInt64])
+    case u8(FlatArray<UInt8>)
+    case u16(FlatArray<UInt16>)
+    case u32(FlatArray<UInt32>)
+    /// value - base, in 32 bits.
+    case offset32(FlatArray<UInt32>, base: UInt64)
+    case u64(FlatArray<UInt64>)
 
     var isNone: Bool {
         if case .none = self { true } else { false }
@@ -121,64 +184,138 @@ enum ColumnStorage: Sendable {
     var count: Int {
         switch self {
         case .none: 0
-        case .flag(let values): values.count
-        case .narrow(let values): values.count
-        case .wide(let values): values.count
+        case .u8(let values): values.count
+        case .u16(let values): values.count
+        case .u32(let values): values.count
+        case .offset32(let values, _): values.count
+        case .u64(let values): values.count
         }
     }
 
     subscript(index: Int) -> UInt64 {
-        get {
+        @inline(__always) get {
             switch self {
-            case .none: return Slot.absent
-            case .flag(let values): return Self.widen(UInt64(values[index]), top: UInt64(UInt8.max))
-            case .narrow(let values): return Self.widen(UInt64(values[index]), top: UInt64(UInt32.max))
-            case .wide(let values): return values[index]
+            case .none: Slot.absent
+            case .u8(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt8.max), base: 0)
+            case .u16(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt16.max), base: 0)
+            case .u32(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: 0)
+            case .offset32(let values, let base): Self.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: base)
+            case .u64(let values): values[index]
             }
         }
         set {
+            makeRoom(for: newValue)
             switch self {
             case .none: break
-            case .flag(var values):
+            case .u8(var values):
                 self = .none
-                values[index] = UInt8(Self.narrow(newValue, top: UInt64(UInt8.max)))
-                self = .flag(values)
-            case .narrow(var values):
+                values[index] = UInt8(Self.narrow(newValue, top: UInt64(UInt8.max), base: 0))
+                self = .u8(values)
+            case .u16(var values):
                 self = .none
-                values[index] = UInt32(Self.narrow(newValue, top: UInt64(UInt32.max)))
-                self = .narrow(values)
-            case .wide(var values):
+                values[index] = UInt16(Self.narrow(newValue, top: UInt64(UInt16.max), base: 0))
+                self = .u16(values)
+            case .u32(var values):
+                self = .none
+                values[index] = UInt32(Self.narrow(newValue, top: UInt64(UInt32.max), base: 0))
+                self = .u32(values)
+            case .offset32(var values, let base):
+                self = .none
+                values[index] = UInt32(Self.narrow(newValue, top: UInt64(UInt32.max), base: base))
+                self = .offset32(values, base: base)
+            case .u64(var values):
                 self = .none
                 values[index] = newValue
-                self = .wide(values)
+                self = .u64(values)
             }
         }
     }
 
+    @inline(__always)
     mutating func append(_ value: UInt64) {
+        makeRoom(for: value)
         switch self {
         case .none: break
-        case .flag(var values):
+        case .u8(var values):
             self = .none
-            values.append(UInt8(Self.narrow(value, top: UInt64(UInt8.max))))
-            self = .flag(values)
-        case .narrow(var values):
+            values.append(UInt8(Self.narrow(value, top: UInt64(UInt8.max), base: 0)))
+            self = .u8(values)
+        case .u16(var values):
             self = .none
-            values.append(UInt32(Self.narrow(value, top: UInt64(UInt32.max))))
-            self = .narrow(values)
-        case .wide(var values):
+            values.append(UInt16(Self.narrow(value, top: UInt64(UInt16.max), base: 0)))
+            self = .u16(values)
+        case .u32(var values):
+            self = .none
+            values.append(UInt32(Self.narrow(value, top: UInt64(UInt32.max), base: 0)))
+            self = .u32(values)
+        case .offset32(var values, let base):
+            self = .none
+            values.append(UInt32(Self.narrow(value, top: UInt64(UInt32.max), base: base)))
+            self = .offset32(values, base: base)
+        case .u64(var values):
             self = .none
             values.append(value)
-            self = .wide(values)
+            self = .u64(values)
         }
     }
 
-    private static func widen(_ value: UInt64, top: UInt64) -> UInt64 {
-        value >= top - 1 ? Slot.absent - (top - value) : value
+    @inline(__always)
+    private mutating func makeRoom(for value: UInt64) {
+        if !fits(value) { repack(including: value) }
     }
 
-    private static func narrow(_ value: UInt64, top: UInt64) -> UInt64 {
-        value >= Slot.missing ? top - (Slot.absent - value) : value
+    @inline(__always)
+    private func fits(_ value: UInt64) -> Bool {
+        if value >= Slot.missing { return true }
+        switch self {
+        case .none, .u64: return true
+        case .u8: return value < UInt64(UInt8.max) - 1
+        case .u16: return value < UInt64(UInt16.max) - 1
+        case .u32: return value < UInt64(UInt32.max) - 1
+        case .offset32(_, let base): return value >= base && value - base < UInt64(UInt32.max) - 1
+        }
+    }
+
+    /// Rewrites the column in the narrowest form that holds its values and `value`.
+    private mutating func repack(including value: UInt64) {
+        let values = (0..<count).map { self[$0] }
+        var lowest = value
+        var highest = value
+        for value in values where value < Slot.missing {
+            lowest = min(lowest, value)
+            highest = max(highest, value)
+        }
+        func pack<T: FixedWidthInteger & BitwiseCopyable>(_ type: T.Type, base: UInt64) -> FlatArray<T> {
+            var packed = FlatArray<T>()
+            for value in values { packed.append(T(Self.narrow(value, top: UInt64(T.max), base: base))) }
+            return packed
+        }
+        // Room below the lowest value, so that an earlier date does not repack again.
+        let slack: UInt64 = 1 << 30
+        let base = lowest > slack ? lowest - slack : 0
+        if highest < UInt64(UInt8.max) - 1 {
+            self = .u8(pack(UInt8.self, base: 0))
+        } else if highest < UInt64(UInt16.max) - 1 {
+            self = .u16(pack(UInt16.self, base: 0))
+        } else if highest < UInt64(UInt32.max) - 1 {
+            self = .u32(pack(UInt32.self, base: 0))
+        } else if highest - base < UInt64(UInt32.max) - 1 {
+            self = .offset32(pack(UInt32.self, base: base), base: base)
+        } else {
+            var wide = FlatArray<UInt64>()
+            for value in values { wide.append(value) }
+            self = .u64(wide)
+        }
+    }
+
+    @inline(__always)
+    private static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
+        value >= top - 1 ? Slot.absent - (top - value) : value + base
+    }
+
+    @inline(__always)
+    private static func narrow(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
+        value >= Slot.missing ? top - (Slot.absent - value) : value - base
     }
 }
 
@@ -212,21 +349,5 @@ public enum Slot {
     public static func period(_ slot: UInt64) -> Period {
         let kind = Period.Kind(rawValue: Int(slot >> 24))!
         return Period(kind: kind, year: Int((slot >> 4) & 0xF_FFFF), index: Int(slot & 0xF))!
-    }
-}
-
-/// Gives each distinct string of a column a small number, in order of first appearance.
-/// Strings are told apart by their bytes (`ExactText`).
-struct Interner: Sendable {
-    private var ids: [ExactText: UInt64] = [:]
-    private(set) var values: [String] = []
-
-    mutating func id(for text: String) -> UInt64 {
-        let exact = ExactText(text)
-        if let id = ids[exact] { return id }
-        let id = UInt64(values.count)
-        ids[exact] = id
-        values.append(text)
-        return id
     }
 }

@@ -21,18 +21,37 @@ public struct RejectedRow: Equatable, Sendable {
 
 /// Turns one CSV record into the slots of a dataset row (see `Slot`), or says why not.
 /// Checks run in the contract's order: the record as a whole, then each column in table order.
+///
+/// The fast path (`decode(_:into:)`) reads the record's bytes and writes a `RowBatch`; a
+/// `String` is made only for a value that needs Unicode-aware trimming, a date tried
+/// against configured patterns, or a rejected row. `decode(_:)` gives the same verdicts as
+/// typed values, for callers that want them one at a time.
 public struct RowDecoder: Sendable {
     public let layout: FileLayout
     public let settings: DatasetSettings
     private let columns: [ColumnSpec]
     private let keyPositions: [Int]
+    private let isKey: [Bool]
+    /// Columns whose values a `RowBatch` interns: text that is not only part of the key,
+    /// amounts and scores (by their canonical text).
+    let interned: [Bool]
 
     public init(layout: FileLayout, settings: DatasetSettings) {
         self.layout = layout
         self.settings = settings
-        self.columns = layout.dataset.columns
-        self.keyPositions = layout.dataset.keyColumns.map { name in
-            layout.dataset.columns.firstIndex { $0.name == name }!
+        let columns = layout.dataset.columns
+        self.columns = columns
+        let keyPositions = layout.dataset.keyColumns.map { name in columns.firstIndex { $0.name == name }! }
+        // Key parts are written as the columns are read, so they must come in table order.
+        precondition(keyPositions == keyPositions.sorted(), "key columns out of table order")
+        self.keyPositions = keyPositions
+        self.isKey = columns.indices.map(keyPositions.contains)
+        self.interned = columns.indices.map { column in
+            switch columns[column].type {
+            case .text: !keyPositions.contains(column)
+            case .amount, .score: true
+            case .datetime, .boolean, .count, .period: false
+            }
         }
     }
 
@@ -41,12 +60,119 @@ public struct RowDecoder: Sendable {
         case rejected(column: String, reason: String)
     }
 
-    public func decode(_ record: CSVRecord) -> Outcome {
-        if let problem = record.problem {
-            return .rejected(column: "", reason: problem.description)
+    /// One field's verdict. `.bytes` points into the record and is valid while it is.
+    enum Parsed {
+        case missing
+        case invalid(String)
+        case bytes(UnsafeRawBufferPointer)
+        case text(String)
+        case time(LocalDateTime)
+        case boolean(Bool)
+        case count(Int64)
+        case decimal(ExactDecimal)
+        case period(Period)
+    }
+
+    /// The record-level fault of a record, if any.
+    private func recordFault(problem: CSVRecordProblem?, fieldCount: Int) -> String? {
+        if let problem { return problem.description }
+        if fieldCount != layout.fieldCount { return "expected \(layout.fieldCount) fields, found \(fieldCount)" }
+        return nil
+    }
+
+    func parse(_ field: UnsafeRawBufferPointer, _ spec: ColumnSpec) -> Parsed {
+        let bytes = field.assumingMemoryBound(to: UInt8.self)
+        if let range = ValueParser.trimmedRange(utf8: bytes) {
+            return parseTrimmed(UnsafeBufferPointer(rebasing: bytes[range]), spec, owned: nil)
         }
-        if record.fields.count != layout.fieldCount {
-            return .rejected(column: "", reason: "expected \(layout.fieldCount) fields, found \(record.fields.count)")
+        let trimmed = String(ValueParser.trim(String(decoding: field, as: UTF8.self)[...]))
+        var copy = trimmed
+        return copy.withUTF8 { parseTrimmed($0, spec, owned: trimmed) }
+    }
+
+    /// `owned`: the same text as a String, when it was made (then `.text` carries it).
+    private func parseTrimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ spec: ColumnSpec, owned: String?) -> Parsed {
+        if bytes.isEmpty { return spec.required ? .invalid("required value missing") : .missing }
+        switch spec.type {
+        case .text:
+            return owned.map(Parsed.text) ?? .bytes(UnsafeRawBufferPointer(bytes))
+        case .datetime:
+            if let value = ValueParser.dateTime(utf8: bytes, patterns: settings.datetimeFormats) { return .time(value) }
+        case .boolean:
+            if let value = ValueParser.boolean(utf8: bytes) { return .boolean(value) }
+        case .count:
+            if let value = ValueParser.count(utf8: bytes) { return .count(value) }
+        case .amount:
+            if let value = ValueParser.amount(utf8: bytes) { return .decimal(value) }
+        case .score:
+            if let value = ValueParser.score(utf8: bytes) { return .decimal(value) }
+        case .period:
+            if let value = ValueParser.period(utf8: bytes) { return .period(value) }
+        }
+        return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
+    }
+
+    // MARK: The fast path
+
+    /// Decodes one data record into `batch`: a row of slots and its key, or a rejection.
+    func decode(_ record: RawCSVRecord, into batch: inout RowBatch) {
+        batch.rowsRead += 1
+        if let fault = recordFault(problem: record.problem, fieldCount: record.count) {
+            batch.reject(line: record.line, column: "", reason: fault, record: record)
+            return
+        }
+        let slotStart = batch.slots.count
+        let keyStart = batch.keyBytes.count
+        for column in columns.indices {
+            guard let index = layout.fieldIndex[column] else {
+                batch.slots.append(Slot.absent)
+                continue
+            }
+            let slot: UInt64
+            switch parse(record[index], columns[column]) {
+            case .invalid(let reason):
+                batch.slots.removeLast(batch.slots.count - slotStart)
+                batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
+                batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
+                return
+            case .missing:
+                slot = Slot.missing
+                if isKey[column] { batch.appendKeyPart(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            case .bytes(let text):
+                slot = interned[column] ? batch.intern(text, column: column) : 0
+                if isKey[column] { batch.appendKeyPart(text) }
+            case .text(var text):
+                slot = text.withUTF8 { text in
+                    let bytes = UnsafeRawBufferPointer(text)
+                    if isKey[column] { batch.appendKeyPart(bytes) }
+                    return interned[column] ? batch.intern(bytes, column: column) : 0
+                }
+            case .time(let time):
+                slot = Slot.encode(time)
+            case .boolean(let flag):
+                slot = flag ? 1 : 0
+            case .count(let count):
+                slot = UInt64(count)
+            case .decimal(let decimal):
+                var canonical = decimal.canonical
+                slot = canonical.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) }
+            case .period(let period):
+                slot = Slot.encode(period)
+                if isKey[column] {
+                    var text = period.description
+                    text.withUTF8 { batch.appendKeyPart(UnsafeRawBufferPointer($0)) }
+                }
+            }
+            batch.slots.append(slot)
+        }
+        batch.endKey(from: keyStart)
+    }
+
+    // MARK: One record at a time, as typed values
+
+    public func decode(_ record: CSVRecord) -> Outcome {
+        if let fault = recordFault(problem: record.problem, fieldCount: record.fields.count) {
+            return .rejected(column: "", reason: fault)
         }
         var values: [FieldValue] = []
         values.reserveCapacity(columns.count)
@@ -55,33 +181,31 @@ public struct RowDecoder: Sendable {
                 values.append(.absent)
                 continue
             }
-            let text = ValueParser.trim(record.fields[index][...])
-            if text.isEmpty {
-                if spec.required {
-                    return .rejected(column: spec.name, reason: "required value missing")
+            var field = record.fields[index]
+            let parsed: Result<FieldValue, InvalidValue> = field.withUTF8 { bytes in
+                switch parse(UnsafeRawBufferPointer(bytes), spec) {
+                case .invalid(let reason): .failure(InvalidValue(reason: reason))
+                case .missing: .success(.missing)
+                case .bytes(let text): .success(.text(String(decoding: text, as: UTF8.self)))
+                case .text(let text): .success(.text(text))
+                case .time(let time): .success(.time(time))
+                case .boolean(let flag): .success(.boolean(flag))
+                case .count(let count): .success(.count(count))
+                case .decimal(let decimal): .success(.decimal(decimal))
+                case .period(let period): .success(.period(period))
                 }
-                values.append(.missing)
-                continue
             }
-            guard let value = parse(text, as: spec.type) else {
-                return .rejected(column: spec.name, reason: "'\(text)' is not \(Self.expectation(spec.type))")
+            switch parsed {
+            case .success(let value): values.append(value)
+            case .failure(let invalid): return .rejected(column: spec.name, reason: invalid.reason)
             }
-            values.append(value)
         }
         let key = keyPositions.map { values[$0].keyText }.joined(separator: "\u{1F}")
         return .row(key: key, values: values)
     }
 
-    private func parse(_ text: Substring, as type: ColumnType) -> FieldValue? {
-        switch type {
-        case .text: .text(String(text))
-        case .datetime: ValueParser.dateTime(text, patterns: settings.datetimeFormats).map(FieldValue.time)
-        case .boolean: ValueParser.boolean(text).map(FieldValue.boolean)
-        case .count: ValueParser.count(text).map(FieldValue.count)
-        case .amount: ValueParser.amount(text).map(FieldValue.decimal)
-        case .score: ValueParser.score(text).map(FieldValue.decimal)
-        case .period: ValueParser.period(text).map(FieldValue.period)
-        }
+    private struct InvalidValue: Error {
+        let reason: String
     }
 
     /// The reject reason's wording for each type.

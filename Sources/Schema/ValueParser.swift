@@ -36,6 +36,17 @@ public enum ValueParser {
         return Substring(scalars[start..<end])
     }
 
+    /// The range of `bytes` left once trimmed as `trim` does, when that is plain from the
+    /// bytes at both ends (the common case); nil when `trim` must look at the characters.
+    @inline(__always)
+    public static func trimmedRange(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let first = bytes.first else { return 0..<0 }
+        if mayStartWhitespace(first) { return nil }
+        var last = bytes.count - 1
+        while bytes[last] & 0xC0 == 0x80 && last > 0 { last -= 1 }
+        return mayStartWhitespace(bytes[last]) ? nil : 0..<bytes.count
+    }
+
     @inline(__always)
     private static func mayStartWhitespace(_ byte: UInt8) -> Bool {
         byte <= 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF
@@ -51,6 +62,20 @@ public enum ValueParser {
         if let value = withUTF8(text, builtInDateTime) {
             return value
         }
+        return dateTime(patterns: patterns, text)
+    }
+
+    /// As `dateTime(_:patterns:)` on UTF-8 bytes: a String is made only when no built-in
+    /// form matches and `patterns` are tried.
+    public static func dateTime(utf8 bytes: UnsafeBufferPointer<UInt8>, patterns: [DatePattern] = []) -> LocalDateTime? {
+        if let value = builtInDateTime(bytes) {
+            return value
+        }
+        if patterns.isEmpty { return nil }
+        return dateTime(patterns: patterns, String(decoding: bytes, as: UTF8.self)[...])
+    }
+
+    private static func dateTime(patterns: [DatePattern], _ text: Substring) -> LocalDateTime? {
         for pattern in patterns {
             if let value = pattern.parse(text) {
                 return value
@@ -132,39 +157,51 @@ public enum ValueParser {
 
     /// true: 是 达标 合格 true yes y 1; false: 否 未达标 不合格 false no n 0 (case-insensitive).
     public static func boolean(_ text: Substring) -> Bool? {
-        withUTF8(text) { bytes in
-            if trueWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return true }
-            if falseWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return false }
-            return nil
-        }
+        withUTF8(text, boolean(utf8:))
+    }
+
+    public static func boolean(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if trueWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return true }
+        if falseWords.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) { return false }
+        return nil
     }
 
     /// Plain ASCII digits, >= 0, fits in Int64. No sign, no separators, no spaces.
     public static func count(_ text: Substring) -> Int64? {
-        withUTF8(text) { bytes in
-            guard !bytes.isEmpty else { return nil }
-            var value: Int64 = 0
-            for byte in bytes {
-                let digit = byte &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = shifted.addingReportingOverflow(Int64(digit))
-                guard !overflow1, !overflow2 else { return nil }
-                value = sum
-            }
-            return value
+        withUTF8(text, count(utf8:))
+    }
+
+    public static func count(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
         }
+        return value
     }
 
     /// ASCII digits with an optional `.` fraction, >= 0: `12`, `12.5`, `0.75`. A digit is
     /// required on both sides of the `.` (`.5` and `12.` are invalid).
     public static func amount(_ text: Substring) -> ExactDecimal? {
-        withUTF8(text) { bytes in canonicalDecimal(bytes) }.map(ExactDecimal.init(canonical:))
+        withUTF8(text, amount(utf8:))
+    }
+
+    public static func amount(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+        canonicalDecimal(bytes).map(ExactDecimal.init(canonical:))
     }
 
     /// As `amount`, and at most 100.
     public static func score(_ text: Substring) -> ExactDecimal? {
-        guard let canonical = withUTF8(text, { bytes in canonicalDecimal(bytes) }) else { return nil }
+        withUTF8(text, score(utf8:))
+    }
+
+    public static func score(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+        guard let canonical = canonicalDecimal(bytes) else { return nil }
         let whole = canonical.utf8.prefix { $0 != UInt8(ascii: ".") }
         // Canonical text has no leading zeros: fewer than three whole digits is below 100,
         // and 100 itself has no fraction once trailing zeros are gone.
@@ -198,21 +235,23 @@ public enum ValueParser {
 
     /// `YYYY`, `YYYYH1`/`YYYYH2`, `YYYYQ1`..`YYYYQ4` (the letter case-insensitive).
     public static func period(_ text: Substring) -> Period? {
-        withUTF8(text) { bytes in
-            guard let year = ASCIIBytes.fixed(bytes, at: 0, width: 4) else { return nil }
-            switch bytes.count {
-            case 4:
-                return Period(kind: .year, year: year, index: 1)
-            case 6:
-                guard let index = ASCIIBytes.fixed(bytes, at: 5, width: 1) else { return nil }
-                switch bytes[4] | 0x20 {
-                case UInt8(ascii: "h"): return Period(kind: .half, year: year, index: index)
-                case UInt8(ascii: "q"): return Period(kind: .quarter, year: year, index: index)
-                default: return nil
-                }
-            default:
-                return nil
+        withUTF8(text, period(utf8:))
+    }
+
+    public static func period(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Period? {
+        guard let year = ASCIIBytes.fixed(bytes, at: 0, width: 4) else { return nil }
+        switch bytes.count {
+        case 4:
+            return Period(kind: .year, year: year, index: 1)
+        case 6:
+            guard let index = ASCIIBytes.fixed(bytes, at: 5, width: 1) else { return nil }
+            switch bytes[4] | 0x20 {
+            case UInt8(ascii: "h"): return Period(kind: .half, year: year, index: index)
+            case UInt8(ascii: "q"): return Period(kind: .quarter, year: year, index: index)
+            default: return nil
             }
+        default:
+            return nil
         }
     }
 

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSVReading
+
+/// Distinct byte strings, exactly: their bytes one after another in an arena, and an
+/// open-addressing table (linear probing, at most 70% full) of their numbers. Numbers are
+/// given in order of first insertion, so they are the same on every run and for any hash.
+///
+/// Record keys and the interned texts of a column both live in one. About length + 8 bytes
+/// per string, plus 8 to 16 bytes of table; no String is kept, and strings are told apart
+/// by their bytes, so there are no collisions to reason about.
+struct ByteTable: Sendable {
+    private var arena = FlatArray<UInt8>()
+    /// Where each string ends in the arena; it starts where the one before ends.
+    private var ends = FlatArray<UInt32>()
+    /// The low 32 bits of each string's hash, which also place it in the table: most probes
+    /// are settled without the arena, and the table grows without hashing again.
+    private var tags = FlatArray<UInt32>()
+    /// number + 1; 0 is an empty bucket.
+    private var table: FlatArray<UInt32>
+    private var mask: Int
+
+    init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        table = FlatArray(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { ends.count }
+
+    /// The number of `bytes`, and whether it was added now. `hash` is `ByteHash.hash(bytes)`.
+    @inline(__always)
+    mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (number: Int, isNew: Bool) {
+        let tag = UInt32(truncatingIfNeeded: hash)
+        var bucket = Int(tag) & mask
+        while true {
+            let entry = table[bucket]
+            if entry == 0 { break }
+            let number = Int(entry) - 1
+            if tags[number] == tag && equals(number, bytes) { return (number, false) }
+            bucket = (bucket + 1) & mask
+        }
+        let number = ends.count
+        precondition(arena.count + bytes.count < Int(UInt32.max), "more than 4 GiB of distinct text in one table")
+        arena.append(contentsOf: bytes)
+        ends.append(UInt32(arena.count))
+        tags.append(tag)
+        table[bucket] = UInt32(number + 1)
+        if ends.count * 10 > table.count * 7 { grow() }
+        return (number, true)
+    }
+
+    mutating func insert(_ bytes: UnsafeRawBufferPointer) -> (number: Int, isNew: Bool) {
+        insert(bytes, hash: ByteHash.hash(bytes))
+    }
+
+    mutating func insert(_ text: String) -> (number: Int, isNew: Bool) {
+        var text = text
+        return text.withUTF8 { insert(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Asks the CPU to fetch the bucket where `hash` starts probing (a few rows ahead).
+    @inline(__always)
+    func prefetch(hash: UInt64) {
+        table.withUnsafeBufferPointer { prefetchMemory($0.baseAddress! + (Int(truncatingIfNeeded: hash) & mask)) }
+    }
+
+    private func range(of number: Int) -> Range<Int> {
+        (number == 0 ? 0 : Int(ends[number - 1]))..<Int(ends[number])
+    }
+
+    /// The bytes of string `number`, valid during `body`.
+    func withBytes<Result>(of number: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let range = range(of: number)
+        return try arena.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
+    }
+
+    func string(_ number: Int) -> String {
+        withBytes(of: number) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private func equals(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let range = range(of: number)
+        guard range.count == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + range.lowerBound, bytes.baseAddress!, bytes.count) == 0 }
+    }
+
+    private mutating func grow() {
+        let size = table.count * 2
+        table = FlatArray()  // the old table goes before the new one is made
+        table = FlatArray(repeating: 0, count: size)
+        mask = size - 1
+        for number in ends.indices {
+            var bucket = Int(tags[number]) & mask
+            while table[bucket] != 0 { bucket = (bucket + 1) & mask }
+            table[bucket] = UInt32(number + 1)
+        }
+    }
+}
+
+/// A fast, deterministic hash of bytes (64-bit multiply-fold, eight bytes at a time). It
+/// only places strings in a `ByteTable`; nothing that is written out depends on it.
+enum ByteHash {
+    @inline(__always)
+    static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return fold(state, 0xA076_1D64_78BD_642F) }
+        let count = bytes.count
+        var offset = 0
+        while offset + 8 <= count {
+            state = fold(state ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)), 0xA076_1D64_78BD_642F)
+            offset += 8
+        }
+        if offset < count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < count {
+                tail |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
+                shift += 8
+                offset += 1
+            }
+            state = fold(state ^ tail, 0xE703_7ED1_A0B4_28DB)
+        }
+        return fold(state, 0x8EBC_6AF0_9C88_C6E3)
+    }
+}

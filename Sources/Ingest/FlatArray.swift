@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A growable array of plain values in one `malloc` block, grown with `realloc`.
+///
+/// The record store keeps a few of these per dataset, each as long as the number of
+/// distinct records. A Swift `Array` grows by allocating a new buffer and copying, so for a
+/// moment the old and the new buffer are both resident; glibc moves a large block with
+/// `mremap` instead, and the peak stays at the size of the data. Copy on write, like
+/// `Array`, so a store can be passed around as a value.
+struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
+    private final class Storage {
+        var base: UnsafeMutablePointer<Element>?
+        var count = 0
+        var capacity = 0
+
+        init() {}
+
+        deinit { free(base) }
+
+        func copy() -> Storage {
+            let other = Storage()
+            other.reserve(capacity)
+            if count > 0 { other.base!.update(from: base!, count: count) }
+            other.count = count
+            return other
+        }
+
+        func reserve(_ wanted: Int) {
+            guard wanted > capacity else { return }
+            var size = max(capacity, 16)
+            while size < wanted { size += size / 2 + 16 }
+            guard let grown = realloc(base, size * MemoryLayout<Element>.stride) else {
+                fatalError("out of memory: \(size * MemoryLayout<Element>.stride) bytes for the record store")
+            }
+            base = grown.assumingMemoryBound(to: Element.self)
+            capacity = size
+        }
+    }
+
+    private var storage = Storage()
+
+    init() {}
+
+    init(repeating value: Element, count: Int) {
+        storage.reserve(count)
+        if count > 0 { storage.base!.initialize(repeating: value, count: count) }
+        storage.count = count
+    }
+
+    var count: Int { storage.count }
+    var isEmpty: Bool { storage.count == 0 }
+    var indices: Range<Int> { 0..<storage.count }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    subscript(index: Int) -> Element {
+        @inline(__always) get {
+            precondition(index >= 0 && index < storage.count, "index out of range")
+            return storage.base![index]
+        }
+        @inline(__always) set {
+            precondition(index >= 0 && index < storage.count, "index out of range")
+            makeUnique()
+            storage.base![index] = newValue
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        makeUnique()
+        if storage.count == storage.capacity { storage.reserve(storage.count + 1) }
+        storage.base![storage.count] = value
+        storage.count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) where Element == UInt8 {
+        guard !bytes.isEmpty else { return }
+        makeUnique()
+        storage.reserve(storage.count + bytes.count)
+        UnsafeMutableRawPointer(storage.base! + storage.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        storage.count += bytes.count
+    }
+
+    /// The elements, valid during `body`.
+    func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    func map<T>(_ transform: (Element) throws -> T) rethrows -> [T] {
+        try withUnsafeBufferPointer { try $0.map(transform) }
+    }
+}

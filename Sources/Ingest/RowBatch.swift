@@ -1,0 +1,82 @@
+import CSVReading
+import Schema
+
+/// Rows decoded from one run of records (a chunk of a file, or a few thousand records of
+/// a file read in order), ready to be applied to a `RecordStore` in file order.
+///
+/// Compact on purpose, since every row of the input passes through one: a row is its
+/// columns' slots (see `Slot`) and its key's bytes and hash, in flat arrays. Text is
+/// interned per batch: a text slot holds the batch's own number for the value, which the
+/// store maps to its number once per distinct value (`globals`). Workers hash the keys, so
+/// the thread that applies rows in order only probes its table.
+public struct RowBatch: Sendable {
+    let width: Int
+    /// Data rows and rejected rows alike.
+    var rowsRead = 0
+    /// `width` slots per decoded row.
+    var slots: [UInt64] = []
+    var keyBytes: [UInt8] = []
+    /// Where each decoded row's key ends in `keyBytes`.
+    var keyEnds: [Int] = []
+    var keyHashes: [UInt64] = []
+    var rejections: [Rejection] = []
+    /// The batch's interned values of each interned column (nil for the others).
+    var locals: [ByteTable?]
+    /// For each interned column, the store's number of each of the batch's values, as far
+    /// as the store has mapped them.
+    var globals: [[UInt32]]
+
+    struct Rejection: Sendable {
+        let line: Int
+        let column: String
+        let reason: String
+        let record: String
+    }
+
+    init(decoder: RowDecoder) {
+        width = decoder.interned.count
+        locals = decoder.interned.map { $0 ? ByteTable() : nil }
+        globals = Array(repeating: [], count: width)
+    }
+
+    var rowCount: Int { keyEnds.count }
+
+    /// Forgets the rows, keeps the interned values (and their mapping to the store's).
+    mutating func removeRows() {
+        rowsRead = 0
+        slots.removeAll(keepingCapacity: true)
+        keyBytes.removeAll(keepingCapacity: true)
+        keyEnds.removeAll(keepingCapacity: true)
+        keyHashes.removeAll(keepingCapacity: true)
+        rejections.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    mutating func intern(_ bytes: UnsafeRawBufferPointer, column: Int) -> UInt64 {
+        UInt64(locals[column]!.insert(bytes).number)
+    }
+
+    /// Key parts are joined by U+001F, as in `RowDecoder.Outcome`'s keys.
+    @inline(__always)
+    mutating func appendKeyPart(_ bytes: UnsafeRawBufferPointer) {
+        if partStarted { keyBytes.append(0x1F) }
+        keyBytes.append(contentsOf: bytes)
+        partStarted = true
+    }
+
+    /// A key part was written for the row under way.
+    private var partStarted = false
+
+    @inline(__always)
+    mutating func endKey(from start: Int) {
+        keyEnds.append(keyBytes.count)
+        let hash = keyBytes.withUnsafeBytes { ByteHash.hash(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        keyHashes.append(hash)
+        partStarted = false
+    }
+
+    mutating func reject(line: Int, column: String, reason: String, record: RawCSVRecord) {
+        partStarted = false
+        rejections.append(Rejection(line: line, column: column, reason: reason, record: CSVText.record(record.strings())))
+    }
+}
