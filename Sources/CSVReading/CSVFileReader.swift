@@ -15,18 +15,8 @@ public enum FileBlocks {
         path: String, range: Range<Int>? = nil, blockBytes: Int = blockBytes,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        // O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular files are
-        // read; a FIFO or a device (a link to /dev/zero) would never end.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
+        let (descriptor, _) = try openRegular(path)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw FileReadError(path: path, errno: errno, operation: "read") }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw FileReadError(path: path, errno: EISDIR, operation: "read")
-        default: throw FileReadError(path: path, errno: EINVAL, operation: "read", detail: "not a regular file (a FIFO, a device or a socket)")
-        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockBytes, alignment: 16)
         defer { buffer.deallocate() }
         var position = range?.lowerBound ?? 0
@@ -45,11 +35,44 @@ public enum FileBlocks {
     }
 }
 
+extension FileBlocks {
+    /// The size in bytes of the regular file at `path`.
+    public static func size(path: String) throws -> Int {
+        let (descriptor, size) = try openRegular(path)
+        close(descriptor)
+        return size
+    }
+
+    /// Opens a regular file for reading: its descriptor and size.
+    static func openRegular(_ path: String) throws -> (Int32, Int) {
+        // O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular files are
+        // read; a FIFO or a device (a link to /dev/zero) would never end.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let error = FileReadError(path: path, errno: errno, operation: "read")
+            close(descriptor)
+            throw error
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return (descriptor, Int(info.st_size))
+        case S_IFDIR:
+            close(descriptor)
+            throw FileReadError(path: path, errno: EISDIR, operation: "read")
+        default:
+            close(descriptor)
+            throw FileReadError(path: path, errno: EINVAL, operation: "read", detail: "not a regular file (a FIFO, a device or a socket)")
+        }
+    }
+}
+
 /// Reads one CSV file's records: strips a UTF-8 byte order mark, converts other encodings
 /// to UTF-8 on the way, and numbers lines as they stand in the file.
 public enum CSVFileReader {
-    /// Reads the records of the file, or of one chunk of it: `range` starting at a
-    /// `RecordBoundaryScanner` cut whose line is `firstLine`.
+    /// Reads the records of the file, or of one chunk of it: `range` starting where a
+    /// record starts, on line `firstLine`.
     public static func read(
         path: String,
         encoding: TextEncoding,
@@ -64,16 +87,29 @@ public enum CSVFileReader {
         }
     }
 
+    /// Where a read stopped: the offset after its last byte, and the line number there.
+    public struct End: Equatable, Sendable {
+        public let offset: Int
+        public let nextLine: Int
+    }
+
     /// As `read`, handing out each record as a view of its bytes (valid during the call).
+    ///
+    /// `stopAfter` (UTF-8 only): stop at the first line feed at or after offset
+    /// `stopAfter - 1` that ends a record (outside quotes), instead of at the end of
+    /// `range`; the returned end is just after it. Chunked reading cuts files there.
+    @discardableResult
     public static func readRaw(
         path: String,
         encoding: TextEncoding,
         range: Range<Int>? = nil,
         firstLine: Int = 1,
+        stopAfter: Int? = nil,
         blockBytes: Int = FileBlocks.blockBytes,
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         _ emit: (RawCSVRecord) throws -> Void
-    ) throws {
+    ) throws -> End {
+        precondition(stopAfter == nil || encoding == .utf8, "only UTF-8 files are cut")
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
         // The file's first bytes, held until they are known to be a byte order mark or not
@@ -81,23 +117,38 @@ public enum CSVFileReader {
         var checkingBOM = encoding == .utf8 && (range?.lowerBound ?? 0) == 0
         var head: [UInt8] = []
         var converted: [UInt8] = []
-        try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
-            var block = block
-            if checkingBOM {
-                let taken = min(utf8BOM.count - head.count, block.count)
-                head.append(contentsOf: block[0..<taken])
-                block = UnsafeRawBufferPointer(rebasing: block[taken...])
-                if head.count < utf8BOM.count && utf8BOM.starts(with: head) { return }
-                checkingBOM = false
-                if head != utf8BOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }
+        var position = range?.lowerBound ?? 0
+        var stoppedAt: Int?
+        do {
+            try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
+                let blockStart = position
+                position += block.count
+                var block = block
+                var skipped = 0
+                if checkingBOM {
+                    let taken = min(utf8BOM.count - head.count, block.count)
+                    head.append(contentsOf: block[0..<taken])
+                    block = UnsafeRawBufferPointer(rebasing: block[taken...])
+                    skipped = taken
+                    if head.count < utf8BOM.count && utf8BOM.starts(with: head) { return }
+                    checkingBOM = false
+                    if head != utf8BOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }
+                }
+                if let transcoder {
+                    converted.removeAll(keepingCapacity: true)
+                    try transcoder.convert(block, final: false, into: &converted)
+                    try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
+                } else if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
+                    if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, emit) {
+                        stoppedAt = blockStart + skipped + end
+                        throw StopReading()
+                    }
+                } else {
+                    try decoder.feedRaw(block, emit)
+                }
             }
-            if let transcoder {
-                converted.removeAll(keepingCapacity: true)
-                try transcoder.convert(block, final: false, into: &converted)
-                try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
-            } else {
-                try decoder.feedRaw(block, emit)
-            }
+        } catch is StopReading {
+            return End(offset: stoppedAt!, nextLine: decoder.nextLine)
         }
         if let transcoder {
             converted.removeAll(keepingCapacity: true)
@@ -105,8 +156,32 @@ public enum CSVFileReader {
             try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
         }
         if checkingBOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }  // a file shorter than a BOM
+        let nextLine = decoder.nextLine
         try decoder.finishRaw(emit)
+        return End(offset: position, nextLine: nextLine)
     }
+
+    /// Feeds `block`, stopping just after the first line feed at or after `searchFrom` that
+    /// ends a record; returns the offset in `block` after it, or nil if none did.
+    private static func feedUntilRecordEnds(
+        _ block: UnsafeRawBufferPointer, from searchFrom: Int, _ decoder: CSVRecordDecoder,
+        _ emit: (RawCSVRecord) throws -> Void
+    ) throws -> Int? {
+        var fed = 0
+        var search = min(searchFrom, block.count)
+        while search < block.count {
+            guard let found = memchr(block.baseAddress! + search, 0x0A, block.count - search) else { break }
+            let lineFeed = block.baseAddress!.distance(to: UnsafeRawPointer(found))
+            try decoder.feedRaw(UnsafeRawBufferPointer(rebasing: block[fed...lineFeed]), emit)
+            fed = lineFeed + 1
+            if decoder.isBetweenRecords { return fed }
+            search = fed
+        }
+        if fed < block.count { try decoder.feedRaw(UnsafeRawBufferPointer(rebasing: block[fed...]), emit) }
+        return nil
+    }
+
+    private struct StopReading: Error {}
 
     private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
 }

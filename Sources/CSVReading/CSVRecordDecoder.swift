@@ -1,4 +1,7 @@
 import CLibCSV
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One CSV record as it stood in the file: its fields (UTF-8, untrimmed) and the 1-based
 /// line on which it starts.
@@ -114,6 +117,7 @@ public final class CSVRecordDecoder {
         let status = csv_init(&parser, UInt8(CSV_REPALL_NL))
         precondition(status == 0, "csv_init failed")
         csv_set_space_func(&parser, neverSpace)
+        builtInSpaceTest = false
     }
 
     deinit {
@@ -126,6 +130,7 @@ public final class CSVRecordDecoder {
         while offset < bytes.count {
             let length = min(Self.sliceBytes, bytes.count - offset)
             let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+            chooseSpaceHandling(for: slice)
             let consumed = withUnsafeMutablePointer(to: &state) { context in
                 csv_parse(&parser, slice.baseAddress, length, fieldEnded, recordEnded, context)
             }
@@ -137,6 +142,54 @@ public final class CSVRecordDecoder {
             try drain(emit)
         }
     }
+
+    /// libcsv trims spaces and tabs at the ends of unquoted fields and after a closing
+    /// quote unless told that no byte is a space, which costs a call per byte. The call is
+    /// only needed where the default would trim: a slice in which every space and tab
+    /// stands between two bytes that are none of `,` `"` CR LF space tab (and not at
+    /// either end of the slice) reads the same either way, so libcsv's built-in test is
+    /// used for it. The fuzz harness and the tests compare both ways on hostile input.
+    private func chooseSpaceHandling(for slice: UnsafeRawBufferPointer) {
+        let interior = !alwaysCallSpaceFunction && Self.spacesAreInterior(slice)
+        if interior != builtInSpaceTest {
+            csv_set_space_func(&parser, interior ? nil : neverSpace)
+            builtInSpaceTest = interior
+        }
+    }
+
+    private var builtInSpaceTest = false
+    /// For tests: call the space function for every byte, as without the shortcut.
+    public var alwaysCallSpaceFunction = false
+
+    /// Every space in `bytes` stands between two plain bytes, and there is no tab.
+    public static func spacesAreInterior(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+        let count = bytes.count
+        if memchr(base, 0x09, count) != nil { return false }
+        var search = 0
+        while search < count, let hit = memchr(base + search, 0x20, count - search) {
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            guard position > 0, position + 1 < count else { return false }
+            if !isPlain(base.load(fromByteOffset: position - 1, as: UInt8.self))
+                || !isPlain(base.load(fromByteOffset: position + 1, as: UInt8.self)) {
+                return false
+            }
+            search = position + 1
+        }
+        return true
+    }
+
+    /// Not a byte next to which libcsv's trimming could act.
+    @inline(__always)
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        !(byte == 0x2C || byte == 0x22 || byte == 0x0D || byte == 0x0A || byte == 0x20 || byte == 0x09)
+    }
+
+    /// No record is under way: the last byte fed ended one (or a blank line), outside quotes.
+    public var isBetweenRecords: Bool { parser.pstate == 0 && !state.inRecord }
+
+    /// The line number of the next byte.
+    public var nextLine: Int { state.line }
 
     /// Ends the input: the last record (without a final line break) is emitted, and the
     /// decoder is ready for a new input starting at line 1.

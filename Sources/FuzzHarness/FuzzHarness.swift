@@ -1,7 +1,7 @@
 // The libFuzzer harness over the CSV reader and the row decoder, run together:
 //
 //   fuzz input ──▶ FuzzCase ──┬─▶ FileScan, then CSVFileReader in blocks of 1, 2, 3, 7, 64,
-//   (2 control bytes,         │   n, 4099 bytes and whole, and in RecordBoundaryScanner chunks
+//   (2 control bytes,         │   n, 4099 bytes and whole, and in ChunkedReading chunks
 //    then the file bytes)     │      └─ the same [CSVRecord] every way; start lines increase;
 //                             │         no field over maxFieldBytes; records round-trip
 //                             ├─▶ header ─▶ FileLayout ─▶ RowDecoder ─▶ RecordStore, twice

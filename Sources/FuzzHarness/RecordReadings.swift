@@ -51,6 +51,7 @@ struct RecordReadings {
 
         if scan.encoding == .utf8 {
             checkChunks(path: path, fileBytes: fileBytes, chunkBytes: extraBlockBytes, whole: whole)
+            checkSpaceShortcut(path: path, whole: whole)
         }
         checkRecords(whole, lineBreaks: lineBreaks(path: path))
         checkRoundTrip(whole)
@@ -70,36 +71,59 @@ struct RecordReadings {
         return records
     }
 
-    /// Cut where `RecordBoundaryScanner` says a record ends (as parallel ingest does), each
-    /// chunk read by its own decoder from its cut's line: together the same records.
+    /// Read in guessed chunks on two threads, checked and mended as parallel ingest reads
+    /// (`ChunkedReading`): together the same records, on the same lines, as read whole.
     static func checkChunks(path: String, fileBytes: Int, chunkBytes: Int, whole: [CSVRecord]) {
-        var scanner = RecordBoundaryScanner(chunkBytes: chunkBytes)
-        try? FileBlocks.forEach(path: path, blockBytes: 7) { scanner.feed($0) }
-        scanner.finish()
-        var starts = [(offset: 0, line: 1)]
-        for cut in scanner.cuts {
-            Property.check(cut.offset > starts.last!.offset && cut.offset < fileBytes && cut.line >= starts.last!.line,
-                           "cut \(cut) after \(starts.last!) in a file of \(fileBytes) bytes")
-            starts.append((cut.offset, cut.line))
-        }
-        guard starts.count > 1 else { return }
         var chunked: [CSVRecord] = []
-        for (index, start) in starts.enumerated() {
-            let end = index + 1 < starts.count ? starts[index + 1].offset : fileBytes
-            do {
-                try CSVFileReader.read(path: path, encoding: .utf8, range: start.offset..<end, firstLine: start.line, maxFieldBytes: FuzzCase.maxFieldBytes) {
-                    chunked.append($0)
-                }
-            } catch {
-                Property.violated("reading chunk \(start.offset)..<\(end) threw \(error)")
+        var ends: [Int] = []
+        do {
+            let first = try CSVFileReader.readRaw(path: path, encoding: .utf8, stopAfter: chunkBytes, maxFieldBytes: FuzzCase.maxFieldBytes) {
+                chunked.append(CSVRecord($0))
             }
+            ends.append(first.offset)
+            let chunks = ChunkedReading<[CSVRecord]>(path: path, fileBytes: fileBytes, chunkBytes: chunkBytes) { start, stopAfter in
+                var records: [CSVRecord] = []
+                let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<fileBytes, stopAfter: stopAfter, maxFieldBytes: FuzzCase.maxFieldBytes) {
+                    records.append(CSVRecord($0))
+                }
+                return (records, end)
+            }
+            try chunks.run(jobs: 2, from: first.offset, line: first.nextLine) { records, firstLine, end in
+                Property.check(end > ends.last!, "a chunk ending at \(end) after one ending at \(ends.last!)")
+                ends.append(end)
+                for var record in records {
+                    record.line += firstLine - 1
+                    chunked.append(record)
+                }
+            }
+        } catch {
+            Property.violated("reading in chunks of \(chunkBytes) bytes threw \(error)")
         }
+        Property.check(ends.last == fileBytes, "chunks ended at \(ends), the file has \(fileBytes) bytes")
         if !identical(chunked, whole) {
             let index = zip(chunked, whole).enumerated().first { !identical([$1.0], [$1.1]) }?.offset ?? min(chunked.count, whole.count)
             let got = index < chunked.count ? "\(chunked[index])" : "nothing"
             let wanted = index < whole.count ? "\(whole[index])" : "nothing"
-            Property.violated("cut into \(starts.count) chunks (\(starts.map(\.offset))) read \(chunked.count) records, whole \(whole.count); record \(index): \(got), whole: \(wanted)")
+            Property.violated("cut into chunks ending at \(ends) read \(chunked.count) records, whole \(whole.count); record \(index): \(got), whole: \(wanted)")
         }
+    }
+
+    /// Read with libcsv's space function called for every byte (no shortcut for slices
+    /// whose spaces are all interior): the same records.
+    static func checkSpaceShortcut(path: String, whole: [CSVRecord]) {
+        let decoder = CSVRecordDecoder(maxFieldBytes: FuzzCase.maxFieldBytes)
+        decoder.alwaysCallSpaceFunction = true
+        var records: [CSVRecord] = []
+        do {
+            var bytes: [UInt8] = []
+            try FileBlocks.forEach(path: path) { bytes.append(contentsOf: $0) }
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            try decoder.feed(bytes) { records.append($0) }
+            try decoder.finish { records.append($0) }
+        } catch {
+            Property.violated("reading with the space function on every byte threw \(error)")
+        }
+        Property.check(identical(records, whole), "the space shortcut read \(records.count) records, the space function \(whole.count) (or their fields differ)")
     }
 
     /// Start lines increase, a record's fields are there unless it has a problem, and no

@@ -47,12 +47,13 @@ struct FileRowReader {
     mutating func flush(store: inout RecordStore, rejects: inout some RejectSink) throws {
         guard var batch = pending, batch.rowsRead > 0 else { return }
         pending = nil  // no second reference while the batch is changed
-        try apply(&batch, store: &store, rejects: &rejects)
+        try apply(&batch, firstLine: 1, store: &store, rejects: &rejects)
         batch.removeRows()
         pending = batch
     }
 
-    mutating func apply(_ batch: inout RowBatch, store: inout RecordStore, rejects: inout some RejectSink) throws {
+    /// `firstLine`: the line of the batch's first byte (its rejections count lines from 1).
+    mutating func apply(_ batch: inout RowBatch, firstLine: Int, store: inout RecordStore, rejects: inout some RejectSink) throws {
         outcome.rowsRead += batch.rowsRead
         outcome.rejected += batch.rejections.count
         let tally = store.apply(&batch)
@@ -61,7 +62,7 @@ struct FileRowReader {
         outcome.conflicts += tally.conflicts
         for rejection in batch.rejections {
             try rejects.reject(
-                RejectedRow(file: file.relativePath, line: rejection.line, column: rejection.column, reason: rejection.reason, record: rejection.record),
+                RejectedRow(file: file.relativePath, line: rejection.line + firstLine - 1, column: rejection.column, reason: rejection.reason, record: rejection.record),
                 dataset: file.dataset)
         }
     }

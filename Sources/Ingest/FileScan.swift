@@ -1,6 +1,8 @@
 import Crypto
 import CSVReading
+import Dispatch
 import Schema
+import Synchronization
 
 /// What a first pass over a file learns before any row is read: its size, its sha256 (for
 /// `run.json`) and the encoding to read it with. A file that is neither UTF-8 nor the
@@ -9,8 +11,6 @@ public struct FileScan: Equatable, Sendable {
     public let bytes: Int
     public let sha256: String
     public let encoding: TextEncoding
-    /// Where a UTF-8 file can be cut into chunks read in parallel (empty: read it whole).
-    public var cuts: [RecordBoundaryScanner.Cut] = []
 
     public enum Failure: Error, Equatable {
         case io(FileReadError)
@@ -18,11 +18,14 @@ public struct FileScan: Equatable, Sendable {
         case undecodable(String)
     }
 
-    /// `chunkBytes`: find chunk cuts about this far apart (nil: none).
-    public static func scan(path: String, setting: EncodingSetting, chunkBytes: Int? = nil) -> Result<FileScan, Failure> {
+    /// `jobs` > 1: a file that may be UTF-8 is hashed and validated on that many threads
+    /// at once (the hash on one, the validation split among the others).
+    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1) -> Result<FileScan, Failure> {
+        if jobs > 1, setting == .auto || setting == .fixed(.utf8) {
+            return parallelScan(path: path, setting: setting, jobs: jobs)
+        }
         var hasher = SHA256()
         var utf8 = UTF8Validator()
-        var boundaries = chunkBytes.map(RecordBoundaryScanner.init)
         var bytes = 0
         var declared: (Transcoder, TranscodeError?)?
         if case .fixed(let encoding) = setting, encoding != .utf8 {
@@ -44,7 +47,6 @@ public struct FileScan: Equatable, Sendable {
                     }
                 } else {
                     utf8.feed(block)
-                    boundaries?.feed(block)
                 }
             }
         } catch let error as FileReadError {
@@ -52,7 +54,7 @@ public struct FileScan: Equatable, Sendable {
         } catch {
             return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
         }
-        let sha256 = hasher.finalize().map { hexDigits[Int($0 >> 4)] + hexDigits[Int($0 & 0xF)] }.joined()
+        let sha256 = hexText(hasher.finalize())
 
         switch setting {
         case .fixed(let encoding) where encoding != .utf8:
@@ -64,28 +66,96 @@ public struct FileScan: Equatable, Sendable {
             }
             if let failure { return .failure(.undecodable(failureText(failure, declared: true))) }
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
-        case .fixed:
+        case .fixed, .auto:
             utf8.finish()
-            if let offset = utf8.firstInvalidOffset {
-                return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"))
-            }
-            boundaries?.finish()
-            var scan = FileScan(bytes: bytes, sha256: sha256, encoding: .utf8)
-            scan.cuts = boundaries?.cuts ?? []
-            return .success(scan)
-        case .auto:
-            utf8.finish()
-            if utf8.isValid {
-                boundaries?.finish()
-                var scan = FileScan(bytes: bytes, sha256: sha256, encoding: .utf8)
-                scan.cuts = boundaries?.cuts ?? []
-                return .success(scan)
-            }
-            switch validate(path: path, as: .gb18030) {
-            case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
-            case .failure(let failure): return .failure(failure)
+            return decided(path: path, setting: setting, bytes: bytes, sha256: sha256, firstInvalidOffset: utf8.isValid ? nil : utf8.firstInvalidOffset)
+        }
+    }
+
+    /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not.
+    private static func decided(path: String, setting: EncodingSetting, bytes: Int, sha256: String, firstInvalidOffset: Int?) -> Result<FileScan, Failure> {
+        guard let offset = firstInvalidOffset else {
+            return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8))
+        }
+        if setting == .fixed(.utf8) {
+            return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"))
+        }
+        switch validate(path: path, as: .gb18030) {
+        case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// The sha256 on one thread while `jobs` threads validate parts of the file as UTF-8.
+    /// Parts start at a byte that does not continue a character, so a character is never
+    /// split between two validators.
+    private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int) -> Result<FileScan, Failure> {
+        let size: Int
+        do { size = try FileBlocks.size(path: path) } catch let error as FileReadError {
+            return .failure(.io(error))
+        } catch {
+            return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
+        }
+        let parts = max(1, min(jobs, size / (1 << 20)))
+        let outcomes = Mutex<[Int: Result<Int?, FileReadError>]>([:])
+        let digest = Mutex<Result<(String, Int), FileReadError>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: parts + 1) { iteration in
+            do {
+                if iteration == parts {
+                    var hasher = SHA256()
+                    var bytes = 0
+                    try FileBlocks.forEach(path: path) { block in
+                        hasher.update(bufferPointer: block)
+                        bytes += block.count
+                    }
+                    let text = hexText(hasher.finalize())
+                    digest.withLock { $0 = .success((text, bytes)) }
+                    return
+                }
+                let start = try characterStart(path: path, near: size / parts * iteration, size: size)
+                let end = iteration + 1 == parts ? size : try characterStart(path: path, near: size / parts * (iteration + 1), size: size)
+                var utf8 = UTF8Validator()
+                if start < end { try FileBlocks.forEach(path: path, range: start..<end) { utf8.feed($0) } }
+                utf8.finish()
+                let invalid = utf8.firstInvalidOffset.map { $0 + start }
+                outcomes.withLock { $0[iteration] = .success(invalid) }
+            } catch {
+                let failure = error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")
+                if iteration == parts {
+                    digest.withLock { $0 = .failure(failure) }
+                } else {
+                    outcomes.withLock { $0[iteration] = .failure(failure) }
+                }
             }
         }
+        let (sha256, bytes): (String, Int)
+        switch digest.withLock({ $0 })! {
+        case .success(let result): (sha256, bytes) = result
+        case .failure(let error): return .failure(.io(error))
+        }
+        var firstInvalid: Int?
+        for part in 0..<parts {
+            switch outcomes.withLock({ $0[part] })! {
+            case .failure(let error): return .failure(.io(error))
+            case .success(let invalid): if firstInvalid == nil { firstInvalid = invalid }
+            }
+        }
+        // The file changed size while it was read: validate it as it is now, on one thread.
+        if bytes != size { return scan(path: path, setting: setting, jobs: 1) }
+        return decided(path: path, setting: setting, bytes: bytes, sha256: sha256, firstInvalidOffset: firstInvalid)
+    }
+
+    /// The first offset at or after `offset` whose byte does not continue a UTF-8 character
+    /// (at most three bytes on; past that the bytes are invalid anyway).
+    private static func characterStart(path: String, near offset: Int, size: Int) throws -> Int {
+        var result = offset
+        try FileBlocks.forEach(path: path, range: offset..<min(offset + 3, size)) { block in
+            for byte in block {
+                if byte & 0xC0 != 0x80 { return }
+                result += 1
+            }
+        }
+        return min(result, size)
     }
 
     private static func validate(path: String, as encoding: TextEncoding) -> Result<Void, Failure> {
@@ -119,3 +189,7 @@ public struct FileScan: Equatable, Sendable {
 }
 
 private let hexDigits = (0..<16).map { String($0, radix: 16) }
+
+private func hexText(_ digest: SHA256.Digest) -> String {
+    digest.map { hexDigits[Int($0 >> 4)] + hexDigits[Int($0 & 0xF)] }.joined()
+}

@@ -69,6 +69,11 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         }
     }
 
+    mutating func reserveCapacity(_ wanted: Int) {
+        makeUnique()
+        storage.reserve(wanted)
+    }
+
     @inline(__always)
     mutating func append(_ value: Element) {
         makeUnique()

@@ -80,9 +80,10 @@ public struct IngestStage {
     /// (`5`, `2.5`) so that the comparison is exact.
     public let maxRejectPercent: ExactDecimal
 
-    /// Threads for decoding: with more than one, UTF-8 files are cut into chunks of about
-    /// `chunkBytes` at record boundaries and decoded in parallel; rows are still applied in
-    /// file order, so the outcome is the same for any value.
+    /// Threads for decoding: with more than one, UTF-8 files are validated in parallel and
+    /// cut into chunks of about `chunkBytes` at record boundaries (`ChunkedReading`) decoded
+    /// in parallel; rows are still applied in file order, so the outcome is the same for
+    /// any value.
     public let jobs: Int
     public let chunkBytes: Int
 
@@ -123,7 +124,7 @@ public struct IngestStage {
     ) throws -> FileOutcome {
         let settings = config[file.dataset]
         let scan: FileScan
-        switch FileScan.scan(path: file.path, setting: settings.encoding, chunkBytes: jobs > 1 ? chunkBytes : nil) {
+        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs) {
         case .success(let result): scan = result
         case .failure(.io(let error)): throw IngestError.io(error)
         case .failure(.undecodable(let message)):
@@ -135,24 +136,27 @@ public struct IngestStage {
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
         do {
             // The first chunk (the whole file when it is not cut) is read here; it holds the
-            // header. The other chunks are decoded on worker threads and applied in order.
-            let firstEnd = scan.cuts.first?.offset ?? scan.bytes
-            try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: 0..<max(firstEnd, 0)) { record in
+            // header. The rest is decoded in chunks on worker threads, applied in order.
+            let cut = jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
+            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil) { record in
                 try reader.take(record, store: &store, rejects: &rejects)
             }
             try reader.flush(store: &store, rejects: &rejects)
-            if !scan.cuts.isEmpty, let decoder = reader.decoder, reader.outcome.refusal == nil {
-                let chunks = ChunkedRead(path: file.path, cuts: scan.cuts, bytes: scan.bytes, decoder: decoder)
-                try chunks.run(jobs: jobs) { index, batch in
-                    try reader.apply(&batch, store: &store, rejects: &rejects)
-                    progress(IngestProgress(file: file.relativePath, bytesDone: chunks.end(of: index), bytesTotal: scan.bytes))
+            if first.offset < scan.bytes && reader.outcome.refusal == nil {
+                progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
+                if let decoder = reader.decoder {
+                    let chunks = ChunkedReading(path: file.path, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder)
+                    try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
+                        try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
+                        progress(IngestProgress(file: file.relativePath, bytesDone: end, bytesTotal: scan.bytes))
+                    }
+                } else {
+                    // No header in the first chunk (only blank lines): read the rest here.
+                    try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine) { record in
+                        try reader.take(record, store: &store, rejects: &rejects)
+                    }
+                    try reader.flush(store: &store, rejects: &rejects)
                 }
-            } else if !scan.cuts.isEmpty {
-                // No header in the first chunk (only blank lines): read the rest here.
-                try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: firstEnd..<scan.bytes, firstLine: scan.cuts[0].line) { record in
-                    try reader.take(record, store: &store, rejects: &rejects)
-                }
-                try reader.flush(store: &store, rejects: &rejects)
             }
         } catch let error as FileReadError {
             throw IngestError.io(error)

@@ -59,33 +59,57 @@ public struct RecordStore: Sendable {
         }
         var tally = Tally()
         let width = batch.width
-        let interned = batch.locals.map { $0 != nil }
-        batch.slots.withUnsafeBufferPointer { slots in
+        let rows = batch.rowCount
+        fates.removeAll(keepingCapacity: true)
+        newRows.removeAll(keepingCapacity: true)
+        batch.slots.withUnsafeMutableBufferPointer { slots in
+            // The batch's text numbers become the store's.
+            for column in 0..<width where batch.locals[column] != nil {
+                batch.globals[column].withUnsafeBufferPointer { globals in
+                    for index in stride(from: column, to: rows * width, by: width) where !Slot.isEmpty(slots[index]) {
+                        slots[index] = UInt64(globals[Int(slots[index])])
+                    }
+                }
+            }
+            // Keys first: which rows are new records, which repeat one.
             batch.keyBytes.withUnsafeBytes { keyBytes in
                 var keyStart = 0
-                let rows = batch.rowCount
                 for row in 0..<rows {
                     // The table is far larger than the cache: fetch a later row's bucket now.
                     if row + Self.prefetchDistance < rows { keys.prefetch(hash: batch.keyHashes[row + Self.prefetchDistance]) }
-                    for column in 0..<width {
-                        let slot = slots[row * width + column]
-                        encoded[column] = interned[column] && !Slot.isEmpty(slot) ? UInt64(batch.globals[column][Int(slot)]) : slot
-                    }
                     let keyEnd = batch.keyEnds[row]
-                    let key = UnsafeRawBufferPointer(rebasing: keyBytes[keyStart..<keyEnd])
+                    let (record, isNew) = keys.insert(UnsafeRawBufferPointer(rebasing: keyBytes[keyStart..<keyEnd]), hash: batch.keyHashes[row])
                     keyStart = keyEnd
-                    switch insertEncoded(key: key, hash: batch.keyHashes[row]) {
-                    case .accepted: tally.accepted += 1
-                    case .duplicate: tally.duplicates += 1
-                    case .conflict:
-                        tally.duplicates += 1
-                        tally.conflicts += 1
-                    }
+                    fates.append(isNew ? -1 : record)
+                    if isNew { newRows.append(Int32(row)) }
+                }
+            }
+            // New records, a column at a time; then repeats in order, against the standing
+            // version (which may be a new record of this batch).
+            let slotsView = UnsafeBufferPointer(slots)
+            newRows.withUnsafeBufferPointer { newRows in
+                for column in storage.indices where !storage[column].isNone {
+                    storage[column].append(rows: newRows, of: slotsView, column: column, width: width)
+                }
+            }
+            tally.accepted = newRows.count
+            for row in 0..<rows where fates[row] >= 0 {
+                for column in 0..<width { encoded[column] = slots[row * width + column] }
+                switch compareAndReplace(fates[row]) {
+                case .accepted: break
+                case .duplicate: tally.duplicates += 1
+                case .conflict:
+                    tally.duplicates += 1
+                    tally.conflicts += 1
                 }
             }
         }
         return tally
     }
+
+    /// Scratch space of `apply`: each row's record number (-1: new), and the new rows.
+    private var fates: [Int] = []
+    private var newRows: [Int32] = []
 
     /// Inserts one row given as typed values (the key's parts joined by U+001F).
     public mutating func insert(key: String, values: [FieldValue]) -> Insertion {
@@ -105,6 +129,12 @@ public struct RecordStore: Sendable {
             for column in storage.indices { storage[column].append(encoded[column]) }
             return .accepted
         }
+        return compareAndReplace(record)
+    }
+
+    /// A repeat of `record`, whose incoming slots are in `encoded`: compared on the columns
+    /// both versions have; a different one replaces the standing version.
+    private mutating func compareAndReplace(_ record: Int) -> Insertion {
         var differs = false
         for column in storage.indices where !storage[column].isNone {
             let standing = storage[column][record]
@@ -255,6 +285,54 @@ enum PackedColumn: Sendable {
         case .u64(var values):
             self = .none
             values.append(value)
+            self = .u64(values)
+        }
+    }
+
+    /// Appends `slots[row * width + column]` for each of `rows`.
+    mutating func append(rows: UnsafeBufferPointer<Int32>, of slots: UnsafeBufferPointer<UInt64>, column: Int, width: Int) {
+        guard !rows.isEmpty, !isNone else { return }
+        var lowest = UInt64.max
+        var highest: UInt64 = 0
+        for row in rows {
+            let value = slots[Int(row) * width + column]
+            if value < Slot.missing {
+                lowest = min(lowest, value)
+                highest = max(highest, value)
+            }
+        }
+        if highest >= lowest {
+            makeRoom(for: lowest)
+            makeRoom(for: highest)
+        }
+        func fill<T: FixedWidthInteger & BitwiseCopyable>(_ values: inout FlatArray<T>, base: UInt64) {
+            values.reserveCapacity(values.count + rows.count)
+            for row in rows {
+                values.append(T(truncatingIfNeeded: Self.narrow(slots[Int(row) * width + column], top: UInt64(T.max), base: base)))
+            }
+        }
+        switch self {
+        case .none: break
+        case .u8(var values):
+            self = .none
+            fill(&values, base: 0)
+            self = .u8(values)
+        case .u16(var values):
+            self = .none
+            fill(&values, base: 0)
+            self = .u16(values)
+        case .u32(var values):
+            self = .none
+            fill(&values, base: 0)
+            self = .u32(values)
+        case .offset32(var values, let base):
+            self = .none
+            fill(&values, base: base)
+            self = .offset32(values, base: base)
+        case .u64(var values):
+            self = .none
+            values.reserveCapacity(values.count + rows.count)
+            for row in rows { values.append(slots[Int(row) * width + column]) }
             self = .u64(values)
         }
     }

@@ -107,3 +107,54 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         #expect(CSVRecordProblem.unterminatedQuote.description == "a quoted field is not closed before the end of the file")
     }
 }
+
+/// libcsv's built-in space test is used only for slices where it cannot trim anything
+/// (`CSVRecordDecoder.chooseSpaceHandling`): on text made of the bytes that matter, fed in
+/// random splits, the records equal those of a decoder that calls the "no byte is a space"
+/// function for every byte.
+@Suite struct SpaceHandlingTests {
+    static let alphabet: [[UInt8]] = ["a", " ", "\t", ",", "\"", "\r", "\n", "é", "  ", "x y", "\"\"", " ,", ", "].map { Array($0.utf8) }
+
+    func records(_ bytes: [UInt8], splits: [Int], alwaysCall: Bool) throws -> [CSVRecord] {
+        let decoder = CSVRecordDecoder()
+        decoder.alwaysCallSpaceFunction = alwaysCall
+        var records: [CSVRecord] = []
+        var offset = 0
+        var index = 0
+        while offset < bytes.count {
+            let size = min(splits[index % splits.count], bytes.count - offset)
+            try decoder.feed(Array(bytes[offset..<(offset + size)])) { records.append($0) }
+            offset += size
+            index += 1
+        }
+        try decoder.finish { records.append($0) }
+        return records
+    }
+
+    @Test func shortcutReadsAsTheSpaceFunctionDoes() throws {
+        var random = SplitMix(state: 99)
+        for _ in 0..<400 {
+            var bytes: [UInt8] = []
+            let length = 1 + Int(random.next() % 60)
+            for _ in 0..<length { bytes += Self.alphabet[Int(random.next() % UInt64(Self.alphabet.count))] }
+            // Long plain runs too, so that whole slices take the shortcut.
+            if random.next() % 3 == 0 { bytes += Array(String(repeating: "2017-03-01 08:00:00,宝山区\n", count: 3000).utf8) }
+            let splits = (0..<5).map { _ in 1 + Int(random.next() % 70_000) }
+            let expected = try records(bytes, splits: [bytes.count], alwaysCall: true)
+            #expect(try records(bytes, splits: splits, alwaysCall: false) == expected, "\(bytes.prefix(80))")
+            #expect(try records(bytes, splits: [bytes.count], alwaysCall: false) == expected)
+        }
+        #expect(try records(Array(" a , b \n".utf8), splits: [100], alwaysCall: false) == [CSVRecord(line: 1, fields: [" a ", " b "])])
+    }
+
+    @Test(arguments: [
+        ("2017-03-01 08:00:00,宝山区,x y z\n", true),
+        ("a,b\n\"q\",c\n", true),
+        (" a,b", false), ("a ,b", false), ("a, b", false), ("a b ", false),
+        ("a  b", false), ("a\tb", false), ("\"a\" ,b", false), ("a\n b", false), ("a \r\n", false),
+    ])
+    func whereTheShortcutApplies(text: String, interior: Bool) {
+        var bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeMutableBytes { CSVRecordDecoder.spacesAreInterior(UnsafeRawBufferPointer($0)) } == interior)
+    }
+}

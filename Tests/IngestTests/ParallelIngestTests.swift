@@ -58,28 +58,38 @@ import TestSupport
         #expect(one.store.texts(of: "disposition") == many.store.texts(of: "disposition"))
     }
 
-    @Test func cutsFallOnRecordStartsWithTheirLines() throws {
-        let text = Self.awkwardExport(rows: 200)
-        let bytes = Array(text.utf8)
-        var scanner = RecordBoundaryScanner(chunkBytes: 50)
-        bytes.withUnsafeBytes { scanner.feed($0) }
-        scanner.finish()
-        #expect(scanner.cuts.count > 100)
-        // Every cut is where a record (or a blank line) starts, at the line the whole-file
-        // decoder gives that record.
-        let decoder = CSVRecordDecoder()
-        var starts: [Int: Int] = [:]
-        try decoder.feed(bytes) { starts[$0.line] = 1 }
-        try decoder.finish { starts[$0.line] = 1 }
-        for cut in scanner.cuts {
-            #expect(bytes[cut.offset - 1] == 0x0A)
+    /// Guessed chunk starts are checked: with chunks of 1 to 97 bytes most guesses land
+    /// inside quoted fields, and the records, their lines and where each part ends are still
+    /// those of one reader going through the whole file.
+    @Test(arguments: [1, 2, 5, 13, 31, 97])
+    func guessedChunksReadAsTheWholeFile(chunkBytes: Int) throws {
+        let folder = try TemporaryDirectory("chunks")
+        defer { folder.remove() }
+        let text = Self.awkwardExport(rows: 150)
+        try folder.write("a.csv", text)
+        let path = folder.path + "/a.csv"
+        let size = text.utf8.count
+        var whole: [CSVRecord] = []
+        try CSVFileReader.read(path: path, encoding: .utf8) { whole.append($0) }
+
+        var chunked: [CSVRecord] = []
+        let first = try CSVFileReader.readRaw(path: path, encoding: .utf8, stopAfter: chunkBytes) { chunked.append(CSVRecord($0)) }
+        let reading = ChunkedReading<[CSVRecord]>(path: path, fileBytes: size, chunkBytes: chunkBytes) { start, stopAfter in
             var records: [CSVRecord] = []
-            let chunk = CSVRecordDecoder(firstLine: cut.line)
-            try chunk.feed(Array(bytes[cut.offset...])) { records.append($0) }
-            try chunk.finish { records.append($0) }
-            if let first = records.first(where: { !$0.isBlank }) {
-                #expect(starts[first.line] != nil, "cut at \(cut.offset) line \(cut.line)")
-            }
+            let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<size, stopAfter: stopAfter) { records.append(CSVRecord($0)) }
+            return (records, end)
         }
+        var ends = [first.offset]
+        try reading.run(jobs: 3, from: first.offset, line: first.nextLine) { records, firstLine, end in
+            ends.append(end)
+            chunked += records.map { CSVRecord(line: $0.line + firstLine - 1, fields: $0.fields, problem: $0.problem) }
+        }
+        #expect(chunked == whole)
+        #expect(ends == ends.sorted() && ends.last == size)
+        // Each part ends just after a line feed.
+        let bytes = Array(text.utf8)
+        #expect(ends.allSatisfy { bytes[$0 - 1] == 0x0A })
+        // Many parts: at most one per record, and guesses inside quotes are mended.
+        #expect(ends.count > min(size / chunkBytes, whole.count) / 4, "\(ends.count) parts")
     }
 }

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// Reads a UTF-8 CSV file in chunks on several threads and hands the chunks' results to
+/// the caller in file order, exactly as one reader going through the whole file would.
+///
+/// Chunks are cut speculatively and checked afterwards (no pass over the file first):
+///
+/// - Chunk k (k ≥ 1) is guessed to start just after the first line feed at or after
+///   offset `k × chunkBytes − 1`, and is read by a worker from there, with its own decoder,
+///   until the first line feed at or after the next chunk's offset that ends a record.
+/// - The caller's thread knows where the previous chunk really ended (a reader that started
+///   at a true record start sees the true state of the parser). If that is where chunk k
+///   was guessed to start, the guess was right (the line feed was outside quotes) and its
+///   result is used; if not, chunk k's result is thrown away and the bytes from the true
+///   end are read again on the caller's thread, up to the next record end past the next
+///   chunk's offset.
+///
+/// Line numbers: each chunk is read from line 1; the caller adds the line at which the
+/// chunk really starts (`deliver`'s `firstLine`). At most `jobs` chunks are in flight, so
+/// memory is bounded by the chunks' results, whatever the file's size.
+public struct ChunkedReading<Part: Sendable>: Sendable {
+    public let path: String
+    public let fileBytes: Int
+    public let chunkBytes: Int
+    /// Reads from `start` (a record start, or a guess) to the first record end at or after
+    /// `stopAfter` (nil: to the end of the file), with line numbers from 1.
+    public let read: @Sendable (_ start: Int, _ stopAfter: Int?) throws -> (Part, CSVFileReader.End)
+
+    public init(
+        path: String, fileBytes: Int, chunkBytes: Int,
+        read: @escaping @Sendable (_ start: Int, _ stopAfter: Int?) throws -> (Part, CSVFileReader.End)
+    ) {
+        self.path = path
+        self.fileBytes = fileBytes
+        self.chunkBytes = max(1, chunkBytes)
+        self.read = read
+    }
+
+    public var chunkCount: Int { max(1, (fileBytes + chunkBytes - 1) / chunkBytes) }
+
+    /// Where chunk `index` is nominally cut (nil past the last).
+    func nominal(_ index: Int) -> Int? {
+        index < chunkCount ? index * chunkBytes : nil
+    }
+
+    /// A guessed chunk's result: where it started, what was read and where it ended.
+    struct Guess: Sendable {
+        let start: Int
+        let part: Part
+        let end: CSVFileReader.End
+    }
+
+    /// Reads everything after `start` (a true record start at line `line`; the caller read
+    /// the bytes before it, usually the first chunk). `deliver` gets each part with the
+    /// line its first byte is on and the offset it ends at, in file order.
+    public func run(jobs: Int, from start: Int, line: Int, _ deliver: (inout Part, _ firstLine: Int, _ end: Int) throws -> Void) throws {
+        var expected = start
+        var expectedLine = line
+        func accept(_ part: inout Part, _ end: CSVFileReader.End) throws {
+            try deliver(&part, expectedLine, end.offset)
+            expected = end.offset
+            expectedLine += end.nextLine - 1
+        }
+        // Chunks wholly before `start` are not guessed at.
+        var first = 1
+        while let offset = nominal(first + 1), offset <= start { first += 1 }
+        let count = chunkCount
+        if first < count {
+            let results = Slots<Result<Guess, any Error>>(count: count)
+            let queue = DispatchQueue(label: "govstats.chunks", attributes: .concurrent)
+            var submitted = first
+            for index in first..<count {
+                while submitted < min(index + max(1, jobs), count) {
+                    let chunk = submitted
+                    let work = self
+                    queue.async { results.put(chunk, Result { try work.guess(chunk) }) }
+                    submitted += 1
+                }
+                let guess = try results.take(index).get()
+                if expected > guess.start { continue }  // already read past it
+                if expected < guess.start {
+                    // The bytes between: read from the true end to the record end the
+                    // guess should have started at.
+                    var (part, end) = try read(expected, nominal(index)!)
+                    try accept(&part, end)
+                    if expected != guess.start { continue }  // the guess started inside a record
+                }
+                var part = guess.part
+                try accept(&part, guess.end)
+            }
+        }
+        if expected < fileBytes {
+            var (part, end) = try read(expected, nil)
+            try accept(&part, end)
+        }
+    }
+
+    /// Reads chunk `index` from its guessed start.
+    func guess(_ index: Int) throws -> Guess {
+        let start = try Self.lineStart(path: path, atOrAfter: nominal(index)! - 1, fileBytes: fileBytes)
+        if start >= fileBytes {
+            let (part, end) = try read(fileBytes, fileBytes)
+            return Guess(start: fileBytes, part: part, end: end)
+        }
+        let (part, end) = try read(start, nominal(index + 1))
+        return Guess(start: start, part: part, end: end)
+    }
+
+    /// The offset just after the first line feed at or after `offset` (the file's size if none).
+    static func lineStart(path: String, atOrAfter offset: Int, fileBytes: Int) throws -> Int {
+        var found: Int?
+        var position = offset
+        do {
+            try FileBlocks.forEach(path: path, range: offset..<fileBytes, blockBytes: 64 << 10) { block in
+                if let hit = memchr(block.baseAddress!, 0x0A, block.count) {
+                    found = position + block.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+                    throw Found()
+                }
+                position += block.count
+            }
+        } catch is Found {}
+        return found ?? fileBytes
+    }
+
+    private struct Found: Error {}
+}
+
+/// One slot per chunk: a worker puts its result, the reader takes it (waiting if needed).
+final class Slots<Value: Sendable>: Sendable {
+    private let values: Mutex<[Value?]>
+    private let ready: [DispatchSemaphore]
+
+    init(count: Int) {
+        values = Mutex(Array(repeating: nil, count: count))
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    func put(_ index: Int, _ value: Value) {
+        values.withLock { $0[index] = value }
+        ready[index].signal()
+    }
+
+    func take(_ index: Int) -> Value {
+        ready[index].wait()
+        return values.withLock { values in
+            let value = values[index]!
+            values[index] = nil
+            return value
+        }
+    }
+}
