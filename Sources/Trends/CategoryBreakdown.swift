@@ -19,17 +19,40 @@ public struct CategoryBreakdown: Sendable {
         let categorySlots = store.slots(of: "category")
         let districtSlots = store.slots(of: "district")
         let dates = store.slots(of: "received_at")
+        // Counted in a flat array by slot numbers, then named: one array update per record.
+        let categoryCount = categoryNames.count
+        let districtCount = districtNames.count
+        var firstYear = Int.max
+        var lastYear = Int.min
+        for slot in dates {
+            let year = LocalDate(dayNumber: Slot.dayNumber(slot)).year
+            firstYear = min(firstYear, year)
+            lastYear = max(lastYear, year)
+        }
+        let yearCount = lastYear - firstYear + 1
+        var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
+        let months = MonthLookup(dates: dates)
+        for record in 0..<store.count {
+            let year = months.month(of: dates[record]) / 12 - firstYear
+            flat[(Int(districtSlots[record]) * categoryCount + Int(categorySlots[record])) * yearCount + year] += 1
+        }
         var counts: [ExactText: [ExactText: [Int: Int]]] = [:]
         var years: Set<Int> = []
-        for record in 0..<store.count {
-            let year = LocalDate(dayNumber: Slot.dayNumber(dates[record])).year
-            years.insert(year)
-            let category = categoryNames[Int(categorySlots[record])]
-            for area in [Area.city.name, districtNames[Int(districtSlots[record])]] {
-                counts[ExactText(area), default: [:]][ExactText(category), default: [:]][year, default: 0] += 1
+        var seenCategories = Array(repeating: false, count: categoryCount)
+        for district in 0..<districtCount {
+            for category in 0..<categoryCount {
+                for year in 0..<yearCount {
+                    let count = flat[(district * categoryCount + category) * yearCount + year]
+                    guard count > 0 else { continue }
+                    years.insert(firstYear + year)
+                    seenCategories[category] = true
+                    for area in [Area.city.name, districtNames[district]] {
+                        counts[ExactText(area), default: [:]][ExactText(categoryNames[category]), default: [:]][firstYear + year, default: 0] += count
+                    }
+                }
             }
         }
-        self.categories = Set(categorySlots).map { categoryNames[Int($0)] }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.categories = categoryNames.indices.filter { seenCategories[$0] }.map { categoryNames[$0] }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.years = years.sorted()
         self.counts = counts
     }

@@ -14,8 +14,8 @@ public struct DatedTrends: Sendable {
     /// The first month with data, as year * 12 + month - 1.
     public let firstMonth: Int
     public let monthCount: Int
-    /// counts[metric][area][month offset]
-    let counts: [[[Int]]]
+    /// counts[(metric × areas + area) × months + month offset]
+    let counts: [Int]
     /// ytdCounts[metric][area] = (this span, the span a year earlier)
     let ytdCounts: [[(Int, Int)]]
     private let areaIndex: [Area: Int]
@@ -51,17 +51,35 @@ public struct DatedTrends: Sendable {
         let streetNames = store.texts(of: "street")
         let communities = dataset == .burglaryReports ? store.slots(of: "community") : nil
         let communityNames = dataset == .burglaryReports ? store.texts(of: "community") : []
-        var streetPairs: Set<Pair> = []
-        var communityPairs: Set<Pair> = []
+        // Distinct districts and pairs, numbered through flat tables of slot numbers (one
+        // array read per record, no hashing).
+        var districtSeen = Array(repeating: false, count: districtNames.count)
+        var streetPairIndex = PairIndex(firstCount: districtNames.count, secondCount: streetNames.count)
+        var communityPairIndex = PairIndex(firstCount: districtNames.count, secondCount: communityNames.count)
+        var streetPairs: [Pair] = []
+        var communityPairs: [Pair] = []
         for record in 0..<store.count {
-            if !Slot.isEmpty(streets[record]) { streetPairs.insert(Pair(districts[record], streets[record])) }
-            if let communities { communityPairs.insert(Pair(districts[record], communities[record])) }
+            let district = districts[record]
+            districtSeen[Int(district)] = true
+            let street = streets[record]
+            if !Slot.isEmpty(street), streetPairIndex[district, street] == nil {
+                streetPairIndex[district, street] = Int32(streetPairs.count)
+                streetPairs.append(Pair(district, street))
+            }
+            if let communities {
+                let community = communities[record]
+                if communityPairIndex[district, community] == nil {
+                    communityPairIndex[district, community] = Int32(communityPairs.count)
+                    communityPairs.append(Pair(district, community))
+                }
+            }
         }
         func area(_ level: AreaLevel, _ pair: Pair, _ names: [String]) -> Area {
             Area(level: level, name: districtNames[Int(pair.first)] + "/" + names[Int(pair.second)])
         }
+        let districtSlots = districtNames.indices.filter { districtSeen[$0] }
         var areaSet: Set<Area> = [.city]
-        areaSet.formUnion(Set(districts).map { Area(level: .district, name: districtNames[Int($0)]) })
+        areaSet.formUnion(districtSlots.map { Area(level: .district, name: districtNames[$0]) })
         areaSet.formUnion(streetPairs.map { area(.street, $0, streetNames) })
         areaSet.formUnion(communityPairs.map { area(.community, $0, communityNames) })
         areas = areaSet.sorted {
@@ -70,11 +88,11 @@ public struct DatedTrends: Sendable {
         var index: [Area: Int] = [:]
         for (position, area) in areas.enumerated() { index[area] = position }
         areaIndex = index
-        let districtPosition = Dictionary(uniqueKeysWithValues: Set(districts).map {
-            ($0, index[Area(level: .district, name: districtNames[Int($0)])]!)
-        })
-        let streetPosition = Dictionary(uniqueKeysWithValues: streetPairs.map { ($0, index[area(.street, $0, streetNames)]!) })
-        let communityPosition = Dictionary(uniqueKeysWithValues: communityPairs.map { ($0, index[area(.community, $0, communityNames)]!) })
+        // Area positions by district slot and by pair number (two pairs may name one area).
+        var districtPosition = Array(repeating: 0, count: districtNames.count)
+        for slot in districtSlots { districtPosition[slot] = index[Area(level: .district, name: districtNames[slot])]! }
+        let streetPosition = streetPairs.map { index[area(.street, $0, streetNames)]! }
+        let communityPosition = communityPairs.map { index[area(.community, $0, communityNames)]! }
 
         // Which metrics each record counts in.
         let memberships = Self.memberships(ingest: ingest, settings: settings)
@@ -84,20 +102,29 @@ public struct DatedTrends: Sendable {
         let prior = span.priorYtd
         let ytdRange = ytd.start.dayNumber...ytd.end.dayNumber
         let priorRange = prior.start.dayNumber...prior.end.dayNumber
-        var counts = Array(repeating: Array(repeating: Array(repeating: 0, count: monthCount), count: areas.count), count: metrics.count)
-        var ytdCounts = Array(repeating: Array(repeating: (0, 0), count: areas.count), count: metrics.count)
+        let months = MonthLookup(dates: dates)
+        let areaCount = areas.count
+        let monthCount = monthCount
+        let firstMonth = firstMonth
+        var counts = Array(repeating: 0, count: metrics.count * areaCount * monthCount)
+        var ytdCounts = Array(repeating: Array(repeating: (0, 0), count: areaCount), count: metrics.count)
         for record in 0..<store.count {
-            let day = Slot.dayNumber(dates[record])
-            let date = LocalDate(dayNumber: day)
-            let month = date.year * 12 + date.month - 1 - firstMonth
+            let slot = dates[record]
+            let day = Slot.dayNumber(slot)
+            let month = months.month(of: slot) - firstMonth
             let inYtd = ytdRange.contains(day)
             let inPrior = priorRange.contains(day)
-            var positions = [0, districtPosition[districts[record]]!]
-            if !Slot.isEmpty(streets[record]) { positions.append(streetPosition[Pair(districts[record], streets[record])]!) }
-            if let communities { positions.append(communityPosition[Pair(districts[record], communities[record])]!) }
+            // The record's areas: the city (0), its district, street and community (-1: none).
+            let district = districts[record]
+            let districtArea = districtPosition[Int(district)]
+            let street = streets[record]
+            let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
+            let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
             for (metric, membership) in memberships.enumerated() where membership.counts(record) {
-                for area in positions {
-                    counts[metric][area][month] += 1
+                for level in 0..<4 {
+                    let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
+                    if area < 0 { continue }
+                    counts[(metric * areaCount + area) * monthCount + month] += 1
                     if inYtd { ytdCounts[metric][area].0 += 1 }
                     if inPrior { ytdCounts[metric][area].1 += 1 }
                 }
@@ -163,7 +190,8 @@ public struct DatedTrends: Sendable {
         let lower = max(from, 0)
         let upper = min(to, monthCount)
         guard lower < upper else { return 0 }
-        return counts[metric][area][lower..<upper].reduce(0, +)
+        let row = (metric * areas.count + area) * monthCount
+        return counts[(row + lower)..<(row + upper)].reduce(0, +)
     }
 
     /// Every row of `data/trends.csv` for this dataset.
