@@ -98,6 +98,7 @@ public enum CSVFileReader {
     /// `stopAfter` (UTF-8 only): stop at the first line feed at or after offset
     /// `stopAfter - 1` that ends a record (outside quotes), instead of at the end of
     /// `range`; the returned end is just after it. Chunked reading cuts files there.
+    /// `afterBlock` is told the file offset reached after each block (for progress).
     @discardableResult
     public static func readRaw(
         path: String,
@@ -107,6 +108,7 @@ public enum CSVFileReader {
         stopAfter: Int? = nil,
         blockBytes: Int = FileBlocks.blockBytes,
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
+        afterBlock: (_ offset: Int) -> Void = { _ in },
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
         precondition(stopAfter == nil || encoding == .utf8, "only UTF-8 files are cut")
@@ -146,6 +148,7 @@ public enum CSVFileReader {
                 } else {
                     try decoder.feedRaw(block, emit)
                 }
+                afterBlock(position)
             }
         } catch is StopReading {
             return End(offset: stoppedAt!, nextLine: decoder.nextLine)
@@ -210,4 +213,21 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
 @inlinable @inline(__always)
 public func prefetchMemory(_ address: UnsafeRawPointer) {
     govstats_prefetch(address)
+}
+
+/// The names in a folder, without `.` and `..`, in the order the system lists them.
+public func directoryNames(_ path: String) throws(FileReadError) -> [String] {
+    guard let directory = opendir(path) else {
+        throw FileReadError(path: path, errno: errno, operation: "list")
+    }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+        // Not `entry.pointee`: readdir's entries are only as long as their name, and a copy
+        // of the whole struct reads past the last one in glibc's buffer (AddressSanitizer).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
 }

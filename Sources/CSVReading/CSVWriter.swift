@@ -39,16 +39,3 @@ public enum CSVText {
         fields.map(field).joined(separator: ",")
     }
 }
-
-/// Orders strings by the bytes of their UTF-8 text, as the contract sorts output rows
-/// (Swift's `<` on String compares Unicode scalars canonically, which is not the same).
-public func utf8Less(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
-}
-
-public func utf8Less(_ lhs: [String], _ rhs: [String]) -> Bool {
-    for (left, right) in zip(lhs, rhs) where !left.utf8.elementsEqual(right.utf8) {
-        return utf8Less(left, right)
-    }
-    return lhs.count < rhs.count
-}

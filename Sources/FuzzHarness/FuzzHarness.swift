@@ -20,6 +20,7 @@
 // In an ordinary build (`swift build`, `swift test`) the `@main` below replays files: each
 // path given is run through the same checks, which is how a crash input is reproduced.
 
+import CSVReading
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -78,16 +79,13 @@ func libFuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePoin
     }
 
     static func inputPaths(_ path: String) -> [String] {
-        guard let directory = opendir(path) else { return [path] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            // Not `entry.pointee`: an entry is only as long as its name (see DataFolder).
-            let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted().map { path + "/" + $0 }
+        guard isDirectory(path), let names = try? directoryNames(path) else { return [path] }
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func readWholeFile(_ path: String) -> [UInt8]? {

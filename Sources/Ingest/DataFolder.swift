@@ -60,19 +60,9 @@ public struct DataFolder: Sendable {
     }
 
     private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
-        guard let directory = opendir(folder) else {
-            throw .io(FileReadError(path: folder, errno: errno, operation: "list"))
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            // Not `entry.pointee`: readdir's entries are only as long as their name, and a copy
-            // of the whole struct reads past the last one in glibc's buffer.
-            let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
-            if name.hasSuffix(".csv") && !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted(by: utf8Less)
+        let names: [String]
+        do { names = try directoryNames(folder) } catch { throw .io(error) }
+        return names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
     }
 }
 

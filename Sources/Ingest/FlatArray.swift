@@ -50,6 +50,9 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     var count: Int { storage.count }
+
+    /// The first element's address, valid while this storage lives and is not changed.
+    var baseAddress: UnsafeRawPointer? { UnsafeRawPointer(storage.base) }
     var isEmpty: Bool { storage.count == 0 }
     var indices: Range<Int> { 0..<storage.count }
 

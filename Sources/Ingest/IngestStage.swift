@@ -128,7 +128,9 @@ public struct IngestStage {
         case .success(let result): scan = result
         case .failure(.io(let error)): throw IngestError.io(error)
         case .failure(.undecodable(let message)):
-            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: .gb18030)
+            // The encoding it was last tried as: the declared one, or the fallback.
+            let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
+            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
             outcome.refusal = "\(file.relativePath): file refused: \(message)"
             return outcome
         }
@@ -138,7 +140,8 @@ public struct IngestStage {
             // The first chunk (the whole file when it is not cut) is read here; it holds the
             // header. The rest is decoded in chunks on worker threads, applied in order.
             let cut = jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
-            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil) { record in
+            let reached = { (offset: Int) in progress(IngestProgress(file: file.relativePath, bytesDone: offset, bytesTotal: scan.bytes)) }
+            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, afterBlock: reached) { record in
                 try reader.take(record, store: &store, rejects: &rejects)
             }
             try reader.flush(store: &store, rejects: &rejects)
@@ -152,7 +155,7 @@ public struct IngestStage {
                     }
                 } else {
                     // No header in the first chunk (only blank lines): read the rest here.
-                    try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine) { record in
+                    try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: reached) { record in
                         try reader.take(record, store: &store, rejects: &rejects)
                     }
                     try reader.flush(store: &store, rejects: &rejects)

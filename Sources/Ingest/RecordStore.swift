@@ -184,14 +184,34 @@ public struct RecordStore: Sendable {
     }
 }
 
-/// One column's slots as 64-bit values (see `Slot`), read from its packed storage.
-public struct ColumnSlots: RandomAccessCollection, Sendable {
+/// One column's slots as 64-bit values (see `Slot`), read from its packed storage. Holds
+/// the storage (so it stays alive and unchanged) and reads it through a pointer, without
+/// reference counting per value.
+public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
     let storage: PackedColumn
+    private let pointer: UnsafeRawPointer?
+    private let width: Int
+    private let base: UInt64
+    public let endIndex: Int
+
+    init(storage: PackedColumn) {
+        self.storage = storage
+        endIndex = storage.count
+        (pointer, width, base) = storage.layout
+    }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count }
 
-    public subscript(record: Int) -> UInt64 { storage[record] }
+    public subscript(record: Int) -> UInt64 {
+        precondition(record >= 0 && record < endIndex, "record out of range")
+        switch width {
+        case 0: return Slot.absent
+        case 1: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record, as: UInt8.self)), top: UInt64(UInt8.max), base: 0)
+        case 2: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record * 2, as: UInt16.self)), top: UInt64(UInt16.max), base: 0)
+        case 4: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record * 4, as: UInt32.self)), top: UInt64(UInt32.max), base: base)
+        default: return pointer!.load(fromByteOffset: record * 8, as: UInt64.self)
+        }
+    }
 }
 
 /// A column's values, as narrow as they allow: every column starts at one byte per record
@@ -209,6 +229,18 @@ enum PackedColumn: Sendable {
 
     var isNone: Bool {
         if case .none = self { true } else { false }
+    }
+
+    /// Where the values are, their width in bytes (0: none) and the base added to them.
+    var layout: (UnsafeRawPointer?, Int, UInt64) {
+        switch self {
+        case .none: (nil, 0, 0)
+        case .u8(let values): (values.baseAddress, 1, 0)
+        case .u16(let values): (values.baseAddress, 2, 0)
+        case .u32(let values): (values.baseAddress, 4, 0)
+        case .offset32(let values, let base): (values.baseAddress, 4, base)
+        case .u64(let values): (values.baseAddress, 8, 0)
+        }
     }
 
     var count: Int {
@@ -387,7 +419,7 @@ enum PackedColumn: Sendable {
     }
 
     @inline(__always)
-    private static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
+    static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
         value >= top - 1 ? Slot.absent - (top - value) : value + base
     }
 

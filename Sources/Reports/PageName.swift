@@ -1,3 +1,5 @@
+import CSVReading
+
 /// Safe, unique file names for pages named after data (one page per district).
 ///
 /// A name is used as it is, as `district-<name>`, when it is made only of letters, digits,
@@ -31,7 +33,7 @@ public enum PageName {
             isHashed[index] = true
         }
         // Whatever still clashes (a hash collision) is numbered, in byte order of the names.
-        let order = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
+        let order = names.indices.sorted { utf8Less(names[$0], names[$1]) }
         var taken: Set<String> = []
         var assigned: [[UInt8]: String] = [:]
         for index in order {

@@ -1,3 +1,5 @@
+import CSVReading
+
 /// The emit stage for pages: report input → report model → Markdown and HTML.
 ///
 /// ```
@@ -19,6 +21,6 @@ public enum ReportRenderer {
             documents.append(OutputDocument(path: page.name + ".md", contents: MarkdownRenderer.render(page, words: builder.words)))
             documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: builder.words)))
         }
-        return documents.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return documents.sorted { utf8Less($0.path, $1.path) }
     }
 }

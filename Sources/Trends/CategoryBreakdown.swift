@@ -52,7 +52,7 @@ public struct CategoryBreakdown: Sendable {
                 }
             }
         }
-        self.categories = categoryNames.indices.filter { seenCategories[$0] }.map { categoryNames[$0] }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.categories = categoryNames.indices.filter { seenCategories[$0] }.map { categoryNames[$0] }.sorted(by: utf8Less)
         self.years = years.sorted()
         self.counts = counts
     }

@@ -1,3 +1,4 @@
+import CSVReading
 import Ingest
 import Schema
 
@@ -83,7 +84,7 @@ public struct DatedTrends: Sendable {
         areaSet.formUnion(streetPairs.map { area(.street, $0, streetNames) })
         areaSet.formUnion(communityPairs.map { area(.community, $0, communityNames) })
         areas = areaSet.sorted {
-            $0.level != $1.level ? $0.level < $1.level : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+            $0.level != $1.level ? $0.level < $1.level : utf8Less($0.name, $1.name)
         }
         var index: [Area: Int] = [:]
         for (position, area) in areas.enumerated() { index[area] = position }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CPublish
+import CSVReading
 
 /// Publishes an output folder atomically (DATA_CONTRACT.md section 2):
 ///
@@ -117,15 +118,5 @@ func syncPath(_ path: String) {
 
 /// The names in a folder, without `.` and `..`; empty if it cannot be listed.
 func directoryEntries(_ path: String) -> [String] {
-    guard let directory = opendir(path) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-        // Not `entry.pointee`: readdir's entries are only as long as their name, and a copy of
-        // the whole struct reads past the last one in glibc's buffer.
-        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
+    (try? directoryNames(path)) ?? []
 }

@@ -87,26 +87,9 @@ enum TableFiles {
     }
 }
 
-/// Sorts by every field left to right in UTF-8 byte order, computing each row's fields once.
+/// Sorts by every field left to right in UTF-8 byte order (`utf8Less`), computing each
+/// row's fields once.
 func sortedByFields<Row>(_ rows: [Row], _ fields: (Row) -> [String]) -> [Row] {
-    let keys = rows.map { fields($0).map { Array($0.utf8) } }
-    let order = keys.indices.sorted { left, right in
-        for (a, b) in zip(keys[left], keys[right]) {
-            let order = compareBytes(a, b)
-            if order != 0 { return order < 0 }
-        }
-        return keys[left].count < keys[right].count
-    }
-    return order.map { rows[$0] }
-}
-
-/// memcmp order of two byte strings, a prefix first: negative, zero or positive.
-func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-    lhs.withUnsafeBufferPointer { left in
-        rhs.withUnsafeBufferPointer { right in
-            let common = min(left.count, right.count)
-            let order = common == 0 ? 0 : Int(memcmp(left.baseAddress!, right.baseAddress!, common))
-            return order != 0 ? order : left.count - right.count
-        }
-    }
+    let keys = rows.map(fields)
+    return keys.indices.sorted { utf8Less(keys[$0], keys[$1]) }.map { rows[$0] }
 }

@@ -115,6 +115,22 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let offset = alarmHeader.utf8.count + 3
         #expect(result.refusals == ["alarm_calls/bad.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) cannot be decoded"])
         #expect(result.dataset(.alarmCalls)?.files.first?.rowsRead == 0)
+        #expect(result.dataset(.alarmCalls)?.files.first?.encoding == .gb18030)
+    }
+
+    /// A file refused as the encoding the config declares records that encoding.
+    @Test func fileRefusedAsDeclaredEncodingRecordsIt() throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/bad.csv", bytes: Array(alarmHeader.utf8) + [0x41, 0x31, 0x2C, 0xFF, 0xFF])
+        var config = GovStatsConfig()
+        var alarm = DatasetSettings()
+        alarm.encoding = .fixed(.big5)
+        config.datasets[.alarmCalls] = alarm
+        let (result, _) = try ingest(folder: folder, config: config)
+        let file = try #require(result.dataset(.alarmCalls)?.files.first)
+        #expect(file.encoding == .big5)
+        #expect(file.refusal?.contains("not valid big5 (declared in the config)") == true)
     }
 
     @Test func emptyAndHeaderOnlyFiles() throws {
@@ -176,5 +192,26 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let store = result.dataset(.alarmCalls)!.store
         #expect(store.count == 4)
         #expect(store.texts(of: "district").map { Array($0.utf8).count } == [5, 6, 1])
+    }
+}
+
+/// Progress is reported as a file is read, whether on one thread or in chunks.
+@Suite struct IngestProgressTests {
+    @Test(arguments: [1, 2])
+    func progressMovesThroughTheFile(jobs: Int) throws {
+        let folder = try TemporaryDirectory("progress")
+        defer { folder.remove() }
+        var text = alarmHeader
+        for row in 0..<60_000 { text += "A\(row),2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n" }
+        try folder.write("alarm_calls.csv", text)
+        let size = text.utf8.count
+        var sink = CollectedRejects()
+        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"), jobs: jobs, chunkBytes: 1 << 20)
+        var reported: [Int] = []
+        _ = try stage.run(try DataFolder.discover(root: folder.path), rejects: &sink) { reported.append($0.bytesDone) }
+        #expect(size > 3 << 20)
+        #expect(reported.first == 0 && reported.last == size)
+        #expect(reported == reported.sorted())
+        #expect(reported.filter { $0 > 0 && $0 < size }.count >= 3, "\(reported)")
     }
 }
