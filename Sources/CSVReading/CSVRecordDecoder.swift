@@ -122,6 +122,8 @@ public final class CSVRecordDecoder {
 
     deinit {
         csv_free(&parser)
+        state.bytes.deallocate()
+        state.ends.deallocate()
     }
 
     /// Feeds the next bytes of the input; complete records are passed to `emit` in order.
@@ -232,14 +234,10 @@ public final class CSVRecordDecoder {
     private func drain(_ emit: (RawCSVRecord) throws -> Void) throws {
         guard !state.records.isEmpty else { return }
         defer { state.startBatch() }
-        try state.bytes.withUnsafeBytes { bytes in
-            try state.ends.withUnsafeBufferPointer { ends in
-                let base = bytes.baseAddress
-                for mark in state.records {
-                    let fields = UnsafeBufferPointer(rebasing: ends[mark.firstField..<(mark.firstField + mark.fieldCount)])
-                    try emit(RawCSVRecord(line: mark.line, problem: mark.problem, base: base, ends: fields, start: mark.startByte))
-                }
-            }
+        let base = UnsafeRawPointer(state.bytes.base)
+        for mark in state.records {
+            let fields = UnsafeBufferPointer(start: state.ends.base + mark.firstField, count: mark.fieldCount)
+            try emit(RawCSVRecord(line: mark.line, problem: mark.problem, base: base, ends: fields, start: mark.startByte))
         }
     }
 }
@@ -269,9 +267,9 @@ struct DecoderState {
     let maxFieldBytes: Int
     let maxRecordBytes: Int
     /// The field bytes of the batch's completed records, then of the record under way.
-    var bytes: [UInt8] = []
+    var bytes = RawBuffer<UInt8>(capacity: 1 << 17)
     /// The end offset in `bytes` of each field, in the same order.
-    var ends: [Int] = []
+    var ends = RawBuffer<Int>(capacity: 1 << 14)
     var records: [RecordMark] = []
     /// Where the record under way starts in `ends` and in `bytes`.
     var recordField = 0
@@ -288,30 +286,35 @@ struct DecoderState {
     init(maxFieldBytes: Int, maxRecordBytes: Int) {
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
-        bytes.reserveCapacity(1 << 17)
-        ends.reserveCapacity(1 << 14)
         records.reserveCapacity(1 << 11)
     }
 
+    /// Ready for a new input (the buffers are kept).
     mutating func reset() {
-        self = DecoderState(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxRecordBytes)
+        bytes.removeAll()
+        ends.removeAll()
+        records.removeAll(keepingCapacity: true)
+        recordField = 0
+        recordByte = 0
+        recordBytes = 0
+        line = 1
+        recordLine = 1
+        inRecord = false
+        problem = nil
+        lastBreakWasCR = false
+        pendingCR = false
     }
 
     /// After the batch's records were handed out: keeps only the record under way.
     mutating func startBatch() {
         records.removeAll(keepingCapacity: true)
         if inRecord && (recordByte > 0 || recordField > 0) {
-            let kept = bytes.count - recordByte
-            bytes.withUnsafeMutableBytes { buffer in
-                if kept > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + recordByte, byteCount: kept) }
-            }
-            bytes.removeLast(bytes.count - kept)
-            let fields = Array(ends[recordField...].map { $0 - recordByte })
-            ends.removeAll(keepingCapacity: true)
-            ends.append(contentsOf: fields)
+            bytes.removeFirst(recordByte)
+            ends.removeFirst(recordField)
+            for field in 0..<ends.count { ends.base[field] -= recordByte }
         } else if !inRecord {
-            bytes.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
+            bytes.removeAll()
+            ends.removeAll()
         }
         recordField = 0
         recordByte = 0
@@ -414,3 +417,57 @@ private func recordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer
 }
 
 private func neverSpace(_ byte: UInt8) -> Int32 { 0 }
+
+/// A growable buffer of plain values for the decoder's state, which libcsv's callbacks
+/// reach through a raw pointer: no reference counting or uniqueness checks per field. Its
+/// owner deallocates it.
+struct RawBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    private mutating func reserve(_ wanted: Int) {
+        guard wanted > capacity else { return }
+        var size = capacity
+        while size < wanted { size *= 2 }
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: size)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = size
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        if count == capacity { reserve(count + 1) }
+        base[count] = value
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) where Element == UInt8 {
+        guard !bytes.isEmpty else { return }
+        if count + bytes.count > capacity { reserve(count + bytes.count) }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func removeLast(_ number: Int) { count -= number }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Drops the first `number` values, moving the rest to the front.
+    mutating func removeFirst(_ number: Int) {
+        guard number > 0 else { return }
+        // Overlapping regions: copyMemory moves as memmove does.
+        UnsafeMutableRawPointer(base).copyMemory(from: base + number, byteCount: (count - number) * MemoryLayout<Element>.stride)
+        count -= number
+    }
+}

@@ -74,7 +74,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
             let queue = DispatchQueue(label: "govstats.chunks", attributes: .concurrent)
             var submitted = first
             for index in first..<count {
-                while submitted < min(index + max(1, jobs), count) {
+                while submitted < min(index + max(1, jobs) + 1, count) {
                     let chunk = submitted
                     let work = self
                     queue.async { results.put(chunk, Result { try work.guess(chunk) }) }

@@ -81,6 +81,12 @@ struct ByteTable: Sendable {
         withBytes(of: number) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Whether string `number` is `bytes`.
+    @inline(__always)
+    func bytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        equals(number, bytes)
+    }
+
     private func equals(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let range = range(of: number)
         guard range.count == bytes.count else { return false }

@@ -36,6 +36,7 @@ public struct RowBatch: Sendable {
     init(decoder: RowDecoder) {
         width = decoder.interned.count
         locals = decoder.interned.map { $0 ? ByteTable() : nil }
+        lastInterned = Array(repeating: -1, count: width)
         globals = Array(repeating: [], count: width)
     }
 
@@ -53,8 +54,17 @@ public struct RowBatch: Sendable {
 
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, column: Int) -> UInt64 {
-        UInt64(locals[column]!.insert(bytes).number)
+        // Exports are often grouped (by district, by type): the value of the row before is
+        // checked first, without hashing.
+        let last = lastInterned[column]
+        if last >= 0 && locals[column]!.bytesEqual(last, bytes) { return UInt64(last) }
+        let number = locals[column]!.insert(bytes).number
+        lastInterned[column] = number
+        return UInt64(number)
     }
+
+    /// Per column, the number of the last value interned (-1: none yet).
+    private var lastInterned: [Int]
 
     /// Key parts are joined by U+001F, as in `RowDecoder.Outcome`'s keys.
     @inline(__always)
