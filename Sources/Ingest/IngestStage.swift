@@ -111,6 +111,7 @@ public struct IngestStage {
                 ingest.files.append(outcome)
             }
             if let share = excessiveRejects(ingest) { causes.append(share) }
+            ingest.store.releaseKeys()
             datasets.append(ingest)
         }
         return IngestResult(folder: folder, datasets: datasets, refusals: causes)

@@ -32,7 +32,17 @@ public struct RecordStore: Sendable {
         self.encoded = Array(repeating: 0, count: dataset.columns.count)
     }
 
-    public var count: Int { keys.count }
+    /// The number of distinct records.
+    public private(set) var count = 0
+    /// The key index was let go (`releaseKeys`): no row can be inserted any more.
+    private var keysReleased = false
+
+    /// Lets the key index go once every file of the dataset was read: the transform stage
+    /// needs only the columns, and the index is most of the store's memory.
+    public mutating func releaseKeys() {
+        keys = ByteTable(capacity: 0)
+        keysReleased = true
+    }
 
     public enum Insertion: Equatable, Sendable {
         case accepted, duplicate, conflict
@@ -50,6 +60,7 @@ public struct RecordStore: Sendable {
     /// Applies a batch's decoded rows in order (its rejections are the caller's).
     mutating func apply(_ batch: inout RowBatch) -> Tally {
         precondition(batch.width == columns.count)
+        precondition(!keysReleased, "rows applied after the key index was let go")
         for column in batch.locals.indices {
             guard let local = batch.locals[column] else { continue }
             while batch.globals[column].count < local.count {
@@ -93,6 +104,7 @@ public struct RecordStore: Sendable {
                 }
             }
             tally.accepted = newRows.count
+            count += newRows.count
             for row in 0..<rows where fates[row] >= 0 {
                 for column in 0..<width { encoded[column] = slots[row * width + column] }
                 switch compareAndReplace(fates[row]) {
@@ -124,8 +136,10 @@ public struct RecordStore: Sendable {
     /// Inserts the row whose slots are in `encoded`.
     @inline(__always)
     private mutating func insertEncoded(key: UnsafeRawBufferPointer, hash: UInt64) -> Insertion {
+        precondition(!keysReleased, "a row inserted after the key index was let go")
         let (record, isNew) = keys.insert(key, hash: hash)
         if isNew {
+            count += 1
             for column in storage.indices { storage[column].append(encoded[column]) }
             return .accepted
         }

@@ -3,4 +3,9 @@
 /// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE), so that a folder
 /// is replaced by another with no moment at which neither exists. Returns 0 or -1 (errno).
 int govstats_exchange_paths(const char *first, const char *second);
+
+/// Gives every heap block of at least `bytes` its own mapping (glibc mallopt
+/// M_MMAP_THRESHOLD, which also turns off the threshold's dynamic raising). Returns 1 on
+/// success. Swift's Glibc module does not expose malloc.h.
+int govstats_map_blocks_from(int bytes);
 #endif
