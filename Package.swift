@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading", "TestSupport"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Schema", "CSVReading", "TestSupport"]),
-        .testTarget(name: "TrendsTests", dependencies: ["Trends", "Ingest", "Schema", "TestSupport"]),
+        .testTarget(name: "TrendsTests", dependencies: ["Trends", "Ingest", "Schema", "CSVReading", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trends", "Ingest", "Schema", "TestSupport"]),
         .testTarget(name: "SampleDataTests", dependencies: ["SampleData", "CSVReading", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

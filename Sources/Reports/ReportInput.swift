@@ -12,9 +12,9 @@ public struct ReportInput: Sendable {
     public let language: Language
     /// The datasets present and what became of their files' rows.
     public let datasets: [DatasetIngest]
-    /// Every row of `data/trends.csv`, sorted as in the file. Every trend figure a page
-    /// shows comes from here.
-    public let trends: [TrendRow]
+    /// The trend tables of the dated datasets, which make the rows of `data/trends.csv`.
+    /// Every trend figure a page shows is one of those rows.
+    public let trends: [DatedTrends]
     /// Every row of `data/compliance.csv`, sorted as in the file.
     public let compliance: [ComplianceRow]
     /// The date span of each dated dataset present (alarm_calls, burglary_reports).
@@ -25,7 +25,7 @@ public struct ReportInput: Sendable {
     public let toolVersion: String
 
     public init(
-        language: Language, datasets: [DatasetIngest], trends: [TrendRow], compliance: [ComplianceRow],
+        language: Language, datasets: [DatasetIngest], trends: [DatedTrends], compliance: [ComplianceRow],
         spans: [DatasetKind: DataSpan], categories: CategoryBreakdown?, generatedAt: String?, toolVersion: String
     ) {
         self.language = language

@@ -195,33 +195,69 @@ public struct DatedTrends: Sendable {
         return counts[(row + lower)..<(row + upper)].reduce(0, +)
     }
 
-    /// Every row of `data/trends.csv` for this dataset.
+    /// Every row of `data/trends.csv` for this dataset (metric by metric, area by area).
+    /// For large tables prefer `rows(metric:area:)`, which makes one area's rows at a time.
     public func rows() -> [TrendRow] {
         var rows: [TrendRow] = []
-        let firstIndex = span.first.year * 12 + span.first.month - 1
-        for (metricPosition, metric) in metrics.enumerated() {
-            for (areaPosition, area) in areas.enumerated() {
-                for period in periods() {
-                    let start = period.startMonth - firstMonth
-                    let value = sum(metricPosition, areaPosition, from: start, to: start + period.months)
-                    let prior = sum(metricPosition, areaPosition, from: start - period.months, to: start)
-                    let priorBeforeData = period.startMonth - period.months < period.alignedFirst(firstIndex)
-                    rows.append(TrendRow(
-                        dataset: dataset, metric: metric, areaLevel: area.level, area: area.name,
-                        periodKind: period.kind, period: period.label, value: value, priorValue: prior,
-                        changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
-                        complete: isComplete(period)))
-                }
-                let (value, prior) = ytdCounts[metricPosition][areaPosition]
-                let priorBeforeData = span.priorYtd.start.year < span.first.year
-                rows.append(TrendRow(
-                    dataset: dataset, metric: metric, areaLevel: area.level, area: area.name,
-                    periodKind: .ytd, period: span.ytdLabel, value: value, priorValue: prior,
-                    changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
-                    complete: true))
-            }
+        for metric in metrics.indices {
+            for area in areas.indices { rows += self.rows(metric: metric, area: area) }
         }
         return rows
+    }
+
+    /// Every row of the tables in `TrendRow.csvOrder`, one area's rows at a time: tables,
+    /// metrics and areas are taken in the order of a row's first four fields and each
+    /// area's rows sorted among themselves, which is the order of all rows sorted, without
+    /// holding them (a row per community and month can be millions).
+    public static func forEachRow(of tables: [DatedTrends], _ body: (TrendRow) throws -> Void) rethrows {
+        for table in tables.sorted(by: { utf8Less($0.dataset.rawValue, $1.dataset.rawValue) }) {
+            let metrics = table.metrics.indices.sorted { utf8Less(table.metrics[$0], table.metrics[$1]) }
+            let areas = table.areas.indices.sorted { left, right in
+                let (a, b) = (table.areas[left], table.areas[right])
+                let level = compareUTF8(a.level.rawValue, b.level.rawValue)
+                return level != 0 ? level < 0 : utf8Less(a.name, b.name)
+            }
+            for metric in metrics {
+                for area in areas {
+                    for row in table.rows(metric: metric, area: area).sorted(by: TrendRow.csvOrder) { try body(row) }
+                }
+            }
+        }
+    }
+
+    /// The rows of one metric and area: every year, quarter and month, then the ytd row.
+    public func rows(metric: Int, area: Int) -> [TrendRow] {
+        var rows: [TrendRow] = []
+        for kind in [PeriodKind.year, .quarter, .month, .ytd] { rows += series(metric: metric, area: area, kind: kind) }
+        return rows
+    }
+
+    /// The rows of one metric, area and kind of period, in time order (computed from the
+    /// monthly counts when asked, so the table is never held as rows).
+    public func series(metric: Int, area: Int, kind: PeriodKind) -> [TrendRow] {
+        let name = metrics[metric]
+        let place = areas[area]
+        if kind == .ytd {
+            let (value, prior) = ytdCounts[metric][area]
+            let priorBeforeData = span.priorYtd.start.year < span.first.year
+            return [TrendRow(
+                dataset: dataset, metric: name, areaLevel: place.level, area: place.name,
+                periodKind: .ytd, period: span.ytdLabel, value: value, priorValue: prior,
+                changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
+                complete: true)]
+        }
+        let firstIndex = span.first.year * 12 + span.first.month - 1
+        return periods(of: kind).map { period in
+            let start = period.startMonth - firstMonth
+            let value = sum(metric, area, from: start, to: start + period.months)
+            let prior = sum(metric, area, from: start - period.months, to: start)
+            let priorBeforeData = period.startMonth - period.months < period.alignedFirst(firstIndex)
+            return TrendRow(
+                dataset: dataset, metric: name, areaLevel: place.level, area: place.name,
+                periodKind: period.kind, period: period.label, value: value, priorValue: prior,
+                changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
+                complete: isComplete(period))
+        }
     }
 
     /// A calendar period as a run of months.
@@ -258,15 +294,25 @@ public struct DatedTrends: Sendable {
 
     /// Every year, quarter and month from the first to the last with data.
     public func periods() -> [CalendarPeriod] {
+        [PeriodKind.year, .quarter, .month].flatMap(periods(of:))
+    }
+
+    /// The periods of one kind (year, quarter or month) from the first to the last with data.
+    public func periods(of kind: PeriodKind) -> [CalendarPeriod] {
+        let months: Int
+        switch kind {
+        case .year: months = 12
+        case .quarter: months = 3
+        case .month: months = 1
+        default: return []
+        }
         let first = span.first.year * 12 + span.first.month - 1
         let last = span.asOf.year * 12 + span.asOf.month - 1
         var result: [CalendarPeriod] = []
-        for (kind, months) in [(PeriodKind.year, 12), (.quarter, 3), (.month, 1)] {
-            var start = first - first % months
-            while start <= last {
-                result.append(CalendarPeriod(kind: kind, startMonth: start, months: months))
-                start += months
-            }
+        var start = first - first % months
+        while start <= last {
+            result.append(CalendarPeriod(kind: kind, startMonth: start, months: months))
+            start += months
         }
         return result
     }

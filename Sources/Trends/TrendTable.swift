@@ -21,6 +21,20 @@ public struct TrendRow: Equatable, Sendable {
          String(value), String(priorValue), changePercent ?? "", complete ? "true" : "false"]
     }
 
+    /// The order of `data/trends.csv`: its fields left to right in UTF-8 byte order
+    /// (`utf8Less` on `csvFields`), compared field by field without making the fields of
+    /// every row first. The first six name a row, so they decide unless rows repeat.
+    public static func csvOrder(_ lhs: TrendRow, _ rhs: TrendRow) -> Bool {
+        var order = compareUTF8(lhs.dataset.rawValue, rhs.dataset.rawValue)
+        if order == 0 { order = compareUTF8(lhs.metric, rhs.metric) }
+        if order == 0 { order = compareUTF8(lhs.areaLevel.rawValue, rhs.areaLevel.rawValue) }
+        if order == 0 { order = compareUTF8(lhs.area, rhs.area) }
+        if order == 0 { order = compareUTF8(lhs.periodKind.rawValue, rhs.periodKind.rawValue) }
+        if order == 0 { order = compareUTF8(lhs.period, rhs.period) }
+        if order == 0 { return utf8Less(lhs.csvFields, rhs.csvFields) }
+        return order < 0
+    }
+
     public static let csvHeader = ["dataset", "metric", "area_level", "area", "period_kind", "period",
                                    "value", "prior_value", "change_pct", "complete"]
 }

@@ -80,14 +80,9 @@ struct Run: ParsableCommand {
         if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
 
         progress.say("computing trends")
-        var trends: [TrendRow] = []
+        let trends = result.datasets.compactMap { DatedTrends($0, settings: config[$0.dataset]) }
         var spans: [DatasetKind: DataSpan] = [:]
-        for dataset in result.datasets {
-            guard let dated = DatedTrends(dataset, settings: config[dataset.dataset]) else { continue }
-            spans[dataset.dataset] = dated.span
-            trends += dated.rows()
-        }
-        trends = sortedByFields(trends, \.csvFields)
+        for table in trends { spans[table.dataset] = table.span }
         let compliance = result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? []
         let categories = result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
 
@@ -96,11 +91,12 @@ struct Run: ParsableCommand {
             language: language, datasets: result.datasets, trends: trends, compliance: compliance,
             spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version)
         let documents = TableFiles.documents(
-            datasets: result.datasets, trends: trends, compliance: compliance, spans: spans,
+            datasets: result.datasets, compliance: compliance, spans: spans,
             generatedAt: generatedAt, language: language) + ReportRenderer.render(report)
         for document in documents {
             try OutputFile.write(document.contents, to: staging + "/" + document.path)
         }
+        try TableFiles.writeTrends(trends, to: staging + "/data/trends.csv")
     }
 
     /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.

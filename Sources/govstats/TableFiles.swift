@@ -18,8 +18,24 @@ enum TableFiles {
         return text
     }
 
+    /// Writes `data/trends.csv` a series at a time (see `DatedTrends.forEachRow`).
+    static func writeTrends(_ tables: [DatedTrends], to path: String) throws(Failure) {
+        let file = try OutputFile(path: path)
+        try file.write(CSVText.line(TrendRow.csvHeader))
+        do {
+            try DatedTrends.forEachRow(of: tables) { row in try file.write(CSVText.line(row.csvFields)) }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .error(["cannot write \(path): \(error)"])
+        }
+        try file.close()
+    }
+
+    /// The small machine-readable tables and the manifest (`data/trends.csv`, which can be
+    /// large, is written by `writeTrends`).
     static func documents(
-        datasets: [DatasetIngest], trends: [TrendRow], compliance: [ComplianceRow],
+        datasets: [DatasetIngest], compliance: [ComplianceRow],
         spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language
     ) -> [OutputDocument] {
         let quality = datasets.flatMap { dataset in
@@ -29,7 +45,6 @@ enum TableFiles {
             }
         }
         return [
-            OutputDocument(path: "data/trends.csv", contents: csv(header: TrendRow.csvHeader, rows: trends.map(\.csvFields))),
             OutputDocument(path: "data/compliance.csv", contents: csv(header: ComplianceRow.csvHeader, rows: compliance.map(\.csvFields))),
             OutputDocument(path: "data/quality.csv", contents: csv(
                 header: ["dataset", "file", "rows_read", "accepted", "rejected", "duplicates", "conflicts"], rows: quality)),

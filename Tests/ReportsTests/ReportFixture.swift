@@ -97,25 +97,19 @@ enum ReportFixture {
         let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ValueParser.amount("100"[...])!)
         let result = try stage.run(data, rejects: &sink)
         #expect(result.refusals == [])
-        var trends: [TrendRow] = []
+        var trends: [DatedTrends] = []
         var spans: [DatasetKind: DataSpan] = [:]
         for dataset in result.datasets {
             if let table = DatedTrends(dataset, settings: DatasetSettings()) {
-                trends += table.rows()
+                trends.append(table)
                 spans[dataset.dataset] = table.span
             }
         }
-        trends.sort { bytes($0.csvFields).lexicographicallyPrecedes(bytes($1.csvFields)) }
         return ReportInput(
             language: language, datasets: result.datasets, trends: trends,
             compliance: result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? [],
             spans: spans, categories: result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init),
             generatedAt: generatedAt, toolVersion: "0.0-test")
-    }
-
-    /// Fields joined with a byte below any text byte, so that arrays sort column by column.
-    private static func bytes(_ fields: [String]) -> [UInt8] {
-        fields.flatMap { Array($0.utf8) + [0] }
     }
 
     static func render(_ input: ReportInput) -> [String: String] {

@@ -1,3 +1,4 @@
+import CSVReading
 import Ingest
 import Schema
 import Testing
@@ -148,5 +149,38 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
             "street 闵行区/莘庄镇 2017 2 2 100.0 50.0 50.0",
             "street 闵行区/莘庄镇 2017H2 1 1 100.0  ",
         ])
+    }
+}
+
+/// `data/trends.csv` is written a series at a time (`DatedTrends.forEachRow`): the rows
+/// come in the order of every row sorted by its fields in byte order, on tables with
+/// districts, streets and communities whose names sort differently by level and by bytes.
+@Suite struct TrendFileOrderTests {
+    @Test func seriesAtATimeEqualsAllRowsSorted() throws {
+        let burglaryHeader = "case_id,reported_at,district,street,community,premises,loss_yuan,status\n"
+        var burglaries = burglaryHeader
+        let places = [("闵行区", "古美路街道", "康城"), ("闵行区", "莘庄镇", "古美"), ("宝山区", "罗店镇", "美罗家园"), ("Zone", "a st", "Z/community")]
+        for (index, place) in places.enumerated() {
+            for month in 1...14 {
+                let year = month > 12 ? 2018 : 2017
+                let monthOfYear = (month - 1) % 12 + 1
+                let date = "\(year)-\(monthOfYear < 10 ? "0" : "")\(monthOfYear)-0\(index + 1)"
+                burglaries += "K\(index)-\(month),\(date) 10:00:00,\(place.0),\(place.1),\(place.2),住宅,100,\(month % 2 == 0 ? "已破" : "在侦")\n"
+            }
+        }
+        let result = try ingest([
+            "alarm_calls.csv": header + calls(["2017-01-05", "2017-11-30", "2018-02-10"], prefix: "A")
+                + calls(["2017-06-01"], district: "闵行区", street: "古美路街道", prefix: "B"),
+            "burglary_reports.csv": burglaries,
+        ])
+        let tables = result.datasets.compactMap { DatedTrends($0, settings: DatasetSettings()) }
+        #expect(tables.count == 2)
+        var streamed: [TrendRow] = []
+        DatedTrends.forEachRow(of: tables) { streamed.append($0) }
+        let all = tables.flatMap { $0.rows() }
+        let sorted = all.sorted { utf8Less($0.csvFields, $1.csvFields) }
+        #expect(streamed.count == all.count)
+        #expect(streamed == sorted)
+        #expect(Set(streamed.map(\.areaLevel)) == [.city, .district, .street, .community])
     }
 }
