@@ -339,15 +339,7 @@ struct DecoderState {
 
     /// Counts LF, CRLF and lone CR inside field text (`partial`: more of the field follows).
     mutating func countLineBreaks(_ bytes: UnsafeRawBufferPointer, partial: Bool) {
-        if !pendingCR {
-            // Most fields hold no line break: look for one before counting.
-            var found = false
-            for byte in bytes where byte == 0x0A || byte == 0x0D {
-                found = true
-                break
-            }
-            if !found { return }
-        }
+        if !pendingCR && !Self.mayHoldLineBreak(bytes) { return }
         for byte in bytes {
             if byte == 0x0A {
                 line += 1
@@ -361,6 +353,25 @@ struct DecoderState {
             line += 1
             pendingCR = false
         }
+    }
+
+    /// Whether any byte is below 0x0E (so CR or LF may be there), eight bytes at a time:
+    /// most fields hold no line break, and this runs for every field.
+    @inline(__always)
+    static func mayHoldLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        var index = 0
+        while index + 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            index += 8
+        }
+        while index < count {
+            if base.load(fromByteOffset: index, as: UInt8.self) < 0x0E { return true }
+            index += 1
+        }
+        return false
     }
 
     mutating func field(_ field: UnsafeRawBufferPointer) {

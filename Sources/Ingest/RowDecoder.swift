@@ -30,6 +30,8 @@ public struct RowDecoder: Sendable {
     public let layout: FileLayout
     public let settings: DatasetSettings
     private let columns: [ColumnSpec]
+    /// Each column's type, apart, so that the per-field path copies no `ColumnSpec`.
+    private let types: [ColumnType]
     private let keyPositions: [Int]
     private let isKey: [Bool]
     /// Columns whose values a `RowBatch` interns: text that is not only part of the key,
@@ -41,6 +43,7 @@ public struct RowDecoder: Sendable {
         self.settings = settings
         let columns = layout.dataset.columns
         self.columns = columns
+        self.types = columns.map(\.type)
         let keyPositions = layout.dataset.keyColumns.map { name in columns.firstIndex { $0.name == name }! }
         // Key parts are written as the columns are read, so they must come in table order.
         precondition(keyPositions == keyPositions.sorted(), "key columns out of table order")
@@ -180,7 +183,7 @@ public struct RowDecoder: Sendable {
     private func fastSlot(_ field: UnsafeRawBufferPointer, column: Int, batch: inout RowBatch) -> UInt64? {
         let bytes = field.assumingMemoryBound(to: UInt8.self)
         guard let range = ValueParser.trimmedRange(utf8: bytes), !range.isEmpty else { return nil }
-        switch columns[column].type {
+        switch types[column] {
         case .text:
             if isKey[column] { batch.appendKeyPart(field) }
             return interned[column] ? batch.intern(field, column: column) : 0
