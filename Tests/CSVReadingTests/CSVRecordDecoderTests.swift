@@ -59,6 +59,13 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         }
     }
 
+    /// Line breaks are looked for eight bytes at a time: breaks past the first eight bytes
+    /// of a field, and a tab (also below 0x0E) that is not one, count right.
+    @Test func lineBreaksDeepInsideLongFields() throws {
+        let text = "A1,\"a long field\nwith a break far in\"\nA2,\"0123456789abcdef\r\n\"\nA3,tab\there and more\nA4,x"
+        #expect(try decode(text).map(\.line) == [1, 3, 5, 6])
+    }
+
     @Test func spacesArePartOfFields() throws {
         #expect(try decode(" a , b \n") == [CSVRecord(line: 1, fields: [" a ", " b "])])
     }
