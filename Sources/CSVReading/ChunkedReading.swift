@@ -20,7 +20,8 @@ import Synchronization
 ///   chunk's offset.
 ///
 /// Line numbers: each chunk is read from line 1; the caller adds the line at which the
-/// chunk really starts (`deliver`'s `firstLine`). At most `jobs` chunks are in flight, so
+/// chunk really starts (`deliver`'s `firstLine`). At most `jobs` + 1 chunks are in flight
+/// (one more than the workers, so that none waits while the caller applies one), so
 /// memory is bounded by the chunks' results, whatever the file's size.
 public struct ChunkedReading<Part: Sendable>: Sendable {
     public let path: String
