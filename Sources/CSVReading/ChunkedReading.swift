@@ -75,6 +75,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
             let queue = DispatchQueue(label: "govstats.chunks", attributes: .concurrent)
             var submitted = first
             for index in first..<count {
+                if expected >= fileBytes { break }  // all read: later guesses hold nothing
                 while submitted < min(index + max(1, jobs) + 1, count) {
                     let chunk = submitted
                     let work = self

@@ -85,11 +85,32 @@ import TestSupport
             chunked += records.map { CSVRecord(line: $0.line + firstLine - 1, fields: $0.fields, problem: $0.problem) }
         }
         #expect(chunked == whole)
-        #expect(ends == ends.sorted() && ends.last == size)
+        #expect(zip(ends, ends.dropFirst()).allSatisfy { $0 < $1 } && ends.last == size)
         // Each part ends just after a line feed.
         let bytes = Array(text.utf8)
         #expect(ends.allSatisfy { bytes[$0 - 1] == 0x0A })
         // Many parts: at most one per record, and guesses inside quotes are mended.
         #expect(ends.count > min(size / chunkBytes, whole.count) / 4, "\(ends.count) parts")
+    }
+
+    /// A file that the first part reads whole (a byte order mark alone, one short line):
+    /// no empty part follows, even with chunks of one byte (found by the fuzz harness).
+    @Test(arguments: ["\u{FEFF}", "a,b\n", "a,\"b\nc\"", "\n\n\n"])
+    func nothingAfterTheLastRecord(text: String) throws {
+        let folder = try TemporaryDirectory("chunks")
+        defer { folder.remove() }
+        try folder.write("a.csv", text)
+        let path = folder.path + "/a.csv"
+        let size = text.utf8.count
+        let first = try CSVFileReader.readRaw(path: path, encoding: .utf8, stopAfter: 1) { _ in }
+        let reading = ChunkedReading<Int>(path: path, fileBytes: size, chunkBytes: 1) { start, stopAfter in
+            var records = 0
+            let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<size, stopAfter: stopAfter) { _ in records += 1 }
+            return (records, end)
+        }
+        var ends = [first.offset]
+        try reading.run(jobs: 2, from: first.offset, line: first.nextLine) { _, _, end in ends.append(end) }
+        #expect(zip(ends, ends.dropFirst()).allSatisfy { $0 < $1 }, "\(ends)")
+        #expect(ends.last == size)
     }
 }
