@@ -112,7 +112,9 @@ public struct FileScan: Equatable, Sendable {
                     digest.withLock { $0 = .success((text, bytes)) }
                     return
                 }
-                let start = try characterStart(path: path, near: size / parts * iteration, size: size)
+                // The first part starts at 0 whatever is there: a file may start with a
+                // byte that continues no character, and that byte must be judged.
+                let start = iteration == 0 ? 0 : try characterStart(path: path, near: size / parts * iteration, size: size)
                 let end = iteration + 1 == parts ? size : try characterStart(path: path, near: size / parts * (iteration + 1), size: size)
                 var utf8 = UTF8Validator()
                 if start < end { try FileBlocks.forEach(path: path, range: start..<end) { utf8.feed($0) } }

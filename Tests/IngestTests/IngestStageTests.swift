@@ -215,3 +215,37 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(reported.filter { $0 > 0 && $0 < size }.count >= 3, "\(reported)")
     }
 }
+
+/// The first pass on several threads (`FileScan` with `jobs` > 1) decides every file's
+/// encoding and first bad byte as one thread does: a file that starts with a byte that
+/// continues no character (found by the fuzz harness), and bad bytes at and around the
+/// place where a large file is split between validators.
+@Suite struct ParallelScanTests {
+    @Test func sameVerdictOnOneThreadAndSeveral() throws {
+        let folder = try TemporaryDirectory("scan")
+        defer { folder.remove() }
+        let line = Array("A1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n".utf8)
+        var large: [UInt8] = []
+        while large.count < 3 << 20 { large += line }
+        var cases: [[UInt8]] = [
+            [0x9E] + Array("瑞和新村c?".utf8),
+            Array("宝山区".utf8) + [0xE5, 0x92],
+            [0xEF, 0xBB, 0xBF] + line,
+            large,
+        ]
+        for offset in [(3 << 20) / 3 - 1, (3 << 20) / 3, (3 << 20) / 3 + 1, (3 << 20) / 2, large.count - 1] {
+            var broken = large
+            broken[offset] = 0xFF
+            cases.append(broken)
+        }
+        for (index, bytes) in cases.enumerated() {
+            try folder.write("f\(index).csv", bytes: bytes)
+            let path = folder.path + "/f\(index).csv"
+            let one = FileScan.scan(path: path, setting: .auto, jobs: 1)
+            for jobs in [2, 3] {
+                #expect(FileScan.scan(path: path, setting: .auto, jobs: jobs) == one, "case \(index), \(jobs) jobs")
+                #expect(FileScan.scan(path: path, setting: .fixed(.utf8), jobs: jobs) == FileScan.scan(path: path, setting: .fixed(.utf8), jobs: 1), "case \(index), \(jobs) jobs, utf-8 declared")
+            }
+        }
+    }
+}
