@@ -91,6 +91,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
                     try accept(&part, end)
                     if expected != guess.start { continue }  // the guess started inside a record
                 }
+                if guess.start >= fileBytes { break }  // a guess past the last line feed holds nothing
                 var part = guess.part
                 try accept(&part, guess.end)
             }

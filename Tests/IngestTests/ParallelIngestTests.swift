@@ -113,4 +113,31 @@ import TestSupport
         #expect(zip(ends, ends.dropFirst()).allSatisfy { $0 < $1 }, "\(ends)")
         #expect(ends.last == size)
     }
+
+    /// The fuzz harness's input: CR-only lines, NULs, and a last line feed at the very end,
+    /// read in chunks of 8 bytes; the last guesses start past the final line feed.
+    @Test func noEmptyPartAfterReadingAgainToTheEnd() throws {
+        let bytes: [UInt8] = [99, 111, 109, 109, 117, 110, 105, 116, 121, 95, 105, 100, 44, 99, 111, 109, 109, 117, 110, 105, 116, 121, 44, 100, 105, 115, 116, 114, 105, 99, 116, 44, 115, 116, 114, 101, 101, 116, 44, 112, 101, 114, 105, 111, 100, 44, 99, 111, 109, 112, 108, 105, 97, 110, 116, 44, 115, 99, 111, 114, 101, 13, 10, 80, 48, 44, 230, 152, 165, 231, 148, 179, 232, 138, 177, 229, 155, 173, 44, 233, 187, 132, 230, 181, 166, 229, 140, 186, 44, 229, 141, 151, 228, 186, 172, 228, 184, 156, 232, 183, 175, 232, 161, 151, 233, 129, 147, 44, 50, 48, 49, 55, 44, 230, 152, 175, 44, 56, 52, 46, 51, 13, 80, 50, 44, 233, 148, 166, 231, 187, 163, 230, 150, 176, 230, 157, 145, 44, 233, 187, 132, 230, 181, 166, 229, 140, 186, 44, 44, 50, 48, 49, 55, 72, 49, 44, 229, 144, 166, 44, 55, 49, 46, 49, 10, 13, 10, 32, 32, 32, 13, 0, 0, 0, 0, 0, 0, 0, 0, 80, 51, 44, 233, 152, 179, 229, 133, 137, 232, 139, 145, 44, 233, 187, 132, 230, 181, 166, 229, 140, 186, 44, 229, 141, 151, 228, 186, 172, 228, 184, 156, 232, 183, 175, 232, 161, 151, 233, 129, 147, 44, 55, 44, 48, 44, 56, 52, 46, 51, 13, 10]
+        let folder = try TemporaryDirectory("chunks")
+        defer { folder.remove() }
+        try folder.write("a.csv", bytes: bytes)
+        let path = folder.path + "/a.csv"
+        var whole: [CSVRecord] = []
+        try CSVFileReader.read(path: path, encoding: .utf8) { whole.append($0) }
+        var chunked: [CSVRecord] = []
+        let first = try CSVFileReader.readRaw(path: path, encoding: .utf8, stopAfter: 8) { chunked.append(CSVRecord($0)) }
+        let reading = ChunkedReading<[CSVRecord]>(path: path, fileBytes: bytes.count, chunkBytes: 8) { start, stopAfter in
+            var records: [CSVRecord] = []
+            let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<bytes.count, stopAfter: stopAfter) { records.append(CSVRecord($0)) }
+            return (records, end)
+        }
+        var ends = [first.offset]
+        try reading.run(jobs: 2, from: first.offset, line: first.nextLine) { records, firstLine, end in
+            ends.append(end)
+            chunked += records.map { CSVRecord(line: $0.line + firstLine - 1, fields: $0.fields, problem: $0.problem) }
+        }
+        #expect(zip(ends, ends.dropFirst()).allSatisfy { $0 < $1 }, "\(ends)")
+        #expect(ends.last == bytes.count)
+        #expect(chunked == whole)
+    }
 }
