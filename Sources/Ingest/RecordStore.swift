@@ -347,9 +347,9 @@ enum PackedColumn: Sendable {
                 highest = max(highest, value)
             }
         }
-        if highest >= lowest {
-            makeRoom(for: lowest)
-            makeRoom(for: highest)
+        if highest >= lowest && (!fits(lowest) || !fits(highest)) {
+            // Both at once: a base chosen for one alone might not hold the other.
+            repack(including: lowest, highest)
         }
         func fill<T: FixedWidthInteger & BitwiseCopyable>(_ values: inout FlatArray<T>, base: UInt64) {
             values.reserveCapacity(values.count + rows.count)
@@ -385,7 +385,7 @@ enum PackedColumn: Sendable {
 
     @inline(__always)
     private mutating func makeRoom(for value: UInt64) {
-        if !fits(value) { repack(including: value) }
+        if !fits(value) { repack(including: value, value) }
     }
 
     @inline(__always)
@@ -400,11 +400,12 @@ enum PackedColumn: Sendable {
         }
     }
 
-    /// Rewrites the column in the narrowest form that holds its values and `value`.
-    private mutating func repack(including value: UInt64) {
+    /// Rewrites the column in the narrowest form that holds its values and the range
+    /// `newLowest ... newHighest` of values about to be added.
+    private mutating func repack(including newLowest: UInt64, _ newHighest: UInt64) {
         let values = (0..<count).map { self[$0] }
-        var lowest = value
-        var highest = value
+        var lowest = newLowest
+        var highest = newHighest
         for value in values where value < Slot.missing {
             lowest = min(lowest, value)
             highest = max(highest, value)

@@ -249,3 +249,25 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         }
     }
 }
+
+/// Columns are packed as narrow as their values allow and widened when a batch brings
+/// values far apart: the slots read back are the values written (found by the fuzz
+/// harness: a batch holding years 1 and 9999 overflowed a 32-bit offset).
+@Suite struct PackedColumnTests {
+    @Test func extremeValuesInOneBatchReadBack() throws {
+        var text = alarmHeader
+        text += "A1,2017-03-05 09:07:00,宝山区,,,盗窃,5,\n"
+        text += "A2,0001-01-01 00:00:00,宝山区,,,盗窃,9223372036854775807,\n"
+        text += "A3,9999-12-31 23:59:59,宝山区,,,盗窃,0,\n"
+        text += "A4,2017-03-05,宝山区,,,盗窃,,\n"
+        let (result, _) = try ingest(["alarm_calls.csv": text])
+        let store = try #require(result.dataset(.alarmCalls)?.store)
+        #expect(store.count == 4)
+        let days = store.slots(of: "received_at").map(Slot.dayNumber)
+        let expected = [LocalDate(year: 2017, month: 3, day: 5)!, LocalDate(year: 1, month: 1, day: 1)!,
+                        LocalDate(year: 9999, month: 12, day: 31)!, LocalDate(year: 2017, month: 3, day: 5)!].map(\.dayNumber)
+        #expect(days == expected)
+        #expect(Array(store.slots(of: "response_seconds")) == [5, UInt64(Int64.max), 0, Slot.missing])
+        #expect(Array(store.slots(of: "street")) == [Slot.missing, Slot.missing, Slot.missing, Slot.missing])
+    }
+}
