@@ -63,17 +63,12 @@ public struct RowDecoder: Sendable {
         case rejected(column: String, reason: String)
     }
 
-    /// One field's verdict. `.bytes` points into the record and is valid while it is.
+    /// One field's verdict.
     enum Parsed {
-        case missing
         case invalid(String)
+        /// Text still in the record's bytes (valid while the record is): no String made.
         case bytes(UnsafeRawBufferPointer)
-        case text(String)
-        case time(LocalDateTime)
-        case boolean(Bool)
-        case count(Int64)
-        case decimal(ExactDecimal)
-        case period(Period)
+        case value(FieldValue)
     }
 
     /// The record-level fault of a record, if any.
@@ -93,26 +88,20 @@ public struct RowDecoder: Sendable {
         return copy.withUTF8 { parseTrimmed($0, spec, owned: trimmed) }
     }
 
-    /// `owned`: the same text as a String, when it was made (then `.text` carries it).
+    /// `owned`: the same text as a String, when it was made (then `.value(.text)` carries it).
     private func parseTrimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ spec: ColumnSpec, owned: String?) -> Parsed {
-        if bytes.isEmpty { return spec.required ? .invalid("required value missing") : .missing }
+        if bytes.isEmpty { return spec.required ? .invalid("required value missing") : .value(.missing) }
+        let value: FieldValue?
         switch spec.type {
-        case .text:
-            return owned.map(Parsed.text) ?? .bytes(UnsafeRawBufferPointer(bytes))
-        case .datetime:
-            if let value = ValueParser.dateTime(utf8: bytes, patterns: settings.datetimeFormats) { return .time(value) }
-        case .boolean:
-            if let value = ValueParser.boolean(utf8: bytes) { return .boolean(value) }
-        case .count:
-            if let value = ValueParser.count(utf8: bytes) { return .count(value) }
-        case .amount:
-            if let value = ValueParser.amount(utf8: bytes) { return .decimal(value) }
-        case .score:
-            if let value = ValueParser.score(utf8: bytes) { return .decimal(value) }
-        case .period:
-            if let value = ValueParser.period(utf8: bytes) { return .period(value) }
+        case .text: return owned.map { .value(.text($0)) } ?? .bytes(UnsafeRawBufferPointer(bytes))
+        case .datetime: value = ValueParser.dateTime(utf8: bytes, patterns: settings.datetimeFormats).map(FieldValue.time)
+        case .boolean: value = ValueParser.boolean(utf8: bytes).map(FieldValue.boolean)
+        case .count: value = ValueParser.count(utf8: bytes).map(FieldValue.count)
+        case .amount: value = ValueParser.amount(utf8: bytes).map(FieldValue.decimal)
+        case .score: value = ValueParser.score(utf8: bytes).map(FieldValue.decimal)
+        case .period: value = ValueParser.period(utf8: bytes).map(FieldValue.period)
         }
-        return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
+        return value.map(Parsed.value) ?? .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
     }
 
     // MARK: The fast path
@@ -143,37 +132,37 @@ public struct RowDecoder: Sendable {
                 batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
                 batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
                 return
-            case .missing:
-                slot = Slot.missing
-                if isKey[column] { batch.appendKeyPart(UnsafeRawBufferPointer(start: nil, count: 0)) }
             case .bytes(let text):
                 slot = interned[column] ? batch.intern(text, column: column) : 0
                 if isKey[column] { batch.appendKeyPart(text) }
-            case .text(var text):
-                slot = text.withUTF8 { text in
-                    let bytes = UnsafeRawBufferPointer(text)
-                    if isKey[column] { batch.appendKeyPart(bytes) }
-                    return interned[column] ? batch.intern(bytes, column: column) : 0
-                }
-            case .time(let time):
-                slot = Slot.encode(time)
-            case .boolean(let flag):
-                slot = flag ? 1 : 0
-            case .count(let count):
-                slot = UInt64(count)
-            case .decimal(let decimal):
-                var canonical = decimal.canonical
-                slot = canonical.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) }
-            case .period(let period):
-                slot = Slot.encode(period)
-                if isKey[column] {
-                    var text = period.description
-                    text.withUTF8 { batch.appendKeyPart(UnsafeRawBufferPointer($0)) }
-                }
+            case .value(let value):
+                slot = encode(value, column: column, batch: &batch)
             }
             batch.slots.append(slot)
         }
         batch.endKey(from: keyStart)
+    }
+
+    /// The slot of a parsed value in a batch (text and decimals interned per batch), and
+    /// its key part when the column is part of the key.
+    private func encode(_ value: FieldValue, column: Int, batch: inout RowBatch) -> UInt64 {
+        if isKey[column] {
+            var key = value.keyText
+            key.withUTF8 { batch.appendKeyPart(UnsafeRawBufferPointer($0)) }
+        }
+        switch value {
+        case .absent: return Slot.absent
+        case .missing: return Slot.missing
+        case .text(var text):
+            return interned[column] ? text.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) } : 0
+        case .decimal(let decimal):
+            var canonical = decimal.canonical
+            return canonical.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) }
+        case .time(let time): return Slot.encode(time)
+        case .boolean(let flag): return flag ? 1 : 0
+        case .count(let count): return UInt64(count)
+        case .period(let period): return Slot.encode(period)
+        }
     }
 
     /// The slot of the commonest values, read straight from the bytes: text, dates and
@@ -213,14 +202,8 @@ public struct RowDecoder: Sendable {
             let parsed: Result<FieldValue, InvalidValue> = field.withUTF8 { bytes in
                 switch parse(UnsafeRawBufferPointer(bytes), spec) {
                 case .invalid(let reason): .failure(InvalidValue(reason: reason))
-                case .missing: .success(.missing)
                 case .bytes(let text): .success(.text(String(decoding: text, as: UTF8.self)))
-                case .text(let text): .success(.text(text))
-                case .time(let time): .success(.time(time))
-                case .boolean(let flag): .success(.boolean(flag))
-                case .count(let count): .success(.count(count))
-                case .decimal(let decimal): .success(.decimal(decimal))
-                case .period(let period): .success(.period(period))
+                case .value(let value): .success(value)
                 }
             }
             switch parsed {
