@@ -39,7 +39,7 @@ struct ByteTable: Sendable {
             let entry = table[bucket]
             if entry == 0 { break }
             let number = Int(entry) - 1
-            if tags[number] == tag && equals(number, bytes) { return (number, false) }
+            if tags[number] == tag && bytesEqual(number, bytes) { return (number, false) }
             bucket = (bucket + 1) & mask
         }
         let number = ends.count
@@ -82,12 +82,7 @@ struct ByteTable: Sendable {
     }
 
     /// Whether string `number` is `bytes`.
-    @inline(__always)
     func bytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        equals(number, bytes)
-    }
-
-    private func equals(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let range = range(of: number)
         guard range.count == bytes.count else { return false }
         if bytes.isEmpty { return true }

@@ -53,7 +53,6 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// The first element's address, valid while this storage lives and is not changed.
     var baseAddress: UnsafeRawPointer? { UnsafeRawPointer(storage.base) }
-    var isEmpty: Bool { storage.count == 0 }
     var indices: Range<Int> { 0..<storage.count }
 
     private mutating func makeUnique() {
@@ -96,9 +95,5 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// The elements, valid during `body`.
     func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
-    }
-
-    func map<T>(_ transform: (Element) throws -> T) rethrows -> [T] {
-        try withUnsafeBufferPointer { try $0.map(transform) }
     }
 }

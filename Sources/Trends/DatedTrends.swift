@@ -292,11 +292,6 @@ public struct DatedTrends: Sendable {
         }
     }
 
-    /// Every year, quarter and month from the first to the last with data.
-    public func periods() -> [CalendarPeriod] {
-        [PeriodKind.year, .quarter, .month].flatMap(periods(of:))
-    }
-
     /// The periods of one kind (year, quarter or month) from the first to the last with data.
     public func periods(of kind: PeriodKind) -> [CalendarPeriod] {
         let months: Int
