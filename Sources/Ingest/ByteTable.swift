@@ -17,15 +17,33 @@ struct ByteTable: Sendable {
     /// The low 32 bits of each string's hash, which also place it in the table: most probes
     /// are settled without the arena, and the table grows without hashing again.
     private var tags = FlatArray<UInt32>()
-    /// number + 1; 0 is an empty bucket.
+    /// Each bucket holds number + 1 in its low `shift` bits (0: an empty bucket) and, above
+    /// them, the high bits of the string's tag. A table of 2^shift buckets never holds more
+    /// than 2^shift − 1 strings, so number + 1 fits, and the bits left over settle most
+    /// probes that miss without reading `tags` (a cache miss of its own when the table
+    /// outgrows the cache).
     private var table: FlatArray<UInt32>
     private var mask: Int
+    private var shift: UInt32
 
     init(capacity: Int = 16) {
         var size = 16
-        while size < capacity * 2 { size *= 2 }
+        var shift: UInt32 = 4
+        while size < capacity * 2 { size *= 2; shift += 1 }
         table = FlatArray(repeating: 0, count: size)
         mask = size - 1
+        self.shift = shift
+    }
+
+    /// The tag's bits kept in a bucket beside the number (none once the table has 2^32 buckets).
+    @inline(__always)
+    private func high(_ tag: UInt32) -> UInt32 {
+        shift >= 32 ? 0 : (tag >> shift) << shift
+    }
+
+    @inline(__always)
+    private func entry(number: Int, tag: UInt32) -> UInt32 {
+        high(tag) | UInt32(number + 1)
     }
 
     var count: Int { ends.count }
@@ -34,12 +52,16 @@ struct ByteTable: Sendable {
     @inline(__always)
     mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (number: Int, isNew: Bool) {
         let tag = UInt32(truncatingIfNeeded: hash)
+        let tagHigh = high(tag)
+        let numberMask = UInt32(truncatingIfNeeded: mask)
         var bucket = Int(tag) & mask
         while true {
             let entry = table[bucket]
             if entry == 0 { break }
-            let number = Int(entry) - 1
-            if tags[number] == tag && bytesEqual(number, bytes) { return (number, false) }
+            if entry & ~numberMask == tagHigh {
+                let number = Int(entry & numberMask) - 1
+                if tags[number] == tag && bytesEqual(number, bytes) { return (number, false) }
+            }
             bucket = (bucket + 1) & mask
         }
         let number = ends.count
@@ -47,7 +69,7 @@ struct ByteTable: Sendable {
         arena.append(contentsOf: bytes)
         ends.append(UInt32(arena.count))
         tags.append(tag)
-        table[bucket] = UInt32(number + 1)
+        table[bucket] = entry(number: number, tag: tag)
         if ends.count * 10 > table.count * 7 { grow() }
         return (number, true)
     }
@@ -59,6 +81,14 @@ struct ByteTable: Sendable {
     mutating func insert(_ text: String) -> (number: Int, isNew: Bool) {
         var text = text
         return text.withUTF8 { insert(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Forgets every string, keeps the memory (for a table that is filled again).
+    mutating func removeAll() {
+        arena.removeAll()
+        ends.removeAll()
+        tags.removeAll()
+        table.fill(with: 0)
     }
 
     /// Asks the CPU to fetch the bucket where `hash` starts probing (a few rows ahead).
@@ -94,10 +124,12 @@ struct ByteTable: Sendable {
         table = FlatArray()  // the old table goes before the new one is made
         table = FlatArray(repeating: 0, count: size)
         mask = size - 1
+        shift += 1
         for number in ends.indices {
-            var bucket = Int(tags[number]) & mask
+            let tag = tags[number]
+            var bucket = Int(tag) & mask
             while table[bucket] != 0 { bucket = (bucket + 1) & mask }
-            table[bucket] = UInt32(number + 1)
+            table[bucket] = entry(number: number, tag: tag)
         }
     }
 }

@@ -92,6 +92,18 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         storage.count += bytes.count
     }
 
+    /// Forgets the elements, keeps the block.
+    mutating func removeAll() {
+        makeUnique()
+        storage.count = 0
+    }
+
+    /// Sets every element to `value`.
+    mutating func fill(with value: Element) {
+        makeUnique()
+        if storage.count > 0 { storage.base!.update(repeating: value, count: storage.count) }
+    }
+
     /// The elements, valid during `body`.
     func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
