@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Reads a file in blocks, never whole: the driver that feeds a `CSVRecordDecoder`.
 public enum FileBlocks {
@@ -16,8 +17,8 @@ public enum FileBlocks {
     ) throws {
         let (descriptor, _) = try openRegular(path)
         defer { close(descriptor) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockBytes, alignment: 16)
-        defer { buffer.deallocate() }
+        let buffer = BlockPool.shared.take(byteCount: blockBytes)
+        defer { BlockPool.shared.give(buffer) }
         var position = range?.lowerBound ?? 0
         let end = range?.upperBound ?? Int.max
         while position < end {
@@ -31,6 +32,37 @@ public enum FileBlocks {
             position += count
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
+    }
+}
+
+/// Read buffers of `FileBlocks.blockBytes` given back after a read, for the next read to
+/// use: chunked reading reads a block or two per chunk on each worker, and a fresh 1 MiB
+/// buffer each time is a fresh mapping whose pages all fault in again.
+final class BlockPool: Sendable {
+    static let shared = BlockPool(limit: 8)
+
+    /// Addresses of free buffers (raw pointers are not Sendable).
+    private let free = Mutex<[UInt]>([])
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func take(byteCount: Int) -> UnsafeMutableRawBufferPointer {
+        if byteCount == FileBlocks.blockBytes, let address = free.withLock({ $0.popLast() }) {
+            return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: address), count: byteCount)
+        }
+        return .allocate(byteCount: byteCount, alignment: 16)
+    }
+
+    func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        let kept = buffer.count == FileBlocks.blockBytes && free.withLock { free in
+            guard free.count < limit else { return false }
+            free.append(UInt(bitPattern: buffer.baseAddress!))
+            return true
+        }
+        if !kept { buffer.deallocate() }
     }
 }
 

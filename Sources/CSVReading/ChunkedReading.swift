@@ -51,7 +51,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
     /// A guessed chunk's result: where it started, what was read and where it ended.
     struct Guess: Sendable {
         let start: Int
-        let part: Part
+        var part: Part
         let end: CSVFileReader.End
     }
 
@@ -82,7 +82,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
                     queue.async { results.put(chunk, Result { try work.guess(chunk) }) }
                     submitted += 1
                 }
-                let guess = try results.take(index).get()
+                var guess = try results.take(index).get()
                 if expected > guess.start { continue }  // already read past it
                 if expected < guess.start {
                     // The bytes between: read from the true end to the record end the
@@ -92,8 +92,9 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
                     if expected != guess.start { continue }  // the guess started inside a record
                 }
                 if guess.start >= fileBytes { break }  // a guess past the last line feed holds nothing
-                var part = guess.part
-                try accept(&part, guess.end)
+                // Passed in place: the caller may keep the part's memory for later chunks.
+                let end = guess.end
+                try accept(&guess.part, end)
             }
         }
         if expected < fileBytes {

@@ -1,14 +1,44 @@
 import CSVReading
+import Synchronization
 
 extension ChunkedReading where Part == RowBatch {
-    /// Chunks of a UTF-8 file decoded into row batches by `decoder`.
-    init(path: String, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder) {
+    /// Chunks of a UTF-8 file decoded into row batches by `decoder`, in batches taken from
+    /// `pool` (the caller gives each back once applied).
+    init(path: String, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder, pool: BatchPool) {
         self.init(path: path, fileBytes: fileBytes, chunkBytes: chunkBytes) { start, stopAfter in
-            var batch = RowBatch(decoder: decoder)
+            var batch = pool.take(decoder: decoder)
             let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<fileBytes, stopAfter: stopAfter) { record in
                 if !record.isBlank { decoder.decode(record, into: &batch) }
             }
             return (batch, end)
+        }
+    }
+}
+
+/// Row batches given back once applied, for workers to fill again. A chunk's batch grows
+/// to a few MiB; made afresh for every chunk, its arrays would be grown by copying, and
+/// glibc would map and unmap their pages each time (measured: 380,000 page faults instead
+/// of 120,000 on a 456 MB file at `--jobs 2`).
+final class BatchPool: Sendable {
+    private let free = Mutex<[RowBatch]>([])
+    /// More than the batches ever in flight at once (`jobs` + 1) is never needed.
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func take(decoder: RowDecoder) -> RowBatch {
+        free.withLock { $0.popLast() } ?? RowBatch(decoder: decoder)
+    }
+
+    /// Takes `batch` back (leaving an empty one in its place), forgetting its rows.
+    func give(_ batch: inout RowBatch) {
+        var taken = RowBatch(width: 0)
+        swap(&taken, &batch)
+        taken.reset()
+        free.withLock { free in
+            if free.count < limit { free.append(taken) }
         }
     }
 }

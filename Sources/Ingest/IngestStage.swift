@@ -149,9 +149,11 @@ public struct IngestStage {
             if first.offset < scan.bytes && reader.outcome.refusal == nil {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
-                    let chunks = ChunkedReading(path: file.path, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder)
+                    let pool = BatchPool(limit: jobs + 2)
+                    let chunks = ChunkedReading(path: file.path, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: pool)
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
+                        pool.give(&batch)
                         progress(IngestProgress(file: file.relativePath, bytesDone: end, bytesTotal: scan.bytes))
                     }
                 } else {

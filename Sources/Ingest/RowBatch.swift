@@ -40,7 +40,25 @@ public struct RowBatch: Sendable {
         globals = Array(repeating: [], count: width)
     }
 
+    /// A batch of no columns, holding no memory (a placeholder).
+    init(width: Int) {
+        precondition(width == 0, "only an empty placeholder is made without a decoder")
+        self.width = 0
+        locals = []
+        lastInterned = []
+        globals = []
+    }
+
     var rowCount: Int { keyEnds.count }
+
+    /// Forgets the rows and the interned values, keeps the memory: ready for another chunk.
+    mutating func reset() {
+        removeRows()
+        for column in locals.indices where locals[column] != nil { locals[column]!.removeAll() }
+        for column in globals.indices { globals[column].removeAll(keepingCapacity: true) }
+        for column in lastInterned.indices { lastInterned[column] = -1 }
+        partStarted = false
+    }
 
     /// Forgets the rows, keeps the interned values (and their mapping to the store's).
     mutating func removeRows() {
