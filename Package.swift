@@ -23,7 +23,9 @@ let package = Package(
         // renameat2(RENAME_EXCHANGE) for the atomic publish of the reports folder
         .target(name: "CPublish"),
         // bytes -> CSV records (libcsv, encodings, line numbers)
-        .target(name: "CSVReading", dependencies: ["CLibCSV"]),
+        // byte scans in C where Swift has no vector instructions (UTF-8 validation, AVX2)
+        .target(name: "CBytes"),
+        .target(name: "CSVReading", dependencies: ["CLibCSV", "CBytes"]),
         // CSV records -> typed values (datasets, columns, aliases, value forms, govstats.toml)
         .target(name: "Schema", dependencies: ["CSVReading", .product(name: "TOMLKit", package: "TOMLKit")]),
         // files -> row outcomes, rejects and the standing records
@@ -55,7 +57,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CPublish" {
+for target in package.targets where target.type != .system && target.name != "CPublish" && target.name != "CBytes" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CBytes
 
 /// The encodings an export may come in. `gb18030` covers GBK and GB2312; `big5` is
 /// Windows code page 950, as Taiwan and Hong Kong exports write it.
@@ -33,7 +34,13 @@ public struct UTF8Validator: Sendable {
     private var upper: UInt8 = 0xBF
     private var sequenceStart = 0
 
-    public init() {}
+    /// Whether long runs are first checked 32 bytes at a time (AVX2, where the CPU has it);
+    /// the byte-by-byte check alone gives the same verdicts and offsets (tests compare them).
+    private let vectors: Bool
+
+    public init(vectors: Bool = true) {
+        self.vectors = vectors
+    }
 
     public var isValid: Bool { firstInvalidOffset == nil && needed == 0 }
 
@@ -41,8 +48,14 @@ public struct UTF8Validator: Sendable {
         guard firstInvalidOffset == nil, let base = bytes.baseAddress else { return }
         var index = 0
         let count = bytes.count
+        // Once per call, at the first character start: the vectors take what they can prove.
+        var vectorsTried = !vectors
         while index < count {
             if needed == 0 {
+                if !vectorsTried && count - index >= 64 {
+                    vectorsTried = true
+                    index += govstats_utf8_valid_prefix(base.assumingMemoryBound(to: UInt8.self) + index, count - index)
+                }
                 // Fast paths: eight ASCII bytes at a time, and whole three-byte sequences
                 // that need no bounds beyond the usual (most CJK characters).
                 while index + 8 <= count,

@@ -59,6 +59,12 @@ enum StreamingBound {
         var validator = UTF8Validator()
         file.withUnsafeBytes { validator.feed($0) }
         validator.finish()
+        // The vector check must agree with the byte-by-byte one, offset of the fault included.
+        var bytewise = UTF8Validator(vectors: false)
+        file.withUnsafeBytes { bytewise.feed($0) }
+        bytewise.finish()
+        Property.check(bytewise.isValid == validator.isValid && bytewise.firstInvalidOffset == validator.firstInvalidOffset,
+                       "utf8: vectors say \(validator.firstInvalidOffset.map(String.init) ?? "valid"), bytes say \(bytewise.firstInvalidOffset.map(String.init) ?? "valid")")
         if validator.isValid { return file }
         var text: [UInt8] = []
         do {

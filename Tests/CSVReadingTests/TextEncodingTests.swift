@@ -129,3 +129,74 @@ import TestSupport
         #expect(CSVText.line([CSVText.record(["=cmd", "a,b"])]) == "\"'=cmd,\"\"a,b\"\"\"\n")
     }
 }
+
+/// The vector check (32 bytes at a time) must give exactly the byte-by-byte verdicts:
+/// validity and the offset of the first fault, however the input is split into calls.
+@Suite struct UTF8VectorTests {
+    /// Well-formed characters of every length, and the byte patterns at the edges of the
+    /// rules (overlongs, surrogates, past U+10FFFF, stray and missing continuations).
+    static let pieces: [[UInt8]] = [
+        [0x41], [0x2C], [0x0A], [0x7F], [0x00],
+        [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xE5, 0xAE, 0x9D], [0xED, 0x9F, 0xBF],
+        [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF3, 0xBF, 0xBF, 0xBF],
+    ]
+    static let faults: [[UInt8]] = [
+        [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF], [0xC2], [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF],
+        [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xE5, 0xAE], [0xF0, 0x80, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
+        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xF8], [0xFF], [0xE5, 0x41], [0xF0, 0x90, 0x80],
+    ]
+
+    func check(_ bytes: [UInt8], vectors: Bool, splits: [Int]) -> (Bool, Int?) {
+        var validator = UTF8Validator(vectors: vectors)
+        var start = 0
+        for end in splits + [bytes.count] where end >= start {
+            bytes[start..<end].withUnsafeBytes { validator.feed($0) }
+            start = end
+        }
+        validator.finish()
+        return (validator.isValid, validator.firstInvalidOffset)
+    }
+
+    @Test func vectorsAgreeWithBytesOnRandomText() {
+        var random = SplitMix(state: 0x5EED_0FF5)
+        for round in 0..<3000 {
+            var bytes: [UInt8] = []
+            let length = Int.random(in: 0..<400, using: &random)
+            // Mostly ASCII, mostly CJK, or mixed; a fault in some of them, anywhere.
+            let style = round % 3
+            while bytes.count < length {
+                let piece: [UInt8]
+                switch style {
+                case 0: piece = Bool.random(using: &random) ? [0x61] : Self.pieces.randomElement(using: &random)!
+                case 1: piece = Int.random(in: 0..<8, using: &random) == 0 ? [0x2C] : [0xE5, 0xAE, 0x9D]
+                default: piece = Self.pieces.randomElement(using: &random)!
+                }
+                bytes += piece
+            }
+            if round % 2 == 0 && !bytes.isEmpty {
+                let at = Int.random(in: 0...bytes.count, using: &random)
+                bytes.insert(contentsOf: Self.faults.randomElement(using: &random)!, at: at)
+            }
+            let splits = (0..<Int.random(in: 0..<3, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }.sorted()
+            let expected = check(bytes, vectors: false, splits: splits)
+            let got = check(bytes, vectors: true, splits: splits)
+            #expect(got == expected, "round \(round): \(bytes.count) bytes split at \(splits)")
+            if got != expected { return }
+        }
+    }
+
+    @Test func faultAtEveryOffsetOfLongText() {
+        // 130 bytes of CJK and ASCII, with one fault put at each offset in turn: the
+        // vectors must name the same first offset as the byte-by-byte check.
+        let text = Array(String(repeating: "宝山区,ab", count: 13).utf8)
+        for fault in Self.faults {
+            for at in 0...text.count {
+                var bytes = text
+                bytes.insert(contentsOf: fault, at: at)
+                let expected = check(bytes, vectors: false, splits: [])
+                #expect(expected.0 == false)
+                #expect(check(bytes, vectors: true, splits: []) == expected, "fault \(fault) at \(at)")
+            }
+        }
+    }
+}
