@@ -20,7 +20,8 @@ struct FileRowReader {
         self.file = file
         self.scan = scan
         self.settings = settings
-        self.outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: scan.sha256, encoding: scan.encoding)
+        // The sha256 is filled in once the file is read (`FileScan.sha256()` may still be at work).
+        self.outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: "", encoding: scan.encoding)
     }
 
     mutating func take(_ record: RawCSVRecord, store: inout RecordStore, rejects: inout some RejectSink) throws {

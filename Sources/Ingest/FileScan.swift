@@ -4,13 +4,36 @@ import Dispatch
 import Schema
 import Synchronization
 
-/// What a first pass over a file learns before any row is read: its size, its sha256 (for
-/// `run.json`) and the encoding to read it with. A file that is neither UTF-8 nor the
+/// What a first pass over a file learns before any row is read: its size and the encoding
+/// to read it with; and its sha256 (for `run.json`), which with `jobs` > 1 is worked out on
+/// a thread of its own while the rows are read. A file that is neither UTF-8 nor the
 /// fallback is refused whole here, so no row of it is ever counted.
 public struct FileScan: Equatable, Sendable {
     public let bytes: Int
-    public let sha256: String
     public let encoding: TextEncoding
+    private let digest: Digest
+
+    init(bytes: Int, sha256: String, encoding: TextEncoding) {
+        self.bytes = bytes
+        self.encoding = encoding
+        self.digest = Digest(ready: sha256)
+    }
+
+    init(bytes: Int, digest: Digest, encoding: TextEncoding) {
+        self.bytes = bytes
+        self.encoding = encoding
+        self.digest = digest
+    }
+
+    /// The sha256 in hex (waiting for it if it is still being worked out). Fails when the
+    /// file could not be read, or changed size, while it was hashed.
+    public func sha256() throws(FileReadError) -> String {
+        try digest.value.get()
+    }
+
+    public static func == (lhs: FileScan, rhs: FileScan) -> Bool {
+        lhs.bytes == rhs.bytes && lhs.encoding == rhs.encoding && lhs.digest.value == rhs.digest.value
+    }
 
     public enum Failure: Error, Equatable {
         case io(FileReadError)
@@ -86,9 +109,9 @@ public struct FileScan: Equatable, Sendable {
         }
     }
 
-    /// The sha256 on one thread while `jobs` threads validate parts of the file as UTF-8.
-    /// Parts start at a byte that does not continue a character, so a character is never
-    /// split between two validators.
+    /// `jobs` threads validate parts of the file as UTF-8, while the sha256 is started on a
+    /// thread of its own, to finish while the rows are read. Parts start at a byte that
+    /// does not continue a character, so a character is never split between two validators.
     private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int) -> Result<FileScan, Failure> {
         let size: Int
         do { size = try FileBlocks.size(path: path) } catch let error as FileReadError {
@@ -96,22 +119,11 @@ public struct FileScan: Equatable, Sendable {
         } catch {
             return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
         }
+        let digest = Digest(path: path, expectedBytes: size)
         let parts = max(1, min(jobs, size / (1 << 20)))
         let outcomes = Mutex<[Int: Result<Int?, FileReadError>]>([:])
-        let digest = Mutex<Result<(String, Int), FileReadError>?>(nil)
-        DispatchQueue.concurrentPerform(iterations: parts + 1) { iteration in
+        DispatchQueue.concurrentPerform(iterations: parts) { iteration in
             do {
-                if iteration == parts {
-                    var hasher = SHA256()
-                    var bytes = 0
-                    try FileBlocks.forEach(path: path) { block in
-                        hasher.update(bufferPointer: block)
-                        bytes += block.count
-                    }
-                    let text = hexText(hasher.finalize())
-                    digest.withLock { $0 = .success((text, bytes)) }
-                    return
-                }
                 // The first part starts at 0 whatever is there: a file may start with a
                 // byte that continues no character, and that byte must be judged.
                 let start = iteration == 0 ? 0 : try characterStart(path: path, near: size / parts * iteration, size: size)
@@ -123,17 +135,8 @@ public struct FileScan: Equatable, Sendable {
                 outcomes.withLock { $0[iteration] = .success(invalid) }
             } catch {
                 let failure = error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")
-                if iteration == parts {
-                    digest.withLock { $0 = .failure(failure) }
-                } else {
-                    outcomes.withLock { $0[iteration] = .failure(failure) }
-                }
+                outcomes.withLock { $0[iteration] = .failure(failure) }
             }
-        }
-        let (sha256, bytes): (String, Int)
-        switch digest.withLock({ $0 })! {
-        case .success(let result): (sha256, bytes) = result
-        case .failure(let error): return .failure(.io(error))
         }
         var firstInvalid: Int?
         for part in 0..<parts {
@@ -142,9 +145,14 @@ public struct FileScan: Equatable, Sendable {
             case .success(let invalid): if firstInvalid == nil { firstInvalid = invalid }
             }
         }
-        // The file changed size while it was read: validate it as it is now, on one thread.
-        if bytes != size { return scan(path: path, setting: setting, jobs: 1) }
-        return decided(path: path, setting: setting, bytes: bytes, sha256: sha256, firstInvalidOffset: firstInvalid)
+        guard let offset = firstInvalid else { return .success(FileScan(bytes: size, digest: digest, encoding: .utf8)) }
+        // Not UTF-8: the rest of the verdict needs the hash's byte count (as on one thread).
+        let sha256: String
+        switch digest.value {
+        case .success(let text): sha256 = text
+        case .failure(let error): return .failure(.io(error))
+        }
+        return decided(path: path, setting: setting, bytes: size, sha256: sha256, firstInvalidOffset: offset)
     }
 
     /// The first offset at or after `offset` whose byte does not continue a UTF-8 character
@@ -187,6 +195,48 @@ public struct FileScan: Equatable, Sendable {
         case .unsupported:
             return error.description
         }
+    }
+}
+
+/// A file's sha256: known, or being worked out on a thread of its own.
+final class Digest: Sendable {
+    private let result: Mutex<Result<String, FileReadError>?>
+    private let done = DispatchSemaphore(value: 0)
+
+    init(ready sha256: String) {
+        result = Mutex(.success(sha256))
+        done.signal()
+    }
+
+    /// Starts hashing the file at `path` to its end; a count other than `expectedBytes`
+    /// means the file changed while it was read, which fails like an unreadable file.
+    init(path: String, expectedBytes: Int) {
+        result = Mutex(nil)
+        DispatchQueue.global().async { [self] in
+            let outcome: Result<String, FileReadError>
+            do {
+                var hasher = SHA256()
+                var bytes = 0
+                try FileBlocks.forEach(path: path) { block in
+                    hasher.update(bufferPointer: block)
+                    bytes += block.count
+                }
+                outcome = bytes == expectedBytes
+                    ? .success(hexText(hasher.finalize()))
+                    : .failure(FileReadError(path: path, errno: 0, operation: "read", detail: "the file changed size while it was read (\(expectedBytes) bytes, then \(bytes))"))
+            } catch {
+                outcome = .failure(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read"))
+            }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+    }
+
+    /// The outcome, waiting for it if need be.
+    var value: Result<String, FileReadError> {
+        done.wait()
+        done.signal()  // later callers need not wait
+        return result.withLock { $0! }
     }
 }
 

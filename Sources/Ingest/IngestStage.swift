@@ -5,7 +5,8 @@ import Schema
 public struct FileOutcome: Equatable, Sendable {
     public let file: InputFile
     public let bytes: Int
-    public let sha256: String
+    /// Empty when the file was refused before it was hashed.
+    public internal(set) var sha256: String
     public let encoding: TextEncoding
     public var rowsRead = 0
     public var accepted = 0
@@ -169,6 +170,8 @@ public struct IngestStage {
         } catch let error as TranscodeError {
             reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
         }
+        // With several jobs the hash was worked out while the rows were read.
+        do { reader.outcome.sha256 = try scan.sha256() } catch { throw IngestError.io(error) }
         if reader.decoder == nil && reader.outcome.refusal == nil {
             reader.outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
         }
