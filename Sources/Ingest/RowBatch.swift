@@ -38,6 +38,7 @@ public struct RowBatch: Sendable {
         locals = decoder.interned.map { $0 ? ByteTable() : nil }
         lastInterned = Array(repeating: -1, count: width)
         globals = Array(repeating: [], count: width)
+        recent = FlatArray(repeating: 0, count: width * Self.recentEntries * 4)
     }
 
     /// A batch of no columns, holding no memory (a placeholder).
@@ -47,6 +48,7 @@ public struct RowBatch: Sendable {
         locals = []
         lastInterned = []
         globals = []
+        recent = FlatArray()
     }
 
     var rowCount: Int { keyEnds.count }
@@ -57,6 +59,7 @@ public struct RowBatch: Sendable {
         for column in locals.indices where locals[column] != nil { locals[column]!.removeAll() }
         for column in globals.indices { globals[column].removeAll(keepingCapacity: true) }
         for column in lastInterned.indices { lastInterned[column] = -1 }
+        recent.fill(with: 0)
         partStarted = false
     }
 
@@ -70,8 +73,44 @@ public struct RowBatch: Sendable {
         rejections.removeAll(keepingCapacity: true)
     }
 
+    /// Short values seen lately, per interned column: a direct-mapped cache in front of
+    /// `locals`. A value of 1 to 24 bytes (nearly every district, street, category and
+    /// disposition) is told apart exactly by its length and three words (its first,
+    /// middle and last eight bytes), so a hit needs no hashing, probing or memcmp.
+    /// Each entry is four words: those three, then length << 32 | (number + 1) (0: empty).
+    private var recent: FlatArray<UInt64>
+    static let recentEntries = 256
+
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, column: Int) -> UInt64 {
+        let count = bytes.count
+        guard count > 0 && count <= 24, let base = bytes.baseAddress else { return internHashed(bytes, column: column) }
+        var first: UInt64 = 0
+        var middle: UInt64 = 0
+        var last: UInt64 = 0
+        if count >= 8 {
+            first = base.loadUnaligned(as: UInt64.self)
+            if count > 16 { middle = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
+            last = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for index in 0..<count { first |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index)) }
+        }
+        let mixed = (first ^ (middle << 21 | middle >> 43) ^ (last << 42 | last >> 22) ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15
+        let entry = (column * Self.recentEntries + Int(mixed >> 56)) * 4
+        let words = recent.baseAddress!.assumingMemoryBound(to: UInt64.self) + entry
+        if words[0] == first && words[1] == middle && words[2] == last && words[3] >> 32 == UInt64(count) {
+            return (words[3] & 0xFFFF_FFFF) - 1
+        }
+        let number = locals[column]!.insert(bytes).number
+        recent[entry] = first
+        recent[entry + 1] = middle
+        recent[entry + 2] = last
+        recent[entry + 3] = UInt64(count) << 32 | UInt64(number + 1)
+        return UInt64(number)
+    }
+
+    /// Values too long for `recent`.
+    private mutating func internHashed(_ bytes: UnsafeRawBufferPointer, column: Int) -> UInt64 {
         // Exports are often grouped (by district, by type): the value of the row before is
         // checked first, without hashing.
         let last = lastInterned[column]

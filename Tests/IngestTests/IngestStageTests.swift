@@ -271,3 +271,50 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(Array(store.slots(of: "street")) == [Slot.missing, Slot.missing, Slot.missing, Slot.missing])
     }
 }
+
+/// Text values are interned through a cache that tells short values apart by their length
+/// and three words (first, middle and last eight bytes): values that share some of those
+/// words, or differ only in length, must still read back as themselves, one thread or two.
+@Suite struct InternedTextTests {
+    /// Streets of 1 to 30 bytes that agree in everything but one word or the length.
+    static var streets: [String] {
+        var values: [String] = []
+        for length in 1...30 {
+            values.append(String(repeating: "a", count: length))
+            values.append(String(repeating: "a", count: length - 1) + "b")
+            if length > 8 { values.append("b" + String(repeating: "a", count: length - 1)) }
+            if length > 16 {
+                var middle = Array(repeating: UInt8(ascii: "a"), count: length)
+                middle[10] = UInt8(ascii: "m")
+                values.append(String(decoding: middle, as: UTF8.self))
+            }
+        }
+        values += ["罗店镇", "罗店镇镇", "半淞园路街道", "半淞园路街道道", "瑞金二路街道", "a,b", "\"q\""]
+        return values
+    }
+
+    @Test(arguments: [1, 2])
+    func shortValuesThatShareWordsReadBack(jobs: Int) throws {
+        let folder = try TemporaryDirectory("interned")
+        defer { folder.remove() }
+        var text = alarmHeader
+        var expected: [String] = []
+        // Enough rows that two threads cut the file into several chunks.
+        for row in 0..<6000 {
+            let street = Self.streets[(row * 7) % Self.streets.count]
+            expected.append(street)
+            text += "A\(row),2017-03-05 09:07:00,宝山区,\(CSVText.field(street)),报警,盗窃,5,已处置\n"
+        }
+        try folder.write("alarm_calls.csv", text)
+        let data = try DataFolder.discover(root: folder.path)
+        var sink = CollectedRejects()
+        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ValueParser.amount("100"[...])!, jobs: jobs, chunkBytes: 16 << 10)
+        let result = try stage.run(data, rejects: &sink)
+        let store = try #require(result.dataset(.alarmCalls)?.store)
+        #expect(sink.rows.isEmpty)
+        #expect(store.count == expected.count)
+        let slots = store.slots(of: "street")
+        let wrong = (0..<store.count).first { store.text(of: "street", slot: slots[$0]) != expected[$0] }
+        #expect(wrong == nil, "row \(wrong ?? 0): \(wrong.map { store.text(of: "street", slot: slots[$0]) ?? "nil" } ?? "") instead of \(wrong.map { expected[$0] } ?? "")")
+    }
+}
