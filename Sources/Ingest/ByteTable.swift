@@ -122,10 +122,13 @@ struct ByteTable: Sendable {
     private mutating func grow() {
         let size = table.count * 2
         table = FlatArray()  // the old table goes before the new one is made
-        table = FlatArray(repeating: 0, count: size)
+        table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
         mask = size - 1
         shift += 1
-        for number in ends.indices {
+        let count = ends.count
+        for number in 0..<count {
+            // Buckets are taken at random: fetch a later string's bucket now.
+            if number + 16 < count { prefetch(hash: UInt64(tags[number + 16])) }
             let tag = tags[number]
             var bucket = Int(tag) & mask
             while table[bucket] != 0 { bucket = (bucket + 1) & mask }

@@ -43,10 +43,24 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     init() {}
 
-    init(repeating value: Element, count: Int) {
+    /// `hugePages`: ask the kernel for 2 MiB pages before the memory is first touched (for
+    /// a large table read at random, where 4 KiB pages would miss the TLB on nearly every
+    /// access). Only the whole 2 MiB stretches inside the block can get them.
+    init(repeating value: Element, count: Int, hugePages: Bool = false) {
         storage.reserve(count)
+        if hugePages && count > 0 { Self.adviseHugePages(storage.base!, bytes: count * MemoryLayout<Element>.stride) }
         if count > 0 { storage.base!.initialize(repeating: value, count: count) }
         storage.count = count
+    }
+
+    private static func adviseHugePages(_ base: UnsafeMutablePointer<Element>, bytes: Int) {
+        #if os(Linux)
+        let huge = 2 << 20
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
+        // Only a hint: where the kernel has no huge page to give, 4 KiB pages serve.
+        if start < end { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        #endif
     }
 
     var count: Int { storage.count }
