@@ -41,11 +41,12 @@ public struct FileScan: Equatable, Sendable {
         case undecodable(String)
     }
 
-    /// `jobs` > 1: a file that may be UTF-8 is hashed and validated on that many threads
-    /// at once (the hash on one, the validation split among the others).
-    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1) -> Result<FileScan, Failure> {
+    /// `jobs` > 1: a file that may be UTF-8 is validated on that many threads at once, and
+    /// hashed on one more. `hashing` false: no sha256 is worked out (it is then empty), for
+    /// callers that do not report it.
+    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true) -> Result<FileScan, Failure> {
         if jobs > 1, setting == .auto || setting == .fixed(.utf8) {
-            return parallelScan(path: path, setting: setting, jobs: jobs)
+            return parallelScan(path: path, setting: setting, jobs: jobs, hashing: hashing)
         }
         var hasher = SHA256()
         var utf8 = UTF8Validator()
@@ -59,7 +60,7 @@ public struct FileScan: Equatable, Sendable {
         var sink: [UInt8] = []
         do {
             try FileBlocks.forEach(path: path) { block in
-                hasher.update(bufferPointer: block)
+                if hashing { hasher.update(bufferPointer: block) }
                 bytes += block.count
                 if let (transcoder, failure) = declared {
                     if failure == nil {
@@ -77,7 +78,7 @@ public struct FileScan: Equatable, Sendable {
         } catch {
             return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
         }
-        let sha256 = hexText(hasher.finalize())
+        let sha256 = hashing ? hexText(hasher.finalize()) : ""
 
         switch setting {
         case .fixed(let encoding) where encoding != .utf8:
@@ -112,14 +113,14 @@ public struct FileScan: Equatable, Sendable {
     /// `jobs` threads validate parts of the file as UTF-8, while the sha256 is started on a
     /// thread of its own, to finish while the rows are read. Parts start at a byte that
     /// does not continue a character, so a character is never split between two validators.
-    private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int) -> Result<FileScan, Failure> {
+    private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int, hashing: Bool) -> Result<FileScan, Failure> {
         let size: Int
         do { size = try FileBlocks.size(path: path) } catch let error as FileReadError {
             return .failure(.io(error))
         } catch {
             return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
         }
-        let digest = Digest(path: path, expectedBytes: size)
+        let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         let parts = max(1, min(jobs, size / (1 << 20)))
         let outcomes = Mutex<[Int: Result<Int?, FileReadError>]>([:])
         DispatchQueue.concurrentPerform(iterations: parts) { iteration in
@@ -146,7 +147,7 @@ public struct FileScan: Equatable, Sendable {
             }
         }
         guard let offset = firstInvalid else { return .success(FileScan(bytes: size, digest: digest, encoding: .utf8)) }
-        // Not UTF-8: the rest of the verdict needs the hash's byte count (as on one thread).
+        // Not UTF-8: the rest of the verdict waits for the hash and its check of the size.
         let sha256: String
         switch digest.value {
         case .success(let text): sha256 = text

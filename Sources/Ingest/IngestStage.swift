@@ -5,9 +5,12 @@ import Schema
 public struct FileOutcome: Equatable, Sendable {
     public let file: InputFile
     public let bytes: Int
-    /// Empty when the file was refused before it was hashed.
+    /// Empty when the file was refused before it was hashed, or hashing was off.
     public internal(set) var sha256: String
     public let encoding: TextEncoding
+    /// False when the file was refused as undecodable (`encoding` is then the one it was
+    /// last tried as).
+    public internal(set) var decoded = true
     public var rowsRead = 0
     public var accepted = 0
     public var rejected = 0
@@ -87,12 +90,15 @@ public struct IngestStage {
     /// any value.
     public let jobs: Int
     public let chunkBytes: Int
+    /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
+    public let hashing: Bool
 
-    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20) {
+    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true) {
         self.config = config
         self.maxRejectPercent = maxRejectPercent
         self.jobs = max(1, jobs)
         self.chunkBytes = max(1, chunkBytes)
+        self.hashing = hashing
     }
 
     /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
@@ -126,13 +132,14 @@ public struct IngestStage {
     ) throws -> FileOutcome {
         let settings = config[file.dataset]
         let scan: FileScan
-        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs) {
+        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
         case .success(let result): scan = result
         case .failure(.io(let error)): throw IngestError.io(error)
         case .failure(.undecodable(let message)):
             // The encoding it was last tried as: the declared one, or the fallback.
             let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
             var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
+            outcome.decoded = false
             outcome.refusal = "\(file.relativePath): file refused: \(message)"
             return outcome
         }

@@ -28,7 +28,8 @@ struct Validate: ParsableCommand {
     func run() throws {
         let config = try input.loadConfig()
         let folder = try input.discover()
-        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
+        // No sha256: validate reports none (run.json does), and it is a pass over every byte.
+        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs, hashing: false)
         let progress = ProgressDisplay(enabled: ProgressDisplay.isTerminal(2))
         let result: IngestResult
         do {
@@ -60,7 +61,7 @@ enum OutcomeTable {
         for dataset in result.datasets {
             for file in dataset.files {
                 if file.refusal != nil {
-                    rows.append([file.file.relativePath, file.sha256.isEmpty ? "-" : file.encoding.rawValue, "refused", "", "", "", ""])
+                    rows.append([file.file.relativePath, file.decoded ? file.encoding.rawValue : "-", "refused", "", "", "", ""])
                 } else {
                     rows.append([file.file.relativePath, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts))
                 }

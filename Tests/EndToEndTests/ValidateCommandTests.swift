@@ -50,6 +50,21 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.stdout.contains("alarm_calls/x.csv  utf-8       refused\n"))
     }
 
+    /// A file that is neither UTF-8 nor GB18030 is refused before its encoding is known:
+    /// the table says "-" for it, on one thread and on two (validate hashes no file, so
+    /// this must not hang on an empty sha256).
+    @Test(arguments: ["1", "2"])
+    func undecodableFileShowsNoEncoding(jobs: String) throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/x.csv", alarmHeader + "A1,2017-03-05 09:07:00,宝山区,,,盗窃,,\n")
+        try folder.write("alarm_calls/y.csv", bytes: Array(alarmHeader.utf8) + [0x41, 0xFF, 0xFF, 0x0A])
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path, "--jobs", jobs])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("alarm_calls/x.csv  utf-8             1         1         0           0          0\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("alarm_calls/y.csv  -           refused\n"), "\(result.stdout)")
+    }
+
     @Test func usageErrorsExit2() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
