@@ -377,6 +377,17 @@ struct DecoderState {
     mutating func field(_ field: UnsafeRawBufferPointer) {
         beginRecordIfNeeded()
         lastBreakWasCR = false
+        // The common case in one pass: the bytes are copied and looked at for line breaks
+        // at once; the exact count runs only where a byte below 0x0E was seen.
+        if problem == nil && !pendingCR && field.count <= maxFieldBytes && recordBytes + field.count + 1 <= maxRecordBytes {
+            let start = bytes.count
+            if bytes.appendMayHoldLineBreak(field) {
+                countLineBreaks(UnsafeRawBufferPointer(start: bytes.base + start, count: field.count), partial: false)
+            }
+            recordBytes += field.count + 1
+            ends.append(bytes.count)
+            return
+        }
         countLineBreaks(field, partial: false)
         if problem != nil { return }
         if field.count > maxFieldBytes {
@@ -468,6 +479,49 @@ struct RawBuffer<Element: BitwiseCopyable> {
         if count + bytes.count > capacity { reserve(count + bytes.count) }
         UnsafeMutableRawPointer(base + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         count += bytes.count
+    }
+
+    /// Appends `bytes` (eight at a time where it can) and tells whether any of them may be
+    /// below 0x0E (a CR or LF among them): no false "no", rare false "yes".
+    @inline(__always)
+    mutating func appendMayHoldLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool where Element == UInt8 {
+        let length = bytes.count
+        guard length > 0, let source = bytes.baseAddress else { return false }
+        if count + length > capacity { reserve(count + length) }
+        let target = UnsafeMutableRawPointer(base + count)
+        count += length
+        @inline(__always) func below0E(_ word: UInt64) -> UInt64 { (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word }
+        if length >= 8 {
+            var seen: UInt64 = 0
+            var index = 0
+            while index + 8 <= length {
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+                seen |= below0E(word)
+                index += 8
+            }
+            if index < length {
+                // The last eight bytes, overlapping some already copied.
+                let word = source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: length - 8, as: UInt64.self)
+                seen |= below0E(word)
+            }
+            return seen & 0x8080_8080_8080_8080 != 0
+        }
+        if length >= 4 {
+            let low = source.loadUnaligned(as: UInt32.self)
+            let high = source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+            target.storeBytes(of: low, as: UInt32.self)
+            target.storeBytes(of: high, toByteOffset: length - 4, as: UInt32.self)
+            return below0E(UInt64(low) | UInt64(high) << 32) & 0x8080_8080_8080_8080 != 0
+        }
+        var seen = false
+        for index in 0..<length {
+            let byte = source.load(fromByteOffset: index, as: UInt8.self)
+            target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+            seen = seen || byte < 0x0E
+        }
+        return seen
     }
 
     mutating func removeLast(_ number: Int) { count -= number }
