@@ -30,31 +30,43 @@ public struct RowDecoder: Sendable {
     public let layout: FileLayout
     public let settings: DatasetSettings
     private let columns: [ColumnSpec]
-    /// Each column's type, apart, so that the per-field path copies no `ColumnSpec`.
-    private let types: [ColumnType]
     private let keyPositions: [Int]
     private let isKey: [Bool]
     /// Columns whose values a `RowBatch` interns: text that is not only part of the key,
     /// amounts and scores (by their canonical text).
     let interned: [Bool]
+    /// Per column, what the fast path needs, in one place.
+    private let plans: [ColumnPlan]
+
+    private struct ColumnPlan {
+        /// The field of the record that holds the column (-1: the file has no such column).
+        let field: Int
+        let type: ColumnType
+        let isKey: Bool
+        let interned: Bool
+    }
 
     public init(layout: FileLayout, settings: DatasetSettings) {
         self.layout = layout
         self.settings = settings
         let columns = layout.dataset.columns
         self.columns = columns
-        self.types = columns.map(\.type)
         let keyPositions = layout.dataset.keyColumns.map { name in columns.firstIndex { $0.name == name }! }
         // Key parts are written as the columns are read, so they must come in table order.
         precondition(keyPositions == keyPositions.sorted(), "key columns out of table order")
         self.keyPositions = keyPositions
-        self.isKey = columns.indices.map(keyPositions.contains)
-        self.interned = columns.indices.map { column in
+        let isKey = columns.indices.map(keyPositions.contains)
+        self.isKey = isKey
+        let interned = columns.indices.map { column in
             switch columns[column].type {
             case .text: !keyPositions.contains(column)
             case .amount, .score: true
             case .datetime, .boolean, .count, .period: false
             }
+        }
+        self.interned = interned
+        self.plans = columns.indices.map { column in
+            ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey[column], interned: interned[column])
         }
     }
 
@@ -113,34 +125,38 @@ public struct RowDecoder: Sendable {
             batch.reject(line: record.line, column: "", reason: fault, record: record)
             return
         }
-        let slotStart = batch.slots.count
         let keyStart = batch.keyBytes.count
-        for column in columns.indices {
-            guard let index = layout.fieldIndex[column] else {
-                batch.slots.append(Slot.absent)
-                continue
+        // The row's slots are gathered here and appended at once.
+        let decoded = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: plans.count) { row in
+            plans.withUnsafeBufferPointer { plans in
+                for column in plans.indices {
+                    let plan = plans[column]
+                    guard plan.field >= 0 else {
+                        row[column] = Slot.absent
+                        continue
+                    }
+                    let field = record[plan.field]
+                    if let slot = fastSlot(field, plan, column: column, batch: &batch) {
+                        row[column] = slot
+                        continue
+                    }
+                    switch parse(field, columns[column]) {
+                    case .invalid(let reason):
+                        batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
+                        batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
+                        return false
+                    case .bytes(let text):
+                        row[column] = plan.interned ? batch.intern(text, column: column) : 0
+                        if plan.isKey { batch.appendKeyPart(text) }
+                    case .value(let value):
+                        row[column] = encode(value, column: column, batch: &batch)
+                    }
+                }
+                batch.slots.append(contentsOf: row)
+                return true
             }
-            let field = record[index]
-            if let slot = fastSlot(field, column: column, batch: &batch) {
-                batch.slots.append(slot)
-                continue
-            }
-            let slot: UInt64
-            switch parse(field, columns[column]) {
-            case .invalid(let reason):
-                batch.slots.removeLast(batch.slots.count - slotStart)
-                batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
-                batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
-                return
-            case .bytes(let text):
-                slot = interned[column] ? batch.intern(text, column: column) : 0
-                if isKey[column] { batch.appendKeyPart(text) }
-            case .value(let value):
-                slot = encode(value, column: column, batch: &batch)
-            }
-            batch.slots.append(slot)
         }
-        batch.endKey(from: keyStart)
+        if decoded { batch.endKey(from: keyStart) }
     }
 
     /// The slot of a parsed value in a batch (text and decimals interned per batch), and
@@ -169,13 +185,13 @@ public struct RowDecoder: Sendable {
     /// counts that need no trimming and are valid. nil sends the field through `parse`,
     /// which gives the same slot or says why the value is rejected.
     @inline(__always)
-    private func fastSlot(_ field: UnsafeRawBufferPointer, column: Int, batch: inout RowBatch) -> UInt64? {
+    private func fastSlot(_ field: UnsafeRawBufferPointer, _ plan: ColumnPlan, column: Int, batch: inout RowBatch) -> UInt64? {
         let bytes = field.assumingMemoryBound(to: UInt8.self)
         guard let range = ValueParser.trimmedRange(utf8: bytes), !range.isEmpty else { return nil }
-        switch types[column] {
+        switch plan.type {
         case .text:
-            if isKey[column] { batch.appendKeyPart(field) }
-            return interned[column] ? batch.intern(field, column: column) : 0
+            if plan.isKey { batch.appendKeyPart(field) }
+            return plan.interned ? batch.intern(field, column: column) : 0
         case .datetime:
             return ValueParser.dateTime(utf8: bytes, patterns: []).map(Slot.encode)
         case .count:
