@@ -203,9 +203,9 @@ public struct RecordStore: Sendable {
 /// reference counting per value.
 public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
     let storage: PackedColumn
-    private let pointer: UnsafeRawPointer?
-    private let width: Int
-    private let base: UInt64
+    @usableFromInline let pointer: UnsafeRawPointer?
+    @usableFromInline let width: Int
+    @usableFromInline let base: UInt64
     public let endIndex: Int
 
     init(storage: PackedColumn) {
@@ -216,15 +216,23 @@ public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
 
     public var startIndex: Int { 0 }
 
+    /// Inlinable: the transform stage reads every record's slots through this.
+    @inlinable
     public subscript(record: Int) -> UInt64 {
         precondition(record >= 0 && record < endIndex, "record out of range")
         switch width {
         case 0: return Slot.absent
-        case 1: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record, as: UInt8.self)), top: UInt64(UInt8.max), base: 0)
-        case 2: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record * 2, as: UInt16.self)), top: UInt64(UInt16.max), base: 0)
-        case 4: return PackedColumn.widen(UInt64(pointer!.load(fromByteOffset: record * 4, as: UInt32.self)), top: UInt64(UInt32.max), base: base)
+        case 1: return Self.widen(UInt64(pointer!.load(fromByteOffset: record, as: UInt8.self)), top: UInt64(UInt8.max), base: 0)
+        case 2: return Self.widen(UInt64(pointer!.load(fromByteOffset: record * 2, as: UInt16.self)), top: UInt64(UInt16.max), base: 0)
+        case 4: return Self.widen(UInt64(pointer!.load(fromByteOffset: record * 4, as: UInt32.self)), top: UInt64(UInt32.max), base: base)
         default: return pointer!.load(fromByteOffset: record * 8, as: UInt64.self)
         }
+    }
+
+    /// As `PackedColumn.widen`.
+    @inlinable @inline(__always)
+    static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
+        value >= top - 1 ? Slot.absent - (top - value) : value + base
     }
 }
 
@@ -435,7 +443,7 @@ enum PackedColumn: Sendable {
 
     @inline(__always)
     static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
-        value >= top - 1 ? Slot.absent - (top - value) : value + base
+        ColumnSlots.widen(value, top: top, base: base)
     }
 
     @inline(__always)
@@ -446,23 +454,26 @@ enum PackedColumn: Sendable {
 
 /// The encoding of values in a `RecordStore`'s slots.
 public enum Slot {
-    /// The record's file had no such column.
-    public static let absent = UInt64.max
-    /// The column was there and the value empty.
-    public static let missing = UInt64.max - 1
+    // Inlinable, like the other readers here: the transform stage calls them per record
+    // from another module.
 
-    public static func isEmpty(_ slot: UInt64) -> Bool { slot >= missing }
+    /// The record's file had no such column.
+    @inlinable public static var absent: UInt64 { UInt64.max }
+    /// The column was there and the value empty.
+    @inlinable public static var missing: UInt64 { UInt64.max - 1 }
+
+    @inlinable public static func isEmpty(_ slot: UInt64) -> Bool { slot >= missing }
 
     /// Seconds since 0001-01-01, doubled, plus one for month precision.
     public static func encode(_ time: LocalDateTime) -> UInt64 {
         UInt64(time.ordinalSeconds) << 1 | (time.monthPrecision ? 1 : 0)
     }
 
-    public static func dayNumber(_ slot: UInt64) -> Int {
+    @inlinable public static func dayNumber(_ slot: UInt64) -> Int {
         Int(slot >> 1) / 86_400
     }
 
-    public static func isMonthPrecision(_ slot: UInt64) -> Bool {
+    @inlinable public static func isMonthPrecision(_ slot: UInt64) -> Bool {
         slot & 1 == 1
     }
 

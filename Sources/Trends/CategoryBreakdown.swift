@@ -22,13 +22,16 @@ public struct CategoryBreakdown: Sendable {
         // Counted in a flat array by slot numbers, then named: one array update per record.
         let categoryCount = categoryNames.count
         let districtCount = districtNames.count
-        var firstYear = Int.max
-        var lastYear = Int.min
+        // The years of the earliest and latest days (a calendar date made twice, not per record).
+        var firstDay = Int.max
+        var lastDay = Int.min
         for slot in dates {
-            let year = LocalDate(dayNumber: Slot.dayNumber(slot)).year
-            firstYear = min(firstYear, year)
-            lastYear = max(lastYear, year)
+            let day = Slot.dayNumber(slot)
+            firstDay = min(firstDay, day)
+            lastDay = max(lastDay, day)
         }
+        let firstYear = LocalDate(dayNumber: firstDay).year
+        let lastYear = LocalDate(dayNumber: lastDay).year
         let yearCount = lastYear - firstYear + 1
         var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
         let months = MonthLookup(dates: dates)

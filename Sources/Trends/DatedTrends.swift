@@ -107,32 +107,40 @@ public struct DatedTrends: Sendable {
         let areaCount = areas.count
         let monthCount = monthCount
         let firstMonth = firstMonth
-        var counts = Array(repeating: 0, count: metrics.count * areaCount * monthCount)
-        var ytdCounts = Array(repeating: Array(repeating: (0, 0), count: areaCount), count: metrics.count)
-        for record in 0..<store.count {
-            let slot = dates[record]
-            let day = Slot.dayNumber(slot)
-            let month = months.month(of: slot) - firstMonth
-            let inYtd = ytdRange.contains(day)
-            let inPrior = priorRange.contains(day)
-            // The record's areas: the city (0), its district, street and community (-1: none).
-            let district = districts[record]
-            let districtArea = districtPosition[Int(district)]
-            let street = streets[record]
-            let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
-            let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
-            for (metric, membership) in memberships.enumerated() where membership.counts(record) {
-                for level in 0..<4 {
-                    let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
-                    if area < 0 { continue }
-                    counts[(metric * areaCount + area) * monthCount + month] += 1
-                    if inYtd { ytdCounts[metric][area].0 += 1 }
-                    if inPrior { ytdCounts[metric][area].1 += 1 }
+        let metricCount = memberships.count
+        var counts = Array(repeating: 0, count: metricCount * areaCount * monthCount)
+        // (this span, the span a year earlier) per metric and area, flat while counting.
+        var ytdFlat = Array(repeating: 0, count: metricCount * areaCount * 2)
+        counts.withUnsafeMutableBufferPointer { counts in
+            ytdFlat.withUnsafeMutableBufferPointer { ytdFlat in
+                for record in 0..<store.count {
+                    let slot = dates[record]
+                    let day = Slot.dayNumber(slot)
+                    let month = months.month(of: slot) - firstMonth
+                    let inYtd = ytdRange.contains(day)
+                    let inPrior = priorRange.contains(day)
+                    // The record's areas: the city (0), its district, street and community (-1: none).
+                    let district = districts[record]
+                    let districtArea = districtPosition[Int(district)]
+                    let street = streets[record]
+                    let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
+                    let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
+                    for metric in 0..<metricCount where memberships[metric].counts(record) {
+                        for level in 0..<4 {
+                            let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
+                            if area < 0 { continue }
+                            counts[(metric * areaCount + area) * monthCount + month] += 1
+                            if inYtd { ytdFlat[(metric * areaCount + area) * 2] += 1 }
+                            if inPrior { ytdFlat[(metric * areaCount + area) * 2 + 1] += 1 }
+                        }
+                    }
                 }
             }
         }
         self.counts = counts
-        self.ytdCounts = ytdCounts
+        self.ytdCounts = (0..<metricCount).map { metric in
+            (0..<areaCount).map { area in (ytdFlat[(metric * areaCount + area) * 2], ytdFlat[(metric * areaCount + area) * 2 + 1]) }
+        }
     }
 
     struct Pair: Hashable {
@@ -144,36 +152,49 @@ public struct DatedTrends: Sendable {
         }
     }
 
+    /// Which records a metric counts: all of them, or those whose text in `column` is one
+    /// of the accepted values (`matches`, by slot), a file without the column counting as
+    /// `absentCounts`. A struct, not a closure, so that the per-record test in the counting
+    /// loop costs no reference counting.
     struct Membership {
         let name: String
-        let counts: (Int) -> Bool
+        let column: ColumnSlots?
+        let matches: [Bool]
+        let absentCounts: Bool
+
+        static func all(_ name: String) -> Membership {
+            Membership(name: name, column: nil, matches: [], absentCounts: true)
+        }
+
+        @inline(__always)
+        func counts(_ record: Int) -> Bool {
+            guard let column else { return true }
+            let slot = column[record]
+            if slot == Slot.absent { return absentCounts }
+            if Slot.isEmpty(slot) { return false }
+            return matches[Int(slot)]
+        }
     }
 
     /// The contract's metrics and which records each counts.
     static func memberships(ingest: DatasetIngest, settings: DatasetSettings) -> [Membership] {
         let store = ingest.store
-        func matching(_ column: String, _ accepted: [String], absentCounts: Bool) -> (Int) -> Bool {
-            let slots = store.slots(of: column)
+        func matching(_ name: String, _ column: String, _ accepted: [String], absentCounts: Bool) -> Membership {
             let wanted = Set(accepted.map { $0.lowercased() })
             let matches = store.texts(of: column).map { wanted.contains($0.lowercased()) }
-            return { record in
-                let slot = slots[record]
-                if slot == Slot.absent { return absentCounts }
-                if Slot.isEmpty(slot) { return false }
-                return matches[Int(slot)]
-            }
+            return Membership(name: name, column: store.slots(of: column), matches: matches, absentCounts: absentCounts)
         }
         switch ingest.dataset {
         case .alarmCalls:
             return [
-                Membership(name: "calls") { _ in true },
-                Membership(name: "alarm_calls", counts: matching("call_type", settings.alarmCallTypes, absentCounts: true)),
-                Membership(name: "theft_calls", counts: matching("category", settings.theftCategories, absentCounts: false)),
+                .all("calls"),
+                matching("alarm_calls", "call_type", settings.alarmCallTypes, absentCounts: true),
+                matching("theft_calls", "category", settings.theftCategories, absentCounts: false),
             ]
         case .burglaryReports:
             return [
-                Membership(name: "burglaries") { _ in true },
-                Membership(name: "cleared", counts: matching("status", settings.clearedStatuses, absentCounts: false)),
+                .all("burglaries"),
+                matching("cleared", "status", settings.clearedStatuses, absentCounts: false),
             ]
         case .safeCommunity:
             return []
