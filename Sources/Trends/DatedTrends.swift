@@ -1,4 +1,5 @@
 import CSVReading
+import Dispatch
 import Ingest
 import Schema
 
@@ -21,8 +22,10 @@ public struct DatedTrends: Sendable {
     let ytdCounts: [[(Int, Int)]]
     private let areaIndex: [Area: Int]
 
-    /// nil when the dataset has no standing records.
-    public init?(_ ingest: DatasetIngest, settings: DatasetSettings) {
+    /// nil when the dataset has no standing records. `jobs` > 1: the records are counted in
+    /// that many parts at once (each of at least `partRecords`), whose counts are added:
+    /// the same figures for any value.
+    public init?(_ ingest: DatasetIngest, settings: DatasetSettings, jobs: Int = 1, partRecords: Int = 100_000) {
         let store = ingest.store
         guard store.count > 0, let dateColumn = ingest.dataset.dateColumn else { return nil }
         dataset = ingest.dataset
@@ -108,34 +111,56 @@ public struct DatedTrends: Sendable {
         let monthCount = monthCount
         let firstMonth = firstMonth
         let metricCount = memberships.count
-        var counts = Array(repeating: 0, count: metricCount * areaCount * monthCount)
+        let countsSize = metricCount * areaCount * monthCount
         // (this span, the span a year earlier) per metric and area, flat while counting.
-        var ytdFlat = Array(repeating: 0, count: metricCount * areaCount * 2)
-        counts.withUnsafeMutableBufferPointer { counts in
-            ytdFlat.withUnsafeMutableBufferPointer { ytdFlat in
-                for record in 0..<store.count {
-                    let slot = dates[record]
-                    let day = Slot.dayNumber(slot)
-                    let month = months.month(of: slot) - firstMonth
-                    let inYtd = ytdRange.contains(day)
-                    let inPrior = priorRange.contains(day)
-                    // The record's areas: the city (0), its district, street and community (-1: none).
-                    let district = districts[record]
-                    let districtArea = districtPosition[Int(district)]
-                    let street = streets[record]
-                    let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
-                    let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
-                    for metric in 0..<metricCount where memberships[metric].counts(record) {
-                        for level in 0..<4 {
-                            let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
-                            if area < 0 { continue }
-                            counts[(metric * areaCount + area) * monthCount + month] += 1
-                            if inYtd { ytdFlat[(metric * areaCount + area) * 2] += 1 }
-                            if inPrior { ytdFlat[(metric * areaCount + area) * 2 + 1] += 1 }
-                        }
+        let ytdSize = metricCount * areaCount * 2
+        let recordCount = store.count
+        let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
+        // Part p counts records [p × n / parts, (p + 1) × n / parts) into its own arrays.
+        let partCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * (countsSize + ytdSize))
+        partCounts.initialize(repeating: 0)
+        defer { partCounts.deallocate() }
+        let countPart = { (part: Int) in
+            let counts = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize))..<(part * (countsSize + ytdSize) + countsSize)])
+            let ytdFlat = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize) + countsSize)..<((part + 1) * (countsSize + ytdSize))])
+            for record in (part * recordCount / parts)..<((part + 1) * recordCount / parts) {
+                let slot = dates[record]
+                let day = Slot.dayNumber(slot)
+                let month = months.month(of: slot) - firstMonth
+                let inYtd = ytdRange.contains(day)
+                let inPrior = priorRange.contains(day)
+                // The record's areas: the city (0), its district, street and community (-1: none).
+                let district = districts[record]
+                let districtArea = districtPosition[Int(district)]
+                let street = streets[record]
+                let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
+                let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
+                for metric in 0..<metricCount where memberships[metric].counts(record) {
+                    for level in 0..<4 {
+                        let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
+                        if area < 0 { continue }
+                        counts[(metric * areaCount + area) * monthCount + month] += 1
+                        if inYtd { ytdFlat[(metric * areaCount + area) * 2] += 1 }
+                        if inPrior { ytdFlat[(metric * areaCount + area) * 2 + 1] += 1 }
                     }
                 }
             }
+        }
+        if parts == 1 {
+            countPart(0)
+        } else {
+            withoutActuallyEscaping(countPart) { countPart in
+                // Each part writes only its own stretch of `partCounts`.
+                nonisolated(unsafe) let countPart = countPart
+                DispatchQueue.concurrentPerform(iterations: parts) { countPart($0) }
+            }
+        }
+        var counts = Array(repeating: 0, count: countsSize)
+        var ytdFlat = Array(repeating: 0, count: ytdSize)
+        for part in 0..<parts {
+            let base = part * (countsSize + ytdSize)
+            for index in 0..<countsSize { counts[index] += partCounts[base + index] }
+            for index in 0..<ytdSize { ytdFlat[index] += partCounts[base + countsSize + index] }
         }
         self.counts = counts
         self.ytdCounts = (0..<metricCount).map { metric in
@@ -240,7 +265,15 @@ public struct DatedTrends: Sendable {
             }
             for metric in metrics {
                 for area in areas {
-                    for row in table.rows(metric: metric, area: area).sorted(by: TrendRow.csvOrder) { try body(row) }
+                    // One metric and area: the rows share their first four fields, so the
+                    // period decides (as `TrendRow.csvOrder` would, comparing less).
+                    let rows = table.rows(metric: metric, area: area).sorted { left, right in
+                        let kind = compareUTF8(left.periodKind.rawValue, right.periodKind.rawValue)
+                        if kind != 0 { return kind < 0 }
+                        let period = compareUTF8(left.period, right.period)
+                        return period != 0 ? period < 0 : TrendRow.csvOrder(left, right)
+                    }
+                    for row in rows { try body(row) }
                 }
             }
         }

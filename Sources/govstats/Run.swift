@@ -80,23 +80,33 @@ struct Run: ParsableCommand {
         if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
 
         progress.say("computing trends")
-        let trends = result.datasets.compactMap { DatedTrends($0, settings: config[$0.dataset]) }
+        // With --jobs 2 or more, independent steps of the transform and emit stages run side
+        // by side (each reads the ingest result, none changes it): the output is the same.
+        let jobs = input.jobs
+        let (categories, trends) = try Concurrently.run(jobs: jobs) {
+            result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
+        } and: {
+            result.datasets.compactMap { DatedTrends($0, settings: config[$0.dataset], jobs: jobs) }
+        }
         var spans: [DatasetKind: DataSpan] = [:]
         for table in trends { spans[table.dataset] = table.span }
         let compliance = result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? []
-        let categories = result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
 
         progress.say("rendering reports")
-        let report = ReportInput(
-            language: language, datasets: result.datasets, trends: trends, compliance: compliance,
-            spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version)
-        let documents = TableFiles.documents(
-            datasets: result.datasets, compliance: compliance, spans: spans,
-            generatedAt: generatedAt, language: language) + ReportRenderer.render(report)
-        for document in documents {
-            try OutputFile.write(document.contents, to: staging + "/" + document.path)
+        let language = language
+        _ = try Concurrently.run(jobs: jobs) {
+            try TableFiles.writeTrends(trends, to: staging + "/data/trends.csv")
+        } and: {
+            let report = ReportInput(
+                language: language, datasets: result.datasets, trends: trends, compliance: compliance,
+                spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version)
+            let documents = TableFiles.documents(
+                datasets: result.datasets, compliance: compliance, spans: spans,
+                generatedAt: generatedAt, language: language) + ReportRenderer.render(report)
+            for document in documents {
+                try OutputFile.write(document.contents, to: staging + "/" + document.path)
+            }
         }
-        try TableFiles.writeTrends(trends, to: staging + "/data/trends.csv")
     }
 
     /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.
