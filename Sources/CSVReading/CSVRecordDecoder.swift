@@ -33,10 +33,10 @@ public struct RawCSVRecord {
     public let line: Int
     public let problem: CSVRecordProblem?
     /// nil when every field of the batch is empty.
-    private let base: UnsafeRawPointer?
+    @usableFromInline let base: UnsafeRawPointer?
     /// Where each field ends, relative to `base`; each field starts where the one before ends.
-    private let ends: UnsafeBufferPointer<Int>
-    private let start: Int
+    @usableFromInline let ends: UnsafeBufferPointer<Int>
+    @usableFromInline let start: Int
 
     init(line: Int, problem: CSVRecordProblem?, base: UnsafeRawPointer?, ends: UnsafeBufferPointer<Int>, start: Int) {
         self.line = line
@@ -47,8 +47,10 @@ public struct RawCSVRecord {
     }
 
     /// The number of fields (0 for a record with a problem).
-    public var count: Int { ends.count }
+    @inlinable public var count: Int { ends.count }
 
+    /// Inlinable: the row decoder reads every field through this.
+    @inlinable
     public subscript(field: Int) -> UnsafeRawBufferPointer {
         let from = field == 0 ? start : ends[field - 1]
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }

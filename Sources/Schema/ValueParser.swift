@@ -38,7 +38,8 @@ public enum ValueParser {
 
     /// The range of `bytes` left once trimmed as `trim` does, when that is plain from the
     /// bytes at both ends (the common case); nil when `trim` must look at the characters.
-    @inline(__always)
+    /// Inlinable: the row decoder asks this of every field.
+    @inlinable @inline(__always)
     public static func trimmedRange(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let first = bytes.first else { return 0..<0 }
         if mayStartWhitespace(first) { return nil }
@@ -47,8 +48,8 @@ public enum ValueParser {
         return mayStartWhitespace(bytes[last]) ? nil : 0..<bytes.count
     }
 
-    @inline(__always)
-    private static func mayStartWhitespace(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always)
+    static func mayStartWhitespace(_ byte: UInt8) -> Bool {
         byte <= 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF
     }
 
