@@ -21,8 +21,10 @@ public enum CSVText {
     /// `-`, `@`, a tab or a CR gets a leading `'` (OWASP's advice), so that Excel or
     /// LibreOffice shows it as text instead of running it. Numbers (`-30.2`) stay numbers.
     public static func cell(_ text: String) -> String {
-        guard let first = text.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first) else { return text }
-        return isNumber(text) ? text : "'" + text
+        switch text.utf8.first {
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: return isNumber(text) ? text : "'" + text
+        default: return text
+        }
     }
 
     /// An optional sign, digits, and an optional `.` fraction.

@@ -17,8 +17,8 @@ extension ChunkedReading where Part == RowBatch {
 
 /// Row batches given back once applied, for workers to fill again. A chunk's batch grows
 /// to a few MiB; made afresh for every chunk, its arrays would be grown by copying, and
-/// glibc would map and unmap their pages each time (measured: 380,000 page faults instead
-/// of 120,000 on a 456 MB file at `--jobs 2`).
+/// glibc would map and unmap their pages each time (measured on a 456 MB file at
+/// `--jobs 2`: 380,000 page faults without this pool and `BlockPool`, 91,000 with both).
 final class BatchPool: Sendable {
     private let free = Mutex<[RowBatch]>([])
     /// More than the batches ever in flight at once (`jobs` + 1) is never needed.

@@ -266,18 +266,26 @@ public struct DatedTrends: Sendable {
             for metric in metrics {
                 for area in areas {
                     // One metric and area: the rows share their first four fields, so the
-                    // period decides (as `TrendRow.csvOrder` would, comparing less).
-                    let rows = table.rows(metric: metric, area: area).sorted { left, right in
-                        let kind = compareUTF8(left.periodKind.rawValue, right.periodKind.rawValue)
-                        if kind != 0 { return kind < 0 }
-                        let period = compareUTF8(left.period, right.period)
-                        return period != 0 ? period < 0 : TrendRow.csvOrder(left, right)
+                    // kind of period and then the period decide (as `TrendRow.csvOrder`
+                    // would). A series comes in time order, which is already the order of
+                    // its labels unless a year has fewer than four digits: it is sorted
+                    // only when it is not in order.
+                    for kind in kindsInCSVOrder {
+                        var rows = table.series(metric: metric, area: area, kind: kind)
+                        let inOrder = { (left: TrendRow, right: TrendRow) -> Bool in
+                            let period = compareUTF8(left.period, right.period)
+                            return period != 0 ? period < 0 : TrendRow.csvOrder(left, right)
+                        }
+                        if !rows.indices.dropFirst().allSatisfy({ !inOrder(rows[$0], rows[$0 - 1]) }) { rows.sort(by: inOrder) }
+                        for index in rows.indices { try body(rows[index]) }
                     }
-                    for row in rows { try body(row) }
                 }
             }
         }
     }
+
+    /// Kinds of period in the order of their names' bytes, as `data/trends.csv` has them.
+    private static let kindsInCSVOrder = PeriodKind.allCases.sorted { utf8Less($0.rawValue, $1.rawValue) }
 
     /// The rows of one metric and area: every year, quarter and month, then the ytd row.
     public func rows(metric: Int, area: Int) -> [TrendRow] {

@@ -23,7 +23,22 @@ enum TableFiles {
         let file = try OutputFile(path: path)
         try file.write(CSVText.line(TrendRow.csvHeader))
         do {
-            try DatedTrends.forEachRow(of: tables) { row in try file.write(CSVText.line(row.csvFields)) }
+            // The rows of one metric and area come together and share their first four
+            // fields: those are made CSV text once per run of rows (`CSVText.line` of all ten
+            // fields is that text, a comma, and `CSVText.line` of the other six).
+            var named: (DatasetKind, String, AreaLevel, String)?
+            var prefix = ""
+            try DatedTrends.forEachRow(of: tables) { row in
+                let name = (row.dataset, row.metric, row.areaLevel, row.area)
+                if named.map({ $0 != name }) ?? true {
+                    named = name
+                    prefix = [row.dataset.rawValue, row.metric, row.areaLevel.rawValue, row.area]
+                        .map { CSVText.field(CSVText.cell($0)) }.joined(separator: ",") + ","
+                }
+                try file.write(prefix)
+                try file.write(CSVText.line([row.periodKind.rawValue, row.period, String(row.value), String(row.priorValue),
+                                             row.changePercent ?? "", row.complete ? "true" : "false"]))
+            }
         } catch let failure as Failure {
             throw failure
         } catch {

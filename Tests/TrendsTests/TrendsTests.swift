@@ -183,6 +183,19 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         #expect(streamed == sorted)
         #expect(Set(streamed.map(\.areaLevel)) == [.city, .district, .street, .community])
     }
+
+    /// Across the years 999 and 1000 the time order of a series may not be the byte order
+    /// of its labels: the streamed order must still be the byte order of the rows' fields.
+    @Test func streamedOrderAcrossThreeAndFourDigitYears() throws {
+        let result = try ingest(["alarm_calls.csv": header + calls(["0998-11-05", "0999-12-31", "1000-01-01", "1000-02-10"], prefix: "A")])
+        let tables = result.datasets.compactMap { DatedTrends($0, settings: DatasetSettings()) }
+        var streamed: [TrendRow] = []
+        DatedTrends.forEachRow(of: tables) { streamed.append($0) }
+        let all = tables.flatMap { $0.rows() }
+        #expect(streamed.count == all.count)
+        #expect(streamed.map(\.csvFields) == all.sorted { utf8Less($0.csvFields, $1.csvFields) }.map(\.csvFields))
+        #expect(Set(all.filter { $0.periodKind == .year }.map(\.period)) == ["998", "999", "1000"])
+    }
 }
 
 /// Counting the records in parts on several threads gives the same table as one pass: the
