@@ -60,6 +60,7 @@ public struct RowBatch: Sendable {
         for column in globals.indices { globals[column].removeAll(keepingCapacity: true) }
         for column in lastInterned.indices { lastInterned[column] = -1 }
         recent.fill(with: 0)
+        lastDateSeconds = -1
         partStarted = false
     }
 
@@ -107,6 +108,41 @@ public struct RowBatch: Sendable {
         recent[entry + 2] = last
         recent[entry + 3] = UInt64(count) << 32 | UInt64(number + 1)
         return UInt64(number)
+    }
+
+    /// The date of the last `YYYY-MM-DD HH:MM:SS` value (or `YYYY/MM/DD HH:MM:SS`) parsed in
+    /// full: its first ten bytes and its seconds at midnight (-1: none yet). Exports come
+    /// in time order, so most rows share the row before's date and only the clock is read.
+    private var lastDateBytes: (UInt64, UInt16) = (0, 0)
+    private var lastDateSeconds: Int64 = -1
+
+    /// The slot of a date and time read by the built-in forms, or nil when they do not
+    /// read it. Gives what `ValueParser.dateTime(utf8:)` and `Slot.encode` give.
+    @inline(__always)
+    mutating func dateTimeSlot(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        @inline(__always) func twoDigits(_ index: Int) -> Int64? {
+            let tens = bytes[index] &- 0x30
+            let ones = bytes[index + 1] &- 0x30
+            return tens < 10 && ones < 10 ? Int64(tens) * 10 + Int64(ones) : nil
+        }
+        guard bytes.count == 19, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
+              let hour = twoDigits(11), hour < 24, let minute = twoDigits(14), minute < 60,
+              let second = twoDigits(17), second < 60 else {
+            return ValueParser.dateTime(utf8: bytes, patterns: []).map(Slot.encode)
+        }
+        let clock = hour * 3600 + minute * 60 + second
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let date = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        if lastDateSeconds >= 0 && date == lastDateBytes {
+            return UInt64(lastDateSeconds + clock) << 1
+        }
+        guard let time = ValueParser.dateTime(utf8: bytes, patterns: []) else { return nil }
+        // Kept only when the full parse read the clock where this one did.
+        if !time.monthPrecision && Int64(time.hour * 3600 + time.minute * 60 + time.second) == clock {
+            lastDateBytes = date
+            lastDateSeconds = time.ordinalSeconds - clock
+        }
+        return Slot.encode(time)
     }
 
     /// Values too long for `recent`.

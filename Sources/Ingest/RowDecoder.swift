@@ -193,7 +193,7 @@ public struct RowDecoder: Sendable {
             if plan.isKey { batch.appendKeyPart(field) }
             return plan.interned ? batch.intern(field, column: column) : 0
         case .datetime:
-            return ValueParser.dateTime(utf8: bytes, patterns: []).map(Slot.encode)
+            return batch.dateTimeSlot(bytes)
         case .count:
             return ValueParser.count(utf8: bytes).map { UInt64($0) }
         case .boolean, .amount, .score, .period:

@@ -318,3 +318,43 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(wrong == nil, "row \(wrong ?? 0): \(wrong.map { store.text(of: "street", slot: slots[$0]) ?? "nil" } ?? "") instead of \(wrong.map { expected[$0] } ?? "")")
     }
 }
+
+/// Dates and times are read with the previous row's date reused when the first ten bytes
+/// repeat: every slot must be what the full parser gives, and every value it refuses must
+/// be refused, one thread or two, whatever came in the row before.
+@Suite struct DateTimeReadingTests {
+    static let values: [String] = [
+        "2017-03-05 09:07:00", "2017-03-05 23:59:59", "2017-03-05 00:00:00", "2017-03-05 24:00:00",
+        "2017-03-05 23:60:00", "2017-03-05 23:59:60", "2017-03-05 9:07:00x", "2017-03-05T09:07:00",
+        "2017-03-05 09:07", "2017-03-05", "2017-03-06 01:02:03", "2017/03/05 09:07:00", "2017/03/05 23:59:59",
+        "2017/3/5 9:07", "2017-02-29 10:00:00", "2016-02-29 10:00:00", "2016-02-29 1a:00:00", "2016-02-29 10:00:0 ",
+        "0999-12-31 23:59:59", "9999-12-31 23:59:59", "2017-13-05 09:07:00", "2017-03-05 09:07:00",
+    ]
+
+    @Test(arguments: [1, 2])
+    func everySlotIsTheFullParsersValue(jobs: Int) throws {
+        let folder = try TemporaryDirectory("datetimes")
+        defer { folder.remove() }
+        var text = alarmHeader
+        var expected: [UInt64?] = []
+        var random = SplitMix(state: 0xDA7E)
+        for row in 0..<5000 {
+            // Runs of one value, then a jump: the cache is hit, missed and refilled.
+            let value = Self.values[(row / Int.random(in: 1...4, using: &random)) % Self.values.count]
+            expected.append(ValueParser.dateTime(value[...]).map(Slot.encode))
+            text += "A\(row),\(value),宝山区,,,盗窃,,\n"
+        }
+        try folder.write("alarm_calls.csv", text)
+        let data = try DataFolder.discover(root: folder.path)
+        var sink = CollectedRejects()
+        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ValueParser.amount("100"[...])!, jobs: jobs, chunkBytes: 8 << 10)
+        let result = try stage.run(data, rejects: &sink)
+        let store = try #require(result.dataset(.alarmCalls)?.store)
+        let accepted = expected.compactMap { $0 }
+        #expect(store.count == accepted.count)
+        #expect(Array(store.slots(of: "received_at")) == accepted)
+        let refused = expected.indices.filter { expected[$0] == nil }.map { $0 + 2 }
+        #expect(sink.rows.map(\.line) == refused)
+        #expect(refused.count > 500)
+    }
+}
