@@ -106,6 +106,17 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         storage.count += bytes.count
     }
 
+    /// Appends `count` elements that `body` writes, from the first new one on (one
+    /// uniqueness check and one reservation for all of them).
+    @inline(__always)
+    mutating func append(count: Int, _ body: (UnsafeMutablePointer<Element>) -> Void) {
+        guard count > 0 else { return }
+        makeUnique()
+        storage.reserve(storage.count + count)
+        body(storage.base! + storage.count)
+        storage.count += count
+    }
+
     /// Forgets the elements, keeps the block.
     mutating func removeAll() {
         makeUnique()

@@ -360,9 +360,10 @@ enum PackedColumn: Sendable {
             repack(including: lowest, highest)
         }
         func fill<T: FixedWidthInteger & BitwiseCopyable>(_ values: inout FlatArray<T>, base: UInt64) {
-            values.reserveCapacity(values.count + rows.count)
-            for row in rows {
-                values.append(T(truncatingIfNeeded: Self.narrow(slots[Int(row) * width + column], top: UInt64(T.max), base: base)))
+            values.append(count: rows.count) { target in
+                for (index, row) in rows.enumerated() {
+                    target[index] = T(truncatingIfNeeded: Self.narrow(slots[Int(row) * width + column], top: UInt64(T.max), base: base))
+                }
             }
         }
         switch self {
@@ -385,8 +386,9 @@ enum PackedColumn: Sendable {
             self = .offset32(values, base: base)
         case .u64(var values):
             self = .none
-            values.reserveCapacity(values.count + rows.count)
-            for row in rows { values.append(slots[Int(row) * width + column]) }
+            values.append(count: rows.count) { target in
+                for (index, row) in rows.enumerated() { target[index] = slots[Int(row) * width + column] }
+            }
             self = .u64(values)
         }
     }
