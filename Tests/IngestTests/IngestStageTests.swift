@@ -10,17 +10,23 @@ struct CollectedRejects: RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws { rows.append(row) }
 }
 
-func ingest(_ files: [String: String], config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100") throws -> (IngestResult, [RejectedRow]) {
+func ingest(
+    _ files: [String: String], config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100",
+    jobs: Int = 1, chunkBytes: Int = 1 << 20
+) throws -> (IngestResult, [RejectedRow]) {
     let folder = try TemporaryDirectory("ingest")
     defer { folder.remove() }
     for (path, text) in files { try folder.write(path, text) }
-    return try ingest(folder: folder, config: config, maxRejectPercent: maxRejectPercent)
+    return try ingest(folder: folder, config: config, maxRejectPercent: maxRejectPercent, jobs: jobs, chunkBytes: chunkBytes)
 }
 
-func ingest(folder: TemporaryDirectory, config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100") throws -> (IngestResult, [RejectedRow]) {
+func ingest(
+    folder: TemporaryDirectory, config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100",
+    jobs: Int = 1, chunkBytes: Int = 1 << 20
+) throws -> (IngestResult, [RejectedRow]) {
     let data = try DataFolder.discover(root: folder.path)
     var sink = CollectedRejects()
-    let stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount(maxRejectPercent[...])!)
+    let stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount(maxRejectPercent[...])!, jobs: jobs, chunkBytes: chunkBytes)
     let result = try stage.run(data, rejects: &sink)
     return (result, sink.rows)
 }
@@ -295,8 +301,6 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 
     @Test(arguments: [1, 2])
     func shortValuesThatShareWordsReadBack(jobs: Int) throws {
-        let folder = try TemporaryDirectory("interned")
-        defer { folder.remove() }
         var text = alarmHeader
         var expected: [String] = []
         // Enough rows that two threads cut the file into several chunks.
@@ -305,13 +309,9 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             expected.append(street)
             text += "A\(row),2017-03-05 09:07:00,宝山区,\(CSVText.field(street)),报警,盗窃,5,已处置\n"
         }
-        try folder.write("alarm_calls.csv", text)
-        let data = try DataFolder.discover(root: folder.path)
-        var sink = CollectedRejects()
-        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ValueParser.amount("100"[...])!, jobs: jobs, chunkBytes: 16 << 10)
-        let result = try stage.run(data, rejects: &sink)
+        let (result, rejects) = try ingest(["alarm_calls.csv": text], jobs: jobs, chunkBytes: 16 << 10)
         let store = try #require(result.dataset(.alarmCalls)?.store)
-        #expect(sink.rows.isEmpty)
+        #expect(rejects.isEmpty)
         #expect(store.count == expected.count)
         let slots = store.slots(of: "street")
         let wrong = (0..<store.count).first { store.text(of: "street", slot: slots[$0]) != expected[$0] }
@@ -333,8 +333,6 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 
     @Test(arguments: [1, 2])
     func everySlotIsTheFullParsersValue(jobs: Int) throws {
-        let folder = try TemporaryDirectory("datetimes")
-        defer { folder.remove() }
         var text = alarmHeader
         var expected: [UInt64?] = []
         var random = SplitMix(state: 0xDA7E)
@@ -344,17 +342,13 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             expected.append(ValueParser.dateTime(value[...]).map(Slot.encode))
             text += "A\(row),\(value),宝山区,,,盗窃,,\n"
         }
-        try folder.write("alarm_calls.csv", text)
-        let data = try DataFolder.discover(root: folder.path)
-        var sink = CollectedRejects()
-        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ValueParser.amount("100"[...])!, jobs: jobs, chunkBytes: 8 << 10)
-        let result = try stage.run(data, rejects: &sink)
+        let (result, rejects) = try ingest(["alarm_calls.csv": text], jobs: jobs, chunkBytes: 8 << 10)
         let store = try #require(result.dataset(.alarmCalls)?.store)
         let accepted = expected.compactMap { $0 }
         #expect(store.count == accepted.count)
         #expect(Array(store.slots(of: "received_at")) == accepted)
         let refused = expected.indices.filter { expected[$0] == nil }.map { $0 + 2 }
-        #expect(sink.rows.map(\.line) == refused)
+        #expect(rejects.map(\.line) == refused)
         #expect(refused.count > 500)
     }
 }
