@@ -51,8 +51,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
     }
 
     /// A file that is neither UTF-8 nor GB18030 is refused before its encoding is known:
-    /// the table says "-" for it, on one thread and on two (validate hashes no file, so
-    /// this must not hang on an empty sha256).
+    /// the table says "-" for it, on one thread and on two. `validate` hashes no file, so
+    /// an empty sha256 cannot be what tells such a file apart.
     @Test(arguments: ["1", "2"])
     func undecodableFileShowsNoEncoding(jobs: String) throws {
         let folder = try TemporaryDirectory("e2e")
