@@ -186,7 +186,7 @@ import TestSupport
     }
 
     @Test func faultAtEveryOffsetOfLongText() {
-        // 130 bytes of CJK and ASCII, with one fault put at each offset in turn: the
+        // 156 bytes of CJK and ASCII, with one fault put at each offset in turn: the
         // vectors must name the same first offset as the byte-by-byte check.
         let text = Array(String(repeating: "宝山区,ab", count: 13).utf8)
         for fault in Self.faults {
