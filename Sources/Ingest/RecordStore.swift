@@ -229,7 +229,9 @@ public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
         }
     }
 
-    /// As `PackedColumn.widen`.
+    /// A stored value back as a slot: the top two values of a width are the sentinels
+    /// (`Slot.missing`, `Slot.absent`), the others are offsets from `base`. `PackedColumn`
+    /// reads its values through this too.
     @inlinable @inline(__always)
     static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
         value >= top - 1 ? Slot.absent - (top - value) : value + base
@@ -280,10 +282,10 @@ enum PackedColumn: Sendable {
         @inline(__always) get {
             switch self {
             case .none: Slot.absent
-            case .u8(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt8.max), base: 0)
-            case .u16(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt16.max), base: 0)
-            case .u32(let values): Self.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: 0)
-            case .offset32(let values, let base): Self.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: base)
+            case .u8(let values): ColumnSlots.widen(UInt64(values[index]), top: UInt64(UInt8.max), base: 0)
+            case .u16(let values): ColumnSlots.widen(UInt64(values[index]), top: UInt64(UInt16.max), base: 0)
+            case .u32(let values): ColumnSlots.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: 0)
+            case .offset32(let values, let base): ColumnSlots.widen(UInt64(values[index]), top: UInt64(UInt32.max), base: base)
             case .u64(let values): values[index]
             }
         }
@@ -441,11 +443,6 @@ enum PackedColumn: Sendable {
             for value in values { wide.append(value) }
             self = .u64(wide)
         }
-    }
-
-    @inline(__always)
-    static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
-        ColumnSlots.widen(value, top: top, base: base)
     }
 
     @inline(__always)

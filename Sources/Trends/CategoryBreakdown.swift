@@ -22,19 +22,13 @@ public struct CategoryBreakdown: Sendable {
         // Counted in a flat array by slot numbers, then named: one array update per record.
         let categoryCount = categoryNames.count
         let districtCount = districtNames.count
-        // The years of the earliest and latest days (a calendar date made twice, not per record).
-        var firstDay = Int.max
-        var lastDay = Int.min
-        for slot in dates {
-            let day = Slot.dayNumber(slot)
-            firstDay = min(firstDay, day)
-            lastDay = max(lastDay, day)
-        }
-        let firstYear = LocalDate(dayNumber: firstDay).year
-        let lastYear = LocalDate(dayNumber: lastDay).year
+        // The years of the earliest and latest days, which the month table already found.
+        let months = MonthLookup(dates: dates)
+        guard let days = months.days else { return nil }
+        let firstYear = LocalDate(dayNumber: days.lowerBound).year
+        let lastYear = LocalDate(dayNumber: days.upperBound).year
         let yearCount = lastYear - firstYear + 1
         var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
-        let months = MonthLookup(dates: dates)
         for record in 0..<store.count {
             let year = months.month(of: dates[record]) / 12 - firstYear
             flat[(Int(districtSlots[record]) * categoryCount + Int(categorySlots[record])) * yearCount + year] += 1

@@ -7,6 +7,8 @@ import Schema
 struct MonthLookup {
     private let firstDay: Int
     private let months: [Int32]
+    /// The earliest and latest day numbers of the dates (nil: none).
+    let days: ClosedRange<Int>?
 
     init(dates: ColumnSlots) {
         var first = Int.max
@@ -19,9 +21,11 @@ struct MonthLookup {
         guard first <= last else {
             firstDay = 0
             months = []
+            days = nil
             return
         }
         firstDay = first
+        days = first...last
         var months: [Int32] = []
         months.reserveCapacity(last - first + 1)
         var day = first
