@@ -376,6 +376,7 @@ struct DecoderState {
         return false
     }
 
+    @inline(__always)
     mutating func field(_ field: UnsafeRawBufferPointer) {
         beginRecordIfNeeded()
         lastBreakWasCR = false
@@ -406,6 +407,7 @@ struct DecoderState {
         ends.append(bytes.count)
     }
 
+    @inline(__always)
     mutating func recordEnd(_ terminator: Int32) {
         if inRecord {
             let count = problem == nil ? ends.count - recordField : 0
