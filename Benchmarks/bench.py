@@ -10,7 +10,7 @@ Python stdlib only (the peers run in the venv). Environment:
   BENCH_REPEATS   interleaved runs per contender, 3 by default (the median is reported)
   BENCH_REPEATS_LARGE  runs at the larger sizes, 1 by default (they measure peak RSS)
   BENCH_SKIP      contenders to leave out, e.g. "miller polars"
-                  (floor floor-groupby validate run duckdb polars miller)
+                  (floor floor-groupby floor-pair validate run duckdb polars miller)
   BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
   GOVSTATS        the binary, .build/release/govstats by default
 
@@ -161,7 +161,12 @@ def contenders(rows, data, full):
     items = [Contender("floor", "C floor: libcsv parse only", "1", [FLOOR, file],
                        os.path.join(out, "floor.txt")),
              Contender("floor-groupby", "C group-by over libcsv", "1", [FLOOR, "--group-by", file],
-                       os.path.join(out, "floor-groupby.csv"))]
+                       os.path.join(out, "floor-groupby.csv")),
+             # What the second core is worth on this machine: two floors at once, each over
+             # the whole file (wall time until both end; CPU time of both).
+             Contender("floor-pair", "C floor, two copies at once", "2",
+                       ["/bin/sh", "-c", '"$1" "$2" >/dev/null & first=$!; "$1" "$2" >/dev/null || exit 1; '
+                        'wait "$first"', "floor-pair", FLOOR, file], None)]
     for jobs in (1, 2):
         items.append(Contender("validate", "govstats validate", str(jobs),
                                [GOVSTATS, "validate", "--data", data, "--jobs", str(jobs)],
@@ -495,6 +500,16 @@ def main():
         a, b = statistics.median(v2.wall), statistics.median(floor.wall)
         target("`govstats validate --jobs 2` ≤ 1.0× the C parse-only floor", a / b, 1.0,
                f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×")
+        pair, v1 = get("floor-pair", 2), get("validate", 1)
+        if pair and v1:
+            # Two cores do two floors of work in `p` seconds, so they do (1 + rest) floors
+            # within one floor's time only if rest <= 2b/p - 1.
+            p, one = statistics.median(pair.wall), statistics.median(v1.wall)
+            out.append(f"  - What two cores give here: two copies of the floor at once took {p:.2f} s, "
+                       f"{p / b:.2f}× one alone. At that rate `validate --jobs 2` reaches 1.0× only if "
+                       f"everything besides libcsv's parse costs at most {2 * b / p - 1:.2f}× the floor's "
+                       f"time; with one thread, `validate` took {one / b:.2f}× the floor, that is about "
+                       f"{one / b - 1:.2f}× beyond the parse.")
     for peer, name in (("duckdb", "DuckDB"), ("polars", "polars")):
         for threads in (1, 2):
             run, p = get("run", threads), get(peer, threads)
