@@ -21,7 +21,8 @@ extension ChunkedReading where Part == RowBatch {
 /// `--jobs 2`: 380,000 page faults without this pool and `BlockPool`, 91,000 with both).
 final class BatchPool: Sendable {
     private let free = Mutex<[RowBatch]>([])
-    /// More than the batches ever in flight at once (`jobs` + 1) is never needed.
+    /// More than the batches alive at once is never needed: `jobs` + 2 (the chunk being
+    /// applied, `jobs` chunks being read, and the bytes re-read after a wrong guess).
     private let limit: Int
 
     init(limit: Int) {

@@ -31,11 +31,7 @@ public struct RowDecoder: Sendable {
     public let settings: DatasetSettings
     private let columns: [ColumnSpec]
     private let keyPositions: [Int]
-    private let isKey: [Bool]
-    /// Columns whose values a `RowBatch` interns: text that is not only part of the key,
-    /// amounts and scores (by their canonical text).
-    let interned: [Bool]
-    /// Per column, what the fast path needs, in one place.
+    /// Per column, what decoding it needs, in one place.
     private let plans: [ColumnPlan]
 
     private struct ColumnPlan {
@@ -43,8 +39,13 @@ public struct RowDecoder: Sendable {
         let field: Int
         let type: ColumnType
         let isKey: Bool
+        /// A `RowBatch` interns the column's values: text that is not only part of the key,
+        /// amounts and scores (by their canonical text).
         let interned: Bool
     }
+
+    /// Per column, whether a `RowBatch` interns its values.
+    var interned: [Bool] { plans.map(\.interned) }
 
     public init(layout: FileLayout, settings: DatasetSettings) {
         self.layout = layout
@@ -55,18 +56,14 @@ public struct RowDecoder: Sendable {
         // Key parts are written as the columns are read, so they must come in table order.
         precondition(keyPositions == keyPositions.sorted(), "key columns out of table order")
         self.keyPositions = keyPositions
-        let isKey = columns.indices.map(keyPositions.contains)
-        self.isKey = isKey
-        let interned = columns.indices.map { column in
-            switch columns[column].type {
-            case .text: !keyPositions.contains(column)
+        self.plans = columns.indices.map { column in
+            let isKey = keyPositions.contains(column)
+            let interned = switch columns[column].type {
+            case .text: !isKey
             case .amount, .score: true
             case .datetime, .boolean, .count, .period: false
             }
-        }
-        self.interned = interned
-        self.plans = columns.indices.map { column in
-            ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey[column], interned: interned[column])
+            return ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey, interned: interned)
         }
     }
 
@@ -162,7 +159,7 @@ public struct RowDecoder: Sendable {
     /// The slot of a parsed value in a batch (text and decimals interned per batch), and
     /// its key part when the column is part of the key.
     private func encode(_ value: FieldValue, column: Int, batch: inout RowBatch) -> UInt64 {
-        if isKey[column] {
+        if plans[column].isKey {
             var key = value.keyText
             key.withUTF8 { batch.appendKeyPart(UnsafeRawBufferPointer($0)) }
         }
@@ -170,7 +167,7 @@ public struct RowDecoder: Sendable {
         case .absent: return Slot.absent
         case .missing: return Slot.missing
         case .text(var text):
-            return interned[column] ? text.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) } : 0
+            return plans[column].interned ? text.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) } : 0
         case .decimal(let decimal):
             var canonical = decimal.canonical
             return canonical.withUTF8 { batch.intern(UnsafeRawBufferPointer($0), column: column) }

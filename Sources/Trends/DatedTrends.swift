@@ -272,16 +272,21 @@ public struct DatedTrends: Sendable {
                     // only when it is not in order.
                     for kind in kindsInCSVOrder {
                         var rows = table.series(metric: metric, area: area, kind: kind)
-                        let inOrder = { (left: TrendRow, right: TrendRow) -> Bool in
-                            let period = compareUTF8(left.period, right.period)
-                            return period != 0 ? period < 0 : TrendRow.csvOrder(left, right)
+                        if !rows.indices.dropFirst().allSatisfy({ !periodOrder(rows[$0], rows[$0 - 1]) }) {
+                            rows.sort(by: periodOrder)
                         }
-                        if !rows.indices.dropFirst().allSatisfy({ !inOrder(rows[$0], rows[$0 - 1]) }) { rows.sort(by: inOrder) }
-                        for index in rows.indices { try body(rows[index]) }
+                        for row in rows { try body(row) }
                     }
                 }
             }
         }
+    }
+
+    /// `TrendRow.csvOrder` for rows of one metric, area and kind of period: the period's
+    /// bytes decide.
+    private static func periodOrder(_ left: TrendRow, _ right: TrendRow) -> Bool {
+        let period = compareUTF8(left.period, right.period)
+        return period != 0 ? period < 0 : TrendRow.csvOrder(left, right)
     }
 
     /// Kinds of period in the order of their names' bytes, as `data/trends.csv` has them.
