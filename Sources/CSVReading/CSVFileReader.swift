@@ -10,7 +10,8 @@ public enum FileBlocks {
     public static let blockBytes = 1 << 20
 
     /// Calls `body` with each block of the file at `path`, in order; with `range`, only the
-    /// bytes at those offsets.
+    /// bytes at those offsets, and a file that ends before the range does (it was cut short
+    /// since its size was taken) fails to be read.
     public static func forEach(
         path: String, range: Range<Int>? = nil, blockBytes: Int = blockBytes,
         _ body: (UnsafeRawBufferPointer) throws -> Void
@@ -28,7 +29,10 @@ public enum FileBlocks {
                 if errno == EINTR { continue }
                 throw FileReadError(path: path, errno: errno, operation: "read")
             }
-            if count == 0 { break }
+            if count == 0 {
+                if range != nil { throw FileReadError.endedEarly(path: path, at: position, expected: end) }
+                break
+            }
             position += count
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
@@ -236,6 +240,16 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
     }
 
     public var reason: String { detail ?? String(cString: strerror(errno)) }
+
+    /// The file at `path` was `before` bytes long when first seen, and then `after`.
+    public static func changedSize(path: String, from before: Int, to after: Int) -> FileReadError {
+        FileReadError(path: path, errno: 0, operation: "read", detail: "the file changed size while it was read (\(before) bytes, then \(after))")
+    }
+
+    /// A read of the file at `path` up to offset `expected` found its end at `offset`.
+    public static func endedEarly(path: String, at offset: Int, expected: Int) -> FileReadError {
+        FileReadError(path: path, errno: 0, operation: "read", detail: "the file changed while it was read: it ended after \(offset) bytes, \(expected) were expected")
+    }
 
     public var description: String { "cannot \(operation) \(path): \(reason)" }
 }

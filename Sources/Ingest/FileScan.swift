@@ -224,7 +224,7 @@ final class Digest: Sendable {
                 }
                 outcome = bytes == expectedBytes
                     ? .success(hexText(hasher.finalize()))
-                    : .failure(FileReadError(path: path, errno: 0, operation: "read", detail: "the file changed size while it was read (\(expectedBytes) bytes, then \(bytes))"))
+                    : .failure(.changedSize(path: path, from: expectedBytes, to: bytes))
             } catch {
                 outcome = .failure(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read"))
             }

@@ -149,11 +149,12 @@ public struct IngestStage {
             // The first chunk (the whole file when it is not cut) is read here; it holds the
             // header. The rest is decoded in chunks on worker threads, applied in order.
             let cut = jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
-            let reached = { (offset: Int) in progress(IngestProgress(file: file.relativePath, bytesDone: offset, bytesTotal: scan.bytes)) }
-            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, afterBlock: reached) { record in
+            let atOffset = { (offset: Int) in progress(IngestProgress(file: file.relativePath, bytesDone: offset, bytesTotal: scan.bytes)) }
+            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, afterBlock: atOffset) { record in
                 try reader.take(record, store: &store, rejects: &rejects)
             }
             try reader.flush(store: &store, rejects: &rejects)
+            var reached = first.offset
             if first.offset < scan.bytes && reader.outcome.refusal == nil {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
@@ -162,17 +163,22 @@ public struct IngestStage {
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
                         pool.give(&batch)
+                        reached = end
                         progress(IngestProgress(file: file.relativePath, bytesDone: end, bytesTotal: scan.bytes))
                     }
                 } else {
                     // No header in the first chunk (only blank lines): read the rest here.
-                    try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: reached) { record in
+                    reached = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: atOffset) { record in
                         try reader.take(record, store: &store, rejects: &rejects)
-                    }
+                    }.offset
                     try reader.flush(store: &store, rejects: &rejects)
                 }
             }
+            if reader.outcome.refusal == nil { try Self.checkUnchanged(file.path, bytes: scan.bytes, reached: reached) }
         } catch let error as FileReadError {
+            // A read that failed because the file was cut short says so, the same way at
+            // any number of jobs.
+            try Self.checkUnchanged(file.path, bytes: scan.bytes, reached: scan.bytes)
             throw IngestError.io(error)
         } catch let error as TranscodeError {
             reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
@@ -184,6 +190,17 @@ public struct IngestStage {
         }
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
         return reader.outcome
+    }
+
+    /// Fails when the file at `path`, `bytes` long when it was scanned, has another size now
+    /// or was read to another offset: rows read from a file that changed meanwhile are
+    /// neither the file before nor the file after. (A change that keeps the size is not seen.)
+    static func checkUnchanged(_ path: String, bytes: Int, reached: Int) throws(IngestError) {
+        let now: Int
+        do { now = try FileBlocks.size(path: path) } catch { throw .io(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")) }
+        if now != bytes || reached != bytes {
+            throw .io(.changedSize(path: path, from: bytes, to: now != bytes ? now : reached))
+        }
     }
 
     /// The refusal line when a dataset's rejected rows exceed the allowed share.

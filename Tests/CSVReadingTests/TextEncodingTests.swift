@@ -108,6 +108,24 @@ import TestSupport
             == "cannot read \(fifo): not a regular file (a FIFO, a device or a socket)")
     }
 
+    /// A range past the file's end (it was cut short after its size was taken) fails to be
+    /// read, naming where the file ended; without a range, the end is wherever it is.
+    @Test func rangePastTheEndFails() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try folder.write("x.csv", "a,b\n1,2\n")
+        var seen = 0
+        #expect(throws: FileReadError.endedEarly(path: path, at: 8, expected: 20)) {
+            try FileBlocks.forEach(path: path, range: 2..<20, blockBytes: 4) { seen += $0.count }
+        }
+        #expect(seen == 6)
+        #expect(FileReadError.endedEarly(path: path, at: 8, expected: 20).description
+            == "cannot read \(path): the file changed while it was read: it ended after 8 bytes, 20 were expected")
+        seen = 0
+        try FileBlocks.forEach(path: path, blockBytes: 4) { seen += $0.count }
+        #expect(seen == 8)
+    }
+
     @Test func csvTextQuotesMinimally() {
         #expect(CSVText.line(["a", "b,c", "say \"hi\"", "two\nlines", "cr\r"]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\"\n")
         #expect(utf8Less("Z", "a"))

@@ -1,4 +1,5 @@
 import CSVReading
+import Foundation
 import Ingest
 import Schema
 import Testing
@@ -219,6 +220,47 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(reported.first == 0 && reported.last == size)
         #expect(reported == reported.sorted())
         #expect(reported.filter { $0 > 0 && $0 < size }.count >= 3, "\(reported)")
+    }
+}
+
+/// A file that changes size between its first pass and the end of its reading fails like an
+/// unreadable file, with the same message at any number of jobs: its rows are neither the
+/// file before nor the file after. The change is made when the first progress is reported,
+/// after the first pass and before any row is read.
+@Suite struct FileChangedWhileReadTests {
+    enum Change: CaseIterable { case cutShort, grown }
+
+    @Test(arguments: Change.allCases, [1, 2])
+    func changeInSizeFailsTheRead(change: Change, jobs: Int) throws {
+        let folder = try TemporaryDirectory("changed")
+        defer { folder.remove() }
+        var text = alarmHeader
+        for row in 0..<60_000 { text += "A\(row),2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n" }
+        let path = try folder.write("alarm_calls.csv", text)
+        let size = text.utf8.count
+        let added = "B1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n"
+        let after = change == .cutShort ? size / 2 : size + added.utf8.count
+        var sink = CollectedRejects()
+        let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"), jobs: jobs, chunkBytes: 1 << 20)
+        var changed = false
+        #expect(throws: IngestError.io(.changedSize(path: path, from: size, to: after))) {
+            _ = try stage.run(try DataFolder.discover(root: folder.path), rejects: &sink) { _ in
+                guard !changed else { return }
+                changed = true
+                switch change {
+                case .cutShort: #expect(truncate(path, off_t(after)) == 0)
+                case .grown:
+                    let handle = FileHandle(forWritingAtPath: path)!
+                    handle.seekToEndOfFile()
+                    handle.write(Data(added.utf8))
+                    handle.closeFile()
+                }
+            }
+        }
+        #expect(changed)
+        #expect(size > 3 << 20)
+        #expect(IngestError.io(.changedSize(path: path, from: size, to: after)).description
+            == "cannot read \(path): the file changed size while it was read (\(size) bytes, then \(after))")
     }
 }
 
