@@ -93,8 +93,9 @@ public struct DatedTrends: Sendable {
         for (position, area) in areas.enumerated() { index[area] = position }
         areaIndex = index
         // Area positions by district slot and by pair number (two pairs may name one area).
-        var districtPosition = Array(repeating: 0, count: districtNames.count)
-        for slot in districtSlots { districtPosition[slot] = index[Area(level: .district, name: districtNames[slot])]! }
+        let districtPosition = districtNames.indices.map { slot in
+            districtSeen[slot] ? index[Area(level: .district, name: districtNames[slot])]! : 0
+        }
         let streetPosition = streetPairs.map { index[area(.street, $0, streetNames)]! }
         let communityPosition = communityPairs.map { index[area(.community, $0, communityNames)]! }
 
@@ -120,6 +121,10 @@ public struct DatedTrends: Sendable {
         let partCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * (countsSize + ytdSize))
         partCounts.initialize(repeating: 0)
         defer { partCounts.deallocate() }
+        // Constants for the counting below: a `var` it captured would be boxed, and every
+        // read of it checked for exclusive access at run time.
+        let streetPairNumbers = streetPairIndex
+        let communityPairNumbers = communityPairIndex
         let countPart = { (part: Int) in
             let counts = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize))..<(part * (countsSize + ytdSize) + countsSize)])
             let ytdFlat = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize) + countsSize)..<((part + 1) * (countsSize + ytdSize))])
@@ -133,8 +138,8 @@ public struct DatedTrends: Sendable {
                 let district = districts[record]
                 let districtArea = districtPosition[Int(district)]
                 let street = streets[record]
-                let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairIndex[district, street]!)]
-                let communityArea = communities.map { communityPosition[Int(communityPairIndex[district, $0[record]]!)] } ?? -1
+                let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairNumbers[district, street]!)]
+                let communityArea = communities.map { communityPosition[Int(communityPairNumbers[district, $0[record]]!)] } ?? -1
                 for metric in 0..<metricCount where memberships[metric].counts(record) {
                     for level in 0..<4 {
                         let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
