@@ -58,6 +58,45 @@ struct Publisher {
         if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
+    /// Refuses (exit 2) an `--out` whose loss would not be earlier reports: publishing swaps
+    /// the whole folder into place and removes what stood there, so a data folder or a file
+    /// named by mistake would be gone. Replaced are only: nothing, an empty folder, or a
+    /// folder holding the `run.json` of a govstats run, and never one that holds `inputs`
+    /// (the data folder, the config file). Checked before the lock is taken, so that nothing
+    /// is made beside a refused `--out`; a run publishing meanwhile swaps reports for
+    /// reports in one step, so what is seen here stays true.
+    func checkReplaceable(inputs: [String]) throws(Failure) {
+        var info = stat()
+        guard lstat(output, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw OutputFile.failure("read", output)
+        }
+        let rule = "govstats replaces the whole --out folder, so it must be a new or empty folder or earlier reports"
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK: throw .usage(["--out \(output) is a symbolic link: name the folder itself (\(rule))"])
+        default: throw .usage(["--out \(output) is a file, not a folder (\(rule))"])
+        }
+        if let folder = resolvedPath(output) {
+            for input in inputs {
+                guard let path = resolvedPath(input), path == folder || path.hasPrefix(folder + "/") else { continue }
+                throw .usage(["--out \(output) \(path == folder ? "is" : "holds") the input \(input) (\(rule))"])
+            }
+        }
+        let entries: [String]
+        do { entries = try directoryNames(output) } catch { throw .error([error.description]) }
+        if entries.isEmpty || Self.isManifest(output + "/run.json") { return }
+        throw .usage(["--out \(output) holds files but no run.json of a govstats run (\(rule))"])
+    }
+
+    /// Whether the file at `path` is a `run.json` that govstats wrote.
+    static func isManifest(_ path: String) -> Bool {
+        var head: [UInt8] = []
+        guard let size = try? FileBlocks.size(path: path) else { return false }
+        try? FileBlocks.forEach(path: path, range: 0..<min(size, 4096)) { head += $0 }
+        return String(decoding: head, as: UTF8.self).contains("\n" + TableFiles.toolLine)
+    }
+
     /// Removes staging folders that killed runs left behind (only while holding the lock).
     func removeStaleStaging() {
         for entry in directoryEntries(parent) where entry.hasPrefix(stagingPrefix) {
@@ -99,6 +138,13 @@ func removeTree(_ path: String) {
     } else {
         unlink(path)
     }
+}
+
+/// `path` with every link and `..` resolved (nil if it does not exist).
+func resolvedPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// fsyncs every folder under `path` (files are synced as they are closed).

@@ -20,7 +20,10 @@ struct Run: ParsableCommand {
             data/compliance.csv, data/quality.csv, rejects/<dataset>.csv and run.json into a \
             staging folder beside --out, then swaps it into place in one step: readers see the \
             old reports or the new ones, never a mix. A lock (.<out>.lock beside --out) keeps \
-            a second run on the same folder out; it exits 1 at once.
+            a second run on the same folder out; it exits 1 at once. Because the old folder \
+            is removed, --out must be a new or empty folder or earlier reports (with the \
+            run.json of a govstats run), and must not hold the data or the config: anything \
+            else is refused (exit 2) and left as it is.
 
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
@@ -35,7 +38,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("The reports folder to replace.", valueName: "dir"))
+    @Option(name: .customLong("out"), help: ArgumentHelp("The reports folder to replace: new, empty, or earlier reports.", valueName: "dir"))
     var out = "reports"
 
     @Option(name: .customLong("lang"), help: ArgumentHelp("Report language: zh or en.", valueName: "zh|en"))
@@ -49,6 +52,7 @@ struct Run: ParsableCommand {
         let config = try input.loadConfig()
         let folder = try input.discover()
         var publisher = try Publisher(output: out)
+        try publisher.checkReplaceable(inputs: [input.data] + (input.config.map { [$0] } ?? []))
         try publisher.lock()
         defer { publisher.unlock() }
         publisher.removeStaleStaging()

@@ -67,12 +67,15 @@ enum TableFiles {
         ]
     }
 
+    /// The manifest's line naming the tool; `--out` must hold it to be replaced (`Publisher`).
+    static let toolLine = "  \"tool\": \"govstats\",\n"
+
     /// The run manifest: contract and tool versions, each input with its sha256 and row
     /// outcomes, each dataset's span and totals. No wall clock unless SOURCE_DATE_EPOCH.
     static func manifest(datasets: [DatasetIngest], spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language) -> String {
         var json = "{\n"
         json += "  \"contract_version\": \(contractVersion),\n"
-        json += "  \"tool\": \"govstats\",\n"
+        json += toolLine
         json += "  \"tool_version\": \(quoted(GovStats.version)),\n"
         json += "  \"generated_at\": \(generatedAt.map(quoted) ?? "null"),\n"
         json += "  \"language\": \(quoted(language.rawValue)),\n"

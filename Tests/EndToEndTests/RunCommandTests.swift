@@ -96,6 +96,58 @@ enum SampleReports {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "bad", "good", "out"])
     }
 
+    /// Publishing removes what stood at `--out`: only nothing, an empty folder or earlier
+    /// reports are replaced. Anything else is refused (exit 2) before a file is made, and
+    /// is left as it was.
+    @Test func outMustBeNewEmptyOrEarlierReports() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        try folder.write("data/govstats.toml", "")
+        try folder.write("notes.txt", "kept")
+        try folder.write("docs/a.md", "kept")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/link", withDestinationPath: folder.path + "/docs")
+        try folder.write("reports/index.md", "not from govstats")
+        try folder.write("reports/run.json", "{\n  \"tool\": \"other\",\n}\n")
+        let rule = "govstats replaces the whole --out folder, so it must be a new or empty folder or earlier reports"
+        let refused: [([String], String)] = [
+            (["--out", "data"], "--out data is the input data (\(rule))"),
+            (["--out", "data/"], "--out data is the input data (\(rule))"),
+            (["--out", "."], "--out must name a folder that govstats may replace, not '.'"),
+            (["--out", "docs/.."], "--out must name a folder that govstats may replace, not 'docs/..'"),
+            (["--out", "notes.txt"], "--out notes.txt is a file, not a folder (\(rule))"),
+            (["--out", "link"], "--out link is a symbolic link: name the folder itself (\(rule))"),
+            (["--out", "docs"], "--out docs holds files but no run.json of a govstats run (\(rule))"),
+            (["--out", "reports"], "--out reports holds files but no run.json of a govstats run (\(rule))"),
+        ]
+        for (arguments, message) in refused {
+            let result = try GovStatsBinary.run(["run", "--data", "data", "--quiet"] + arguments, in: folder.path)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr == "govstats: \(message)\n")
+        }
+        try FileManager.default.createDirectory(atPath: folder.path + "/top", withIntermediateDirectories: true)
+        try folder.write("top/data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        let holding = try GovStatsBinary.run(["run", "--data", "top/data", "--out", "top", "--quiet"], in: folder.path)
+        #expect(holding.status == 2)
+        #expect(holding.stderr == "govstats: --out top holds the input top/data (\(rule))\n")
+        // Nothing was made or removed.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["data", "docs", "link", "notes.txt", "reports", "top"])
+        #expect(try folder.read("notes.txt") == "kept" && folder.read("docs/a.md") == "kept" && folder.read("reports/index.md") == "not from govstats")
+        #expect(try folder.read("data/alarm_calls.csv").hasPrefix(alarmHeader))
+        // A new folder, an empty one, and earlier reports are replaced.
+        try FileManager.default.createDirectory(atPath: folder.path + "/empty", withIntermediateDirectories: true)
+        for out in ["new", "empty", "new"] {
+            let result = try GovStatsBinary.run(["run", "--data", "data", "--out", out, "--quiet"], in: folder.path)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(out): \(result.stderr)")
+            #expect(folder.exists(out + "/run.json"))
+        }
+        // Not even earlier reports when they hold the config.
+        try folder.write("new/govstats.toml", "")
+        let config = try GovStatsBinary.run(["run", "--data", "data", "--config", "new/govstats.toml", "--out", "new", "--quiet"], in: folder.path)
+        #expect(config.status == 2)
+        #expect(config.stderr == "govstats: --out new holds the input new/govstats.toml (\(rule))\n")
+    }
+
     @Test func secondRunExits1WhileTheLockIsHeld() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
