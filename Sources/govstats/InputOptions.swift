@@ -27,10 +27,15 @@ struct InputOptions: ParsableArguments {
 
     var maxRejectDecimal: ExactDecimal { ValueParser.score(maxRejectPercent[...])! }
 
+    /// The config file read: `--config`, or `<data>/govstats.toml` when there is one.
+    var configPath: String? {
+        let path = config ?? data + "/govstats.toml"
+        return config != nil || FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     /// Reads the config named by `--config`, or `<data>/govstats.toml` when there is one.
     func loadConfig() throws(Failure) -> GovStatsConfig {
-        let path = config ?? data + "/govstats.toml"
-        guard config != nil || FileManager.default.fileExists(atPath: path) else { return GovStatsConfig() }
+        guard let path = configPath else { return GovStatsConfig() }
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw .usage(["cannot read config file \(path)"])
         }

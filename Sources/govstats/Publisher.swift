@@ -140,13 +140,6 @@ func removeTree(_ path: String) {
     }
 }
 
-/// `path` with every link and `..` resolved (nil if it does not exist).
-func resolvedPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
-
 /// fsyncs every folder under `path` (files are synced as they are closed).
 func syncTree(_ path: String) {
     var info = stat()

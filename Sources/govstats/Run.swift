@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         let config = try input.loadConfig()
         let folder = try input.discover()
         var publisher = try Publisher(output: out)
-        try publisher.checkReplaceable(inputs: [input.data] + (input.config.map { [$0] } ?? []))
+        try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
         try publisher.lock()
         defer { publisher.unlock() }
         publisher.removeStaleStaging()

@@ -22,7 +22,7 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write the rejected rows to DIR/<dataset>.csv.", valueName: "dir"))
+    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write the rejected rows to DIR/<dataset>.csv (made if missing; not the data folder or one of its <dataset>/ folders).", valueName: "dir"))
     var rejects: String?
 
     func run() throws {
@@ -34,6 +34,7 @@ struct Validate: ParsableCommand {
         let result: IngestResult
         do {
             if let rejects {
+                try Self.checkRejectsFolder(rejects, data: folder, config: input.configPath)
                 try makeDirectories(rejects)
                 var sink = try RejectFiles(folder: rejects, datasets: folder.presentDatasets)
                 result = try stage.run(folder, rejects: &sink, progress: progress.update)
@@ -49,6 +50,32 @@ struct Validate: ParsableCommand {
         progress.clear()
         print(OutcomeTable.render(result), terminator: "")
         if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
+    }
+}
+
+extension Validate {
+    /// Refuses (exit 2) a `--rejects` folder whose `<dataset>.csv` files would overwrite an
+    /// input (or the config), or be read as data by the next run: the data folder itself
+    /// and its `<dataset>/` folders.
+    static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
+        let target = resolvedPath(allowingMissing: rejects)
+        let root = resolvedPath(data.root) ?? data.root
+        if target == root {
+            throw .usage(["--rejects \(rejects) is the data folder, where the rejects files (<dataset>.csv) would replace inputs or be read as data next time; choose another folder"])
+        }
+        for kind in DatasetKind.allCases {
+            let folder = data.root + "/" + kind.rawValue
+            if target == resolvedPath(folder) ?? root + "/" + kind.rawValue {
+                throw .usage(["--rejects \(rejects) is the data folder's \(kind.rawValue)/, where the rejects files would be read as data next time; choose another folder"])
+            }
+        }
+        let inputs = data.presentDatasets.flatMap { data.files[$0]! }.map(\.path) + (config.map { [$0] } ?? [])
+        for kind in data.presentDatasets {
+            let file = rejects + "/" + kind.rawValue + ".csv"
+            if let input = inputs.first(where: { sameFile(file, $0) }) {
+                throw .usage(["--rejects \(rejects): \(file) is the input \(input), which the rejected rows would replace; choose another folder"])
+            }
+        }
     }
 }
 

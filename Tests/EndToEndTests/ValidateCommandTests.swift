@@ -31,6 +31,39 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(!folder.exists("rejects/burglary_reports.csv"))
     }
 
+    /// `--rejects` writes `<dataset>.csv` files: never over an input (or the config), nor
+    /// where the next run would read them as data. Refused with exit 2, nothing written.
+    @Test func rejectsFolderNeverReplacesOrJoinsTheData() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        let export = alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n"
+        try folder.write("single/alarm_calls.csv", export)
+        try folder.write("nested/alarm_calls/a.csv", export)
+        try FileManager.default.createDirectory(atPath: folder.path + "/linked", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linked/alarm_calls.csv", withDestinationPath: folder.path + "/single/alarm_calls.csv")
+        let refused: [(String, String, String)] = [
+            ("single", "single", "--rejects single is the data folder, where the rejects files (<dataset>.csv) would replace inputs or be read as data next time; choose another folder"),
+            ("single", "./single/", "--rejects ./single/ is the data folder, where the rejects files (<dataset>.csv) would replace inputs or be read as data next time; choose another folder"),
+            ("nested", "nested/alarm_calls", "--rejects nested/alarm_calls is the data folder's alarm_calls/, where the rejects files would be read as data next time; choose another folder"),
+            ("nested", "nested/alarm_calls/new/..", "--rejects nested/alarm_calls/new/.. is the data folder's alarm_calls/, where the rejects files would be read as data next time; choose another folder"),
+            ("single", "linked", "--rejects linked: linked/alarm_calls.csv is the input single/alarm_calls.csv, which the rejected rows would replace; choose another folder"),
+        ]
+        for (data, rejects, message) in refused {
+            let result = try GovStatsBinary.run(["validate", "--data", data, "--rejects", rejects, "--max-reject-pct", "50"], in: folder.path)
+            #expect(result.status == 2, "\(rejects)")
+            #expect(result.stderr == "govstats: \(message)\n")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try folder.read("single/alarm_calls.csv") == export && folder.read("nested/alarm_calls/a.csv") == export)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/nested/alarm_calls") == ["a.csv"])
+        // Beside the data, or in a folder of its own inside it, the rejects are written.
+        for rejects in ["out/new", "nested/rejects"] {
+            let result = try GovStatsBinary.run(["validate", "--data", "nested", "--rejects", rejects, "--max-reject-pct", "50"], in: folder.path)
+            #expect(result.status == 0, "\(rejects): \(result.stderr)")
+            #expect(try folder.read(rejects + "/alarm_calls.csv").hasPrefix("file,line,column,reason,record\nalarm_calls/a.csv,3,received_at,"))
+        }
+    }
+
     @Test func tooManyRejectsExits3NamingTheShare() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
