@@ -70,6 +70,26 @@ final class BlockPool: Sendable {
     }
 }
 
+/// What tells one version of a file from another without reading it: the file it is (device
+/// and inode: a file replaced by a rename is another), its size and its modification time.
+public struct FileVersion: Equatable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
+    public let size: Int
+    public let modifiedSeconds: Int
+    public let modifiedNanoseconds: Int
+
+    /// The version of the file at `path` now (following links, as opening it does; a
+    /// failure is reported as opening's would be).
+    public static func of(_ path: String) throws(FileReadError) -> FileVersion {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
+        return FileVersion(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
+            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+    }
+}
+
 extension FileBlocks {
     /// The size in bytes of the regular file at `path`.
     public static func size(path: String) throws -> Int {
@@ -244,6 +264,11 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
     /// The file at `path` was `before` bytes long when first seen, and then `after`.
     public static func changedSize(path: String, from before: Int, to after: Int) -> FileReadError {
         FileReadError(path: path, errno: 0, operation: "read", detail: "the file changed size while it was read (\(before) bytes, then \(after))")
+    }
+
+    /// The file at `path` kept its size but was written to, or replaced, while it was read.
+    public static func changed(path: String) -> FileReadError {
+        FileReadError(path: path, errno: 0, operation: "read", detail: "the file was modified or replaced while it was read")
     }
 
     /// A read of the file at `path` up to offset `expected` found its end at `offset`.

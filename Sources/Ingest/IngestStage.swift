@@ -131,6 +131,8 @@ public struct IngestStage {
         progress: (IngestProgress) -> Void
     ) throws -> FileOutcome {
         let settings = config[file.dataset]
+        let version: FileVersion
+        do { version = try FileVersion.of(file.path) } catch { throw IngestError.io(error) }
         let scan: FileScan
         switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
         case .success(let result): scan = result
@@ -174,11 +176,11 @@ public struct IngestStage {
                     try reader.flush(store: &store, rejects: &rejects)
                 }
             }
-            if reader.outcome.refusal == nil { try Self.checkUnchanged(file.path, bytes: scan.bytes, reached: reached) }
+            if reader.outcome.refusal == nil { try Self.checkUnchanged(file.path, since: version, reached: reached) }
         } catch let error as FileReadError {
             // A read that failed because the file was cut short says so, the same way at
             // any number of jobs.
-            try Self.checkUnchanged(file.path, bytes: scan.bytes, reached: scan.bytes)
+            try Self.checkUnchanged(file.path, since: version, reached: version.size)
             throw IngestError.io(error)
         } catch let error as TranscodeError {
             reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
@@ -192,15 +194,17 @@ public struct IngestStage {
         return reader.outcome
     }
 
-    /// Fails when the file at `path`, `bytes` long when it was scanned, has another size now
-    /// or was read to another offset: rows read from a file that changed meanwhile are
-    /// neither the file before nor the file after. (A change that keeps the size is not seen.)
-    static func checkUnchanged(_ path: String, bytes: Int, reached: Int) throws(IngestError) {
-        let now: Int
-        do { now = try FileBlocks.size(path: path) } catch { throw .io(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")) }
-        if now != bytes || reached != bytes {
-            throw .io(.changedSize(path: path, from: bytes, to: now != bytes ? now : reached))
+    /// Fails when the file at `path` is not `version` any more (seen before its first pass),
+    /// or was read to another offset than its size: rows read from a file that changed
+    /// meanwhile are neither the file before nor the file after. With `--jobs` above 1 each
+    /// chunk opens the file again, so a file replaced by a rename would be read in part.
+    static func checkUnchanged(_ path: String, since version: FileVersion, reached: Int) throws(IngestError) {
+        let now: FileVersion
+        do { now = try FileVersion.of(path) } catch { throw .io(error) }
+        if now.size != version.size || reached != version.size {
+            throw .io(.changedSize(path: path, from: version.size, to: now.size != version.size ? now.size : reached))
         }
+        if now != version { throw .io(.changed(path: path)) }
     }
 
     /// The refusal line when a dataset's rejected rows exceed the allowed share.

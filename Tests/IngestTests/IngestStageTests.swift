@@ -223,44 +223,64 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
     }
 }
 
-/// A file that changes size between its first pass and the end of its reading fails like an
+/// A file that changes between its first pass and the end of its reading fails like an
 /// unreadable file, with the same message at any number of jobs: its rows are neither the
 /// file before nor the file after. The change is made when the first progress is reported,
 /// after the first pass and before any row is read.
 @Suite struct FileChangedWhileReadTests {
-    enum Change: CaseIterable { case cutShort, grown }
+    enum Change: CaseIterable { case cutShort, grown, rewritten, replaced }
 
     @Test(arguments: Change.allCases, [1, 2])
-    func changeInSizeFailsTheRead(change: Change, jobs: Int) throws {
+    func changeFailsTheRead(change: Change, jobs: Int) throws {
         let folder = try TemporaryDirectory("changed")
         defer { folder.remove() }
         var text = alarmHeader
         for row in 0..<60_000 { text += "A\(row),2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n" }
         let path = try folder.write("alarm_calls.csv", text)
+        // An old modification time: any write during the test gives another, however coarse
+        // the file system's clock.
+        var times = [timeval(tv_sec: 1_000_000_000, tv_usec: 0), timeval(tv_sec: 1_000_000_000, tv_usec: 0)]
+        #expect(utimes(path, &times) == 0)
         let size = text.utf8.count
         let added = "B1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n"
-        let after = change == .cutShort ? size / 2 : size + added.utf8.count
+        let expected: FileReadError = switch change {
+        case .cutShort: .changedSize(path: path, from: size, to: size / 2)
+        case .grown: .changedSize(path: path, from: size, to: size + added.utf8.count)
+        case .rewritten, .replaced: .changed(path: path)
+        }
         var sink = CollectedRejects()
         let stage = IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"), jobs: jobs, chunkBytes: 1 << 20)
         var changed = false
-        #expect(throws: IngestError.io(.changedSize(path: path, from: size, to: after))) {
+        #expect(throws: IngestError.io(expected)) {
             _ = try stage.run(try DataFolder.discover(root: folder.path), rejects: &sink) { _ in
                 guard !changed else { return }
                 changed = true
                 switch change {
-                case .cutShort: #expect(truncate(path, off_t(after)) == 0)
+                case .cutShort: #expect(truncate(path, off_t(size / 2)) == 0)
                 case .grown:
                     let handle = FileHandle(forWritingAtPath: path)!
                     handle.seekToEndOfFile()
                     handle.write(Data(added.utf8))
                     handle.closeFile()
+                case .rewritten:
+                    // The same size: the last row's response time 120 becomes 121.
+                    let handle = FileHandle(forWritingAtPath: path)!
+                    handle.seek(toFileOffset: UInt64(size - "1,已处置\n".utf8.count))
+                    handle.write(Data("1".utf8))
+                    handle.closeFile()
+                case .replaced:
+                    // The same bytes in another file, renamed over it (as exports are published).
+                    #expect(FileManager.default.createFile(atPath: path + ".new", contents: Data(text.utf8)))
+                    #expect(rename(path + ".new", path) == 0)
                 }
             }
         }
         #expect(changed)
         #expect(size > 3 << 20)
-        #expect(IngestError.io(.changedSize(path: path, from: size, to: after)).description
-            == "cannot read \(path): the file changed size while it was read (\(size) bytes, then \(after))")
+        #expect(IngestError.io(.changedSize(path: path, from: size, to: size / 2)).description
+            == "cannot read \(path): the file changed size while it was read (\(size) bytes, then \(size / 2))")
+        #expect(IngestError.io(.changed(path: path)).description
+            == "cannot read \(path): the file was modified or replaced while it was read")
     }
 }
 
