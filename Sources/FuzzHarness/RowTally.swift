@@ -49,7 +49,7 @@ struct RowTally: Equatable {
         for record in records where !record.isBlank {
             guard let rowDecoder = decoder else {
                 let layout = FileLayout(dataset: dataset, header: record.fields, settings: settings)
-                if !layout.missingRequired.isEmpty {
+                if layout.refusal != nil {
                     tally.refused = true
                     return (tally, outcomes)
                 }

@@ -28,11 +28,8 @@ struct FileRowReader {
         if outcome.refusal != nil || record.isBlank { return }
         guard let decoder else {
             let layout = FileLayout(dataset: file.dataset, header: record.strings(), settings: settings)
-            let missing = layout.missingRequired
-            if !missing.isEmpty {
-                let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-                let noun = missing.count == 1 ? "column" : "columns"
-                outcome.refusal = "\(file.relativePath): file refused: missing required \(noun) \(names) (read as \(scan.encoding.rawValue))"
+            if let refusal = layout.refusal {
+                outcome.refusal = "\(file.relativePath): file refused: \(refusal) (read as \(scan.encoding.rawValue))"
                 return
             }
             let decoder = RowDecoder(layout: layout, settings: settings)

@@ -98,6 +98,40 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.dataset(.alarmCalls)?.store.count == 1)
     }
 
+    /// Two headers that could be one column (its name, an alias, the same name twice) refuse
+    /// the file: reading the first would be a guess. The header named in govstats.toml
+    /// settles it, and wins over the built-in names.
+    @Test func ambiguousHeadersRefuseTheFileUnlessTheConfigNamesOne() throws {
+        let files = [
+            "alarm_calls/a.csv": "call_id,接警编号,received_at,district,street,call_type,category,response_seconds,disposition\n"
+                + "A1,X1,2017-03-05,宝山区,,报警,盗窃,,\n",
+            "alarm_calls/b.csv": "Call_ID,received_at,District,street,call_type,category,response_seconds,disposition, district ,CALL_ID\n"
+                + "A2,2017-03-05,宝山区,,报警,盗窃,,,宝山区,x\n",
+        ]
+        let (refused, _) = try ingest(files)
+        #expect(refused.refusals == [
+            "alarm_calls/a.csv: file refused: header columns 1 and 2 could each be 'call_id': name the one to read under columns in govstats.toml, or keep one (read as utf-8)",
+            "alarm_calls/b.csv: file refused: header columns 1 and 10 could each be 'call_id'; header columns 3 and 9 could each be 'district': name the one to read under columns in govstats.toml, or keep one (read as utf-8)",
+        ])
+        #expect(refused.dataset(.alarmCalls)?.store.count == 0)
+        // The config names 接警编号 for call_id: the key is read from it, so rows A1/X1 and
+        // A1/X2 are two records, not a duplicate.
+        var config = GovStatsConfig()
+        var alarm = DatasetSettings()
+        alarm.columns["call_id"] = "接警编号"
+        config.datasets[.alarmCalls] = alarm
+        let (read, _) = try ingest(["alarm_calls/a.csv": files["alarm_calls/a.csv"]! + "A1,X2,2017-03-06,宝山区,,报警,盗窃,,\n"], config: config)
+        #expect(read.refusals.isEmpty)
+        let file = try #require(read.dataset(.alarmCalls)?.files.first)
+        #expect(counts(file) == [2, 2, 0, 0, 0])
+        let layout = FileLayout(dataset: .alarmCalls, header: ["call_id", "接警编号", "received_at", "district", "category"], settings: alarm)
+        #expect(layout.fieldIndex.first == 1)
+        #expect(layout.ambiguous.isEmpty && layout.refusal == nil)
+        // A configured header the file does not have: the built-in names are matched.
+        let fallback = FileLayout(dataset: .alarmCalls, header: ["call_id", "received_at", "district", "category"], settings: alarm)
+        #expect(fallback.fieldIndex.first == 0)
+    }
+
     @Test func chineseHeadersInGB18030AreDetected() throws {
         let folder = try TemporaryDirectory("ingest")
         defer { folder.remove() }
