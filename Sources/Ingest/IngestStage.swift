@@ -136,7 +136,10 @@ public struct IngestStage {
         let scan: FileScan
         switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
         case .success(let result): scan = result
-        case .failure(.io(let error)): throw IngestError.io(error)
+        case .failure(.io(let error)):
+            // A file cut short while it was scanned fails as one changed while it is read.
+            try Self.checkUnchanged(file.path, since: version, reached: version.size)
+            throw IngestError.io(error)
         case .failure(.undecodable(let message)):
             // The encoding it was last tried as: the declared one, or the fallback.
             let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
