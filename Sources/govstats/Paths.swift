@@ -1,3 +1,4 @@
+import CSVReading
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,7 +39,6 @@ func resolvedPath(allowingMissing path: String) -> String {
 
 /// Whether two paths name the same file (after links), both existing.
 func sameFile(_ first: String, _ second: String) -> Bool {
-    var one = stat()
-    var two = stat()
-    return stat(first, &one) == 0 && stat(second, &two) == 0 && one.st_dev == two.st_dev && one.st_ino == two.st_ino
+    guard let one = try? FileVersion.of(first), let two = try? FileVersion.of(second) else { return false }
+    return one.device == two.device && one.inode == two.inode
 }
