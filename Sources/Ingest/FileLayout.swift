@@ -37,7 +37,13 @@ public struct FileLayout: Equatable, Sendable {
             return found.first
         }
         self.ambiguous = ambiguous
+        // A header of one field that holds another common separator: an export with
+        // semicolons (European spreadsheets), tabs or bars between its fields.
+        otherSeparator = header.count == 1 ? ["\t", ";", "|"].first { header[0].contains($0) } : nil
     }
+
+    /// The separator that a header of one field seems to use instead of commas.
+    let otherSeparator: Character?
 
     /// Why the file is refused from its header alone (nil: it is read): required columns
     /// missing, or columns more than one header could be.
@@ -45,7 +51,12 @@ public struct FileLayout: Equatable, Sendable {
         let missing = missingRequired
         if !missing.isEmpty {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-            return "missing required \(missing.count == 1 ? "column" : "columns") \(names)"
+            var text = "missing required \(missing.count == 1 ? "column" : "columns") \(names)"
+            if let separator = otherSeparator {
+                let named = separator == "\t" ? "tabs" : "'\(separator)'"
+                text += ": the header is one field with \(named) in it, and fields must be separated by commas"
+            }
+            return text
         }
         guard !ambiguous.isEmpty else { return nil }
         let cases = ambiguous.map { ambiguity in

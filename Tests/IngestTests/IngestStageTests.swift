@@ -98,6 +98,22 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.dataset(.alarmCalls)?.store.count == 1)
     }
 
+    /// A header of one field holding semicolons or tabs: the refusal says why no column was
+    /// found. A one-field header without them says nothing more.
+    @Test func otherSeparatorIsNamedInTheRefusal() throws {
+        let (result, _) = try ingest([
+            "alarm_calls/a.csv": "call_id;received_at;district;category\nA1;2017-03-05;宝山区;盗窃\n",
+            "alarm_calls/b.csv": "call_id\treceived_at\tdistrict\tcategory\nA1\t2017-03-05\t宝山区\t盗窃\n",
+            "alarm_calls/c.csv": "call_id\nA1\n",
+        ])
+        let missing = "missing required columns 'call_id', 'received_at', 'district', 'category'"
+        #expect(result.refusals == [
+            "alarm_calls/a.csv: file refused: \(missing): the header is one field with ';' in it, and fields must be separated by commas (read as utf-8)",
+            "alarm_calls/b.csv: file refused: \(missing): the header is one field with tabs in it, and fields must be separated by commas (read as utf-8)",
+            "alarm_calls/c.csv: file refused: missing required columns 'received_at', 'district', 'category' (read as utf-8)",
+        ])
+    }
+
     /// Two headers that could be one column (its name, an alias, the same name twice) refuse
     /// the file: reading the first would be a guess. The header named in govstats.toml
     /// settles it, and wins over the built-in names.
