@@ -102,12 +102,33 @@ public struct FileScan: Equatable, Sendable {
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8))
         }
         if setting == .fixed(.utf8) {
-            return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"))
+            return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
         }
         switch validate(path: path, as: .gb18030) {
         case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
+        case .failure(.undecodable(let message)): return .failure(.undecodable(message + utf16Hint(path: path)))
         case .failure(let failure): return .failure(failure)
         }
+    }
+
+    /// Said after the refusal of a file that is neither UTF-8 nor GB18030 when it seems to be
+    /// UTF-16 (what spreadsheets save as "Unicode text"), which no setting reads: a UTF-16
+    /// byte order mark, or a zero in every other byte of its start.
+    static func utf16Hint(path: String) -> String {
+        var head: [UInt8] = []
+        if let size = try? FileBlocks.size(path: path) {
+            try? FileBlocks.forEach(path: path, range: 0..<min(size, 64)) { head += $0 }
+        }
+        let advice = "save it as UTF-8 or GB18030"
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            return " (it starts with a UTF-16 byte order mark: \(advice))"
+        }
+        let pairs = head.count / 2
+        let zeros = (0..<2).map { side in stride(from: side, to: pairs * 2, by: 2).filter { head[$0] == 0 }.count }
+        if pairs >= 4 && zeros.max()! * 4 >= pairs * 3 {
+            return " (it looks like UTF-16, a zero in every other byte of its start: \(advice))"
+        }
+        return ""
     }
 
     /// `jobs` threads validate parts of the file as UTF-8, while the sha256 is started on a

@@ -175,6 +175,29 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.dataset(.alarmCalls)?.files.first?.encoding == .gb18030)
     }
 
+    /// UTF-16 (a spreadsheet's "Unicode text"), which no setting reads, is refused with a
+    /// hint: by its byte order mark, or by the zeros of its ASCII header; at any --jobs.
+    @Test(arguments: [1, 2])
+    func utf16IsRefusedWithAHint(jobs: Int) throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        let text = alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n"
+        let little = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let big = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        try folder.write("alarm_calls/a.csv", bytes: [0xFF, 0xFE] + little)
+        try folder.write("alarm_calls/b.csv", bytes: big)
+        try folder.write("burglary_reports.csv", bytes: Array("case_id,reported_at\n".utf8) + [0xFF, 0x00, 0x41])
+        let (result, _) = try ingest(folder: folder, jobs: jobs)
+        // Where GB18030 decoding of b.csv first fails (Python's gb18030 codec agrees): the
+        // second byte of 窃, the 24th character of the row, after pairs taken as GB18030.
+        let offset = alarmHeader.utf8.count * 2 + 47
+        #expect(result.refusals == [
+            "alarm_calls/a.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 0 cannot be decoded (it starts with a UTF-16 byte order mark: save it as UTF-8 or GB18030)",
+            "alarm_calls/b.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) cannot be decoded (it looks like UTF-16, a zero in every other byte of its start: save it as UTF-8 or GB18030)",
+            "burglary_reports.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 20 cannot be decoded",
+        ])
+    }
+
     /// A file refused as the encoding the config declares records that encoding.
     @Test func fileRefusedAsDeclaredEncodingRecordsIt() throws {
         let folder = try TemporaryDirectory("ingest")
