@@ -39,6 +39,13 @@ public struct SampleDataGenerator: Sendable {
         self.seed = seed
     }
 
+    /// The files `write` makes, relative to its folder (the same for every size and seed).
+    public static var fileNames: [String] {
+        AlarmCallExport.files.map { "alarm_calls/" + $0.name }
+            + BurglaryExport.files.map { "burglary_reports/" + $0.name }
+            + SafeCommunityExport.files.map { "safe_community/" + $0.spec.name }
+    }
+
     /// Writes alarm_calls/, burglary_reports/, safe_community/ under `directory` (created if
     /// needed). Files of the same names are replaced; other files are left alone.
     /// `progress` is called now and then with the rows written so far.

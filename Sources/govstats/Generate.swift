@@ -1,5 +1,8 @@
 import ArgumentParser
+import CSVReading
+import Ingest
 import SampleData
+import Schema
 
 /// `govstats generate`: synthetic datasets of any size, same layout as datasets/.
 struct Generate: ParsableCommand {
@@ -9,7 +12,9 @@ struct Generate: ParsableCommand {
             Deterministic for a seed: the same --rows and --seed give the same bytes. With the \
             defaults it writes exactly the committed datasets/ (which reproduce the published \
             Baoshan, Minhang and Kangcheng figures). --rows sets the number of alarm calls; \
-            the other datasets grow in proportion.
+            the other datasets grow in proportion. Files of the same names in --out are \
+            replaced; other data files there are refused (exit 2), since a run would read \
+            them with the synthetic ones.
 
             Example: govstats generate --out /tmp/big --rows 5000000
             """
@@ -32,6 +37,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        try Self.checkNoOtherData(in: out)
         let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
         do {
             try SampleDataGenerator(rows: rows, seed: seed).write(to: out) { written in
@@ -44,5 +50,23 @@ struct Generate: ParsableCommand {
             throw Failure.error(["cannot write \(out): \(error)"])
         }
         progress.clear()
+    }
+
+    /// Refuses (exit 2) an `--out` that holds data files `generate` does not write: the next
+    /// run would read the synthetic exports together with them. A folder it wrote before is
+    /// written again.
+    static func checkNoOtherData(in folder: String) throws(Failure) {
+        var found: [String] = []
+        for kind in DatasetKind.allCases {
+            let single = kind.rawValue + ".csv"
+            if (try? FileBlocks.size(path: folder + "/" + single)) != nil { found.append(single) }
+        }
+        if found.isEmpty, let existing = try? DataFolder.discover(root: folder) {
+            found = existing.presentDatasets.flatMap { existing.files[$0]! }.map(\.relativePath)
+        }
+        let written = Set(SampleDataGenerator.fileNames)
+        if let other = found.first(where: { !written.contains($0) }) {
+            throw .usage(["--out \(folder) holds \(other), which generate does not write: the synthetic exports would be read with it; choose a new folder"])
+        }
     }
 }

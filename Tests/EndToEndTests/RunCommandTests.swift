@@ -204,3 +204,31 @@ enum SampleReports {
         #expect(try folder.read("out/rejects/alarm_calls.csv").contains("alarm_calls.csv,5,received_at,'2017-02-30' is not a valid date and time,\"'=A4,2017-02-30,"))
     }
 }
+
+/// `generate --out` writes its exports into a new folder or over its own earlier ones, never
+/// beside other data files, which the next run would read with the synthetic rows.
+@Suite struct GenerateCommandTests {
+    @Test func generateNeverMixesWithOtherData() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("real/alarm_calls/2017.csv", "call_id\n")
+        try folder.write("single/burglary_reports.csv", "case_id\n")
+        for (out, other) in [("real", "alarm_calls/2017.csv"), ("single", "burglary_reports.csv")] {
+            let result = try GovStatsBinary.run(["generate", "--out", out, "--rows", "1000", "--quiet"], in: folder.path)
+            #expect(result.status == 2)
+            #expect(result.stderr == "govstats: --out \(out) holds \(other), which generate does not write: the synthetic exports would be read with it; choose a new folder\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/real") == ["alarm_calls"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/real/alarm_calls") == ["2017.csv"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/single") == ["burglary_reports.csv"])
+        // A new folder, then the same folder again at another size: the files are replaced.
+        for rows in ["1000", "2000"] {
+            let result = try GovStatsBinary.run(["generate", "--out", "new", "--rows", rows, "--quiet"], in: folder.path)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        }
+        let validate = try GovStatsBinary.run(["validate", "--data", "new"], in: folder.path)
+        #expect(validate.status == 0)
+        #expect(validate.stdout.contains("alarm_calls/alarm_calls_2015-07-01.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/new/alarm_calls").count == 7)
+    }
+}
