@@ -91,6 +91,14 @@ public struct FileVersion: Equatable, Sendable {
 }
 
 extension FileBlocks {
+    /// Up to the first `count` bytes of the regular file at `path` (none if it cannot be read).
+    public static func head(path: String, count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        guard let size = try? size(path: path) else { return bytes }
+        try? forEach(path: path, range: 0..<min(size, count)) { bytes += $0 }
+        return bytes
+    }
+
     /// The size in bytes of the regular file at `path`.
     public static func size(path: String) throws -> Int {
         let (descriptor, size) = try openRegular(path)

@@ -115,10 +115,7 @@ public struct FileScan: Equatable, Sendable {
     /// UTF-16 (what spreadsheets save as "Unicode text"), which no setting reads: a UTF-16
     /// byte order mark, or a zero in every other byte of its start.
     static func utf16Hint(path: String) -> String {
-        var head: [UInt8] = []
-        if let size = try? FileBlocks.size(path: path) {
-            try? FileBlocks.forEach(path: path, range: 0..<min(size, 64)) { head += $0 }
-        }
+        let head = FileBlocks.head(path: path, count: 64)
         let advice = "save it as UTF-8 or GB18030"
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             return " (it starts with a UTF-16 byte order mark: \(advice))"

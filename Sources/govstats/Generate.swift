@@ -59,7 +59,7 @@ struct Generate: ParsableCommand {
         var found: [String] = []
         for kind in DatasetKind.allCases {
             let single = kind.rawValue + ".csv"
-            if (try? FileBlocks.size(path: folder + "/" + single)) != nil { found.append(single) }
+            if (try? FileVersion.of(folder + "/" + single)) != nil { found.append(single) }
         }
         if found.isEmpty, let existing = try? DataFolder.discover(root: folder) {
             found = existing.presentDatasets.flatMap { existing.files[$0]! }.map(\.relativePath)

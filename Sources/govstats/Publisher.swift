@@ -91,10 +91,7 @@ struct Publisher {
 
     /// Whether the file at `path` is a `run.json` that govstats wrote.
     static func isManifest(_ path: String) -> Bool {
-        var head: [UInt8] = []
-        guard let size = try? FileBlocks.size(path: path) else { return false }
-        try? FileBlocks.forEach(path: path, range: 0..<min(size, 4096)) { head += $0 }
-        return String(decoding: head, as: UTF8.self).contains("\n" + TableFiles.toolLine)
+        String(decoding: FileBlocks.head(path: path, count: 4096), as: UTF8.self).contains("\n" + TableFiles.toolLine)
     }
 
     /// Removes staging folders that killed runs left behind (only while holding the lock).
