@@ -62,7 +62,14 @@ public struct DataFolder: Sendable {
     private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
         let names: [String]
         do { names = try directoryNames(folder) } catch { throw .io(error) }
-        return names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
+        let csv = names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
+        // A name that is not UTF-8 (a GBK name from a Windows archive) was read with U+FFFD
+        // in place of its bad bytes, and no file has that name: say so, not "no such file".
+        if let name = csv.first(where: { $0.contains("\u{FFFD}") && !exists(folder + "/" + $0) }) {
+            throw .io(FileReadError(path: folder + "/" + name, errno: 0, operation: "read",
+                                    detail: "the file's name is not valid UTF-8 (shown with \u{FFFD}); rename it to read it"))
+        }
+        return csv
     }
 }
 

@@ -260,6 +260,29 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(data.files[.alarmCalls]!.map(\.relativePath) == ["alarm_calls/a.csv", "alarm_calls/b.csv"])
     }
 
+    /// A file whose name is not UTF-8 (GBK bytes, as Windows archives leave them) cannot be
+    /// named by the path the listing gives: the error says why, not "no such file". A name
+    /// that really holds U+FFFD is read.
+    @Test func fileNameNotUTF8IsNamedAsSuch() throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/a\u{FFFD}.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        let (read, _) = try ingest(folder: folder)
+        #expect(read.dataset(.alarmCalls)?.files.map(\.file.relativePath) == ["alarm_calls/a\u{FFFD}.csv"])
+        // 报警.csv in GBK.
+        let raw = Array((folder.path + "/alarm_calls/").utf8) + [0xB1, 0xA8, 0xBE, 0xAF] + Array(".csv".utf8)
+        let path = String(cString: raw + [0])
+        let descriptor = (raw.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        defer { _ = (raw.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { unlink($0.baseAddress!) } }
+        #expect(path == folder.path + "/alarm_calls/\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}.csv")
+        let detail = "the file's name is not valid UTF-8 (shown with \u{FFFD}); rename it to read it"
+        #expect(throws: IngestError.io(FileReadError(path: path, errno: 0, operation: "read", detail: detail))) {
+            _ = try ingest(folder: folder)
+        }
+    }
+
     @Test func valuesAreKeptApartByTheirBytes() throws {
         // "Café" composed (NFC) and decomposed (NFD) are canonically equivalent Strings.
         let (result, _) = try ingest([
