@@ -10,6 +10,8 @@ public struct FileLayout: Equatable, Sendable {
     /// Columns that more than one header could be, in table order: the file is refused
     /// rather than read from a guess.
     public let ambiguous: [Ambiguity]
+    /// The separator that a header of one field seems to use instead of commas.
+    let otherSeparator: Character?
 
     public struct Ambiguity: Equatable, Sendable {
         public let column: String
@@ -41,9 +43,6 @@ public struct FileLayout: Equatable, Sendable {
         // semicolons (European spreadsheets), tabs or bars between its fields.
         otherSeparator = header.count == 1 ? ["\t", ";", "|"].first { header[0].contains($0) } : nil
     }
-
-    /// The separator that a header of one field seems to use instead of commas.
-    let otherSeparator: Character?
 
     /// Why the file is refused from its header alone (nil: it is read): required columns
     /// missing, or columns more than one header could be.
