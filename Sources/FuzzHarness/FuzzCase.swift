@@ -5,6 +5,8 @@ import Schema
 ///
 /// - byte 0, bits 0-1: the dataset (0 alarm_calls, 1 burglary_reports, 2 and 3 safe_community);
 ///   bits 2-3: the encoding setting (0 and 1 auto, 2 gb18030, 3 big5);
+///   bit 4: dates and periods read in the default years (set) or in all years 1-9999
+///   (clear, so that the corpus made before the setting keeps its extreme dates);
 ///   bits 6 and 7 both set: also stream the file bytes over and over (`StreamingBound`).
 /// - byte 1: one more block size for the reader, and the chunk size of parallel ingest
 ///   (0-127: 1 + the byte; 128-255: multiples of 509).
@@ -19,6 +21,7 @@ struct FuzzCase {
     let encoding: EncodingSetting
     let extraBlockBytes: Int
     let streams: Bool
+    let years: ClosedRange<Int>
     let file: [UInt8]
 
     init(_ input: UnsafeRawBufferPointer) {
@@ -27,6 +30,7 @@ struct FuzzCase {
             encoding = .auto
             extraBlockBytes = 5
             streams = false
+            years = 1...9999
             file = Array(input)
             return
         }
@@ -34,6 +38,7 @@ struct FuzzCase {
         dataset = [.alarmCalls, .burglaryReports, .safeCommunity, .safeCommunity][Int(control & 3)]
         encoding = [.auto, .auto, .fixed(.gb18030), .fixed(.big5)][Int(control >> 2 & 3)]
         streams = control & 0xC0 == 0xC0
+        years = control & 0x10 != 0 ? DatasetSettings.defaultYears : 1...9999
         let size = input[1]
         extraBlockBytes = size < 128 ? Int(size) + 1 : (Int(size) - 127) * 509
         file = Array(input[2...])
@@ -42,6 +47,7 @@ struct FuzzCase {
     var settings: DatasetSettings {
         var settings = DatasetSettings()
         settings.encoding = encoding
+        settings.years = years
         return settings
     }
 

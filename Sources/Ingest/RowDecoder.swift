@@ -33,6 +33,8 @@ public struct RowDecoder: Sendable {
     private let keyPositions: [Int]
     /// Per column, what decoding it needs, in one place.
     private let plans: [ColumnPlan]
+    /// The slots (`Slot.encode`) of the times inside `settings.years`.
+    private let timeSlots: Range<UInt64>
 
     private struct ColumnPlan {
         /// The field of the record that holds the column (-1: the file has no such column).
@@ -65,6 +67,10 @@ public struct RowDecoder: Sendable {
             }
             return ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey, interned: interned)
         }
+        let years = settings.years
+        let first = LocalDateTime(date: LocalDate(year: years.lowerBound, month: 1, day: 1)!)!
+        let after = LocalDate(year: years.upperBound + 1, month: 1, day: 1).map { LocalDateTime(date: $0)! }
+        self.timeSlots = Slot.encode(first)..<(after.map(Slot.encode) ?? .max)
     }
 
     public enum Outcome: Equatable, Sendable {
@@ -110,7 +116,23 @@ public struct RowDecoder: Sendable {
         case .score: value = ValueParser.score(utf8: bytes).map(FieldValue.decimal)
         case .period: value = ValueParser.period(utf8: bytes).map(FieldValue.period)
         }
-        return value.map(Parsed.value) ?? .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
+        guard let value else {
+            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
+        }
+        let year: Int? = switch value {
+        case .time(let time): time.date.year
+        case .period(let period): period.year
+        default: nil
+        }
+        if let year, !settings.years.contains(year) {
+            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is \(Self.outside(settings.years))")
+        }
+        return .value(value)
+    }
+
+    /// Why a date or period outside the years read is rejected.
+    static func outside(_ years: ClosedRange<Int>) -> String {
+        "outside the years read, \(years.lowerBound) to \(years.upperBound) (set by years in govstats.toml)"
     }
 
     // MARK: The fast path
@@ -190,7 +212,8 @@ public struct RowDecoder: Sendable {
             if plan.isKey { batch.appendKeyPart(field) }
             return plan.interned ? batch.intern(field, column: column) : 0
         case .datetime:
-            return batch.dateTimeSlot(bytes)
+            guard let slot = batch.dateTimeSlot(bytes), timeSlots.contains(slot) else { return nil }
+            return slot
         case .count:
             return ValueParser.count(utf8: bytes).map { UInt64($0) }
         case .boolean, .amount, .score, .period:

@@ -78,6 +78,8 @@ struct ConfigReader {
                 }
             case "encoding":
                 if let setting = encoding(path, value) { settings.encoding = setting }
+            case "years":
+                if let years = years(path, value) { settings.years = years }
             case "theft_categories" where kind == .alarmCalls:
                 settings.theftCategories = strings(path, value).map(\.text)
             case "alarm_call_types" where kind == .alarmCalls:
@@ -152,6 +154,37 @@ struct ConfigReader {
         if let encoding = TextEncoding(rawValue: lowered) { return .fixed(encoding) }
         report(path, "encoding must be one of \(choices), not '\(name)'")
         return nil
+    }
+
+    /// `years = [1990, 2030]`: the first and the last year a date or period may fall in.
+    private mutating func years(_ path: [String], _ value: any TOMLValueConvertible) -> ClosedRange<Int>? {
+        let form = "an array of two whole numbers, the first and the last year read (as [1990, 2030])"
+        guard let array = value.array else {
+            report(path, "years must be \(form), not \(Self.describe(value.type))")
+            return nil
+        }
+        guard array.count == 2 else {
+            report(path, "years must be \(form), not an array of \(array.count)")
+            return nil
+        }
+        var bounds: [Int] = []
+        for (index, element) in array.enumerated() {
+            let elementPath = path.map(TOMLKeyLocator.Segment.key) + [.element(index)]
+            guard let year = element.int else {
+                report(elementPath, "years must be \(form), not an array holding \(Self.describe(element.type))")
+                return nil
+            }
+            guard (1...9999).contains(year) else {
+                report(elementPath, "years: \(year) is not a year from 1 to 9999")
+                return nil
+            }
+            bounds.append(year)
+        }
+        guard bounds[0] <= bounds[1] else {
+            report(path, "years: the first year, \(bounds[0]), is after the last, \(bounds[1])")
+            return nil
+        }
+        return bounds[0]...bounds[1]
     }
 
     private mutating func report(_ path: [String], _ message: String) {

@@ -15,6 +15,12 @@ public struct DatasetSettings: Equatable, Sendable {
     public var theftCategories: [String] = ["盗窃", "入室盗窃", "扒窃", "偷盗"]
     public var alarmCallTypes: [String] = ["报警"]
     public var clearedStatuses: [String] = ["已破", "破案", "solved"]
+    /// The years a date or period may fall in: a value outside is rejected, so that one
+    /// placeholder (`0001-01-01`, `1900-01-01`, `9999-12-31`) cannot stretch the trend
+    /// series, which hold every period from the first to the last with data, over centuries.
+    public var years: ClosedRange<Int> = DatasetSettings.defaultYears
+
+    public static let defaultYears = 1980...2099
 
     public init() {}
 }

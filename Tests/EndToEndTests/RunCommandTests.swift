@@ -203,6 +203,27 @@ enum SampleReports {
         #expect(trends.contains("alarm_calls,alarm_calls,district,\"'=HYPERLINK(\"\"http://x\"\")\",year,2017,1,0,,false"))
         #expect(try folder.read("out/rejects/alarm_calls.csv").contains("alarm_calls.csv,5,received_at,'2017-02-30' is not a valid date and time,\"'=A4,2017-02-30,"))
     }
+
+    /// Placeholder dates are rejected rows, not a trend series over centuries: before the
+    /// default years, one row dated 0001-01-01 among the sample datasets made a 1.7 GB
+    /// `data/trends.csv` (a row per month of 2018 years) and exit 0.
+    @Test func placeholderDatesAreRejectedNotCounted() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/datasets", toPath: folder.path + "/data")
+        try folder.write("data/alarm_calls/zz_placeholders.csv", alarmHeader
+            + "Z1,0001-01-01 00:00:00,宝山区,罗店镇,报警,盗窃,60,已处置\n"
+            + "Z2,9999-12-31,宝山区,罗店镇,报警,盗窃,60,已处置\n")
+        let result = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try folder.read("out/data/trends.csv") == SampleReports.folder.read("out/data/trends.csv"))
+        let rejects = try folder.read("out/rejects/alarm_calls.csv").split(separator: "\n").suffix(2)
+        #expect(Array(rejects) == [
+            "alarm_calls/zz_placeholders.csv,2,received_at,\"'0001-01-01 00:00:00' is outside the years read, 1980 to 2099 (set by years in govstats.toml)\",\"Z1,0001-01-01 00:00:00,宝山区,罗店镇,报警,盗窃,60,已处置\"",
+            "alarm_calls/zz_placeholders.csv,3,received_at,\"'9999-12-31' is outside the years read, 1980 to 2099 (set by years in govstats.toml)\",\"Z2,9999-12-31,宝山区,罗店镇,报警,盗窃,60,已处置\"",
+        ])
+        #expect(try folder.read("out/data/quality.csv").contains("alarm_calls,alarm_calls/zz_placeholders.csv,2,0,2,0,0\n"))
+    }
 }
 
 /// `generate --out` writes its exports into a new folder or over its own earlier ones, never

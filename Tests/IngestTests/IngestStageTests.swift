@@ -32,6 +32,15 @@ func ingest(
     return (result, sink.rows)
 }
 
+extension GovStatsConfig {
+    /// Dates and periods of every year, 1 to 9999, read in every dataset.
+    static var allYears: GovStatsConfig {
+        var config = GovStatsConfig()
+        for kind in DatasetKind.allCases { config.datasets[kind, default: DatasetSettings()].years = 1...9999 }
+        return config
+    }
+}
+
 func counts(_ outcome: FileOutcome) -> [Int] {
     [outcome.rowsRead, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.conflicts]
 }
@@ -424,7 +433,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         text += "A2,0001-01-01 00:00:00,宝山区,,,盗窃,9223372036854775807,\n"
         text += "A3,9999-12-31 23:59:59,宝山区,,,盗窃,0,\n"
         text += "A4,2017-03-05,宝山区,,,盗窃,,\n"
-        let (result, _) = try ingest(["alarm_calls.csv": text])
+        let (result, _) = try ingest(["alarm_calls.csv": text], config: .allYears)
         let store = try #require(result.dataset(.alarmCalls)?.store)
         #expect(store.count == 4)
         let days = store.slots(of: "received_at").map(Slot.dayNumber)
@@ -489,18 +498,22 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         "0999-12-31 23:59:59", "9999-12-31 23:59:59", "2017-13-05 09:07:00", "2017-03-05 09:07:00",
     ]
 
-    @Test(arguments: [1, 2])
-    func everySlotIsTheFullParsersValue(jobs: Int) throws {
+    /// With the default years too, where 0999 and 9999 are refused as out of range whether
+    /// the date was parsed in full or its day taken from the row before.
+    @Test(arguments: [1, 2], [false, true])
+    func everySlotIsTheFullParsersValue(jobs: Int, allYears: Bool) throws {
+        let years = allYears ? 1...9999 : DatasetSettings.defaultYears
         var text = alarmHeader
         var expected: [UInt64?] = []
         var random = SplitMix(state: 0xDA7E)
         for row in 0..<5000 {
             // Runs of one value, then a jump: the cache is hit, missed and refilled.
             let value = Self.values[(row / Int.random(in: 1...4, using: &random)) % Self.values.count]
-            expected.append(ValueParser.dateTime(value[...]).map(Slot.encode))
+            expected.append(ValueParser.dateTime(value[...]).flatMap { years.contains($0.date.year) ? Slot.encode($0) : nil })
             text += "A\(row),\(value),宝山区,,,盗窃,,\n"
         }
-        let (result, rejects) = try ingest(["alarm_calls.csv": text], jobs: jobs, chunkBytes: 8 << 10)
+        let config: GovStatsConfig = allYears ? .allYears : GovStatsConfig()
+        let (result, rejects) = try ingest(["alarm_calls.csv": text], config: config, jobs: jobs, chunkBytes: 8 << 10)
         let store = try #require(result.dataset(.alarmCalls)?.store)
         let accepted = expected.compactMap { $0 }
         #expect(store.count == accepted.count)
@@ -508,5 +521,74 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let refused = expected.indices.filter { expected[$0] == nil }.map { $0 + 2 }
         #expect(rejects.map(\.line) == refused)
         #expect(refused.count > 500)
+        let outside = rejects.filter { $0.reason.contains("outside the years") }.count
+        #expect(allYears ? outside == 0 : outside > 200)
+    }
+}
+
+/// Dates and periods outside `years` (default 1980 to 2099) are rejected: one placeholder
+/// date (`0001-01-01`, `1900-01-01`, `9999-12-31`) would otherwise stretch every trend
+/// series, which holds each period from the first to the last with data, over centuries.
+@Suite struct YearWindowTests {
+    static func reason(_ value: String, _ years: String = "1980 to 2099") -> String {
+        "'\(value)' is outside the years read, \(years) (set by years in govstats.toml)"
+    }
+
+    @Test(arguments: [1, 2])
+    func defaultYearsRejectPlaceholderDates(jobs: Int) throws {
+        let values = [
+            "2017-03-05 09:07:00", "0001-01-01 00:00:00", "1900-01-01", "1979-12-31 23:59:59",
+            "1980-01-01 00:00:00", "2099-12-31 23:59:59", "2100-01-01 00:00:00", "9999-12-31 23:59:59",
+            "1970/1/1 0:00", "2017-03-05 09:07:00",
+        ]
+        var text = alarmHeader
+        // Each value twice in a row: the second takes its day from the row before.
+        for (index, value) in values.enumerated() {
+            text += "A\(index),\(value),宝山区,,,盗窃,,\n"
+            text += "B\(index),\(value),宝山区,,,盗窃,,\n"
+        }
+        let (result, rejects) = try ingest(["alarm_calls.csv": text], jobs: jobs, chunkBytes: 64)
+        let outside = [1, 2, 3, 6, 7, 8]
+        #expect(rejects == outside.flatMap { index in
+            ["A", "B"].enumerated().map { offset, prefix in
+                RejectedRow(file: "alarm_calls.csv", line: 2 + index * 2 + offset, column: "received_at",
+                            reason: Self.reason(values[index]), record: "\(prefix)\(index),\(values[index]),宝山区,,,盗窃,,")
+            }
+        })
+        let store = try #require(result.dataset(.alarmCalls)?.store)
+        #expect(store.count == 8)
+        let years = store.slots(of: "received_at").map { LocalDate(dayNumber: Slot.dayNumber($0)).year }
+        #expect(years == [2017, 2017, 1980, 1980, 2099, 2099, 2017, 2017])
+    }
+
+    @Test func monthPrecisionDatesAndPeriods() throws {
+        var config = GovStatsConfig()
+        config.datasets[.burglaryReports, default: DatasetSettings()].datetimeFormats = [try DatePattern("yyyy-MM")]
+        let burglaries = "case_id,reported_at,district,community\n"
+            + "B1,1979-12,闵行区,康城\nB2,1980-01,闵行区,康城\nB3,2099-12,闵行区,康城\nB4,2100-01,闵行区,康城\n"
+        let assessments = "community_id,community,district,period,compliant\n"
+            + "C1,康城,闵行区,1979,是\nC2,康城,闵行区,1979Q4,是\nC3,康城,闵行区,1980H1,否\nC4,康城,闵行区,2099Q4,是\nC5,康城,闵行区,2100,是\n"
+        let (result, rejects) = try ingest(["burglary_reports.csv": burglaries, "safe_community.csv": assessments], config: config)
+        #expect(rejects.map { "\($0.file):\($0.line) \($0.column) \($0.reason)" } == [
+            "burglary_reports.csv:2 reported_at \(Self.reason("1979-12"))",
+            "burglary_reports.csv:5 reported_at \(Self.reason("2100-01"))",
+            "safe_community.csv:2 period \(Self.reason("1979"))",
+            "safe_community.csv:3 period \(Self.reason("1979Q4"))",
+            "safe_community.csv:6 period \(Self.reason("2100"))",
+        ])
+        #expect(result.dataset(.burglaryReports)?.accepted == 2)
+        #expect(result.dataset(.safeCommunity)?.accepted == 2)
+    }
+
+    @Test(arguments: [1, 2])
+    func configuredYears(jobs: Int) throws {
+        let config = try GovStatsConfig.parse("[burglary_reports]\nyears = [2016, 2017]\n", file: "govstats.toml")
+        let text = "case_id,reported_at,district,community\n"
+            + "B1,2015-12-31 23:59:59,闵行区,康城\nB2,2016-01-01 00:00:00,闵行区,康城\n"
+            + "B3,2017-12-31 23:59:59,闵行区,康城\nB4,2018-01-01 00:00:00,闵行区,康城\nB5,1985-06-01,闵行区,康城\n"
+        let (result, rejects) = try ingest(["burglary_reports.csv": text], config: config, jobs: jobs, chunkBytes: 64)
+        #expect(rejects.map(\.line) == [2, 5, 6])
+        #expect(rejects.first?.reason == Self.reason("2015-12-31 23:59:59", "2016 to 2017"))
+        #expect(result.dataset(.burglaryReports)?.accepted == 2)
     }
 }

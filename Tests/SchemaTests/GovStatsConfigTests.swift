@@ -66,6 +66,15 @@ import Testing
         #expect(config[.alarmCalls] == DatasetSettings())
     }
 
+    @Test func readsYears() throws {
+        #expect(DatasetSettings().years == 1980...2099)
+        let config = try GovStatsConfig.parse("[burglary_reports]\nyears = [2016, 2017]\n[safe_community]\nyears = [1, 9999]\n", file: "govstats.toml")
+        #expect(config[.burglaryReports].years == 2016...2017)
+        #expect(config[.safeCommunity].years == 1...9999)
+        #expect(config[.alarmCalls].years == 1980...2099)
+        #expect(try GovStatsConfig.parse("[alarm_calls]\nyears = [2017, 2017]\n", file: "govstats.toml")[.alarmCalls].years == 2017...2017)
+    }
+
     @Test func emptyListsReplaceTheDefaults() throws {
         let config = try GovStatsConfig.parse("[alarm_calls]\ntheft_categories = []\n", file: "govstats.toml")
         #expect(config[.alarmCalls].theftCategories == [])
@@ -175,6 +184,26 @@ import Testing
         (
             "[alarm_calls]\ncolumns = { call_id = \"\u{3000}\" }\n",
             "govstats.toml line 2: columns: the header for 'call_id' must not be empty"
+        ),
+        (
+            "[alarm_calls]\nyears = 1990\n",
+            "govstats.toml line 2: years must be an array of two whole numbers, the first and the last year read (as [1990, 2030]), not an integer"
+        ),
+        (
+            "[alarm_calls]\nyears = [1990]\n",
+            "govstats.toml line 2: years must be an array of two whole numbers, the first and the last year read (as [1990, 2030]), not an array of 1"
+        ),
+        (
+            "[burglary_reports]\nyears = [1990,\n  \"2030\"]\n",
+            "govstats.toml line 3: years must be an array of two whole numbers, the first and the last year read (as [1990, 2030]), not an array holding a string"
+        ),
+        (
+            "[safe_community]\nyears = [0, 2030]\n",
+            "govstats.toml line 2: years: 0 is not a year from 1 to 9999"
+        ),
+        (
+            "[alarm_calls]\nyears = [2030, 1990]\n",
+            "govstats.toml line 2: years: the first year, 2030, is after the last, 1990"
         ),
         (
             "alarm_calls = 1\n",

@@ -9,12 +9,12 @@ struct NoRejects: RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
 }
 
-func ingest(_ files: [String: String]) throws -> IngestResult {
+func ingest(_ files: [String: String], config: GovStatsConfig = GovStatsConfig()) throws -> IngestResult {
     let folder = try TemporaryDirectory("trends")
     defer { folder.remove() }
     for (path, text) in files { try folder.write(path, text) }
     var sink = NoRejects()
-    return try IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"))
+    return try IngestStage(config: config, maxRejectPercent: ExactDecimal(canonical: "100"))
         .run(try DataFolder.discover(root: folder.path), rejects: &sink)
 }
 
@@ -187,7 +187,11 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
     /// Across the years 999 and 1000 the time order of a series may not be the byte order
     /// of its labels: the streamed order must still be the byte order of the rows' fields.
     @Test func streamedOrderAcrossThreeAndFourDigitYears() throws {
-        let result = try ingest(["alarm_calls.csv": header + calls(["0998-11-05", "0999-12-31", "1000-01-01", "1000-02-10"], prefix: "A")])
+        var config = GovStatsConfig()
+        config.datasets[.alarmCalls, default: DatasetSettings()].years = 1...9999
+        let dates = ["0998-11-05", "0999-12-31", "1000-01-01", "1000-02-10"]
+        let result = try ingest(["alarm_calls.csv": header + calls(dates, prefix: "A")], config: config)
+        #expect(result.dataset(.alarmCalls)?.accepted == 4)
         let tables = result.datasets.compactMap { DatedTrends($0, settings: DatasetSettings()) }
         var streamed: [TrendRow] = []
         DatedTrends.forEachRow(of: tables) { streamed.append($0) }
