@@ -12,3 +12,61 @@ int govstats_exchange_paths(const char *first, const char *second) {
 int govstats_map_blocks_from(int bytes) {
     return mallopt(M_MMAP_THRESHOLD, bytes);
 }
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/// Removes what `name` names in the folder `parent` (a descriptor), folders with all they
+/// hold. Names are bytes here, so a name that is not UTF-8 is removed like any other.
+static int remove_at(int parent, const char *name) {
+    struct stat info;
+    if (fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) != 0) return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(info.st_mode)) return unlinkat(parent, name, 0);
+    int folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (folder < 0) return -1;
+    DIR *listing = fdopendir(folder);
+    if (!listing) {
+        close(folder);
+        return -1;
+    }
+    int result = 0;
+    struct dirent *entry;
+    while ((entry = readdir(listing)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        if (remove_at(dirfd(listing), entry->d_name) != 0) result = -1;
+    }
+    closedir(listing);
+    if (unlinkat(parent, name, AT_REMOVEDIR) != 0) result = -1;
+    return result;
+}
+
+int govstats_remove_tree(const char *path) {
+    return remove_at(AT_FDCWD, path);
+}
+
+/// fsyncs the folder `name` in `parent` and every folder under it.
+static void sync_at(int parent, const char *name) {
+    int folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (folder < 0) return;
+    int copy = dup(folder);
+    DIR *listing = copy >= 0 ? fdopendir(copy) : NULL;
+    if (listing) {
+        struct dirent *entry;
+        while ((entry = readdir(listing)) != NULL) {
+            if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+            if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) sync_at(dirfd(listing), entry->d_name);
+        }
+        closedir(listing);
+    } else if (copy >= 0) {
+        close(copy);
+    }
+    fsync(folder);
+    close(folder);
+}
+
+void govstats_sync_tree(const char *path) {
+    sync_at(AT_FDCWD, path);
+}

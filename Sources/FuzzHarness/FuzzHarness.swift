@@ -79,7 +79,7 @@ func libFuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePoin
     }
 
     static func inputPaths(_ path: String) -> [String] {
-        guard isDirectory(path), let names = try? directoryNames(path) else { return [path] }
+        guard isDirectory(path), let names = try? directoryListing(path).names else { return [path] }
         return names.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
     }
 

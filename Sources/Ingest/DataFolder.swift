@@ -60,16 +60,16 @@ public struct DataFolder: Sendable {
     }
 
     private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
-        let names: [String]
-        do { names = try directoryNames(folder) } catch { throw .io(error) }
-        let csv = names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
-        // A name that is not UTF-8 (a GBK name from a Windows archive) was read with U+FFFD
-        // in place of its bad bytes, and no file has that name: say so, not "no such file".
-        if let name = csv.first(where: { $0.contains("\u{FFFD}") && !exists(folder + "/" + $0) }) {
+        let listing: DirectoryListing
+        do { listing = try directoryListing(folder) } catch { throw .io(error) }
+        let isData = { (name: String) in name.hasSuffix(".csv") && !name.hasPrefix(".") }
+        // A name that is not UTF-8 (a GBK name from a Windows archive) cannot be opened by a
+        // path made from a String: say so, not "no such file".
+        if let name = listing.notUTF8.filter(isData).sorted(by: utf8Less).first {
             throw .io(FileReadError(path: folder + "/" + name, errno: 0, operation: "read",
                                     detail: "the file's name is not valid UTF-8 (shown with \u{FFFD}); rename it to read it"))
         }
-        return csv
+        return listing.names.filter(isData).sorted(by: utf8Less)
     }
 }
 

@@ -83,8 +83,8 @@ struct Publisher {
                 throw .usage(["--out \(output) \(path == folder ? "is" : "holds") the input \(input) (\(rule))"])
             }
         }
-        let entries: [String]
-        do { entries = try directoryNames(output) } catch { throw .error([error.description]) }
+        let entries: DirectoryListing
+        do { entries = try directoryListing(output) } catch { throw .error([error.description]) }
         if entries.isEmpty || Self.isManifest(output + "/run.json") { return }
         throw .usage(["--out \(output) holds files but no run.json of a govstats run (\(rule))"])
     }
@@ -96,7 +96,7 @@ struct Publisher {
 
     /// Removes staging folders that killed runs left behind (only while holding the lock).
     func removeStaleStaging() {
-        for entry in directoryEntries(parent) where entry.hasPrefix(stagingPrefix) {
+        for entry in (try? directoryListing(parent).names) ?? [] where entry.hasPrefix(stagingPrefix) {
             removeTree(parent + "/" + entry)
         }
     }
@@ -125,24 +125,16 @@ struct Publisher {
     }
 }
 
-/// Removes a file or a folder and everything in it; never follows symbolic links.
+/// Removes a file or a folder and everything in it; never follows symbolic links. Names are
+/// taken as bytes (in C), so a file whose name is not UTF-8, left in earlier reports, goes
+/// with them instead of keeping their folder.
 func removeTree(_ path: String) {
-    var info = stat()
-    guard lstat(path, &info) == 0 else { return }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
-        for entry in directoryEntries(path) { removeTree(path + "/" + entry) }
-        rmdir(path)
-    } else {
-        unlink(path)
-    }
+    _ = govstats_remove_tree(path)
 }
 
 /// fsyncs every folder under `path` (files are synced as they are closed).
 func syncTree(_ path: String) {
-    var info = stat()
-    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
-    for entry in directoryEntries(path) { syncTree(path + "/" + entry) }
-    syncPath(path)
+    govstats_sync_tree(path)
 }
 
 func syncPath(_ path: String) {
@@ -152,7 +144,3 @@ func syncPath(_ path: String) {
     close(descriptor)
 }
 
-/// The names in a folder, without `.` and `..`; empty if it cannot be listed.
-func directoryEntries(_ path: String) -> [String] {
-    (try? directoryNames(path)) ?? []
-}

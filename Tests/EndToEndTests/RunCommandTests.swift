@@ -181,6 +181,41 @@ enum SampleReports {
         #expect(!folder.exists("plain/rejects/burglary_reports.csv"))
     }
 
+    /// Earlier reports are removed whole, whatever names they hold: a file whose name is not
+    /// UTF-8 (a GBK name) used to keep the old folder beside the new reports for ever, and a
+    /// link inside is removed, never followed.
+    @Test func earlierReportsGoWholeWhateverTheirNames() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        try folder.write("kept/notes.txt", "not ours")
+        let arguments = ["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"]
+        #expect(try GovStatsBinary.run(arguments).status == 0)
+        // 说明.txt in GBK, in the reports and in a folder under them; a stale staging folder
+        // holding one too; and a link to a folder that is not the reports'.
+        func makeFile(_ folderPath: String, _ name: [UInt8]) {
+            let raw = Array((folder.path + "/" + folderPath + "/").utf8) + name
+            let descriptor = (raw.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+            #expect(descriptor >= 0)
+            close(descriptor)
+        }
+        let gbk: [UInt8] = [0xCB, 0xB5, 0xC3, 0xF7] + Array(".txt".utf8)
+        try folder.write("out/extra/x.txt", "x")
+        makeFile("out", gbk)
+        makeFile("out/extra", gbk)
+        try folder.write(".out.staging-99999/index.html", "stale")
+        makeFile(".out.staging-99999", gbk)
+        #expect(symlink(folder.path + "/kept", folder.path + "/out/extra/link") == 0)
+        let second = try GovStatsBinary.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "data", "kept", "out"])
+        #expect(try folder.read("kept/notes.txt") == "not ours")
+        // The reports are those of a run into a new folder, and nothing else.
+        let fresh = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/fresh", "--quiet"])
+        #expect(fresh.status == 0)
+        #expect(listFiles(folder.path + "/out") == listFiles(folder.path + "/fresh"))
+    }
+
     @Test func hostileValuesStayText() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }

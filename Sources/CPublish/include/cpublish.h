@@ -8,4 +8,12 @@ int govstats_exchange_paths(const char *first, const char *second);
 /// M_MMAP_THRESHOLD, which also turns off the threshold's dynamic raising). Returns 1 on
 /// success. Swift's Glibc module does not expose malloc.h.
 int govstats_map_blocks_from(int bytes);
+
+/// Removes a file, or a folder and everything in it, never following a symbolic link.
+/// Works on the bytes of names, so a name that is not UTF-8 goes too. Returns 0, or -1
+/// when something could not be removed (the rest is still removed).
+int govstats_remove_tree(const char *path);
+
+/// fsyncs the folder at `path` and every folder under it (not following links).
+void govstats_sync_tree(const char *path);
 #endif
