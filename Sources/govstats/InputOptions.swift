@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVReading
 import Foundation
 import Ingest
 import Schema
@@ -36,10 +37,12 @@ struct InputOptions: ParsableArguments {
     /// Reads the config named by `--config`, or `<data>/govstats.toml` when there is one.
     func loadConfig() throws(Failure) -> GovStatsConfig {
         guard let path = configPath else { return GovStatsConfig() }
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw .usage(["cannot read config file \(path)"])
+        var bytes: [UInt8] = []
+        do { try FileBlocks.forEach(path: path) { bytes.append(contentsOf: $0) } } catch {
+            let reason = (error as? FileReadError)?.reason ?? "\(error)"
+            throw .usage(["cannot read config file \(path): \(reason)"])
         }
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .usage(["\(path): not valid UTF-8"])
         }
         do {

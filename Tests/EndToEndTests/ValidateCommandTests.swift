@@ -118,6 +118,18 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let badConfig = try GovStatsBinary.run(["validate", "--data", folder.path])
         #expect(badConfig.status == 2)
         #expect(badConfig.stderr.hasPrefix("govstats: \(folder.path)/govstats.toml line 2: unknown key 'colums'"))
+
+        // A config that cannot be read says why.
+        for (config, reason) in [("none.toml", "No such file or directory"), ("alarm_calls.csv/..", "Not a directory"), (".", "Is a directory")] {
+            let unreadable = try GovStatsBinary.run(["validate", "--data", folder.path, "--config", folder.path + "/" + config])
+            #expect(unreadable.status == 2)
+            #expect(unreadable.stderr == "govstats: cannot read config file \(folder.path)/\(config): \(reason)\n")
+        }
+        // "[alarm_calls]\n# café\n" in Latin-1.
+        try Data(Array("[alarm_calls]\n# caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: folder.path + "/latin1.toml"))
+        let latin1 = try GovStatsBinary.run(["validate", "--data", folder.path, "--config", folder.path + "/latin1.toml"])
+        #expect(latin1.status == 2)
+        #expect(latin1.stderr == "govstats: \(folder.path)/latin1.toml: not valid UTF-8\n")
     }
 
     @Test func unreadableFileExits1() throws {
