@@ -54,9 +54,22 @@ public struct DataFolder: Sendable {
             if !found.isEmpty { files[kind] = found }
         }
         if files.isEmpty {
-            throw .usage("no datasets in \(root): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)")
+            throw .usage("no datasets in \(root): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)" + emptyHint(root))
         }
         return DataFolder(root: root, files: files)
+    }
+
+    /// Why a folder with no dataset may have been named: it is a dataset's own folder, or it
+    /// holds exports under other names.
+    private static func emptyHint(_ root: String) -> String {
+        let name = root.split(separator: "/").last.map(String.init) ?? root
+        if let kind = DatasetKind(rawValue: name) {
+            return "; this is the \(kind.rawValue) folder itself: name the folder that holds it"
+        }
+        let csv = ((try? directoryListing(root).names) ?? []).filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
+        guard !csv.isEmpty else { return "" }
+        let shown = csv.prefix(3).joined(separator: ", ") + (csv.count > 3 ? " and \(csv.count - 3) more" : "")
+        return "; it holds \(shown): put each dataset's exports in its folder, such as alarm_calls/"
     }
 
     private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {

@@ -260,7 +260,16 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(throws: IngestError.usage("no datasets in \(folder.path): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)")) {
             try DataFolder.discover(root: folder.path)
         }
+        // Exports under other names, or a dataset's own folder named: the message says so.
+        let expected = "no datasets in \(folder.path): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)"
+        for name in ["calls_2018-02.csv", "calls_2018-01.csv", "b.csv", ".hidden.csv", "a.csv", "notes.txt"] { try folder.write(name, "x") }
+        #expect(throws: IngestError.usage(expected + "; it holds a.csv, b.csv, calls_2018-01.csv and 1 more: put each dataset's exports in its folder, such as alarm_calls/")) {
+            try DataFolder.discover(root: folder.path)
+        }
         try folder.write("alarm_calls/b.csv", alarmHeader)
+        #expect(throws: IngestError.usage("no datasets in \(folder.path)/alarm_calls/: expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv); this is the alarm_calls folder itself: name the folder that holds it")) {
+            try DataFolder.discover(root: folder.path + "/alarm_calls/")
+        }
         try folder.write("alarm_calls/a.csv", alarmHeader)
         try folder.write("alarm_calls/notes.txt", "x")
         try folder.write("safe_community.csv", "x")
