@@ -23,13 +23,21 @@ extension ReportBuilder {
                 blocks += complianceDatasetBlocks()
             }
         }
-        blocks.append(.section(ReportSection(
-            level: 2, title: words.say("数据质量", "Data quality"),
-            blocks: [
-                qualityByFile(ingest),
-                .paragraph([.text(words.say("被拒收的行(含文件、行号、列与原因)见 ", "Rejected rows, with file, line, column and reason: ")),
-                            rejectsLink(kind), .text(words.say("。", "."))]),
-            ])))
+        var quality: [ReportBlock] = [
+            qualityByFile(ingest),
+            .paragraph([.text(words.say("被拒收的行(含文件、行号、列与原因)见 ", "Rejected rows, with file, line, column and reason: ")),
+                        rejectsLink(kind), .text(words.say("。", "."))]),
+        ]
+        let empty = trends.emptyMonths(kind)
+        if !empty.isEmpty {
+            quality.append(.paragraph([
+                .strong(words.say("可能缺少导出文件:", "An export may be missing:")),
+                .text(words.say(
+                    "\(empty.joined(separator: "、")) 全市没有一条记录,而前后月份都有。这些月份及所在季度、年度的数量因此偏低,与它们相比的环比、同比都不可信。",
+                    " no record at all citywide in \(empty.joined(separator: ", ")), with records before and after. Those months, and their quarters and years, count too few, so every change compared with them is not to be trusted.")),
+            ]))
+        }
+        blocks.append(.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality)))
         blocks.append(.section(methodology()))
         return ReportPage(name: kind.rawValue, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
     }

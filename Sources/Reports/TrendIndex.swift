@@ -49,6 +49,9 @@ struct TrendIndex: Sendable {
 
     func hasRows(_ dataset: DatasetKind) -> Bool { metricsByDataset[dataset] != nil }
 
+    /// Months with no record citywide inside the dataset's span (see `DatedTrends.emptyMonths`).
+    func emptyMonths(_ dataset: DatasetKind) -> [String] { tables[dataset]?.emptyMonths() ?? [] }
+
     func rows(_ dataset: DatasetKind, _ metric: String, _ level: AreaLevel, _ area: String, _ kind: PeriodKind) -> [TrendRow] {
         guard let table = tables[dataset], let metric = table.metricIndex(metric),
               let area = table.areaPosition(Area(level: level, name: area)) else { return [] }

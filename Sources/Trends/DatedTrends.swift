@@ -237,6 +237,14 @@ public struct DatedTrends: Sendable {
 
     public func areaPosition(_ area: Area) -> Int? { areaIndex[area] }
 
+    /// The months (`2016-03`) without a single record citywide between the first and the
+    /// last month with data: most often an export that is missing, which makes the month
+    /// read as a fall to zero and the next as a rise from nothing.
+    public func emptyMonths() -> [String] {
+        guard let city = areaPosition(.city), !metrics.isEmpty else { return [] }
+        return series(metric: 0, area: city, kind: .month).filter { $0.value == 0 }.map(\.period)
+    }
+
     /// The count for months [from, to) given as offsets from `firstMonth` (clipped to data).
     func sum(_ metric: Int, _ area: Int, from: Int, to: Int) -> Int {
         let lower = max(from, 0)

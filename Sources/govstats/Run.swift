@@ -57,16 +57,29 @@ struct Run: ParsableCommand {
         defer { publisher.unlock() }
         publisher.removeStaleStaging()
         let staging = try publisher.makeStaging()
+        let warnings: [String]
         do {
-            try build(into: staging, folder: folder, config: config, generatedAt: generatedAt)
+            warnings = try build(into: staging, folder: folder, config: config, generatedAt: generatedAt)
             try publisher.publish(staging: staging)
         } catch {
             removeTree(staging)
             throw error
         }
+        for warning in warnings { writeError("govstats: warning: " + warning + "\n") }
     }
 
-    private func build(into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?) throws {
+    /// What the reports also say, for a cron job's mail: months without a record citywide
+    /// inside a dataset's span (most often an export that is missing).
+    static func warnings(_ trends: [DatedTrends]) -> [String] {
+        trends.compactMap { table in
+            let empty = table.emptyMonths()
+            guard !empty.isEmpty else { return nil }
+            let shown = empty.prefix(6).joined(separator: ", ") + (empty.count > 6 ? " and \(empty.count - 6) more" : "")
+            return "\(table.dataset.rawValue): no record citywide in \(shown), with records before and after: an export may be missing (see Data quality in \(table.dataset.rawValue).md)"
+        }
+    }
+
+    private func build(into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?) throws -> [String] {
         let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
         defer { progress.clear() }
         try makeDirectories(staging + "/rejects")
@@ -111,6 +124,7 @@ struct Run: ParsableCommand {
                 try OutputFile.write(document.contents, to: staging + "/" + document.path)
             }
         }
+        return Self.warnings(trends)
     }
 
     /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.

@@ -239,6 +239,28 @@ enum SampleReports {
         #expect(try folder.read("out/rejects/alarm_calls.csv").contains("alarm_calls.csv,5,received_at,'2017-02-30' is not a valid date and time,\"'=A4,2017-02-30,"))
     }
 
+    /// A month without a record citywide inside the data's span (an export missing) is said
+    /// on standard error, which a cron job mails, and in the dataset page's data quality.
+    @Test func emptyMonthsAreWarnedOf() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader
+            + "A1,2017-01-05,宝山区,,报警,盗窃,,\nA2,2017-02-05,宝山区,,报警,盗窃,,\nA3,2017-05-05,宝山区,,报警,盗窃,,\n")
+        let zh = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/zh", "--quiet"])
+        #expect(zh.status == 0)
+        #expect(zh.stderr == "govstats: warning: alarm_calls: no record citywide in 2017-03, 2017-04, with records before and after: an export may be missing (see Data quality in alarm_calls.md)\n")
+        #expect(try folder.read("zh/alarm_calls.md").contains("**可能缺少导出文件:**2017-03、2017-04 全市没有一条记录,而前后月份都有。"))
+        let en = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--lang", "en", "--quiet"])
+        #expect(en.stderr == zh.stderr)
+        #expect(try folder.read("en/alarm_calls.md").contains("**An export may be missing:** no record at all citywide in 2017-03, 2017-04, with records before and after."))
+        #expect(try folder.read("en/alarm_calls.html").contains("<strong>An export may be missing:</strong> no record at all citywide in 2017-03, 2017-04"))
+        // Without the gap: no warning, no paragraph.
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-01-05,宝山区,,报警,盗窃,,\nA2,2017-02-05,宝山区,,报警,盗窃,,\n")
+        let whole = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/zh", "--quiet"])
+        #expect(whole.status == 0 && whole.stderr == "")
+        #expect(try !folder.read("zh/alarm_calls.md").contains("可能缺少"))
+    }
+
     /// Placeholder dates are rejected rows, not a trend series over centuries: before the
     /// default years, one row dated 0001-01-01 among the sample datasets made a 1.7 GB
     /// `data/trends.csv` (a row per month of 2018 years) and exit 0.

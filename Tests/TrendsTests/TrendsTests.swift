@@ -69,6 +69,20 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         #expect(Set(trends.rows().map(\.area)) == ["全市", "宝山区", "宝山区/罗店镇"])
     }
 
+    /// Months without a record citywide between the first and the last month with data (a
+    /// missing export, most often): a district's empty month is not one, nor are months
+    /// outside the span.
+    @Test func emptyMonthsCitywide() throws {
+        let result = try ingest(["alarm_calls.csv": header
+            + calls(["2016-11-30", "2017-01-05", "2017-04-01", "2017-07-31"], prefix: "A")
+            + calls(["2016-12-01", "2017-02-01", "2017-03-01", "2017-05-01", "2017-06-01"], district: "闵行区", prefix: "B")])
+        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        #expect(trends.emptyMonths() == [])
+        let gaps = try ingest(["alarm_calls.csv": header + calls(["2016-11-30", "2017-01-05", "2017-04-01", "2017-07-31"], prefix: "A")])
+        let gapped = try #require(DatedTrends(gaps.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        #expect(gapped.emptyMonths() == ["2016-12", "2017-02", "2017-03", "2017-05", "2017-06"])
+    }
+
     @Test func partialLastMonthIsIncomplete() throws {
         let result = try ingest(["alarm_calls.csv": header + calls(["2017-01-01", "2017-02-15"], prefix: "A")])
         let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: DatasetSettings()))
