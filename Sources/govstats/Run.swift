@@ -27,7 +27,9 @@ struct Run: ParsableCommand {
 
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
-            standard error is not a terminal (cron), only errors are printed.
+            standard error is not a terminal (cron), only errors and warnings are printed: \
+            a warning (exit 0) names months without a record citywide inside a dataset's \
+            span, which most often means an export is missing.
 
             Exit codes: 0 published; 1 error (unreadable file, full disk, lock held); \
             2 usage; 3 data refused (nothing is published).
@@ -44,7 +46,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("lang"), help: ArgumentHelp("Report language: zh or en.", valueName: "zh|en"))
     var language: ReportInput.Language = .zh
 
-    @Flag(name: .customLong("quiet"), help: "No progress display; only errors.")
+    @Flag(name: .customLong("quiet"), help: "No progress display; only errors and warnings.")
     var quiet = false
 
     func run() throws {
