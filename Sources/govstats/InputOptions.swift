@@ -9,7 +9,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp("The data folder: alarm_calls/, burglary_reports/, safe_community/ (or <dataset>.csv).", valueName: "dir"))
     var data = "datasets"
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml adapting other exports' headers, date forms and encodings. Default: <data>/govstats.toml when it exists.", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml adapting other exports' headers, date forms, encodings and the years read (default 1980 to 2099). Default: <data>/govstats.toml when it exists.", valueName: "file"))
     var config: String?
 
     @Option(name: .customLong("max-reject-pct"), help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
