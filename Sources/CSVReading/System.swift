@@ -3,7 +3,8 @@ import CLibCSV
 import Glibc
 #endif
 
-/// The names in a folder, without `.` and `..`, in the order the system lists them.
+/// The names in a folder, without `.` and `..`, in the order the system lists them, kept
+/// apart by whether they are UTF-8.
 public struct DirectoryListing: Sendable {
     /// The names that are UTF-8, which a path made from them opens.
     public var names: [String] = []
@@ -14,6 +15,7 @@ public struct DirectoryListing: Sendable {
     public var isEmpty: Bool { names.isEmpty && notUTF8.isEmpty }
 }
 
+/// Lists the folder at `path`, reading each name's bytes as they are.
 public func directoryListing(_ path: String) throws(FileReadError) -> DirectoryListing {
     guard let directory = opendir(path) else {
         throw FileReadError(path: path, errno: errno, operation: "list")
