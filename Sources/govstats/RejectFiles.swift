@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSVReading
 import Ingest
 import Schema
@@ -5,14 +8,31 @@ import Schema
 /// Streams rejected rows to `<folder>/<dataset>.csv` (DATA_CONTRACT.md section 2), one file
 /// per dataset present, header alone when nothing was rejected. Rows arrive in file then
 /// line order, which is the contract's sort order, so nothing is held in memory.
+///
+/// `replacing` (for `validate --rejects`, whose folder is not staged): the rows go to a
+/// hidden `.<dataset>.csv.partial-<pid>` beside each file, renamed over it by `close()`; a
+/// run that fails calls `discard()`, so the files there stay what they were rather than a
+/// part of the rejects. Partial files a killed run left are removed first.
 struct RejectFiles: RejectSink {
     static let header = CSVText.line(["file", "line", "column", "reason", "record"])
 
     private var files: [DatasetKind: OutputFile] = [:]
+    /// Per dataset, the path the file is renamed to by `close()` (replacing only).
+    private var finalPaths: [DatasetKind: String] = [:]
 
-    init(folder: String, datasets: [DatasetKind]) throws {
+    init(folder: String, datasets: [DatasetKind], replacing: Bool = false) throws {
         for dataset in datasets {
-            let file = try OutputFile(path: folder + "/" + dataset.rawValue + ".csv")
+            let path = folder + "/" + dataset.rawValue + ".csv"
+            var written = path
+            if replacing {
+                let prefix = "." + dataset.rawValue + ".csv.partial-"
+                for name in (try? directoryListing(folder).names) ?? [] where name.hasPrefix(prefix) {
+                    unlink(folder + "/" + name)
+                }
+                written = folder + "/" + prefix + String(getpid())
+                finalPaths[dataset] = path
+            }
+            let file = try OutputFile(path: written)
             try file.write(Self.header)
             files[dataset] = file
         }
@@ -22,8 +42,21 @@ struct RejectFiles: RejectSink {
         try files[dataset]!.write(CSVText.line([row.file, String(row.line), row.column, row.reason, row.record]))
     }
 
-    /// Flushes and closes every file; they are complete only after this.
+    /// Flushes and closes every file; they are complete only after this (and, replacing,
+    /// in place only after it).
     func close() throws {
-        for dataset in files.keys.sorted() { try files[dataset]!.close() }
+        for dataset in files.keys.sorted() {
+            let file = files[dataset]!
+            try file.close()
+            if let path = finalPaths[dataset], rename(file.path, path) != 0 {
+                throw OutputFile.failure("rename \(file.path) to", path)
+            }
+        }
+    }
+
+    /// Removes the partial files of a run that failed (replacing only).
+    func discard() {
+        guard !finalPaths.isEmpty else { return }
+        for file in files.values { unlink(file.path) }
     }
 }

@@ -11,7 +11,9 @@ struct Validate: ParsableCommand {
             One row per input file: encoding, rows read, accepted, rejected, duplicates and \
             conflicts; then one total line per dataset. rows_read = accepted + rejected + \
             duplicates for every file. With --rejects DIR, writes DIR/<dataset>.csv listing \
-            each rejected row with its file, line, column and reason.
+            each rejected row with its file, line, column and reason; they replace the files \
+            there only once every input was read (exit 0 or 3), so a failed run (exit 1) \
+            leaves the earlier ones as they were.
 
             Exit codes: 0 the data would be accepted; 1 a file cannot be read; 2 usage; \
             3 data refused (a file rejected whole, or more than --max-reject-pct rejected).
@@ -36,9 +38,16 @@ struct Validate: ParsableCommand {
             if let rejects {
                 try Self.checkRejectsFolder(rejects, data: folder, config: input.configPath)
                 try makeDirectories(rejects)
-                var sink = try RejectFiles(folder: rejects, datasets: folder.presentDatasets)
-                result = try stage.run(folder, rejects: &sink, progress: progress.update)
-                try sink.close()
+                // Written beside the files they replace and renamed over them once every
+                // file was read: a failure leaves the folder's rejects as they were.
+                var sink = try RejectFiles(folder: rejects, datasets: folder.presentDatasets, replacing: true)
+                do {
+                    result = try stage.run(folder, rejects: &sink, progress: progress.update)
+                    try sink.close()
+                } catch {
+                    sink.discard()
+                    throw error
+                }
             } else {
                 var sink = DiscardRejects()
                 result = try stage.run(folder, rejects: &sink, progress: progress.update)

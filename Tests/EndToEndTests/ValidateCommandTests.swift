@@ -33,6 +33,28 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 
     /// `--rejects` writes `<dataset>.csv` files: never over an input (or the config), nor
     /// where the next run would read them as data. Refused with exit 2, nothing written.
+    /// The rejects files are renamed into place once every file was read: a validate that
+    /// fails (exit 1) leaves those of the last one as they were (before, they were left
+    /// empty), and one that refuses the data (exit 3) still writes them whole.
+    @Test func rejectsAreReplacedOnlyWhenEveryFileWasRead() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls/a.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n")
+        try folder.write("rejects/alarm_calls.csv", "earlier rejects\n")
+        try FileManager.default.createDirectory(atPath: folder.path + "/data/alarm_calls/b.csv", withIntermediateDirectories: true)
+        try folder.write("rejects/.alarm_calls.csv.partial-99999", "left by a killed run")
+        let failed = try GovStatsBinary.run(["validate", "--data", "data", "--rejects", "rejects"], in: folder.path)
+        #expect(failed.status == 1)
+        #expect(failed.stderr == "govstats: cannot read data/alarm_calls/b.csv: Is a directory\n")
+        #expect(try folder.read("rejects/alarm_calls.csv") == "earlier rejects\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/rejects") == ["alarm_calls.csv"])
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/b.csv")
+        let refused = try GovStatsBinary.run(["validate", "--data", "data", "--rejects", "rejects"], in: folder.path)
+        #expect(refused.status == 3)
+        #expect(try folder.read("rejects/alarm_calls.csv") == "file,line,column,reason,record\nalarm_calls/a.csv,3,received_at,'bad' is not a valid date and time,\"A2,bad,宝山区,,报警,盗窃,,\"\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/rejects") == ["alarm_calls.csv"])
+    }
+
     @Test func rejectsFolderNeverReplacesOrJoinsTheData() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
