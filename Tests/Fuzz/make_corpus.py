@@ -5,11 +5,12 @@ hand-made edge cases. Deterministic: run it again and git shows no change.
 Each seed is a fuzz input as Sources/FuzzHarness/FuzzCase.swift reads it: two control
 bytes, then the bytes of an export file.
   byte 0: bits 0-1 dataset (0 alarm_calls, 1 burglary_reports, 2 safe_community),
-          bits 2-3 encoding (0 auto, 2 gb18030, 3 big5), bits 6-7 both set: also stream the bytes (1 MB)
+          bits 2-3 encoding (0 auto, 2 gb18030, 3 big5), bit 4: dates in the default years
+          (clear: all years 1-9999), bits 6-7 both set: also stream the bytes (1 MB)
   byte 1: one more block size for the reader
 The control bytes are chosen printable where they can be: '@' alarm_calls, 'A'
 burglary_reports, 'B' safe_community (auto); 'H' alarm_calls declared gb18030; 'L'
-alarm_calls declared big5.
+alarm_calls declared big5; 'P' alarm_calls and 'R' safe_community in the default years.
 
 Usage: python3 Tests/Fuzz/make_corpus.py
 """
@@ -23,6 +24,7 @@ OUT = ROOT / "Tests" / "Fuzz" / "corpus"
 ALARM, BURGLARY, SAFE = 0x40, 0x41, 0x42
 ALARM_GB18030, ALARM_BIG5 = 0x48, 0x4C
 STREAM = 0xC0
+DEFAULT_YEARS = 0x10
 
 ALARM_HEADER = "call_id,received_at,district,street,call_type,category,response_seconds,disposition"
 BURGLARY_HEADER = "case_id,reported_at,district,street,community,premises,loss_yuan,status"
@@ -52,8 +54,10 @@ def seed(name, control, block, body):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
+    # Regression inputs (regression-*) are added by hand, each with the bug it found: kept.
     for old in OUT.iterdir():
-        old.unlink()
+        if not old.name.startswith("regression-"):
+            old.unlink()
 
     # Real-looking exports: the committed datasets' own first lines.
     seed("alarm_utf8_lf.csv", ALARM, ord("a"), head("alarm_calls/alarm_calls_2015-07-01.csv", 3000))
@@ -138,6 +142,14 @@ def main():
          + "V6,\u30002017-03-05\u3000,宝山区,,,盗窃,１２,x\n"
          + "V7,9999-12-31 23:59:59,宝山区,,,盗窃,99999999999999999999,x\n"
          + "V8,0000-01-01,宝山区,,,盗窃,0,x\n")
+    # The years read (default 1980 to 2099): each bound and a placeholder, each value
+    # twice in a row (the second takes its day from the row before).
+    edges = ["1979-12-31 23:59:59", "1980-01-01 00:00:00", "2099-12-31 23:59:59", "2100-01-01 00:00:00",
+             "0001-01-01 00:00:00", "9999-12-31", "1900/1/1 0:00", "2017-03-05 09:07:00"]
+    seed("years_default_alarm.csv", ALARM | DEFAULT_YEARS, 23,
+         ALARM_HEADER + "\n" + "".join(f"Y{i}{c},{value},宝山区,,报警,盗窃,1,x\n" for i, value in enumerate(edges) for c in "ab"))
+    seed("years_default_safe.csv", SAFE | DEFAULT_YEARS, 24,
+         SAFE_HEADER + "\n" + "".join(f"Y{i},c,d,s,{period},是,1\n" for i, period in enumerate(["1979", "1979Q4", "1980H1", "2099Q4", "2100", "0001"])))
     seed("invalid_values_safe.csv", SAFE, 12,
          SAFE_HEADER + "\n"
          + "S1,c,d,s,2017Q5,是,1\nS2,c,d,s,2017H3,maybe,1\nS3,c,d,s,17,是,100.01\nS4,c,d,s,2017,YES,-0\n"
