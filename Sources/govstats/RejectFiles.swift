@@ -21,14 +21,13 @@ struct RejectFiles: RejectSink {
     private var finalPaths: [DatasetKind: String] = [:]
 
     init(folder: String, datasets: [DatasetKind], replacing: Bool = false) throws {
+        let present = replacing ? (try? directoryListing(folder).names) ?? [] : []
         for dataset in datasets {
             let path = folder + "/" + dataset.rawValue + ".csv"
             var written = path
             if replacing {
                 let prefix = "." + dataset.rawValue + ".csv.partial-"
-                for name in (try? directoryListing(folder).names) ?? [] where name.hasPrefix(prefix) {
-                    unlink(folder + "/" + name)
-                }
+                for name in present where name.hasPrefix(prefix) { unlink(folder + "/" + name) }
                 written = folder + "/" + prefix + String(getpid())
                 finalPaths[dataset] = path
             }

@@ -31,8 +31,6 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(!folder.exists("rejects/burglary_reports.csv"))
     }
 
-    /// `--rejects` writes `<dataset>.csv` files: never over an input (or the config), nor
-    /// where the next run would read them as data. Refused with exit 2, nothing written.
     /// The rejects files are renamed into place once every file was read: a validate that
     /// fails (exit 1) leaves those of the last one as they were (before, they were left
     /// empty), and one that refuses the data (exit 3) still writes them whole.
@@ -55,6 +53,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/rejects") == ["alarm_calls.csv"])
     }
 
+    /// `--rejects` writes `<dataset>.csv` files: never over an input (or the config), nor
+    /// where the next run would read them as data. Refused with exit 2, nothing written.
     @Test func rejectsFolderNeverReplacesOrJoinsTheData() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
