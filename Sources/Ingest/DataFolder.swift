@@ -66,7 +66,7 @@ public struct DataFolder: Sendable {
         if let kind = DatasetKind(rawValue: name) {
             return "; this is the \(kind.rawValue) folder itself: name the folder that holds it"
         }
-        let csv = ((try? directoryListing(root).names) ?? []).filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted(by: utf8Less)
+        let csv = ((try? directoryListing(root).names) ?? []).filter(isDataFileName).sorted(by: utf8Less)
         guard !csv.isEmpty else { return "" }
         let shown = csv.prefix(3).joined(separator: ", ") + (csv.count > 3 ? " and \(csv.count - 3) more" : "")
         return "; it holds \(shown): put each dataset's exports in its folder, such as alarm_calls/"
@@ -75,14 +75,18 @@ public struct DataFolder: Sendable {
     private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
         let listing: DirectoryListing
         do { listing = try directoryListing(folder) } catch { throw .io(error) }
-        let isData = { (name: String) in name.hasSuffix(".csv") && !name.hasPrefix(".") }
         // A name that is not UTF-8 (a GBK name from a Windows archive) cannot be opened by a
         // path made from a String: say so, not "no such file".
-        if let name = listing.notUTF8.filter(isData).sorted(by: utf8Less).first {
+        if let name = listing.notUTF8.filter(isDataFileName).sorted(by: utf8Less).first {
             throw .io(FileReadError(path: folder + "/" + name, errno: 0, operation: "read",
                                     detail: "the file's name is not valid UTF-8 (shown with \u{FFFD}); rename it to read it"))
         }
-        return listing.names.filter(isData).sorted(by: utf8Less)
+        return listing.names.filter(isDataFileName).sorted(by: utf8Less)
+    }
+
+    /// Whether a file in a dataset's folder is read: a `.csv` name not starting with `.`.
+    private static func isDataFileName(_ name: String) -> Bool {
+        name.hasSuffix(".csv") && !name.hasPrefix(".")
     }
 }
 
