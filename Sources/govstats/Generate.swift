@@ -23,10 +23,10 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("The folder to write alarm_calls/, burglary_reports/ and safe_community/ into.", valueName: "dir"))
     var out: String
 
-    @Option(name: .customLong("rows"), help: ArgumentHelp("Number of alarm-call rows.", valueName: "n"))
+    @Option(name: .customLong("rows"), parsing: .unconditional, help: ArgumentHelp("Number of alarm-call rows.", valueName: "n"))
     var rows: Int = SampleDataGenerator.defaultRows
 
-    @Option(name: .customLong("seed"), help: ArgumentHelp("Random seed.", valueName: "s"))
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Random seed.", valueName: "s"))
     var seed: UInt64 = SampleDataGenerator.defaultSeed
 
     @Flag(name: .customLong("quiet"), help: "No progress display.")

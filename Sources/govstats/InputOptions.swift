@@ -12,10 +12,10 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml adapting other exports' headers, date forms, encodings and the years read (default 1980 to 2099). Default: <data>/govstats.toml when it exists.", valueName: "file"))
     var config: String?
 
-    @Option(name: .customLong("max-reject-pct"), help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
+    @Option(name: .customLong("max-reject-pct"), parsing: .unconditional, help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
     var maxRejectPercent = "5"
 
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Threads for ingest. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Threads for ingest. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -135,6 +135,18 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(badPercent.status == 2)
         #expect(badPercent.stderr.contains("--max-reject-pct takes a number from 0 to 100, not 'abc'"))
 
+        // A negative number is taken as the value (and refused as one), not as an unknown option.
+        let negativePercent = try GovStatsBinary.run(["validate", "--max-reject-pct", "-1"])
+        #expect(negativePercent.status == 2)
+        #expect(negativePercent.stderr.hasPrefix("Error: --max-reject-pct takes a number from 0 to 100, not '-1'\n"), "\(negativePercent.stderr)")
+        let negativeJobs = try GovStatsBinary.run(["validate", "--jobs", "-2"])
+        #expect(negativeJobs.status == 2)
+        #expect(negativeJobs.stderr.hasPrefix("Error: --jobs must be at least 1, not -2\n"), "\(negativeJobs.stderr)")
+        let negativeRows = try GovStatsBinary.run(["generate", "--out", folder.path + "/generated", "--rows", "-5"])
+        #expect(negativeRows.status == 2)
+        #expect(negativeRows.stderr.hasPrefix("Error: --rows must be at least 1, not -5\n"), "\(negativeRows.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/generated"))
+
         try folder.write("alarm_calls.csv", alarmHeader)
         try folder.write("govstats.toml", "[alarm_calls]\ncolums = { call_id = \"ID\" }\n")
         let badConfig = try GovStatsBinary.run(["validate", "--data", folder.path])
