@@ -31,6 +31,8 @@ public struct CSVRecord: Equatable, Sendable {
 /// call that receives it. The fast path reads fields without making a `String` of each.
 public struct RawCSVRecord {
     public let line: Int
+    /// How many lines the record runs over (more than one when a quoted field holds line breaks).
+    public let lines: Int
     public let problem: CSVRecordProblem?
     /// nil when every field of the batch is empty.
     @usableFromInline let base: UnsafeRawPointer?
@@ -38,8 +40,9 @@ public struct RawCSVRecord {
     @usableFromInline let ends: UnsafeBufferPointer<Int>
     @usableFromInline let start: Int
 
-    init(line: Int, problem: CSVRecordProblem?, base: UnsafeRawPointer?, ends: UnsafeBufferPointer<Int>, start: Int) {
+    init(line: Int, lines: Int, problem: CSVRecordProblem?, base: UnsafeRawPointer?, ends: UnsafeBufferPointer<Int>, start: Int) {
         self.line = line
+        self.lines = lines
         self.problem = problem
         self.base = base
         self.ends = ends
@@ -75,16 +78,32 @@ public struct RawCSVRecord {
 }
 
 /// Why a record could not be read whole. The record is rejected, never the file.
+///
+/// `lines`: how many lines the record runs over (counted from its first line, so the same
+/// in a chunk read on its own). A quote left open makes every line up to the next quote, or
+/// to the end of the file, part of one field: the count shows how much one rejected row took.
 public enum CSVRecordProblem: Equatable, Sendable, CustomStringConvertible {
-    case fieldTooLarge(limit: Int)
-    case recordTooLarge(limit: Int)
-    case unterminatedQuote
+    case fieldTooLarge(limit: Int, lines: Int = 1)
+    case recordTooLarge(limit: Int, lines: Int = 1)
+    case unterminatedQuote(lines: Int = 1)
 
     public var description: String {
         switch self {
-        case .fieldTooLarge(let limit): "a field is larger than \(limit) bytes"
-        case .recordTooLarge(let limit): "the record is larger than \(limit) bytes"
-        case .unterminatedQuote: "a quoted field is not closed before the end of the file"
+        case .fieldTooLarge(let limit, let lines):
+            "a field is larger than \(limit) bytes" + (lines > 1 ? ", in a record that runs over \(lines) lines (a quote left open makes the lines after it one field)" : "")
+        case .recordTooLarge(let limit, let lines):
+            "the record is larger than \(limit) bytes" + (lines > 1 ? " and runs over \(lines) lines (a quote left open makes the lines after it one field)" : "")
+        case .unterminatedQuote(let lines):
+            "a quoted field is not closed before the end of the file" + (lines > 1 ? ", so the \(lines) lines from this one to the end were read as one record" : "")
+        }
+    }
+
+    /// The same problem, in a record of `lines` lines.
+    func spanning(_ lines: Int) -> CSVRecordProblem {
+        switch self {
+        case .fieldTooLarge(let limit, _): .fieldTooLarge(limit: limit, lines: lines)
+        case .recordTooLarge(let limit, _): .recordTooLarge(limit: limit, lines: lines)
+        case .unterminatedQuote: .unterminatedQuote(lines: lines)
         }
     }
 }
@@ -142,6 +161,7 @@ public final class CSVRecordDecoder {
                 throw CSVReadError.parser(String(cString: csv_strerror(csv_error(&parser))))
             }
             offset += length
+            state.endedOnLineBreak = bytes[offset - 1] == 0x0A || bytes[offset - 1] == 0x0D
             discardOversizedField()
             try drain(emit)
         }
@@ -200,7 +220,8 @@ public final class CSVRecordDecoder {
     public func finishRaw(_ emit: (RawCSVRecord) throws -> Void) throws {
         // libcsv's own states: FIELD_BEGUN = 2 inside a field, `quoted` when it opened with ".
         if parser.pstate == 2 && parser.quoted != 0 {
-            state.markProblem(.unterminatedQuote)
+            // The cause, even when the field had grown past the limit first.
+            state.markProblem(.unterminatedQuote(), replacing: true)
         }
         _ = withUnsafeMutablePointer(to: &state) { context in
             csv_fini(&parser, fieldEnded, recordEnded, context)
@@ -239,7 +260,7 @@ public final class CSVRecordDecoder {
         let base = UnsafeRawPointer(state.bytes.base)
         for mark in state.records {
             let fields = UnsafeBufferPointer(start: state.ends.base + mark.firstField, count: mark.fieldCount)
-            try emit(RawCSVRecord(line: mark.line, problem: mark.problem, base: base, ends: fields, start: mark.startByte))
+            try emit(RawCSVRecord(line: mark.line, lines: mark.lines, problem: mark.problem, base: base, ends: fields, start: mark.startByte))
         }
     }
 }
@@ -257,6 +278,7 @@ public enum CSVReadError: Error, Equatable, CustomStringConvertible {
 /// A completed record of the batch: its fields are `ends[firstField ..< firstField + fieldCount]`.
 struct RecordMark {
     let line: Int
+    let lines: Int
     let firstField: Int
     let fieldCount: Int
     let startByte: Int
@@ -282,6 +304,9 @@ struct DecoderState {
     var inRecord = false
     var problem: CSVRecordProblem?
     var lastBreakWasCR = false
+    /// The last byte fed was CR or LF: a record that the end of the input ends (a quote
+    /// left open) then ends on the line before `line`.
+    var endedOnLineBreak = false
     /// Inside a field, a CR ended the part counted so far (a CRLF may straddle two parts).
     var pendingCR = false
 
@@ -304,6 +329,7 @@ struct DecoderState {
         inRecord = false
         problem = nil
         lastBreakWasCR = false
+        endedOnLineBreak = false
         pendingCR = false
     }
 
@@ -322,8 +348,9 @@ struct DecoderState {
         recordByte = 0
     }
 
-    mutating func markProblem(_ problem: CSVRecordProblem) {
-        if self.problem == nil { self.problem = problem }
+    /// `replacing`: the problem is the record's even if another was seen first.
+    mutating func markProblem(_ problem: CSVRecordProblem, replacing: Bool = false) {
+        if self.problem == nil || replacing { self.problem = problem }
         guard inRecord else { return }
         ends.removeLast(ends.count - recordField)
         bytes.removeLast(bytes.count - recordByte)
@@ -411,7 +438,10 @@ struct DecoderState {
     mutating func recordEnd(_ terminator: Int32) {
         if inRecord {
             let count = problem == nil ? ends.count - recordField : 0
-            records.append(RecordMark(line: recordLine, firstField: recordField, fieldCount: count, startByte: recordByte, problem: problem))
+            // `line` is the record's last line (its terminator is counted below); at the
+            // end of the input (terminator -1), one less if the input ended with a line break.
+            let lines = line - recordLine + (terminator == -1 && endedOnLineBreak ? 0 : 1)
+            records.append(RecordMark(line: recordLine, lines: lines, firstField: recordField, fieldCount: count, startByte: recordByte, problem: problem?.spanning(lines)))
             recordBytes = 0
             problem = nil
             inRecord = false

@@ -59,6 +59,9 @@ struct FileRowReader {
         outcome.duplicates += tally.duplicates
         outcome.conflicts += tally.conflicts
         for rejection in batch.rejections {
+            if rejection.column.isEmpty && rejection.lines > 1 {
+                outcome.runOnRecords.note(line: rejection.line + firstLine - 1, lines: rejection.lines)
+            }
             try rejects.reject(
                 RejectedRow(file: file.relativePath, line: rejection.line + firstLine - 1, column: rejection.column, reason: rejection.reason, record: rejection.record),
                 dataset: file.dataset)

@@ -18,12 +18,41 @@ public struct FileOutcome: Equatable, Sendable {
     public var conflicts = 0
     /// Set when the whole file was refused (no row of it counts).
     public var refusal: String?
+    /// Records rejected as a whole that run over several lines.
+    public var runOnRecords = RunOnRecords()
 
     public init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
         self.file = file
         self.bytes = bytes
         self.sha256 = sha256
         self.encoding = encoding
+    }
+}
+
+/// Records of a file rejected as a whole (a wrong number of fields, or a record not read
+/// whole) that run over more than one line: what a quote left open does, since it makes the
+/// lines after it part of one field, up to the next quote or the end of the file. Each such
+/// record counts as one rejected row however many lines it took, so the count of rejected
+/// rows alone would not show the loss.
+public struct RunOnRecords: Equatable, Sendable {
+    public private(set) var count = 0
+    /// The first one's line, and how many lines it runs over.
+    public private(set) var firstLine = 0
+    public private(set) var firstLines = 0
+
+    mutating func note(line: Int, lines: Int) {
+        if count == 0 {
+            firstLine = line
+            firstLines = lines
+        }
+        count += 1
+    }
+
+    /// The warning for `file`, or nil when there is no such record.
+    public func warning(file: String) -> String? {
+        guard count > 0 else { return nil }
+        let more = count > 1 ? " (and \(count - 1) more such \(count == 2 ? "record" : "records") in the file)" : ""
+        return "\(file) line \(firstLine): a record rejected whole runs over \(firstLines) lines, which count as one rejected row\(more): a quote may be left open"
     }
 }
 
@@ -52,6 +81,12 @@ public struct IngestResult: Sendable {
     public let datasets: [DatasetIngest]
     /// Why the data is refused (exit 3), one line per cause; empty when it is not.
     public let refusals: [String]
+
+    /// What a cron job's mail should also say, whatever the exit code: files with records
+    /// rejected whole that run over several lines, in file order.
+    public var warnings: [String] {
+        datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
+    }
 
     public func dataset(_ kind: DatasetKind) -> DatasetIngest? {
         datasets.first { $0.dataset == kind }

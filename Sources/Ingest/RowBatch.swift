@@ -28,6 +28,8 @@ public struct RowBatch: Sendable {
 
     struct Rejection: Sendable {
         let line: Int
+        /// How many lines the record runs over.
+        let lines: Int
         let column: String
         let reason: String
         let record: String
@@ -180,6 +182,6 @@ public struct RowBatch: Sendable {
 
     mutating func reject(line: Int, column: String, reason: String, record: RawCSVRecord) {
         partStarted = false
-        rejections.append(Rejection(line: line, column: column, reason: reason, record: CSVText.record(record.strings())))
+        rejections.append(Rejection(line: line, lines: record.lines, column: column, reason: reason, record: CSVText.record(record.strings())))
     }
 }

@@ -29,7 +29,9 @@ struct Run: ParsableCommand {
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
             standard error is not a terminal (cron), only errors and warnings are printed: \
             a warning (exit 0) names months without a record citywide inside a dataset's \
-            span, which most often means an export is missing.
+            span, which most often means an export is missing, and a file where a record \
+            rejected whole runs over several lines, which most often means a quote was left \
+            open (all those lines count as one rejected row).
 
             Exit codes: 0 published; 1 error (unreadable file, full disk, lock held); \
             2 usage; 3 data refused (nothing is published).
@@ -71,7 +73,8 @@ struct Run: ParsableCommand {
     }
 
     /// What the reports also say, for a cron job's mail: months without a record citywide
-    /// inside a dataset's span (most often an export that is missing).
+    /// inside a dataset's span (most often an export that is missing). They are printed
+    /// after ingest's own warnings (`IngestResult.warnings`).
     static func warnings(_ trends: [DatedTrends]) -> [String] {
         trends.compactMap { table in
             let empty = table.emptyMonths()
@@ -96,7 +99,12 @@ struct Run: ParsableCommand {
             throw Failure(error)
         }
         try rejects.close()
-        if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
+        if !result.refusals.isEmpty {
+            // A quote left open may be why so many rows were rejected.
+            progress.clear()
+            for warning in result.warnings { writeError("govstats: warning: " + warning + "\n") }
+            throw Failure.refused(result.refusals)
+        }
 
         progress.say("computing trends")
         // With --jobs 2 or more, independent steps of the transform and emit stages run side
@@ -126,7 +134,7 @@ struct Run: ParsableCommand {
                 try OutputFile.write(document.contents, to: staging + "/" + document.path)
             }
         }
-        return Self.warnings(trends)
+        return result.warnings + Self.warnings(trends)
     }
 
     /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.

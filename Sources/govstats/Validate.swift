@@ -13,7 +13,9 @@ struct Validate: ParsableCommand {
             duplicates for every file. With --rejects DIR, writes DIR/<dataset>.csv listing \
             each rejected row with its file, line, column and reason; they replace the files \
             there only once every input was read (exit 0 or 3), so a failed run (exit 1) \
-            leaves the earlier ones as they were.
+            leaves the earlier ones as they were. A warning on standard error names a file \
+            where a record rejected whole runs over several lines: most often a quote left \
+            open, which makes the lines after it one rejected row.
 
             Exit codes: 0 the data would be accepted; 1 a file cannot be read; 2 usage; \
             3 data refused (a file rejected whole, or more than --max-reject-pct rejected).
@@ -58,6 +60,7 @@ struct Validate: ParsableCommand {
         }
         progress.clear()
         print(OutcomeTable.render(result), terminator: "")
+        for warning in result.warnings { writeError("govstats: warning: " + warning + "\n") }
         if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
     }
 }

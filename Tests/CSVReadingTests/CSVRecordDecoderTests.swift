@@ -82,8 +82,29 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         #expect(records == [
             CSVRecord(line: 1, fields: ["h1", "h2"]),
             CSVRecord(line: 2, fields: ["ok", "1"]),
-            CSVRecord(line: 3, fields: [], problem: .unterminatedQuote),
+            CSVRecord(line: 3, fields: [], problem: .unterminatedQuote(lines: 2)),
         ])
+    }
+
+    /// The lines a quote left open takes, to the end of the file: a final line break (LF,
+    /// CRLF or CR) ends the last line and starts none; every split of the input counts alike.
+    @Test func unterminatedQuoteCountsItsLines() throws {
+        for (tail, lines) in [("\"x", 1), ("\"x\n", 1), ("\"x\r\n", 1), ("\"x\r", 1), ("\"x\ny\nz", 3), ("\"x\r\ny\r\nz\r\n", 3), ("\"x\n\n\n", 3)] {
+            let text = "h\nok\n" + tail
+            for chunks in [nil, [1], [3, 2]] as [[Int]?] {
+                let records = try decode(Array(text.utf8), chunks: chunks)
+                #expect(records.last == CSVRecord(line: 3, fields: [], problem: .unterminatedQuote(lines: lines)), "\(tail.debugDescription) in \(String(describing: chunks))")
+            }
+        }
+    }
+
+    /// A quote left open past the field limit is named as the cause, with every line it took.
+    @Test func unterminatedQuotePastTheLimit() throws {
+        let text = "h\nok\n\"" + String(repeating: "row,of,data\n", count: 500)
+        for chunks in [nil, [1], [7, 300, 4096]] as [[Int]?] {
+            let records = try decode(Array(text.utf8), chunks: chunks, maxFieldBytes: 1000)
+            #expect(records.last == CSVRecord(line: 3, fields: [], problem: .unterminatedQuote(lines: 500)))
+        }
     }
 
     @Test func oversizedFieldIsRejectedAndLinesStayExact() throws {
@@ -93,7 +114,7 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
             let records = try decode(Array(text.utf8), chunks: chunks, maxFieldBytes: 1000)
             #expect(records == [
                 CSVRecord(line: 1, fields: ["h"]),
-                CSVRecord(line: 2, fields: [], problem: .fieldTooLarge(limit: 1000)),
+                CSVRecord(line: 2, fields: [], problem: .fieldTooLarge(limit: 1000, lines: 3001)),
                 CSVRecord(line: 3003, fields: ["next"]),
             ])
         }
@@ -111,7 +132,10 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
 
     @Test func problemDescriptions() {
         #expect(CSVRecordProblem.fieldTooLarge(limit: 1_048_576).description == "a field is larger than 1048576 bytes")
-        #expect(CSVRecordProblem.unterminatedQuote.description == "a quoted field is not closed before the end of the file")
+        #expect(CSVRecordProblem.unterminatedQuote().description == "a quoted field is not closed before the end of the file")
+        #expect(CSVRecordProblem.fieldTooLarge(limit: 1_048_576, lines: 2).description == "a field is larger than 1048576 bytes, in a record that runs over 2 lines (a quote left open makes the lines after it one field)")
+        #expect(CSVRecordProblem.recordTooLarge(limit: 16, lines: 7).description == "the record is larger than 16 bytes and runs over 7 lines (a quote left open makes the lines after it one field)")
+        #expect(CSVRecordProblem.unterminatedQuote(lines: 40).description == "a quoted field is not closed before the end of the file, so the 40 lines from this one to the end were read as one record")
     }
 }
 

@@ -281,6 +281,33 @@ enum SampleReports {
         ])
         #expect(try folder.read("out/data/quality.csv").contains("alarm_calls,alarm_calls/zz_placeholders.csv,2,0,2,0,0\n"))
     }
+
+    /// A quote left open took the rest of an export as one rejected row: before, `run` said
+    /// nothing (exit 0) and the only trace was one reject, "a field is larger than 1048576
+    /// bytes" or "expected 8 fields, found 3". Now cron's mail names the file, the line and
+    /// how many lines the record took, also when the rejected share refuses the data.
+    @Test func quoteLeftOpenIsWarnedOf() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        var text = alarmHeader
+        for index in 2...60 { text += "A\(index),2017-03-05,宝山区,,报警,盗窃,,\n" }
+        text += "B61,2017-03-05,\"宝山区,,报警,盗窃,,\n"  // lines 61-65, to the end
+        for index in 62...65 { text += "A\(index),2017-03-05,宝山区,,报警,盗窃,,\n" }
+        try folder.write("data/alarm_calls/x.csv", text)
+        let warning = "govstats: warning: alarm_calls/x.csv line 61: a record rejected whole runs over 5 lines, which count as one rejected row: a quote may be left open\n"
+        let run = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"])
+        #expect(run.status == 0)
+        #expect(run.stderr == warning)
+        #expect(try folder.read("out/rejects/alarm_calls.csv").hasSuffix(
+            "alarm_calls/x.csv,61,,\"a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record\",\n"))
+        let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--jobs", "2"])
+        #expect(validate.status == 0)
+        #expect(validate.stderr == warning)
+        // Refused for the share of rows rejected: the warning comes first, and says why.
+        let refused = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet", "--max-reject-pct", "1"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1\n")
+    }
 }
 
 /// `generate --out` writes its exports into a new folder or over its own earlier ones, never

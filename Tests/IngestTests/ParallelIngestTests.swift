@@ -140,4 +140,39 @@ import TestSupport
         #expect(ends.last == bytes.count)
         #expect(chunked == whole)
     }
+
+    /// A quote left open makes the lines after it one record, rejected as one row: each such
+    /// record is counted with the lines it took, the same at any number of jobs and chunk
+    /// size, and the file gets one warning. A multi-line record rejected for a value is not one.
+    @Test(arguments: [(1, 1 << 20), (2, 64), (2, 1000), (3, 7)])
+    func runOnRecordsAreCountedWithTheirLines(jobs: Int, chunkBytes: Int) throws {
+        let folder = try TemporaryDirectory("runon")
+        defer { folder.remove() }
+        func row(_ id: String, district: String = "宝山区", date: String = "2017-03-01 08:00", note: String = "done") -> String {
+            "\(id),\(date),\(district),罗店镇,报警,盗窃,10,\(note)\n"
+        }
+        var lines = ["call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"]
+        for index in 2...19 { lines.append(row("A\(index)")) }
+        lines.append(row("A20", date: "2017-13-01 08:00", note: "\"two\nlines\""))  // lines 20-21: a bad date
+        for index in 22...50 { lines.append(row("A\(index)")) }
+        lines.append(row("B51", district: "\"宝山区"))  // the quote is left open ...
+        for index in 52...90 { lines.append(row("A\(index)")) }
+        lines.append(row("B91", note: "\"ok\""))  // ... up to this line's quotes: 41 lines
+        for index in 92...300 { lines.append(row("A\(index)")) }
+        lines.append(row("C301", district: "\"宝山区"))  // open to the end: 10 lines
+        for index in 302...310 { lines.append(row("A\(index)")) }
+        try folder.write("alarm_calls/a.csv", lines.joined())
+        try folder.write("alarm_calls/b.csv", lines.prefix(19).joined())
+        let (result, rejects) = try run(folder, jobs: jobs, chunkBytes: chunkBytes)
+        let files = result.dataset(.alarmCalls)!.files
+        #expect(files.map(\.rejected) == [3, 0])
+        #expect(rejects.map(\.line) == [20, 51, 301])
+        #expect(rejects.map(\.column) == ["received_at", "", ""])
+        #expect(rejects.last?.reason == "a quoted field is not closed before the end of the file, so the 10 lines from this one to the end were read as one record")
+        #expect(files[0].runOnRecords.count == 2)
+        #expect(files[1].runOnRecords.count == 0)
+        #expect(result.warnings == [
+            "alarm_calls/a.csv line 51: a record rejected whole runs over 41 lines, which count as one rejected row (and 1 more such record in the file): a quote may be left open",
+        ])
+    }
 }
