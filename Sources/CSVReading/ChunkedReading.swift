@@ -133,22 +133,23 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
     private struct Found: Error {}
 }
 
-/// One slot per chunk: a worker puts its result, the reader takes it (waiting if needed).
-final class Slots<Value: Sendable>: Sendable {
+/// One slot per part (a chunk, a file): a worker puts its result, the reader takes it
+/// (waiting if needed).
+public final class Slots<Value: Sendable>: Sendable {
     private let values: Mutex<[Value?]>
     private let ready: [DispatchSemaphore]
 
-    init(count: Int) {
+    public init(count: Int) {
         values = Mutex(Array(repeating: nil, count: count))
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
 
-    func put(_ index: Int, _ value: Value) {
+    public func put(_ index: Int, _ value: Value) {
         values.withLock { $0[index] = value }
         ready[index].signal()
     }
 
-    func take(_ index: Int) -> Value {
+    public func take(_ index: Int) -> Value {
         ready[index].wait()
         return values.withLock { values in
             let value = values[index]!

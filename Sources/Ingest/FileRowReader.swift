@@ -5,7 +5,7 @@ import Schema
 /// record is counted as accepted, rejected or duplicate. Records come either one by one
 /// (`take`, gathered into a batch of `batchRows`) or as a batch decoded by a worker
 /// (`apply`); both end in the same bookkeeping.
-struct FileRowReader {
+struct FileRowReader: Sendable {
     static let batchRows = 4096
 
     let file: InputFile
@@ -25,6 +25,13 @@ struct FileRowReader {
     }
 
     mutating func take(_ record: RawCSVRecord, store: inout RecordStore, rejects: inout some RejectSink) throws {
+        hold(record)
+        if (pending?.rowsRead ?? 0) >= Self.batchRows { try flush(store: &store, rejects: &rejects) }
+    }
+
+    /// Decodes `record` into the rows not yet applied (the header makes the layout), and
+    /// keeps them there until `flush`: a small file is read whole this way on a worker.
+    mutating func hold(_ record: RawCSVRecord) {
         if outcome.refusal != nil || record.isBlank { return }
         guard let decoder else {
             let layout = FileLayout(dataset: file.dataset, header: record.strings(), settings: settings)
@@ -38,7 +45,6 @@ struct FileRowReader {
             return
         }
         decoder.decode(record, into: &pending!)
-        if pending!.rowsRead >= Self.batchRows { try flush(store: &store, rejects: &rejects) }
     }
 
     /// Applies the rows taken one by one so far.

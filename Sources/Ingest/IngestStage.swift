@@ -113,7 +113,7 @@ public struct IngestProgress: Sendable {
 
 /// The ingest stage: files -> records -> typed rows -> standing records, with every row
 /// accounted for as accepted, rejected or duplicate.
-public struct IngestStage {
+public struct IngestStage: Sendable {
     public let config: GovStatsConfig
     /// Percent of a dataset's rows read that may be rejected before it is refused, as text
     /// (`5`, `2.5`) so that the comparison is exact.
@@ -147,8 +147,15 @@ public struct IngestStage {
         var causes: [String] = []
         for kind in folder.presentDatasets {
             var ingest = DatasetIngest(dataset: kind)
-            for file in folder.files[kind] ?? [] {
-                let outcome = try read(file, into: &ingest.store, rejects: &rejects, progress: progress)
+            let files = folder.files[kind] ?? []
+            // With several jobs, the small files after the one being applied are read ahead.
+            let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
+            for (index, file) in files.enumerated() {
+                let outcome = if let prepared = try ahead.take(index) {
+                    try apply(prepared, into: &ingest.store, rejects: &rejects, progress: progress)
+                } else {
+                    try read(file, into: &ingest.store, rejects: &rejects, progress: progress)
+                }
                 if let refusal = outcome.refusal { causes.append(refusal) }
                 ingest.files.append(outcome)
             }
@@ -169,23 +176,13 @@ public struct IngestStage {
         let version: FileVersion
         do { version = try FileVersion.of(file.path) } catch { throw IngestError.io(error) }
         let scan: FileScan
-        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
-        case .success(let result): scan = result
-        case .failure(.io(let error)):
-            // A file cut short while it was scanned fails as one changed while it is read.
-            try Self.checkUnchanged(file.path, since: version, reached: version.size)
-            throw IngestError.io(error)
-        case .failure(.undecodable(let message)):
-            // The encoding it was last tried as: the declared one, or the fallback.
-            let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
-            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
-            outcome.decoded = false
-            outcome.refusal = "\(file.relativePath): file refused: \(message)"
-            return outcome
+        switch try open(file, version: version, jobs: jobs) {
+        case .refused(let outcome): return outcome
+        case .ready(let ready): scan = ready
         }
         var reader = FileRowReader(file: file, scan: scan, settings: settings)
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
-        do {
+        try Self.reading(file, version: version, into: &reader) { reader in
             // The first chunk (the whole file when it is not cut) is read here; it holds the
             // header. The rest is decoded in chunks on worker threads, applied in order.
             let cut = jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
@@ -214,22 +211,64 @@ public struct IngestStage {
                     try reader.flush(store: &store, rejects: &rejects)
                 }
             }
-            if reader.outcome.refusal == nil { try Self.checkUnchanged(file.path, since: version, reached: reached) }
+            return reached
+        }
+        try Self.finish(&reader, scan: scan)
+        progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
+        return reader.outcome
+    }
+
+    /// A file whose first pass went through, or the outcome of one refused by it.
+    enum Opened {
+        case ready(FileScan)
+        case refused(FileOutcome)
+    }
+
+    /// The first pass over a file seen as `version` (`FileScan`) on `jobs` threads: its
+    /// size, encoding and sha256; a file that no encoding reads is refused here.
+    func open(_ file: InputFile, version: FileVersion, jobs: Int) throws(IngestError) -> Opened {
+        let settings = config[file.dataset]
+        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
+        case .success(let scan): return .ready(scan)
+        case .failure(.io(let error)):
+            // A file cut short while it was scanned fails as one changed while it is read.
+            try Self.checkUnchanged(file.path, since: version, reached: version.size)
+            throw .io(error)
+        case .failure(.undecodable(let message)):
+            // The encoding it was last tried as: the declared one, or the fallback.
+            let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
+            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
+            outcome.decoded = false
+            outcome.refusal = "\(file.relativePath): file refused: \(message)"
+            return .refused(outcome)
+        }
+    }
+
+    /// Runs `body`, which reads the rows of `file` into `reader` and returns the offset it
+    /// read to. A failed read fails as the file's (naming a file cut short as one that
+    /// changed); text the encoding cannot decode refuses the file. Then the file must still
+    /// be `version`, read to its end.
+    static func reading(_ file: InputFile, version: FileVersion, into reader: inout FileRowReader, _ body: (inout FileRowReader) throws -> Int) throws {
+        do {
+            let reached = try body(&reader)
+            if reader.outcome.refusal == nil { try checkUnchanged(file.path, since: version, reached: reached) }
         } catch let error as FileReadError {
             // A read that failed because the file was cut short says so, the same way at
             // any number of jobs.
-            try Self.checkUnchanged(file.path, since: version, reached: version.size)
+            try checkUnchanged(file.path, since: version, reached: version.size)
             throw IngestError.io(error)
         } catch let error as TranscodeError {
             reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
         }
+    }
+
+    /// Once a file was read: its sha256, and its refusal when it had no header row.
+    static func finish(_ reader: inout FileRowReader, scan: FileScan) throws(IngestError) {
         // With several jobs the hash was worked out while the rows were read.
-        do { reader.outcome.sha256 = try scan.sha256() } catch { throw IngestError.io(error) }
+        do { reader.outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
         if reader.decoder == nil && reader.outcome.refusal == nil {
-            reader.outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
+            reader.outcome.refusal = "\(reader.file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
         }
-        progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
-        return reader.outcome
     }
 
     /// Fails when the file at `path` is not `version` any more (seen before its first pass),

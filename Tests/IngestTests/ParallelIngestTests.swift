@@ -1,4 +1,5 @@
 import CSVReading
+import Foundation
 import Ingest
 import Schema
 import Testing
@@ -174,5 +175,73 @@ import TestSupport
         #expect(result.warnings == [
             "alarm_calls/a.csv line 51: a record rejected whole runs over 41 lines, which count as one rejected row (and 1 more such record in the file): a quote may be left open",
         ])
+    }
+
+    /// A folder of small files of every kind (read ahead on workers with several jobs)
+    /// mixed with files cut into chunks: the same outcomes, rejects, standing records and
+    /// errors as one reader going through them in order. Duplicates and conflicts cross
+    /// files, so the order in which files are applied shows.
+    static func mixedFolder(_ folder: TemporaryDirectory) throws {
+        let header = "call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"
+        for day in 0..<40 {
+            var text = header
+            for row in 0..<(day % 7 * 5) {
+                // Keys repeat across files, some with another disposition: conflicts.
+                let id = "D\((day * 13 + row) % 90)"
+                let disposition = (day + row) % 4 == 0 ? "day\(day)" : "same"
+                let seconds = row % 9 == 0 ? "-1" : String(row * 7)
+                text += "\(id),2017-03-\(10 + day % 18) 08:00,宝山区,罗店镇,报警,盗窃,\(seconds),\(disposition)\n"
+            }
+            try folder.write(String(format: "alarm_calls/day_%02d.csv", day), text)
+        }
+        let encoder = try Transcoder(from: .utf8, to: .gb18030)
+        var gb: [UInt8] = []
+        let chinese = "接警编号,接警时间,所属区,街镇,警情类型,警情类别,到场用时,处置结果\r\nD14,2017/3/5 9:07,宝山区,罗店镇,报警,盗窃,120,已处置\r\nG1,2017/3/6 9:07,闵行区,,报警,盗窃,,\r\n"
+        try Array(chinese.utf8).withUnsafeBytes { try encoder.convert($0, final: true, into: &gb) }
+        try folder.write("alarm_calls/day_05a.csv", bytes: gb)
+        try folder.write("alarm_calls/day_05b.csv", bytes: [0xEF, 0xBB, 0xBF] + Array((header + "D6,2017-03-05,宝山区,,,盗窃,,bom\n").utf8))
+        try folder.write("alarm_calls/day_06a.csv", "")
+        try folder.write("alarm_calls/day_06b.csv", "\n\n")
+        try folder.write("alarm_calls/day_07a.csv", "call_id,district\nX1,宝山区\n")
+        try folder.write("alarm_calls/day_07b.csv", bytes: Array(header.utf8) + [0x41, 0x31, 0x2C, 0xFF, 0xFF, 0x0A])
+        try folder.write("alarm_calls/day_08a.csv", header + "Q1,2017-03-05,\"宝山区,,,盗窃,,\nD7,2017-03-05,宝山区,,,盗窃,,\n")
+        try folder.write("alarm_calls/day_09a.csv", awkwardExport(rows: 200))
+        try folder.write("alarm_calls/day_20a.csv", awkwardExport(rows: 120))
+    }
+
+    @Test(arguments: [(2, 400), (3, 1500), (2, 1 << 20)])
+    func smallFilesReadAheadEqualOneByOne(jobs: Int, chunkBytes: Int) throws {
+        let folder = try TemporaryDirectory("ahead")
+        defer { folder.remove() }
+        try Self.mixedFolder(folder)
+        let (sequential, sequentialRejects) = try run(folder, jobs: 1, chunkBytes: chunkBytes)
+        let (ahead, aheadRejects) = try run(folder, jobs: jobs, chunkBytes: chunkBytes)
+        let one = sequential.dataset(.alarmCalls)!
+        let many = ahead.dataset(.alarmCalls)!
+        #expect(one.files.count == 49)
+        #expect(one.files == many.files)
+        #expect(sequential.refusals == ahead.refusals)
+        #expect(sequential.refusals.count == 4)  // the empty, blank, header and bad-byte files
+        #expect(sequentialRejects == aheadRejects)
+        #expect(one.conflicts > 5 && one.rejected > 20)
+        #expect(one.files.contains { $0.encoding == .gb18030 && $0.accepted == 1 && $0.duplicates == 1 })
+        #expect(one.files.contains { $0.runOnRecords.count == 1 })
+        for column in ["call_id", "received_at", "district", "response_seconds", "disposition"] {
+            #expect(Array(one.store.slots(of: column)) == Array(many.store.slots(of: column)))
+        }
+        #expect(one.store.texts(of: "disposition") == many.store.texts(of: "disposition"))
+    }
+
+    /// A file that cannot be read among files read ahead fails the run with its own error,
+    /// as when the files are read one by one; the files before it are not the error.
+    @Test(arguments: [1, 2, 3])
+    func anUnreadableFileAmongSmallOnesFailsAlike(jobs: Int) throws {
+        let folder = try TemporaryDirectory("ahead")
+        defer { folder.remove() }
+        try Self.mixedFolder(folder)
+        try FileManager.default.createDirectory(atPath: folder.path + "/alarm_calls/day_12a.csv", withIntermediateDirectories: true)
+        #expect(throws: IngestError.io(FileReadError(path: folder.path + "/alarm_calls/day_12a.csv", errno: EISDIR, operation: "read"))) {
+            _ = try run(folder, jobs: jobs, chunkBytes: 400)
+        }
     }
 }
