@@ -148,13 +148,13 @@ public struct IngestStage: Sendable {
         for kind in folder.presentDatasets {
             var ingest = DatasetIngest(dataset: kind)
             let files = folder.files[kind] ?? []
-            // With several jobs, the small files after the one being applied are read ahead.
+            // With several jobs, the files after the one being applied are opened ahead.
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
-                let outcome = if let prepared = try ahead.take(index) {
-                    try apply(prepared, into: &ingest.store, rejects: &rejects, progress: progress)
-                } else {
-                    try read(file, into: &ingest.store, rejects: &rejects, progress: progress)
+                let outcome: FileOutcome
+                switch try ahead.take(index) ?? open(file) {
+                case .refused(let refused): outcome = refused
+                case .opened(let opened): outcome = try complete(opened, into: &ingest.store, rejects: &rejects, progress: progress)
                 }
                 if let refusal = outcome.refusal { causes.append(refusal) }
                 ingest.files.append(outcome)
@@ -166,29 +166,63 @@ public struct IngestStage: Sendable {
         return IngestResult(folder: folder, datasets: datasets, refusals: causes)
     }
 
-    func read(
-        _ file: InputFile,
+    /// Opens a file: its version, then its first pass (`FileScan`): size, encoding and
+    /// sha256 (for a file larger than a chunk, with several jobs, validated in parts and
+    /// hashed on a thread of its own). A file that no encoding reads is refused here.
+    func open(_ file: InputFile) throws(IngestError) -> PreparedFile {
+        let settings = config[file.dataset]
+        let version: FileVersion
+        do { version = try FileVersion.of(file.path) } catch { throw .io(error) }
+        // A file of one chunk is scanned and hashed in one pass, on the calling thread.
+        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing) {
+        case .success(let scan):
+            return .opened(OpenedFile(version: version, scan: scan, reader: FileRowReader(file: file, scan: scan, settings: settings)))
+        case .failure(.io(let error)):
+            // A file cut short while it was scanned fails as one changed while it is read.
+            try Self.checkUnchanged(file.path, since: version, reached: version.size)
+            throw .io(error)
+        case .failure(.undecodable(let message)):
+            // The encoding it was last tried as: the declared one, or the fallback.
+            let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
+            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
+            outcome.decoded = false
+            outcome.refusal = "\(file.relativePath): file refused: \(message)"
+            return .refused(outcome)
+        }
+    }
+
+    /// Whether a file is cut into chunks read on workers: a UTF-8 file larger than a chunk,
+    /// with several jobs. Otherwise it is read whole in one pass.
+    func isCut(_ scan: FileScan) -> Bool {
+        jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
+    }
+
+    /// Reads an opened file's rows into `store`: the first chunk (the whole file when it is
+    /// not cut) unless it was read ahead and is held, then the rest in chunks decoded on
+    /// workers and applied in order; then checks the file did not change and finishes it.
+    func complete(
+        _ opened: OpenedFile,
         into store: inout RecordStore,
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void
     ) throws -> FileOutcome {
-        let settings = config[file.dataset]
-        let version: FileVersion
-        do { version = try FileVersion.of(file.path) } catch { throw IngestError.io(error) }
-        let scan: FileScan
-        switch try open(file, version: version, jobs: jobs) {
-        case .refused(let outcome): return outcome
-        case .ready(let ready): scan = ready
-        }
-        var reader = FileRowReader(file: file, scan: scan, settings: settings)
+        let file = opened.reader.file
+        let scan = opened.scan
+        var reader = opened.reader
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
-        try Self.reading(file, version: version, into: &reader) { reader in
-            // The first chunk (the whole file when it is not cut) is read here; it holds the
-            // header. The rest is decoded in chunks on worker threads, applied in order.
-            let cut = jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
+        try Self.reading(file, version: opened.version, into: &reader, checkingEnd: true) { reader in
+            // The first chunk holds the header. A file refused while it was read ahead is not
+            // read again.
             let atOffset = { (offset: Int) in progress(IngestProgress(file: file.relativePath, bytesDone: offset, bytesTotal: scan.bytes)) }
-            let first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, afterBlock: atOffset) { record in
-                try reader.take(record, store: &store, rejects: &rejects)
+            let first: CSVFileReader.End
+            if let held = opened.held {
+                first = held
+            } else if reader.outcome.refusal == nil {
+                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset) { record in
+                    try reader.take(record, store: &store, rejects: &rejects)
+                }
+            } else {
+                return 0
             }
             try reader.flush(store: &store, rejects: &rejects)
             var reached = first.offset
@@ -218,40 +252,14 @@ public struct IngestStage: Sendable {
         return reader.outcome
     }
 
-    /// A file whose first pass went through, or the outcome of one refused by it.
-    enum Opened {
-        case ready(FileScan)
-        case refused(FileOutcome)
-    }
-
-    /// The first pass over a file seen as `version` (`FileScan`) on `jobs` threads: its
-    /// size, encoding and sha256; a file that no encoding reads is refused here.
-    func open(_ file: InputFile, version: FileVersion, jobs: Int) throws(IngestError) -> Opened {
-        let settings = config[file.dataset]
-        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: jobs, hashing: hashing) {
-        case .success(let scan): return .ready(scan)
-        case .failure(.io(let error)):
-            // A file cut short while it was scanned fails as one changed while it is read.
-            try Self.checkUnchanged(file.path, since: version, reached: version.size)
-            throw .io(error)
-        case .failure(.undecodable(let message)):
-            // The encoding it was last tried as: the declared one, or the fallback.
-            let tried: TextEncoding = if case .fixed(let declared) = settings.encoding { declared } else { .gb18030 }
-            var outcome = FileOutcome(file: file, bytes: 0, sha256: "", encoding: tried)
-            outcome.decoded = false
-            outcome.refusal = "\(file.relativePath): file refused: \(message)"
-            return .refused(outcome)
-        }
-    }
-
     /// Runs `body`, which reads the rows of `file` into `reader` and returns the offset it
     /// read to. A failed read fails as the file's (naming a file cut short as one that
-    /// changed); text the encoding cannot decode refuses the file. Then the file must still
-    /// be `version`, read to its end.
-    static func reading(_ file: InputFile, version: FileVersion, into reader: inout FileRowReader, _ body: (inout FileRowReader) throws -> Int) throws {
+    /// changed); text the encoding cannot decode refuses the file. Then, with
+    /// `checkingEnd`, the file must still be `version`, read to its end.
+    static func reading(_ file: InputFile, version: FileVersion, into reader: inout FileRowReader, checkingEnd: Bool, _ body: (inout FileRowReader) throws -> Int) throws {
         do {
             let reached = try body(&reader)
-            if reader.outcome.refusal == nil { try checkUnchanged(file.path, since: version, reached: reached) }
+            if checkingEnd && reader.outcome.refusal == nil { try checkUnchanged(file.path, since: version, reached: reached) }
         } catch let error as FileReadError {
             // A read that failed because the file was cut short says so, the same way at
             // any number of jobs.

@@ -205,6 +205,16 @@ import TestSupport
         try folder.write("alarm_calls/day_07a.csv", "call_id,district\nX1,宝山区\n")
         try folder.write("alarm_calls/day_07b.csv", bytes: Array(header.utf8) + [0x41, 0x31, 0x2C, 0xFF, 0xFF, 0x0A])
         try folder.write("alarm_calls/day_08a.csv", header + "Q1,2017-03-05,\"宝山区,,,盗窃,,\nD7,2017-03-05,宝山区,,,盗窃,,\n")
+        // Larger than the smaller chunk sizes below: GB18030 (not cut: only opened ahead),
+        // blank lines past the first chunk before the header, and a refused header.
+        var gbLarge: [UInt8] = []
+        let gbRows = (0..<60).map { "G\($0 + 10),2017/3/\(1 + $0 % 28) 9:07,闵行区,,报警,盗窃,,\r\n" }.joined()
+        try Array(("接警编号,接警时间,所属区,街镇,警情类型,警情类别,到场用时,处置结果\r\n" + gbRows).utf8).withUnsafeBytes {
+            try encoder.convert($0, final: true, into: &gbLarge)
+        }
+        try folder.write("alarm_calls/day_08b.csv", bytes: gbLarge)
+        try folder.write("alarm_calls/day_08c.csv", String(repeating: "\n", count: 2000) + header + "L1,2017-03-05,宝山区,,,盗窃,,\nD15,2017-03-05,宝山区,,,盗窃,,late\n")
+        try folder.write("alarm_calls/day_08d.csv", "call_id,district\n" + (0..<200).map { "R\($0),宝山区\n" }.joined())
         try folder.write("alarm_calls/day_09a.csv", awkwardExport(rows: 200))
         try folder.write("alarm_calls/day_20a.csv", awkwardExport(rows: 120))
     }
@@ -218,10 +228,12 @@ import TestSupport
         let (ahead, aheadRejects) = try run(folder, jobs: jobs, chunkBytes: chunkBytes)
         let one = sequential.dataset(.alarmCalls)!
         let many = ahead.dataset(.alarmCalls)!
-        #expect(one.files.count == 49)
+        #expect(one.files.count == 52)
         #expect(one.files == many.files)
         #expect(sequential.refusals == ahead.refusals)
-        #expect(sequential.refusals.count == 4)  // the empty, blank, header and bad-byte files
+        #expect(sequential.refusals.count == 5)  // the empty, blank, bad-byte and two header files
+        #expect(one.files.contains { $0.encoding == .gb18030 && $0.accepted == 60 })
+        #expect(one.files.contains { $0.rowsRead == 2 && $0.conflicts == 1 })  // after 2,000 blank lines
         #expect(sequentialRejects == aheadRejects)
         #expect(one.conflicts > 5 && one.rejected > 20)
         #expect(one.files.contains { $0.encoding == .gb18030 && $0.accepted == 1 && $0.duplicates == 1 })
