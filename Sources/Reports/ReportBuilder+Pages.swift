@@ -37,6 +37,18 @@ extension ReportBuilder {
                     " no record at all citywide in \(empty.joined(separator: ", ")), with records before and after. Those months, and their quarters and years, count too few, so every change compared with them is not to be trusted.")),
             ]))
         }
+        // A quote left open: the lines it took count as one rejected row (see `RunOnRecords`).
+        for file in ingest.files where file.runOnRecords.count > 0 {
+            let runOn = file.runOnRecords
+            let name = file.file.relativePath
+            let more = runOn.count - 1
+            quality.append(.paragraph([
+                .strong(words.say("可能有未闭合的引号:", "A quote may be left open:")),
+                .text(words.say(
+                    "\(name) 第 \(runOn.firstLine) 行起的一条记录跨了 \(runOn.firstLines) 行,被整体拒收,只算一行被拒收的行" + (more > 0 ? "(该文件另有 \(more) 条这样的记录)" : "") + "。这些行上的记录都没有计入。",
+                    " in \(name), a record from line \(runOn.firstLine) runs over \(runOn.firstLines) lines and was rejected whole, as one rejected row" + (more > 0 ? " (the file holds \(more) more such \(more == 1 ? "record" : "records"))" : "") + ". The records on those lines are not counted.")),
+            ]))
+        }
         blocks.append(.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality)))
         blocks.append(.section(methodology()))
         return ReportPage(name: kind.rawValue, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)

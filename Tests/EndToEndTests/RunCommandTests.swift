@@ -300,6 +300,11 @@ enum SampleReports {
         #expect(run.stderr == warning)
         #expect(try folder.read("out/rejects/alarm_calls.csv").hasSuffix(
             "alarm_calls/x.csv,61,,\"a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record\",\n"))
+        #expect(try folder.read("out/alarm_calls.md").contains("**可能有未闭合的引号:**alarm\\_calls/x.csv 第 61 行起的一条记录跨了 5 行,被整体拒收,只算一行被拒收的行。这些行上的记录都没有计入。"))
+        let english = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--quiet", "--lang", "en"])
+        #expect(english.stderr == warning)
+        #expect(try folder.read("en/alarm_calls.md").contains("**A quote may be left open:** in alarm\\_calls/x.csv, a record from line 61 runs over 5 lines and was rejected whole, as one rejected row. The records on those lines are not counted."))
+        #expect(try folder.read("en/alarm_calls.html").contains("<strong>A quote may be left open:</strong> in alarm_calls/x.csv, a record from line 61 runs over 5 lines"))
         let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--jobs", "2"])
         #expect(validate.status == 0)
         #expect(validate.stderr == warning)
@@ -307,6 +312,14 @@ enum SampleReports {
         let refused = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet", "--max-reject-pct", "1"])
         #expect(refused.status == 3)
         #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1\n")
+        // A second file with two such records: one closed by a later quote, one open to the end.
+        try folder.write("data/alarm_calls/y.csv", alarmHeader
+            + "C2,2017-03-05,\"宝山区,,报警,盗窃,,\nC3,2017-03-05,宝山区,,报警,盗窃,,\"x\"\n"
+            + "C4,2017-03-05,\"宝山区,,报警,盗窃,,\nC5,2017-03-05,宝山区,,报警,盗窃,,\n")
+        let two = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--quiet", "--lang", "en"])
+        #expect(two.status == 0)
+        #expect(two.stderr == warning + "govstats: warning: alarm_calls/y.csv line 2: a record rejected whole runs over 2 lines, which count as one rejected row (and 1 more such record in the file): a quote may be left open\n")
+        #expect(try folder.read("en/alarm_calls.md").contains("**A quote may be left open:** in alarm\\_calls/y.csv, a record from line 2 runs over 2 lines and was rejected whole, as one rejected row (the file holds 1 more such record). The records on those lines are not counted."))
     }
 }
 
