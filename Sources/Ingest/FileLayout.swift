@@ -12,6 +12,8 @@ public struct FileLayout: Equatable, Sendable {
     public let ambiguous: [Ambiguity]
     /// The separator that a header of one field seems to use instead of commas.
     let otherSeparator: Character?
+    /// The header's names, trimmed and lowercased.
+    let headerNames: [String]
 
     public struct Ambiguity: Equatable, Sendable {
         public let column: String
@@ -27,6 +29,7 @@ public struct FileLayout: Equatable, Sendable {
         self.dataset = dataset
         self.fieldCount = header.count
         let names = header.map { ValueParser.trim($0[...]).lowercased() }
+        headerNames = names
         func matches(_ accepted: [String]) -> [Int] {
             let wanted = Set(accepted.map { ValueParser.trim($0[...]).lowercased() })
             return names.indices.filter { wanted.contains(names[$0]) }
@@ -42,6 +45,12 @@ public struct FileLayout: Equatable, Sendable {
         // A header of one field that holds another common separator: an export with
         // semicolons (European spreadsheets), tabs or bars between its fields.
         otherSeparator = header.count == 1 ? ["\t", ";", "|"].first { header[0].contains($0) } : nil
+    }
+
+    /// Whether `fields` are the header again (compared as header names are), as when
+    /// exports are joined into one file each with its header.
+    public func isHeader(_ fields: [String]) -> Bool {
+        fields.count == headerNames.count && zip(fields, headerNames).allSatisfy { ValueParser.trim($0[...]).lowercased() == $1 }
     }
 
     /// Why the file is refused from its header alone (nil: it is read): required columns

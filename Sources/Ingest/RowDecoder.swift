@@ -162,7 +162,11 @@ public struct RowDecoder: Sendable {
                     switch parse(field, columns[column]) {
                     case .invalid(let reason):
                         batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
-                        batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
+                        if layout.isHeader(record.strings()) {
+                            batch.reject(line: record.line, column: "", reason: Self.repeatedHeader, record: record)
+                        } else {
+                            batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
+                        }
                         return false
                     case .bytes(let text):
                         row[column] = plan.interned ? batch.intern(text, column: column) : 0
@@ -244,7 +248,9 @@ public struct RowDecoder: Sendable {
             }
             switch parsed {
             case .success(let value): values.append(value)
-            case .failure(let invalid): return .rejected(column: spec.name, reason: invalid.reason)
+            case .failure(let invalid):
+                if layout.isHeader(record.fields) { return .rejected(column: "", reason: Self.repeatedHeader) }
+                return .rejected(column: spec.name, reason: invalid.reason)
             }
         }
         let key = keyPositions.map { values[$0].keyText }.joined(separator: "\u{1F}")
@@ -254,6 +260,10 @@ public struct RowDecoder: Sendable {
     private struct InvalidValue: Error {
         let reason: String
     }
+
+    /// The reason for a row that is the header again: it fails on a value like any row (a
+    /// header's date column is no date), but is said to be what it is, for the whole row.
+    static let repeatedHeader = "this row is the header again (exports joined into one file?)"
 
     /// The reject reason's wording for each type.
     static func expectation(_ type: ColumnType) -> String {

@@ -48,6 +48,29 @@ func counts(_ outcome: FileOutcome) -> [Int] {
 let alarmHeader = "call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"
 
 @Suite struct IngestStageTests {
+    /// Exports joined into one file keep each one's header: such a row is rejected as the
+    /// header again, for the whole row (before: "'received_at' is not a valid date and time",
+    /// blamed on received_at). The same with a byte order mark, other case and spaces, at
+    /// any number of jobs, and from the one-record decoder.
+    @Test(arguments: [(1, 1 << 20), (2, 60)])
+    func aRepeatedHeaderIsNamedAsSuch(jobs: Int, chunkBytes: Int) throws {
+        let row = { (id: String) in "\(id),2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,300,已处置\n" }
+        let text = alarmHeader + row("A1") + row("A2") + alarmHeader + row("A3")
+            + "\u{FEFF}CALL_ID, received_at ,District,street,call_type,category,response_seconds,disposition\r\n" + row("A4")
+            + "call_id,received_at,district,street,call_type,category,response_seconds,note\n"
+        let (result, rejects) = try ingest(["alarm_calls/joined.csv": text], jobs: jobs, chunkBytes: chunkBytes)
+        #expect(counts(result.dataset(.alarmCalls)!.files[0]) == [7, 4, 3, 0, 0])
+        let reason = "this row is the header again (exports joined into one file?)"
+        #expect(rejects.map { [String($0.line), $0.column, $0.reason] } == [
+            ["4", "", reason], ["6", "", reason],
+            ["8", "received_at", "'received_at' is not a valid date and time"],
+        ])
+        // The one-record decoder says the same.
+        let header = alarmHeader.dropLast().split(separator: ",").map(String.init)
+        let decoder = RowDecoder(layout: FileLayout(dataset: .alarmCalls, header: header, settings: DatasetSettings()), settings: DatasetSettings())
+        #expect(decoder.decode(CSVRecord(line: 4, fields: header)) == .rejected(column: "", reason: reason))
+    }
+
     @Test func duplicatesAndConflictsAcrossFiles() throws {
         let (result, rejects) = try ingest([
             "alarm_calls/a_2018-01-01.csv": alarmHeader
