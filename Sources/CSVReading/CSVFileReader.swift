@@ -158,9 +158,12 @@ public enum CSVFileReader {
 
     /// As `read`, handing out each record as a view of its bytes (valid during the call).
     ///
-    /// `stopAfter` (UTF-8 only): stop at the first line feed at or after offset
-    /// `stopAfter - 1` that ends a record (outside quotes), instead of at the end of
-    /// `range`; the returned end is just after it. Chunked reading cuts files there.
+    /// `stopAfter`: stop at the first line feed at or after offset `stopAfter - 1` that ends
+    /// a record (outside quotes), instead of at the end of `range`; the returned end is just
+    /// after it. Chunked reading cuts files there. In every encoding read (UTF-8, GB18030,
+    /// Big5) the byte 0x0A is a line feed and never part of another character, so a line
+    /// feed of the file's bytes is a line feed of the text, and the text after it decodes
+    /// on its own.
     /// `afterBlock` is told the file offset reached after each block (for progress).
     @discardableResult
     public static func readRaw(
@@ -174,7 +177,6 @@ public enum CSVFileReader {
         afterBlock: (_ offset: Int) -> Void = { _ in },
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
-        precondition(stopAfter == nil || encoding == .utf8, "only UTF-8 files are cut")
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
         // The file's first bytes, held until they are known to be a byte order mark or not
@@ -199,17 +201,20 @@ public enum CSVFileReader {
                     checkingBOM = false
                     if head != utf8BOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }
                 }
-                if let transcoder {
+                // The file's bytes to the decoder, decoded to UTF-8 first when they are not.
+                func feed(_ bytes: UnsafeRawBufferPointer) throws {
+                    guard let transcoder else { return try decoder.feedRaw(bytes, emit) }
                     converted.removeAll(keepingCapacity: true)
-                    try transcoder.convert(block, final: false, into: &converted)
+                    try transcoder.convert(bytes, final: false, into: &converted)
                     try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
-                } else if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
-                    if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, emit) {
+                }
+                if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
+                    if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, feed) {
                         stoppedAt = blockStart + skipped + end
                         throw StopReading()
                     }
                 } else {
-                    try decoder.feedRaw(block, emit)
+                    try feed(block)
                 }
                 afterBlock(position)
             }
@@ -227,23 +232,24 @@ public enum CSVFileReader {
         return End(offset: position, nextLine: nextLine)
     }
 
-    /// Feeds `block`, stopping just after the first line feed at or after `searchFrom` that
-    /// ends a record; returns the offset in `block` after it, or nil if none did.
+    /// Feeds `block` (through `feed`, which gives it to `decoder`), stopping just after the
+    /// first line feed at or after `searchFrom` that ends a record; returns the offset in
+    /// `block` after it, or nil if none did.
     private static func feedUntilRecordEnds(
         _ block: UnsafeRawBufferPointer, from searchFrom: Int, _ decoder: CSVRecordDecoder,
-        _ emit: (RawCSVRecord) throws -> Void
+        _ feed: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Int? {
         var fed = 0
         var search = min(searchFrom, block.count)
         while search < block.count {
             guard let found = memchr(block.baseAddress! + search, 0x0A, block.count - search) else { break }
             let lineFeed = block.baseAddress!.distance(to: UnsafeRawPointer(found))
-            try decoder.feedRaw(UnsafeRawBufferPointer(rebasing: block[fed...lineFeed]), emit)
+            try feed(UnsafeRawBufferPointer(rebasing: block[fed...lineFeed]))
             fed = lineFeed + 1
             if decoder.isBetweenRecords { return fed }
             search = fed
         }
-        if fed < block.count { try decoder.feedRaw(UnsafeRawBufferPointer(rebasing: block[fed...]), emit) }
+        if fed < block.count { try feed(UnsafeRawBufferPointer(rebasing: block[fed...])) }
         return nil
     }
 

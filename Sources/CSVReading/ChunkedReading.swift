@@ -4,7 +4,7 @@ import Glibc
 import Dispatch
 import Synchronization
 
-/// Reads a UTF-8 CSV file in chunks on several threads and hands the chunks' results to
+/// Reads a CSV file in chunks on several threads and hands the chunks' results to
 /// the caller in file order, exactly as one reader going through the whole file would.
 ///
 /// Chunks are cut speculatively and checked afterwards (no pass over the file first):

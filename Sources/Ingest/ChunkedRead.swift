@@ -2,12 +2,12 @@ import CSVReading
 import Synchronization
 
 extension ChunkedReading where Part == RowBatch {
-    /// Chunks of a UTF-8 file decoded into row batches by `decoder`, in batches taken from
-    /// `pool` (the caller gives each back once applied).
-    init(path: String, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder, pool: BatchPool) {
+    /// Chunks of a file in `encoding` decoded into row batches by `decoder`, in batches
+    /// taken from `pool` (the caller gives each back once applied).
+    init(path: String, encoding: TextEncoding, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder, pool: BatchPool) {
         self.init(path: path, fileBytes: fileBytes, chunkBytes: chunkBytes) { start, stopAfter in
             var batch = pool.take(decoder: decoder)
-            let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<fileBytes, stopAfter: stopAfter) { record in
+            let end = try CSVFileReader.readRaw(path: path, encoding: encoding, range: start..<fileBytes, stopAfter: stopAfter) { record in
                 if !record.isBlank { decoder.decode(record, into: &batch) }
             }
             return (batch, end)

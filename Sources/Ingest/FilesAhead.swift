@@ -22,16 +22,14 @@ enum PreparedFile: Sendable {
 extension IngestStage {
     /// Opens `file` and decodes its first chunk (the whole file when it is not cut) into
     /// its reader, without applying it: on a worker, while the caller applies the files
-    /// before it. Touches no store and no rejects. A file read whole in another encoding
-    /// than UTF-8 is only opened (read ahead it would be held whole, however large). A
-    /// failure is returned, to be thrown when the caller reaches the file.
+    /// before it. Touches no store and no rejects. A failure is returned, to be thrown when
+    /// the caller reaches the file.
     func prepare(_ file: InputFile) -> Result<PreparedFile, any Error> {
         Result {
             let prepared = try open(file)
             guard case .opened(var opened) = prepared else { return prepared }
             let scan = opened.scan
             let cut = isCut(scan)
-            guard cut || scan.bytes <= chunkBytes else { return prepared }
             var held: CSVFileReader.End?
             try Self.reading(file, version: opened.version, into: &opened.reader, checkingEnd: false) { reader in
                 let end = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil) { reader.hold($0) }

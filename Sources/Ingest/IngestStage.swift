@@ -191,10 +191,11 @@ public struct IngestStage: Sendable {
         }
     }
 
-    /// Whether a file is cut into chunks read on workers: a UTF-8 file larger than a chunk,
-    /// with several jobs. Otherwise it is read whole in one pass.
+    /// Whether a file is cut into chunks read on workers: a file larger than a chunk, with
+    /// several jobs, in any encoding (a line feed is never part of another character in
+    /// UTF-8, GB18030 or Big5). Otherwise it is read whole in one pass.
     func isCut(_ scan: FileScan) -> Bool {
-        jobs > 1 && scan.encoding == .utf8 && scan.bytes > chunkBytes
+        jobs > 1 && scan.bytes > chunkBytes
     }
 
     /// Reads an opened file's rows into `store`: the first chunk (the whole file when it is
@@ -230,7 +231,7 @@ public struct IngestStage: Sendable {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
                     let pool = BatchPool(limit: jobs + 2)
-                    let chunks = ChunkedReading(path: file.path, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: pool)
+                    let chunks = ChunkedReading(path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: pool)
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
                         pool.give(&batch)

@@ -59,25 +59,38 @@ import TestSupport
         #expect(one.store.texts(of: "disposition") == many.store.texts(of: "disposition"))
     }
 
+    /// `text` in `encoding`.
+    static func encoded(_ text: String, _ encoding: TextEncoding) throws -> [UInt8] {
+        guard encoding != .utf8 else { return Array(text.utf8) }
+        var bytes: [UInt8] = []
+        try Array(text.utf8).withUnsafeBytes { try Transcoder(from: .utf8, to: encoding).convert($0, final: true, into: &bytes) }
+        return bytes
+    }
+
     /// Guessed chunk starts are checked: with chunks of 1 to 97 bytes most guesses land
     /// inside quoted fields, and the records, their lines and where each part ends are still
-    /// those of one reader going through the whole file.
-    @Test(arguments: [1, 2, 5, 13, 31, 97])
-    func guessedChunksReadAsTheWholeFile(chunkBytes: Int) throws {
+    /// those of one reader going through the whole file. In GB18030 and Big5 too: a line
+    /// feed is never part of another character there, so each chunk decodes on its own.
+    @Test(arguments: [1, 2, 5, 13, 31, 97], [TextEncoding.utf8, .gb18030, .big5])
+    func guessedChunksReadAsTheWholeFile(chunkBytes: Int, encoding: TextEncoding) throws {
         let folder = try TemporaryDirectory("chunks")
         defer { folder.remove() }
-        let text = Self.awkwardExport(rows: 150)
-        try folder.write("a.csv", text)
+        // Big5 has traditional characters only.
+        var text = Self.awkwardExport(rows: 150)
+        if encoding == .big5 { text = text.replacingOccurrences(of: "宝山区,罗店镇,报警,盗窃", with: "寶山區,羅店鎮,報警,盜竊") }
+        let bytes = try Self.encoded(text, encoding)
+        try folder.write("a.csv", bytes: bytes)
         let path = folder.path + "/a.csv"
-        let size = text.utf8.count
+        let size = bytes.count
         var whole: [CSVRecord] = []
-        try CSVFileReader.read(path: path, encoding: .utf8) { whole.append($0) }
+        try CSVFileReader.read(path: path, encoding: encoding) { whole.append($0) }
+        #expect(whole.count > 150 && whole.contains { $0.fields.contains(encoding == .big5 ? "寶山區" : "宝山区") })
 
         var chunked: [CSVRecord] = []
-        let first = try CSVFileReader.readRaw(path: path, encoding: .utf8, stopAfter: chunkBytes) { chunked.append(CSVRecord($0)) }
+        let first = try CSVFileReader.readRaw(path: path, encoding: encoding, stopAfter: chunkBytes) { chunked.append(CSVRecord($0)) }
         let reading = ChunkedReading<[CSVRecord]>(path: path, fileBytes: size, chunkBytes: chunkBytes) { start, stopAfter in
             var records: [CSVRecord] = []
-            let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<size, stopAfter: stopAfter) { records.append(CSVRecord($0)) }
+            let end = try CSVFileReader.readRaw(path: path, encoding: encoding, range: start..<size, stopAfter: stopAfter) { records.append(CSVRecord($0)) }
             return (records, end)
         }
         var ends = [first.offset]
@@ -88,10 +101,30 @@ import TestSupport
         #expect(chunked == whole)
         #expect(zip(ends, ends.dropFirst()).allSatisfy { $0 < $1 } && ends.last == size)
         // Each part ends just after a line feed.
-        let bytes = Array(text.utf8)
         #expect(ends.allSatisfy { bytes[$0 - 1] == 0x0A })
         // Many parts: at most one per record, and guesses inside quotes are mended.
         #expect(ends.count > min(size / chunkBytes, whole.count) / 4, "\(ends.count) parts")
+    }
+
+    /// A GB18030 export (what Excel on a Chinese Windows writes) is cut into chunks with
+    /// several jobs, like a UTF-8 one: the same outcomes, rejects and records as one reader.
+    @Test(arguments: [(2, 1), (2, 97), (3, 4096)])
+    func chunkedGB18030EqualsSequential(jobs: Int, chunkBytes: Int) throws {
+        let folder = try TemporaryDirectory("parallel")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/a.csv", bytes: try Self.encoded(Self.awkwardExport(rows: 400), .gb18030))
+        let (sequential, sequentialRejects) = try run(folder, jobs: 1, chunkBytes: chunkBytes)
+        let (parallel, parallelRejects) = try run(folder, jobs: jobs, chunkBytes: chunkBytes)
+        let one = sequential.dataset(.alarmCalls)!
+        let many = parallel.dataset(.alarmCalls)!
+        #expect(one.files.map(\.encoding) == [.gb18030])
+        #expect(one.files == many.files)
+        #expect(one.rejected > 10 && one.duplicates > 10 && one.conflicts > 0)
+        #expect(sequentialRejects == parallelRejects)
+        for column in ["received_at", "district", "response_seconds", "disposition"] {
+            #expect(Array(one.store.slots(of: column)) == Array(many.store.slots(of: column)))
+        }
+        #expect(one.store.texts(of: "district") == ["宝山区"])
     }
 
     /// A file that the first part reads whole (a byte order mark alone, one short line):
