@@ -119,10 +119,10 @@ public struct IngestStage: Sendable {
     /// (`5`, `2.5`) so that the comparison is exact.
     public let maxRejectPercent: ExactDecimal
 
-    /// Threads for decoding: with more than one, UTF-8 files are validated in parallel and
-    /// cut into chunks of about `chunkBytes` at record boundaries (`ChunkedReading`) decoded
-    /// in parallel; rows are still applied in file order, so the outcome is the same for
-    /// any value.
+    /// Threads for decoding: with more than one, files are opened ahead (`FilesAhead`),
+    /// large ones are validated as UTF-8 in parts, and files are cut into chunks of about
+    /// `chunkBytes` at record boundaries (`ChunkedReading`) decoded in parallel; rows are
+    /// still applied in file order, so the outcome is the same for any value.
     public let jobs: Int
     public let chunkBytes: Int
     /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
