@@ -120,8 +120,8 @@ public struct UTF8Validator: Sendable {
 ///
 /// iconv writes into a buffer the transcoder keeps, grown when a block needs more (at most
 /// 4 bytes out per byte in): a buffer made and zeroed per 1 MiB block cost a page fault
-/// per 4 KiB (9% of the samples, and most of 1.6 s of system time, reading a 379 MB
-/// GB18030 file).
+/// per 4 KiB (`exc_page_fault` was 9% of the samples reading a 379 MB GB18030 file, and
+/// system time fell from 1.6–1.8 s to 0.35–0.44 s with the buffer kept).
 public final class Transcoder {
     public let encoding: TextEncoding
     private let handle: iconv_t

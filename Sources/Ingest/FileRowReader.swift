@@ -47,6 +47,15 @@ struct FileRowReader: Sendable {
         decoder.decode(record, into: &pending!)
     }
 
+    /// Once the file was read: its sha256 (with several jobs, worked out while the rows were
+    /// read), and its refusal when it had no header row.
+    mutating func finish() throws(IngestError) {
+        do { outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
+        if decoder == nil && outcome.refusal == nil {
+            outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
+        }
+    }
+
     /// Applies the rows taken one by one so far.
     mutating func flush(store: inout RecordStore, rejects: inout some RejectSink) throws {
         guard var batch = pending, batch.rowsRead > 0 else { return }

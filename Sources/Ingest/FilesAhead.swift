@@ -2,12 +2,11 @@ import CSVReading
 import Dispatch
 import Schema
 
-/// A file after its first pass (`IngestStage.open`): its version and scan, and its reader,
-/// which may hold the rows of its first chunk (the whole file when it is not cut), decoded
-/// ahead on a worker and not yet applied.
+/// A file after its first pass (`IngestStage.open`): its version, and its reader (which
+/// holds the first pass's `FileScan`), which may hold the rows of its first chunk (the
+/// whole file when it is not cut), decoded ahead on a worker and not yet applied.
 struct OpenedFile: Sendable {
     let version: FileVersion
-    let scan: FileScan
     var reader: FileRowReader
     /// Where the held rows end (nil: nothing read yet).
     var held: CSVFileReader.End?
@@ -28,7 +27,7 @@ extension IngestStage {
         Result {
             let prepared = try open(file)
             guard case .opened(var opened) = prepared else { return prepared }
-            let scan = opened.scan
+            let scan = opened.reader.scan
             let cut = isCut(scan)
             var held: CSVFileReader.End?
             try Self.reading(file, version: opened.version, into: &opened.reader, checkingEnd: false) { reader in

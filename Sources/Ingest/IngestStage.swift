@@ -176,7 +176,7 @@ public struct IngestStage: Sendable {
         // A file of one chunk is scanned and hashed in one pass, on the calling thread.
         switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing) {
         case .success(let scan):
-            return .opened(OpenedFile(version: version, scan: scan, reader: FileRowReader(file: file, scan: scan, settings: settings)))
+            return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, scan: scan, settings: settings)))
         case .failure(.io(let error)):
             // A file cut short while it was scanned fails as one changed while it is read.
             try Self.checkUnchanged(file.path, since: version, reached: version.size)
@@ -208,7 +208,7 @@ public struct IngestStage: Sendable {
         progress: (IngestProgress) -> Void
     ) throws -> FileOutcome {
         let file = opened.reader.file
-        let scan = opened.scan
+        let scan = opened.reader.scan
         var reader = opened.reader
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
         try Self.reading(file, version: opened.version, into: &reader, checkingEnd: true) { reader in
@@ -248,7 +248,7 @@ public struct IngestStage: Sendable {
             }
             return reached
         }
-        try Self.finish(&reader, scan: scan)
+        try reader.finish()
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
         return reader.outcome
     }
@@ -271,14 +271,6 @@ public struct IngestStage: Sendable {
         }
     }
 
-    /// Once a file was read: its sha256, and its refusal when it had no header row.
-    static func finish(_ reader: inout FileRowReader, scan: FileScan) throws(IngestError) {
-        // With several jobs the hash was worked out while the rows were read.
-        do { reader.outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
-        if reader.decoder == nil && reader.outcome.refusal == nil {
-            reader.outcome.refusal = "\(reader.file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
-        }
-    }
 
     /// Fails when the file at `path` is not `version` any more (seen before its first pass),
     /// or was read to another offset than its size: rows read from a file that changed

@@ -162,11 +162,8 @@ public struct RowDecoder: Sendable {
                     switch parse(field, columns[column]) {
                     case .invalid(let reason):
                         batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
-                        if layout.isHeader(record.strings()) {
-                            batch.reject(line: record.line, column: "", reason: Self.repeatedHeader, record: record)
-                        } else {
-                            batch.reject(line: record.line, column: columns[column].name, reason: reason, record: record)
-                        }
+                        let fault = valueFault(column: column, reason: reason, fields: record.strings())
+                        batch.reject(line: record.line, column: fault.column, reason: fault.reason, record: record)
                         return false
                     case .bytes(let text):
                         row[column] = plan.interned ? batch.intern(text, column: column) : 0
@@ -249,8 +246,9 @@ public struct RowDecoder: Sendable {
             switch parsed {
             case .success(let value): values.append(value)
             case .failure(let invalid):
-                if layout.isHeader(record.fields) { return .rejected(column: "", reason: Self.repeatedHeader) }
-                return .rejected(column: spec.name, reason: invalid.reason)
+                // One value per column so far: `values.count` is this column's index.
+                let fault = valueFault(column: values.count, reason: invalid.reason, fields: record.fields)
+                return .rejected(column: fault.column, reason: fault.reason)
             }
         }
         let key = keyPositions.map { values[$0].keyText }.joined(separator: "\u{1F}")
@@ -261,8 +259,14 @@ public struct RowDecoder: Sendable {
         let reason: String
     }
 
-    /// The reason for a row that is the header again: it fails on a value like any row (a
-    /// header's date column is no date), but is said to be what it is, for the whole row.
+    /// The column and reason given for a row whose `column` holds an invalid value, unless
+    /// the row is the header again: that fails on a value like any row (a header's date
+    /// column is no date), but is said to be what it is, for the whole row. Asked only of a
+    /// row already rejected, so `fields` are made only then.
+    func valueFault(column: Int, reason: String, fields: @autoclosure () -> [String]) -> (column: String, reason: String) {
+        layout.isHeader(fields()) ? ("", Self.repeatedHeader) : (columns[column].name, reason)
+    }
+
     static let repeatedHeader = "this row is the header again (exports joined into one file?)"
 
     /// The reject reason's wording for each type.
