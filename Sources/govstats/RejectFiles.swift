@@ -42,14 +42,24 @@ struct RejectFiles: RejectSink {
     }
 
     /// Flushes and closes every file; they are complete only after this (and, replacing,
-    /// in place only after it).
+    /// in place only after it). Replacing, every file is closed before any is renamed, so
+    /// a write that fails (a full disk) leaves every earlier file as it was; only a rename
+    /// failing after another succeeded can leave some replaced, and the error says which.
     func close() throws {
-        for dataset in files.keys.sorted() {
+        let datasets = files.keys.sorted()
+        for dataset in datasets { try files[dataset]!.close() }
+        var replaced: [String] = []
+        for dataset in datasets {
+            guard let path = finalPaths[dataset] else { continue }
             let file = files[dataset]!
-            try file.close()
-            if let path = finalPaths[dataset], rename(file.path, path) != 0 {
-                throw OutputFile.failure("rename \(file.path) to", path)
+            if rename(file.path, path) != 0 {
+                var failure = OutputFile.failure("rename \(file.path) to", path)
+                if !replaced.isEmpty {
+                    failure = .error(failure.lines.map { $0 + " (\(replaced.joined(separator: " and ")) already replaced; the others are as they were)" })
+                }
+                throw failure
             }
+            replaced.append(path)
         }
     }
 

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSVReading
 import Ingest
 import Schema
@@ -68,7 +71,8 @@ struct Validate: ParsableCommand {
 extension Validate {
     /// Refuses (exit 2) a `--rejects` folder whose `<dataset>.csv` files would overwrite an
     /// input (or the config), or be read as data by the next run: the data folder itself
-    /// and its `<dataset>/` folders.
+    /// and its `<dataset>/` folders; and one where a `<dataset>.csv` is a folder, which the
+    /// file could not be renamed over.
     static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
         let target = resolvedPath(allowingMissing: rejects)
         let root = resolvedPath(data.root) ?? data.root
@@ -86,6 +90,11 @@ extension Validate {
             let file = rejects + "/" + kind.rawValue + ".csv"
             if let input = inputs.first(where: { sameFile(file, $0) }) {
                 throw .usage(["--rejects \(rejects): \(file) is the input \(input), which the rejected rows would replace; choose another folder"])
+            }
+            // Checked now, not when the file is renamed into place after every row was read.
+            var status = stat()
+            if lstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+                throw .usage(["--rejects \(rejects): \(file) is a folder, where the rejected rows of \(kind.rawValue) would go; move it or choose another folder"])
             }
         }
     }

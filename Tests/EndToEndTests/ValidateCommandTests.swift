@@ -78,8 +78,19 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         }
         #expect(try folder.read("single/alarm_calls.csv") == export && folder.read("nested/alarm_calls/a.csv") == export)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/nested/alarm_calls") == ["a.csv"])
+        // A folder named like the rejects file could not be renamed over once every row was
+        // read: refused before reading, with nothing written (a link to a folder would be
+        // replaced itself, so it is not refused).
+        try FileManager.default.createDirectory(atPath: folder.path + "/taken/alarm_calls.csv", withIntermediateDirectories: true)
+        let taken = try GovStatsBinary.run(["validate", "--data", "single", "--rejects", "taken", "--max-reject-pct", "50"], in: folder.path)
+        #expect(taken.status == 2)
+        #expect(taken.stderr == "govstats: --rejects taken: taken/alarm_calls.csv is a folder, where the rejected rows of alarm_calls would go; move it or choose another folder\n")
+        #expect(taken.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/taken") == ["alarm_calls.csv"])
+        try FileManager.default.createDirectory(atPath: folder.path + "/linkdir", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linkdir/alarm_calls.csv", withDestinationPath: folder.path + "/taken/alarm_calls.csv")
         // Beside the data, or in a folder of its own inside it, the rejects are written.
-        for rejects in ["out/new", "nested/rejects"] {
+        for rejects in ["out/new", "nested/rejects", "linkdir"] {
             let result = try GovStatsBinary.run(["validate", "--data", "nested", "--rejects", rejects, "--max-reject-pct", "50"], in: folder.path)
             #expect(result.status == 0, "\(rejects): \(result.stderr)")
             #expect(try folder.read(rejects + "/alarm_calls.csv").hasPrefix("file,line,column,reason,record\nalarm_calls/a.csv,3,received_at,"))
