@@ -178,12 +178,12 @@ public enum CSVFileReader {
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
-        let transcoder = encoding == .utf8 ? nil : try Transcoder(from: encoding)
+        let transcoder = encoding == .utf8 ? nil : try TranscoderPool.take(from: encoding)
+        defer { if let transcoder { TranscoderPool.give(transcoder) } }
         // The file's first bytes, held until they are known to be a byte order mark or not
         // (a block may end inside it).
         var checkingBOM = encoding == .utf8 && (range?.lowerBound ?? 0) == 0
         var head: [UInt8] = []
-        var converted: [UInt8] = []
         var position = range?.lowerBound ?? 0
         var stoppedAt: Int?
         do {
@@ -204,9 +204,7 @@ public enum CSVFileReader {
                 // The file's bytes to the decoder, decoded to UTF-8 first when they are not.
                 func feed(_ bytes: UnsafeRawBufferPointer) throws {
                     guard let transcoder else { return try decoder.feedRaw(bytes, emit) }
-                    converted.removeAll(keepingCapacity: true)
-                    try transcoder.convert(bytes, final: false, into: &converted)
-                    try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
+                    try decoder.feedRaw(try transcoder.convert(bytes, final: false), emit)
                 }
                 if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
                     if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, feed) {
@@ -222,9 +220,7 @@ public enum CSVFileReader {
             return End(offset: stoppedAt!, nextLine: decoder.nextLine)
         }
         if let transcoder {
-            converted.removeAll(keepingCapacity: true)
-            try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &converted)
-            try converted.withUnsafeBytes { try decoder.feedRaw($0, emit) }
+            try decoder.feedRaw(try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)
         }
         if checkingBOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }  // a file shorter than a BOM
         let nextLine = decoder.nextLine

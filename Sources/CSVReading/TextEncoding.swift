@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CBytes
+import Synchronization
 
 /// The encodings an export may come in. `gb18030` covers GBK and GB2312; `big5` is
 /// Windows code page 950, as Taiwan and Hong Kong exports write it.
@@ -118,20 +119,37 @@ public struct UTF8Validator: Sendable {
 /// block by block: a multi-byte character split across two blocks is carried over to the
 /// next call. Offsets in errors count from the first byte given to the first call.
 ///
-/// iconv writes into a buffer the transcoder keeps, grown when a block needs more (at most
+/// Into UTF-8 from GB18030 or Big5, iconv decodes 64 KiB at a time to `wchar_t` (UCS-4),
+/// into a buffer of 256 KiB that stays in the cache, and `govstats_ucs4_to_utf8` writes
+/// the UTF-8: glibc's own last step from UCS-4 to UTF-8 took 23% of the samples of
+/// `validate` on a 379 MB GB18030 file, more than the decoding (15%). A code point without
+/// UTF-8 (which these decoders do not make: a test tries every sequence) sends the block
+/// through iconv's UTF-8 instead, so the text and the errors are iconv's either way.
+/// `check` stops at UCS-4: the verdict of `convert` without the text, for a first pass.
+/// Other conversions (into GB18030, for `generate`) are iconv's alone.
+///
+/// The text goes to a buffer the transcoder keeps, grown when a block needs more (at most
 /// 4 bytes out per byte in): a buffer made and zeroed per 1 MiB block cost a page fault
-/// per 4 KiB (`exc_page_fault` was 9% of the samples reading a 379 MB GB18030 file, and
-/// system time fell from 1.6–1.8 s to 0.35–0.44 s with the buffer kept).
-public final class Transcoder {
+/// per 4 KiB (`exc_page_fault` was 9% of the samples on that file).
+///
+/// One thread uses a transcoder at a time; `TranscoderPool` hands them between threads.
+public final class Transcoder: @unchecked Sendable {
     public let encoding: TextEncoding
     private let handle: iconv_t
+    /// Whether `handle` decodes to UCS-4, for UTF-8 to be written here.
+    private let viaUnits: Bool
+    /// Whether the text it makes is UTF-8.
+    let intoUTF8: Bool
     private var carry: [UInt8] = []
     private var consumedBefore = 0
-    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 1)
+    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 4)
+    private var encoded = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 1)
 
     public init(from encoding: TextEncoding, to target: TextEncoding = .utf8) throws(TranscodeError) {
         self.encoding = encoding
-        let handle = iconv_open(target.iconvName, encoding.iconvName)
+        viaUnits = target == .utf8 && encoding != .utf8
+        intoUTF8 = target == .utf8
+        let handle = iconv_open(viaUnits ? "WCHAR_T" : target.iconvName, encoding.iconvName)
         if handle == iconv_t(bitPattern: -1) {
             throw TranscodeError.unsupported(encoding)
         }
@@ -141,41 +159,54 @@ public final class Transcoder {
     deinit {
         iconv_close(handle)
         buffer.deallocate()
+        encoded.deallocate()
     }
 
     /// Converts `input` (the next block) and appends the UTF-8 to `output`.
     /// `final` says no more input follows, so a trailing partial character is an error.
     public func convert(_ input: UnsafeRawBufferPointer, final: Bool, into output: inout [UInt8]) throws(TranscodeError) {
-        guard !carry.isEmpty else { return try convertWhole(input, final: final, into: &output) }
+        output.append(contentsOf: try convert(input, final: final))
+    }
+
+    /// Converts `input` (the next block); the text is in the transcoder's own buffer, valid
+    /// until its next call. Text made before a failure is lost with it.
+    public func convert(_ input: UnsafeRawBufferPointer, final: Bool) throws(TranscodeError) -> UnsafeRawBufferPointer {
+        try withCarry(input) { bytes throws(TranscodeError) in try convertWhole(bytes, final: final, keep: true) }
+    }
+
+    /// What `convert` would throw for `input`, without making the text.
+    public func check(_ input: UnsafeRawBufferPointer, final: Bool) throws(TranscodeError) {
+        _ = try withCarry(input) { bytes throws(TranscodeError) in try convertWhole(bytes, final: final, keep: false) }
+    }
+
+    /// Ready for another input from its start, as if new.
+    public func reset() {
+        carry.removeAll(keepingCapacity: true)
+        consumedBefore = 0
+        iconv(handle, nil, nil, nil, nil)
+    }
+
+    /// `body` over `input`, with the bytes carried from the block before in front of it.
+    private func withCarry(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(TranscodeError) -> UnsafeRawBufferPointer) throws(TranscodeError) -> UnsafeRawBufferPointer {
+        guard !carry.isEmpty else { return try body(input) }
         var pending = carry
         carry.removeAll(keepingCapacity: true)
         pending.append(contentsOf: input)
-        var failure: TranscodeError?
+        var result: Result<UnsafeRawBufferPointer, TranscodeError> = .success(UnsafeRawBufferPointer(start: nil, count: 0))
         pending.withUnsafeBytes { bytes in
-            do throws(TranscodeError) { try convertWhole(bytes, final: final, into: &output) } catch { failure = error }
+            do throws(TranscodeError) { result = .success(try body(bytes)) } catch { result = .failure(error) }
         }
-        if let failure { throw failure }
+        return try result.get()
     }
 
-    /// `convert` once the carried bytes are in front of `input`.
-    private func convertWhole(_ input: UnsafeRawBufferPointer, final: Bool, into output: inout [UInt8]) throws(TranscodeError) {
-        guard let base = input.baseAddress, !input.isEmpty else { return }
-        let room = input.count * 4 + 16
-        if buffer.count < room {
-            buffer.deallocate()
-            buffer = .allocate(byteCount: room, alignment: 1)
-        }
-        // iconv does not write to its input; its C signature only lacks the const.
-        var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self))
-        var inLeft = input.count
-        var outPointer: UnsafeMutablePointer<CChar>? = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-        var outLeft = room
-        let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
-        let consumed = input.count - inLeft
-        output.append(contentsOf: UnsafeRawBufferPointer(start: buffer.baseAddress, count: room - outLeft))
+    /// `convert` once the carried bytes are in front of `input`; `keep` false: no text
+    /// (an empty view).
+    private func convertWhole(_ input: UnsafeRawBufferPointer, final: Bool, keep: Bool) throws(TranscodeError) -> UnsafeRawBufferPointer {
+        guard !input.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        var (consumed, text, code) = viaUnits ? try throughUnits(input, keep: keep) : straight(input)
+        if viaUnits && text == nil { (consumed, text, code) = try directly(input) }
         var failure: TranscodeError?
-        if result == -1 {
-            let code = errno
+        if let code {
             if code == EINVAL && !final {
                 carry = Array(UnsafeRawBufferPointer(rebasing: input[consumed...]))
             } else {
@@ -184,6 +215,113 @@ public final class Transcoder {
         }
         consumedBefore += consumed
         if let failure { throw failure }
+        return keep ? text! : UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    /// `input` through iconv into the target at once: bytes consumed, the text, and errno
+    /// when it stopped short.
+    private func straight(_ input: UnsafeRawBufferPointer) -> (Int, UnsafeRawBufferPointer?, Int32?) {
+        // At most 4 bytes out per byte in.
+        let room = input.count * 4 + 16
+        if buffer.count < room {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: room, alignment: 4)
+        }
+        let (consumed, produced, code) = Self.run(handle, input, into: buffer)
+        return (consumed, UnsafeRawBufferPointer(start: buffer.baseAddress, count: produced), code)
+    }
+
+    /// `input` decoded to UCS-4 a piece at a time, into a buffer small enough to stay in
+    /// the cache, and written as UTF-8 into `encoded` (`keep`) or only checked for code
+    /// points without UTF-8. As `straight`, but the text is nil when such a code point
+    /// came: the caller then converts `input` with iconv's UTF-8.
+    private func throughUnits(_ input: UnsafeRawBufferPointer, keep: Bool) throws(TranscodeError) -> (Int, UnsafeRawBufferPointer?, Int32?) {
+        let piece = 1 << 16
+        // At most one unit (4 bytes) per byte in, and 4 bytes of UTF-8 per unit.
+        if buffer.count < piece * 4 + 16 {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: piece * 4 + 16, alignment: 4)
+        }
+        if keep && encoded.count < input.count * 4 + 16 {
+            encoded.deallocate()
+            encoded = .allocate(byteCount: input.count * 4 + 16, alignment: 1)
+        }
+        let units = buffer.baseAddress!.assumingMemoryBound(to: UInt32.self)
+        let out = encoded.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var consumed = 0, written = 0
+        while consumed < input.count {
+            let end = min(consumed + piece, input.count)
+            let (taken, produced, code) = Self.run(handle, UnsafeRawBufferPointer(rebasing: input[consumed..<end]), into: buffer)
+            let count = produced / 4
+            if keep {
+                var stopped = 0
+                written += govstats_ucs4_to_utf8(units, count, out! + written, &stopped)
+                if stopped < count { return (0, nil, nil) }
+            } else if govstats_ucs4_first_without_utf8(units, count) < count {
+                return (0, nil, nil)
+            }
+            consumed += taken
+            // A character cut by the end of a piece (not of the input) is read with the next.
+            if let code, code != EINVAL || end == input.count || taken == 0 {
+                return (consumed, UnsafeRawBufferPointer(start: encoded.baseAddress, count: written), code)
+            }
+        }
+        return (consumed, UnsafeRawBufferPointer(start: encoded.baseAddress, count: written), nil)
+    }
+
+    /// One iconv call over `input` into `output`: bytes consumed, bytes produced, and
+    /// errno when it stopped short.
+    private static func run(_ handle: iconv_t, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (Int, Int, Int32?) {
+        // iconv does not write to its input; its C signature only lacks the const.
+        var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: CChar.self))
+        var inLeft = input.count
+        var outPointer: UnsafeMutablePointer<CChar>? = output.baseAddress!.assumingMemoryBound(to: CChar.self)
+        var outLeft = output.count
+        let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+        return (input.count - inLeft, output.count - outLeft, result == -1 ? errno : nil)
+    }
+
+    /// `input` through iconv's own UTF-8 (a fresh handle: these encodings keep no state
+    /// between characters), into `encoded`.
+    private func directly(_ input: UnsafeRawBufferPointer) throws(TranscodeError) -> (Int, UnsafeRawBufferPointer?, Int32?) {
+        guard let direct = iconv_open("UTF-8", encoding.iconvName), direct != iconv_t(bitPattern: -1) else {
+            throw TranscodeError.unsupported(encoding)
+        }
+        defer { iconv_close(direct) }
+        let room = input.count * 4 + 16
+        if encoded.count < room {
+            encoded.deallocate()
+            encoded = .allocate(byteCount: room, alignment: 1)
+        }
+        let (consumed, produced, code) = Self.run(direct, input, into: encoded)
+        return (consumed, UnsafeRawBufferPointer(start: encoded.baseAddress, count: produced), code)
+    }
+}
+
+/// Transcoders kept between reads: each chunk of a GB18030 or Big5 file is read with one,
+/// and a new one opens iconv again and grows its buffers again (up to 4 bytes per input
+/// byte, twice), a page fault per 4 KiB.
+public enum TranscoderPool {
+    private static let idle = Mutex<[Transcoder]>([])
+    /// At most this many are kept (a few more than the threads that read at once).
+    private static let limit = 8
+
+    /// One from `encoding` into UTF-8, as if new.
+    public static func take(from encoding: TextEncoding) throws(TranscodeError) -> Transcoder {
+        let kept = idle.withLock { idle -> Transcoder? in
+            guard let index = idle.firstIndex(where: { $0.encoding == encoding && $0.intoUTF8 }) else { return nil }
+            return idle.remove(at: index)
+        }
+        if let kept { return kept }
+        return try Transcoder(from: encoding)
+    }
+
+    /// Gives back one that `take` handed out, once its caller is done with it.
+    public static func give(_ transcoder: Transcoder) {
+        transcoder.reset()
+        idle.withLock { idle in
+            if idle.count < limit { idle.append(transcoder) }
+        }
     }
 }
 

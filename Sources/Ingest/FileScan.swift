@@ -57,15 +57,13 @@ public struct FileScan: Equatable, Sendable {
                 return .failure(.undecodable(error.description))
             }
         }
-        var sink: [UInt8] = []
         do {
             try FileBlocks.forEach(path: path) { block in
                 if hashing { hasher.update(bufferPointer: block) }
                 bytes += block.count
                 if let (transcoder, failure) = declared {
                     if failure == nil {
-                        sink.removeAll(keepingCapacity: true)
-                        do throws(TranscodeError) { try transcoder.convert(block, final: false, into: &sink) } catch {
+                        do throws(TranscodeError) { try transcoder.check(block, final: false) } catch {
                             declared = (transcoder, error)
                         }
                     }
@@ -84,7 +82,7 @@ public struct FileScan: Equatable, Sendable {
         case .fixed(let encoding) where encoding != .utf8:
             var (transcoder, failure) = declared!
             if failure == nil {
-                do throws(TranscodeError) { try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &sink) } catch {
+                do throws(TranscodeError) { try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true) } catch {
                     failure = error
                 }
             }
@@ -190,12 +188,8 @@ public struct FileScan: Equatable, Sendable {
     private static func validate(path: String, as encoding: TextEncoding) -> Result<Void, Failure> {
         do {
             let transcoder = try Transcoder(from: encoding)
-            var sink: [UInt8] = []
-            try FileBlocks.forEach(path: path) { block in
-                sink.removeAll(keepingCapacity: true)
-                try transcoder.convert(block, final: false, into: &sink)
-            }
-            try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &sink)
+            try FileBlocks.forEach(path: path) { try transcoder.check($0, final: false) }
+            try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
             return .success(())
         } catch let error as TranscodeError {
             return .failure(.undecodable(failureText(error, declared: false)))

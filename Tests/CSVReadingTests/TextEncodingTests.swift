@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSVReading
 import Foundation
 import Testing
@@ -46,6 +49,87 @@ import TestSupport
         #expect(try transcode([0xB1, 0xA6, 0xC9, 0xBD, 0xC7, 0xF8, 0x2C, 0x31], from: .gb18030, chunk: chunk) == "宝山区,1")
         // 台北 in Big5 (CP950): A578 A55F
         #expect(try transcode([0xA5, 0x78, 0xA5, 0x5F], from: .big5, chunk: chunk) == "台北")
+    }
+
+    /// Every sequence of one, two and four bytes a GB18030 decoder may meet (lead bytes
+    /// 0x81 to 0xFE; 1.6 million), and every Big5 one of one and two bytes, decoded one by
+    /// one with iconv straight into UTF-8, as the transcoder did before it decoded to UCS-4
+    /// and wrote the UTF-8 itself. The valid ones, all in one input cut into blocks that
+    /// split characters, must give the same UTF-8; none may decode to a code point without
+    /// UTF-8 (for which the transcoder would fall back to iconv's UTF-8); and a sample of
+    /// the invalid ones must fail at the same offset.
+    @Test(arguments: [TextEncoding.gb18030, .big5])
+    func everySequenceDecodesAsIconvsUTF8(encoding: TextEncoding) throws {
+        var candidates: [[UInt8]] = (0...255).map { [UInt8($0)] }
+        for lead in 0x81...0xFE {
+            for trail in 0...255 { candidates.append([UInt8(lead), UInt8(trail)]) }
+            if encoding == .gb18030 {
+                for b in 0x30...0x39 { for c in 0x81...0xFE { for d in 0x30...0x39 {
+                    candidates.append([UInt8(lead), UInt8(b), UInt8(c), UInt8(d)])
+                } } }
+            }
+        }
+        let name = encoding == .gb18030 ? "GB18030" : "CP950"
+        let direct = iconv_open("UTF-8", name)!, units = iconv_open("WCHAR_T", name)!
+        defer { iconv_close(direct); iconv_close(units) }
+        /// One whole input through `handle`: the bytes out, or the offset where it stopped.
+        func decode(_ handle: iconv_t, _ bytes: [UInt8]) -> (out: [UInt8], failedAt: Int?) {
+            var input = bytes, output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+            let inCount = input.count, outCount = output.count
+            var inLeft = inCount, outLeft = outCount
+            let result = input.withUnsafeMutableBytes { inBytes in
+                output.withUnsafeMutableBytes { outBytes in
+                    var inPointer: UnsafeMutablePointer<CChar>? = inBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    var outPointer: UnsafeMutablePointer<CChar>? = outBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    return iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                }
+            }
+            iconv(handle, nil, nil, nil, nil)
+            return (Array(output[..<(outCount - outLeft)]), result == -1 ? inCount - inLeft : nil)
+        }
+        var valid: [UInt8] = [], expected: [UInt8] = [], invalid: [[UInt8]] = []
+        var withoutUTF8 = 0
+        for sequence in candidates {
+            let (out, failedAt) = decode(direct, sequence)
+            let (wide, wideFailedAt) = decode(units, sequence)
+            #expect(failedAt == wideFailedAt, "\(sequence)")
+            guard failedAt == nil else { invalid.append(sequence); continue }
+            valid += sequence
+            expected += out
+            for i in stride(from: 0, to: wide.count, by: 4) {
+                let unit = UInt32(wide[i]) | UInt32(wide[i + 1]) << 8 | UInt32(wide[i + 2]) << 16 | UInt32(wide[i + 3]) << 24
+                if (0xD800...0xDFFF).contains(unit) || unit > 0x10FFFF { withoutUTF8 += 1 }
+            }
+        }
+        #expect(withoutUTF8 == 0)
+        // Enough of each kind that the loop above is known to have run.
+        #expect(valid.count > (encoding == .gb18030 ? 4_000_000 : 27_000) && invalid.count > 1_000)
+        for block in [1 << 20, 4093] {
+            let transcoder = try Transcoder(from: encoding), checker = try Transcoder(from: encoding)
+            var output: [UInt8] = []
+            for start in stride(from: 0, to: valid.count, by: block) {
+                try valid[start..<min(start + block, valid.count)].withUnsafeBytes {
+                    try transcoder.convert($0, final: false, into: &output)
+                    try checker.check($0, final: false)
+                }
+            }
+            try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true, into: &output)
+            try checker.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
+            // The first difference, not the 8 MB arrays.
+            let differs = zip(output, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? (output.count == expected.count ? nil : min(output.count, expected.count))
+            #expect(differs == nil, "blocks of \(block): \(output.count) bytes out, \(expected.count) expected")
+        }
+        for sequence in stride(from: 0, to: invalid.count, by: 37).map({ invalid[$0] }) {
+            // A line feed after it: it is never part of a character here (a letter may be).
+            let input = Array("a,".utf8) + sequence + Array("\nc".utf8)
+            let offset = try #require(decode(direct, input).failedAt)
+            let failure = TranscodeError.invalidByte(encoding: encoding, offset: offset)
+            #expect(throws: failure, "\(sequence)") { try transcode(input, from: encoding, chunk: 3) }
+            #expect(throws: failure, "\(sequence)") {
+                try input.withUnsafeBytes { try Transcoder(from: encoding).check($0, final: true) }
+            }
+        }
     }
 
     @Test func gb18030RoundTrip() throws {

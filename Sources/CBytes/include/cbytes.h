@@ -12,4 +12,12 @@ size_t govstats_utf8_valid_prefix(const uint8_t *bytes, size_t count);
 
 /// Whether govstats_utf8_valid_prefix uses vectors on this CPU.
 int govstats_utf8_vectors_available(void);
+
+/// Writes the UTF-8 of `count` code points (at most 4 bytes each) to `out`; returns the
+/// bytes written. `*stopped` is `count`, or the index of the first unit that has no UTF-8
+/// (a surrogate, or past U+10FFFF), where writing stopped.
+size_t govstats_ucs4_to_utf8(const uint32_t *units, size_t count, uint8_t *out, size_t *stopped);
+
+/// The index of the first of `count` code points that has no UTF-8, or `count`.
+size_t govstats_ucs4_first_without_utf8(const uint32_t *units, size_t count);
 #endif
