@@ -12,6 +12,8 @@ Python stdlib only (the peers run in the venv). Environment:
   BENCH_SKIP      contenders to leave out, e.g. "miller polars"
                   (floor floor-groupby floor-pair validate run duckdb polars miller)
   BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
+  BENCH_SHAPES    0 leaves out the other shapes of the first size's rows (the same rows cut
+                  into a year of daily files, and converted to GB18030)
   GOVSTATS        the binary, .build/release/govstats by default
 
 Data is cached in .build-bench-data/<rows>/ (git-ignored); delete a folder to regenerate it.
@@ -42,6 +44,7 @@ RESULTS = os.path.join(BENCH, "results-latest.md")
 
 THEFT = {"盗窃", "入室盗窃", "扒窃", "偷盗"}  # the contract's default theft_categories
 REFERENCE_ROWS = 5_000_000                 # the size the issue's targets are set for
+DAILY_ROWS = 13_700                        # rows per file of the daily shape: 365 files at 5M
 MILLER_VERB = ["put", "$month = substr1($received_at, 1, 7)", "then",
                "count", "-g", "district,month,category"]
 
@@ -138,6 +141,61 @@ def mem_available():
         return int(next(l for l in f if l.startswith("MemAvailable")).split()[1]) * 1024
 
 
+def prepare_shapes(rows, data):
+    """The canonical file in the two other shapes the nightly job meets, made once: cut at
+    record ends into files of DAILY_ROWS rows, each with the header (a year of daily
+    exports), and the whole file converted to GB18030 (what Excel on a Chinese Windows
+    writes). Both hold the same rows byte for byte, but for the encoding."""
+    folder = os.path.join(DATA_ROOT, str(rows))
+    stamp = os.path.join(folder, "shapes.json")
+    daily, gb = os.path.join(folder, "daily"), os.path.join(folder, "gb18030")
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            info = json.load(f)
+        log(f"shapes {rows:,}: cached {rel(daily)} ({info['daily_files']} files), {rel(gb)}")
+        return daily, gb, info
+    started = time.monotonic()
+    shutil.rmtree(daily, ignore_errors=True)
+    shutil.rmtree(gb, ignore_errors=True)
+    os.makedirs(os.path.join(daily, "alarm_calls"))
+    os.makedirs(os.path.join(gb, "alarm_calls"))
+    source = os.path.join(data, "alarm_calls.csv")
+    log(f"shapes {rows:,}: cutting {rel(source)} into files of {DAILY_ROWS:,} rows, and into GB18030")
+    files, part, in_part, open_quotes = 0, None, 0, False
+    with open(source, "rb") as f, open(os.path.join(gb, "alarm_calls", "alarm_calls.csv"), "wb") as g:
+        header = f.readline()
+        g.write(header.decode("utf-8").encode("gb18030"))
+        for line in f:
+            g.write(line.decode("utf-8").encode("gb18030"))
+            if part is None:
+                files += 1
+                part = open(os.path.join(daily, "alarm_calls", f"day-{files:03d}.csv"), "wb")
+                part.write(header)
+            part.write(line)
+            # RFC 4180 doubles a quote inside a quoted field, so a record ends at a line
+            # feed after an even number of quotes
+            open_quotes ^= line.count(b'"') % 2 == 1
+            if not open_quotes:
+                in_part += 1
+                if in_part == DAILY_ROWS:
+                    part.close()
+                    part, in_part = None, 0
+        if part is not None:
+            part.close()
+    info = {"daily_files": files, "daily_bytes": dir_bytes(daily),
+            "gb18030_bytes": dir_bytes(gb), "prepare_seconds": round(time.monotonic() - started, 1)}
+    with open(stamp + ".tmp", "w") as f:
+        json.dump(info, f, indent=1)
+    os.replace(stamp + ".tmp", stamp)
+    log(f"shapes {rows:,}: {files} files of {info['daily_bytes'] / 1e6:.1f} MB; GB18030 "
+        f"{info['gb18030_bytes'] / 1e6:.1f} MB; {info['prepare_seconds']} s")
+    return daily, gb, info
+
+
+def dir_bytes(folder):
+    return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(folder) for n in names)
+
+
 # ---------------------------------------------------------------- contenders
 
 class Contender:
@@ -192,6 +250,46 @@ def contenders(rows, data, full):
     return [c for c in items if c.key not in skip]
 
 
+def shape_contenders(rows, data, daily, gb):
+    """The C floor on the one UTF-8 file (the ratios' reference), then govstats on the
+    daily folder with DuckDB and polars over the same files, then govstats and the floor
+    on the GB18030 file. DuckDB and polars read UTF-8 only (DuckDB's other encodings come
+    from an extension it downloads), so the GB18030 file has no peer."""
+    out = os.path.join(DATA_ROOT, str(rows), "out-shapes")
+    os.makedirs(out, exist_ok=True)
+    skip = set(os.environ.get("BENCH_SKIP", "").split())
+    gb_file = os.path.join(gb, "alarm_calls", "alarm_calls.csv")
+    items = [Contender("floor", "C floor: libcsv parse only", "1",
+                       [FLOOR, os.path.join(data, "alarm_calls.csv")], os.path.join(out, "floor.txt"))]
+
+    def govstats(shape, folder, tag):
+        for jobs in (1, 2):
+            items.append(Contender("validate", "govstats validate", str(jobs),
+                                   [GOVSTATS, "validate", "--data", folder, "--jobs", str(jobs)],
+                                   os.path.join(out, f"validate-{tag}-j{jobs}.txt")))
+            items[-1].shape = shape
+        path = os.path.join(out, f"run-{tag}-j2")
+        items.append(Contender("run", "govstats run", "2",
+                               [GOVSTATS, "run", "--data", folder, "--out", path, "--quiet", "--jobs", "2"],
+                               path, before=lambda: shutil.rmtree(path, ignore_errors=True)))
+        items[-1].shape = shape
+
+    daily_shape = f"{len(os.listdir(os.path.join(daily, 'alarm_calls')))} files"
+    govstats(daily_shape, daily, "daily")
+    for engine, label in (("duckdb", "DuckDB read_csv + GROUP BY"),
+                          ("polars", "polars scan_csv + group_by")):
+        target = os.path.join(out, f"{engine}-daily.csv")
+        items.append(Contender(engine, label, "2", [VENV_PY, os.path.join(BENCH, "peers.py"), engine, "2",
+                                                    os.path.join(daily, "alarm_calls", "*.csv"), target], None))
+        items[-1].result, items[-1].shape = target, daily_shape
+    items.append(Contender("floor", "C floor: libcsv parse only", "1", [FLOOR, gb_file],
+                           os.path.join(out, "floor-gb18030.txt")))
+    govstats("GB18030", gb, "gb18030")
+    for c in items:
+        c.shape = getattr(c, "shape", "GB18030" if gb_file in c.argv else "one file")
+    return [c for c in items if c.key not in skip]
+
+
 TIME_WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
 TIME_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 TIME_USER = re.compile(r"User time \(seconds\): ([\d.]+)")
@@ -228,26 +326,34 @@ def cpu_busy_seconds():
 
 def bench_size(rows, data, info, full, repeats):
     items = contenders(rows, data, full)
+    return items, interleave(items, rows, [data], repeats, f"{rows:,} rows")
+
+
+def interleave(items, rows, warm, repeats, tag):
+    """Runs every contender `repeats` times, in turn (reversed every other round); returns
+    the share of the machine's CPU time other processes took meanwhile."""
     folder = os.path.join(DATA_ROOT, str(rows))
-    file = os.path.join(data, "alarm_calls.csv")
     # warm the page cache and the peers' imports, untimed
-    with open(file, "rb") as f:
-        while f.read(1 << 24):
-            pass
+    for top in warm:
+        for d, _, names in os.walk(top):
+            for n in names:
+                with open(os.path.join(d, n), "rb") as f:
+                    while f.read(1 << 24):
+                        pass
     if any(c.key in ("duckdb", "polars") for c in items):
         run_checked([VENV_PY, "-c", "import duckdb, polars"])
     busy0, ours0, wall0 = cpu_busy_seconds(), os.times(), time.monotonic()
     for r in range(repeats):
         order = items if r % 2 == 0 else list(reversed(items))
         for c in order:
-            log(f"  {rows:,} rows, run {r + 1}/{repeats}: {c.label} ({c.threads})")
+            where = f" on {c.shape}" if hasattr(c, "shape") else ""
+            log(f"  {tag}, run {r + 1}/{repeats}: {c.label} ({c.threads}){where}")
             measure(c, folder)
             log(f"    {c.wall[-1]:.2f} s, {c.rss_kib[-1] / 1024:.1f} MiB")
     busy1, ours1, wall1 = cpu_busy_seconds(), os.times(), time.monotonic()
     ours = (ours1.children_user + ours1.children_system) - (ours0.children_user + ours0.children_system)
     others = max(0.0, (busy1 - busy0) - ours)
-    share = others / ((wall1 - wall0) * os.cpu_count())
-    return items, share
+    return others / ((wall1 - wall0) * os.cpu_count())
 
 
 # ---------------------------------------------------------------- checks
@@ -353,6 +459,43 @@ def check_size(rows, info, items):
     return lines, ok
 
 
+def check_shapes(info, items, reference_items):
+    """Lines of MATCH / MISMATCH for the other shapes: govstats must accept every row and
+    write the same data/trends.csv as on the one file; the peers' counts must equal it."""
+    lines, ok = [], True
+    expected = info["distinct"]
+
+    def add(name, good, detail):
+        nonlocal ok
+        ok = ok and good
+        lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
+
+    reference = next((c for c in reversed(reference_items) if c.key == "run"), None)
+    trends = os.path.join(reference.output, "data", "trends.csv") if reference else None
+    calls, theft = govstats_figures(trends) if trends else ({}, {})
+    for c in items:
+        name = f"{c.label} ({c.threads}) on {c.shape}"
+        if c.key == "floor":
+            with open(c.output) as f:
+                counts = dict(kv.split("=") for kv in f.read().split())
+            good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
+            add(name, good, f"{int(counts['records']):,} records, {int(counts['fields']):,} fields")
+        elif c.key == "validate":
+            with open(c.output, encoding="utf-8") as f:
+                total = next(l for l in f if l.startswith("alarm_calls total")).split()
+            accepted, rejected, dups = int(total[3]), int(total[4]), int(total[5])
+            add(name, (accepted, rejected, dups) == (expected, 0, 0),
+                f"{accepted:,} accepted, {rejected} rejected, {dups} duplicates")
+        elif c.key == "run" and trends:
+            mine = os.path.join(c.output, "data", "trends.csv")
+            add(name, filecmp.cmp(mine, trends, shallow=False),
+                f"data/trends.csv byte-identical to `run --jobs {reference.threads}` on the one file")
+        elif c.key in ("duckdb", "polars") and trends:
+            good, detail = compare(read_groups_csv(c.result), calls, theft)
+            add(name, good, detail)
+    return lines, ok
+
+
 # ---------------------------------------------------------------- report
 
 def version(argv):
@@ -419,11 +562,23 @@ def main():
         n = repeats if full else repeats_large
         log(f"bench {rows:,} rows: {n} interleaved run(s) per contender")
         items, share = bench_size(rows, data, info, full, n)
-        busy.append((rows, share))
+        busy.append((f"{rows:,}-row runs", share))
         lines, ok = check_size(rows, info, items)
         ok_all = ok_all and ok
-        check_lines.append((rows, lines))
+        check_lines.append((f"{rows:,} rows", lines))
         measured[rows] = (info, items)
+    shapes = None
+    if os.environ.get("BENCH_SHAPES", "1") != "0" and prepared[0][0] in measured:
+        rows, data, info = prepared[0]
+        daily, gb, shape_info = prepare_shapes(rows, data)
+        items = shape_contenders(rows, data, daily, gb)
+        log(f"bench {rows:,} rows in other shapes: {repeats} interleaved run(s) per contender")
+        share = interleave(items, rows, [data, daily, gb], repeats, f"{rows:,} rows, other shapes")
+        busy.append((f"{rows:,}-row runs in other shapes", share))
+        lines, ok = check_shapes(info, items, measured[rows][1])
+        ok_all = ok_all and ok
+        check_lines.append((f"{rows:,} rows in other shapes", lines))
+        shapes = (rows, info, shape_info, items)
     uptime_end = uptime()
     total = time.monotonic() - started
 
@@ -444,7 +599,7 @@ def main():
                f"{polars_version}; {version(['mlr', '--version'])}; "
                f"{version(['cc', '--version'])} -O2 with {libcsv_version}.  ")
     out.append(f"Load: at start `{uptime_start}`; at end `{uptime_end}`.  ")
-    share_text = ", ".join(f"{share * 100:.0f}% (during the {rows:,}-row runs)" for rows, share in busy)
+    share_text = ", ".join(f"{share * 100:.0f}% (during the {label})" for label, share in busy)
     out.append(f"Share of the machine's CPU time used by other processes while the contenders ran: "
                f"{share_text}.")
     # The load average at the start also counts work that ended just before the bench;
@@ -480,6 +635,29 @@ def main():
             ratio = fmt_ratio(wall / floor) if floor else "–"
             mbs = f"{info['bytes'] / 1e6 / wall:.0f}" if wall > 0 else "–"
             out.append(f"| {c.label} | {c.threads} | {wall:.2f} | {mbs} | "
+                       f"{statistics.median(c.cpu):.2f} | {max(c.rss_kib) / 1024:.1f} | {ratio} |")
+
+    if shapes:
+        rows, info, shape_info, items = shapes
+        out.append("")
+        out.append(f"## The same {rows:,} rows in other shapes\n")
+        out.append(f"As {shape_info['daily_files']} files of {DAILY_ROWS:,} rows, each with its header "
+                   f"({shape_info['daily_bytes'] / 1e6:.1f} MB, a year of daily exports), and as one file "
+                   f"converted to GB18030 ({shape_info['gb18030_bytes'] / 1e6:.1f} MB, what Excel on a "
+                   f"Chinese Windows writes), timed in their own interleaved rounds beside the C floor on "
+                   f"the one UTF-8 file, the reference of × C floor. MB/s is of the shape's own bytes. "
+                   f"DuckDB and polars read the daily files through a glob; they read UTF-8 only "
+                   f"(DuckDB's other encodings come from an extension it downloads), so the GB18030 "
+                   f"file has no peer.\n")
+        out.append("| shape | contender | threads | median s | MB/s | CPU s | peak RSS MiB | × C floor |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|")
+        floor = next((statistics.median(c.wall) for c in items if c.key == "floor" and c.shape == "one file"), None)
+        size = {"one file": info["bytes"], "GB18030": shape_info["gb18030_bytes"]}
+        for c in items:
+            wall = statistics.median(c.wall)
+            ratio = fmt_ratio(wall / floor) if floor else "–"
+            mbs = f"{size.get(c.shape, shape_info['daily_bytes']) / 1e6 / wall:.0f}"
+            out.append(f"| {c.shape} | {c.label} | {c.threads} | {wall:.2f} | {mbs} | "
                        f"{statistics.median(c.cpu):.2f} | {max(c.rss_kib) / 1024:.1f} | {ratio} |")
 
     # targets
@@ -547,8 +725,8 @@ def main():
     out.append("Each peer's district × month totals (summed over category) against govstats' "
                "`calls` rows of data/trends.csv, and its 盗窃/入室盗窃/扒窃/偷盗 subtotals against "
                "`theft_calls`.\n")
-    for rows, lines in check_lines:
-        out.append(f"{rows:,} rows:\n")
+    for label, lines in check_lines:
+        out.append(f"{label}:\n")
         out.extend(lines)
         out.append("")
     out.append(f"Total time of this `make bench`: {total / 60:.1f} min "
