@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import CSVReading
 import Dispatch
@@ -94,15 +97,16 @@ public struct FileScan: Equatable, Sendable {
         }
     }
 
-    /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not.
-    private static func decided(path: String, setting: EncodingSetting, bytes: Int, sha256: String, firstInvalidOffset: Int?) -> Result<FileScan, Failure> {
+    /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not,
+    /// on `parts` threads.
+    private static func decided(path: String, setting: EncodingSetting, bytes: Int, sha256: String, firstInvalidOffset: Int?, parts: Int = 1) -> Result<FileScan, Failure> {
         guard let offset = firstInvalidOffset else {
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8))
         }
         if setting == .fixed(.utf8) {
             return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
         }
-        switch validate(path: path, as: .gb18030) {
+        switch validate(path: path, as: .gb18030, size: bytes, parts: parts) {
         case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
         case .failure(.undecodable(let message)): return .failure(.undecodable(message + utf16Hint(path: path)))
         case .failure(let failure): return .failure(failure)
@@ -169,7 +173,7 @@ public struct FileScan: Equatable, Sendable {
         case .success(let text): sha256 = text
         case .failure(let error): return .failure(.io(error))
         }
-        return decided(path: path, setting: setting, bytes: size, sha256: sha256, firstInvalidOffset: offset)
+        return decided(path: path, setting: setting, bytes: size, sha256: sha256, firstInvalidOffset: offset, parts: parts)
     }
 
     /// The first offset at or after `offset` whose byte does not continue a UTF-8 character
@@ -185,13 +189,65 @@ public struct FileScan: Equatable, Sendable {
         return min(result, size)
     }
 
-    private static func validate(path: String, as encoding: TextEncoding) -> Result<Void, Failure> {
+    /// Checks the file as `encoding` (GB18030 or Big5), in `parts` parts at once, each from
+    /// a line start: in both the byte 0x0A is a line feed and never part of another
+    /// character, so a part decodes on its own, and the first fault of the first part that
+    /// has one is the one thread's verdict (a lead byte before a line feed fails at the
+    /// lead byte either way). Parts are as for UTF-8: one per MiB at most.
+    private static func validate(path: String, as encoding: TextEncoding, size: Int, parts: Int) -> Result<Void, Failure> {
+        var found = [0]
+        do {
+            for part in 1..<max(parts, 1) {
+                if let start = try lineStart(path: path, from: max(size / parts * part, found.last!), size: size), start < size {
+                    found.append(start)
+                }
+            }
+        } catch {
+            return .failure(.io(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")))
+        }
+        let outcomes = Mutex<[Int: Result<Void, Failure>]>([:])
+        let starts = found
+        DispatchQueue.concurrentPerform(iterations: starts.count) { part in
+            let range = starts[part]..<(part + 1 < starts.count ? starts[part + 1] : size)
+            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil)
+            outcomes.withLock { $0[part] = outcome }
+        }
+        for part in starts.indices {
+            if case .failure(let failure) = outcomes.withLock({ $0[part] })! { return .failure(failure) }
+        }
+        return .success(())
+    }
+
+    /// The offset just after the first line feed at or after `offset`, nil if none.
+    private static func lineStart(path: String, from offset: Int, size: Int) throws -> Int? {
+        var position = offset
+        var found: Int?
+        while found == nil && position < size {
+            let end = min(position + (1 << 16), size)
+            var blockStart = position
+            try FileBlocks.forEach(path: path, range: position..<end, blockBytes: 1 << 16) { block in
+                if found == nil, let hit = memchr(block.baseAddress!, 0x0A, block.count) {
+                    found = blockStart + block.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+                }
+                blockStart += block.count
+            }
+            position = end
+        }
+        return found
+    }
+
+    /// Checks the bytes of `range` (the whole file if nil) as `encoding`; offsets in the
+    /// message count from the file's start.
+    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?) -> Result<Void, Failure> {
         do {
             let transcoder = try Transcoder(from: encoding)
-            try FileBlocks.forEach(path: path) { try transcoder.check($0, final: false) }
+            try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) }
             try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
             return .success(())
-        } catch let error as TranscodeError {
+        } catch var error as TranscodeError {
+            if case .invalidByte(let encoding, let offset) = error {
+                error = .invalidByte(encoding: encoding, offset: offset + (range?.lowerBound ?? 0))
+            }
             return .failure(.undecodable(failureText(error, declared: false)))
         } catch let error as FileReadError {
             return .failure(.io(error))

@@ -453,6 +453,63 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             }
         }
     }
+
+    /// A file that is not UTF-8 is checked as GB18030 in parts from line starts on
+    /// several threads: bad bytes around the places where it is split, a lead byte just
+    /// before the line feed that ends a part, and a bad byte in two parts (the first wins)
+    /// give one thread's verdict and offset.
+    @Test func gb18030IsCheckedInPartsAsOnOneThread() throws {
+        let folder = try TemporaryDirectory("scan")
+        defer { folder.remove() }
+        let encoder = try Transcoder(from: .utf8, to: .gb18030)
+        var line: [UInt8] = []
+        try Array("A1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n".utf8).withUnsafeBytes {
+            try encoder.convert($0, final: true, into: &line)
+        }
+        var large: [UInt8] = []
+        while large.count < 3 << 20 { large += line }
+        let size = large.count
+        /// The offset of the first line feed at or after `offset`.
+        func lineFeed(after offset: Int) -> Int { large[offset...].firstIndex(of: 0x0A)! }
+        var cases: [(String, [UInt8])] = [("valid", large)]
+        for offset in [size / 3 - 1, size / 3, size / 2 - 1, size / 2, size / 2 + 1, lineFeed(after: size / 2) + 1,
+                       lineFeed(after: size / 3) + 1, size - 2] {
+            var broken = large
+            broken[offset] = 0xFF
+            cases.append(("0xFF at \(offset)", broken))
+        }
+        for offset in [lineFeed(after: size / 2) - 1, lineFeed(after: size / 3) - 1] {
+            // The line ends in the two bytes of 置: a comma, then a lead byte with no trail.
+            var broken = large
+            broken[offset - 1] = 0x2C
+            broken[offset] = 0x81
+            cases.append(("lead byte before the line feed at \(offset + 1)", broken))
+        }
+        var twice = large
+        twice[size / 4] = 0xFF
+        twice[size * 3 / 4] = 0xFF
+        cases.append(("0xFF in two parts", twice))
+        for (index, (name, bytes)) in cases.enumerated() {
+            try folder.write("g\(index).csv", bytes: bytes)
+            let path = folder.path + "/g\(index).csv"
+            let one = FileScan.scan(path: path, setting: .auto, jobs: 1)
+            for jobs in [2, 3] {
+                #expect(FileScan.scan(path: path, setting: .auto, jobs: jobs) == one, "\(name), \(jobs) jobs")
+            }
+            if index == 0 {
+                #expect(try one.get().encoding == .gb18030)
+            } else if case .failure(.undecodable(let message)) = one {
+                #expect(message.hasPrefix("not valid gb18030 (not UTF-8 either): byte at offset "), "\(name)")
+            } else {
+                Issue.record("\(name): \(one)")
+            }
+        }
+        // The lead byte before a line feed fails at the lead byte; two bad bytes at the first.
+        #expect(FileScan.scan(path: folder.path + "/g9.csv", setting: .auto, jobs: 2)
+            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(lineFeed(after: size / 2) - 1) cannot be decoded")))
+        #expect(FileScan.scan(path: folder.path + "/g11.csv", setting: .auto, jobs: 3)
+            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(size / 4) cannot be decoded")))
+    }
 }
 
 /// Columns are packed as narrow as their values allow and widened when a batch brings
