@@ -44,11 +44,11 @@ public struct FileScan: Equatable, Sendable {
         case undecodable(String)
     }
 
-    /// `jobs` > 1: a file that may be UTF-8 is validated on that many threads at once, and
-    /// hashed on one more. `hashing` false: no sha256 is worked out (it is then empty), for
-    /// callers that do not report it.
+    /// `jobs` > 1: a file is checked on that many threads at once, and hashed on one more.
+    /// `hashing` false: no sha256 is worked out (it is then empty), for callers that do not
+    /// report it.
     public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true) -> Result<FileScan, Failure> {
-        if jobs > 1, setting == .auto || setting == .fixed(.utf8) {
+        if jobs > 1 {
             return parallelScan(path: path, setting: setting, jobs: jobs, hashing: hashing)
         }
         var hasher = SHA256()
@@ -93,24 +93,34 @@ public struct FileScan: Equatable, Sendable {
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
         case .fixed, .auto:
             utf8.finish()
-            return decided(path: path, setting: setting, bytes: bytes, sha256: sha256, firstInvalidOffset: utf8.isValid ? nil : utf8.firstInvalidOffset)
+            return decided(path: path, setting: setting, bytes: bytes, digest: Digest(ready: sha256), firstInvalidOffset: utf8.isValid ? nil : utf8.firstInvalidOffset)
         }
     }
 
     /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not,
-    /// on `parts` threads.
-    private static func decided(path: String, setting: EncodingSetting, bytes: Int, sha256: String, firstInvalidOffset: Int?, parts: Int = 1) -> Result<FileScan, Failure> {
+    /// on `parts` threads. A refusal waits for the hash and its check of the size, so that
+    /// a read that failed, or a file that changed, is said instead, as one thread says it.
+    private static func decided(path: String, setting: EncodingSetting, bytes: Int, digest: Digest, firstInvalidOffset: Int?, parts: Int = 1) -> Result<FileScan, Failure> {
         guard let offset = firstInvalidOffset else {
-            return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .utf8))
+            return .success(FileScan(bytes: bytes, digest: digest, encoding: .utf8))
         }
+        let verdict: Result<FileScan, Failure>
         if setting == .fixed(.utf8) {
-            return .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
+            verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
+        } else {
+            switch validate(path: path, as: .gb18030, size: bytes, parts: parts) {
+            case .success: verdict = .success(FileScan(bytes: bytes, digest: digest, encoding: .gb18030))
+            case .failure(.undecodable(let message)): verdict = .failure(.undecodable(message + utf16Hint(path: path)))
+            case .failure(let failure): verdict = .failure(failure)
+            }
         }
-        switch validate(path: path, as: .gb18030, size: bytes, parts: parts) {
-        case .success: return .success(FileScan(bytes: bytes, sha256: sha256, encoding: .gb18030))
-        case .failure(.undecodable(let message)): return .failure(.undecodable(message + utf16Hint(path: path)))
-        case .failure(let failure): return .failure(failure)
-        }
+        return refusedAfterHash(verdict, digest)
+    }
+
+    /// `verdict`, or the hash's failure when both failed.
+    private static func refusedAfterHash(_ verdict: Result<FileScan, Failure>, _ digest: Digest) -> Result<FileScan, Failure> {
+        if case .failure = verdict, case .failure(let error) = digest.value { return .failure(.io(error)) }
+        return verdict
     }
 
     /// Said after the refusal of a file that is neither UTF-8 nor GB18030 when it seems to be
@@ -130,8 +140,9 @@ public struct FileScan: Equatable, Sendable {
         return ""
     }
 
-    /// `jobs` threads validate parts of the file as UTF-8, while the sha256 is started on a
-    /// thread of its own, to finish while the rows are read. Parts start at a byte that
+    /// `jobs` threads validate parts of the file as UTF-8 (or as the encoding the config
+    /// declares), while the sha256 is started on a thread of its own, to finish while the
+    /// rows are read. Parts start at a byte that
     /// does not continue a character, so a character is never split between two validators.
     private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int, hashing: Bool) -> Result<FileScan, Failure> {
         let size: Int
@@ -142,6 +153,11 @@ public struct FileScan: Equatable, Sendable {
         }
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         let parts = max(1, min(jobs, size / (1 << 20)))
+        if case .fixed(let encoding) = setting, encoding != .utf8 {
+            let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true)
+                .map { FileScan(bytes: size, digest: digest, encoding: encoding) }
+            return refusedAfterHash(verdict, digest)
+        }
         let outcomes = Mutex<[Int: Result<Int?, FileReadError>]>([:])
         DispatchQueue.concurrentPerform(iterations: parts) { iteration in
             do {
@@ -166,14 +182,7 @@ public struct FileScan: Equatable, Sendable {
             case .success(let invalid): if firstInvalid == nil { firstInvalid = invalid }
             }
         }
-        guard let offset = firstInvalid else { return .success(FileScan(bytes: size, digest: digest, encoding: .utf8)) }
-        // Not UTF-8: the rest of the verdict waits for the hash and its check of the size.
-        let sha256: String
-        switch digest.value {
-        case .success(let text): sha256 = text
-        case .failure(let error): return .failure(.io(error))
-        }
-        return decided(path: path, setting: setting, bytes: size, sha256: sha256, firstInvalidOffset: offset, parts: parts)
+        return decided(path: path, setting: setting, bytes: size, digest: digest, firstInvalidOffset: firstInvalid, parts: parts)
     }
 
     /// The first offset at or after `offset` whose byte does not continue a UTF-8 character
@@ -194,7 +203,7 @@ public struct FileScan: Equatable, Sendable {
     /// character, so a part decodes on its own, and the first fault of the first part that
     /// has one is the one thread's verdict (a lead byte before a line feed fails at the
     /// lead byte either way). Parts are as for UTF-8: one per MiB at most.
-    private static func validate(path: String, as encoding: TextEncoding, size: Int, parts: Int) -> Result<Void, Failure> {
+    private static func validate(path: String, as encoding: TextEncoding, size: Int, parts: Int, declared: Bool = false) -> Result<Void, Failure> {
         var found = [0]
         do {
             for part in 1..<max(parts, 1) {
@@ -209,7 +218,7 @@ public struct FileScan: Equatable, Sendable {
         let starts = found
         DispatchQueue.concurrentPerform(iterations: starts.count) { part in
             let range = starts[part]..<(part + 1 < starts.count ? starts[part + 1] : size)
-            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil)
+            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil, declared: declared)
             outcomes.withLock { $0[part] = outcome }
         }
         for part in starts.indices {
@@ -238,7 +247,7 @@ public struct FileScan: Equatable, Sendable {
 
     /// Checks the bytes of `range` (the whole file if nil) as `encoding`; offsets in the
     /// message count from the file's start.
-    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?) -> Result<Void, Failure> {
+    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool) -> Result<Void, Failure> {
         do {
             let transcoder = try Transcoder(from: encoding)
             try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) }
@@ -248,7 +257,7 @@ public struct FileScan: Equatable, Sendable {
             if case .invalidByte(let encoding, let offset) = error {
                 error = .invalidByte(encoding: encoding, offset: offset + (range?.lowerBound ?? 0))
             }
-            return .failure(.undecodable(failureText(error, declared: false)))
+            return .failure(.undecodable(failureText(error, declared: declared)))
         } catch let error as FileReadError {
             return .failure(.io(error))
         } catch {

@@ -454,8 +454,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         }
     }
 
-    /// A file that is not UTF-8 is checked as GB18030 in parts from line starts on
-    /// several threads: bad bytes around the places where it is split, a lead byte just
+    /// A file that is not UTF-8, or declared GB18030, is checked as GB18030 in parts from
+    /// line starts on several threads: bad bytes around the places where it is split, a lead byte just
     /// before the line feed that ends a part, and a bad byte in two parts (the first wins)
     /// give one thread's verdict and offset.
     @Test func gb18030IsCheckedInPartsAsOnOneThread() throws {
@@ -493,8 +493,13 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             try folder.write("g\(index).csv", bytes: bytes)
             let path = folder.path + "/g\(index).csv"
             let one = FileScan.scan(path: path, setting: .auto, jobs: 1)
+            let declared = FileScan.scan(path: path, setting: .fixed(.gb18030), jobs: 1)
             for jobs in [2, 3] {
                 #expect(FileScan.scan(path: path, setting: .auto, jobs: jobs) == one, "\(name), \(jobs) jobs")
+                #expect(FileScan.scan(path: path, setting: .fixed(.gb18030), jobs: jobs) == declared, "\(name), \(jobs) jobs, declared")
+            }
+            if index > 0, case .failure(.undecodable(let message)) = declared {
+                #expect(message.hasPrefix("not valid gb18030 (declared in the config): byte at offset "), "\(name)")
             }
             if index == 0 {
                 #expect(try one.get().encoding == .gb18030)
