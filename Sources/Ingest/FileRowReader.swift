@@ -15,11 +15,14 @@ struct FileRowReader: Sendable {
     private(set) var decoder: RowDecoder?
     /// The rows taken one by one and not yet applied.
     private var pending: RowBatch?
+    /// Where `pending` comes from and goes back to.
+    private let batches: BatchPool
 
-    init(file: InputFile, scan: FileScan, settings: DatasetSettings) {
+    init(file: InputFile, scan: FileScan, settings: DatasetSettings, batches: BatchPool) {
         self.file = file
         self.scan = scan
         self.settings = settings
+        self.batches = batches
         // The sha256 is filled in once the file is read (`FileScan.sha256()` may still be at work).
         self.outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: "", encoding: scan.encoding)
     }
@@ -41,7 +44,7 @@ struct FileRowReader: Sendable {
             }
             let decoder = RowDecoder(layout: layout, settings: settings)
             self.decoder = decoder
-            pending = RowBatch(decoder: decoder)
+            pending = batches.take(decoder: decoder)
             return
         }
         decoder.decode(record, into: &pending!)
@@ -54,6 +57,12 @@ struct FileRowReader: Sendable {
         if decoder == nil && outcome.refusal == nil {
             outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
         }
+    }
+
+    /// Gives the batch of rows taken one by one back to the pool (once every row was applied).
+    mutating func releaseBatch() {
+        if pending != nil { batches.give(&pending!) }
+        pending = nil
     }
 
     /// Applies the rows taken one by one so far.

@@ -127,6 +127,8 @@ public struct IngestStage: Sendable {
     public let chunkBytes: Int
     /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
     public let hashing: Bool
+    /// Row batches given back once applied, for the next chunk or file to fill again.
+    let batches: BatchPool
 
     public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true) {
         self.config = config
@@ -134,6 +136,9 @@ public struct IngestStage: Sendable {
         self.jobs = max(1, jobs)
         self.chunkBytes = max(1, chunkBytes)
         self.hashing = hashing
+        // The chunk being applied, `jobs` chunks being read, the bytes re-read after a wrong
+        // guess, and the first chunks of the `jobs` + 1 files opened ahead.
+        batches = BatchPool(limit: 2 * self.jobs + 3)
     }
 
     /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
@@ -176,7 +181,7 @@ public struct IngestStage: Sendable {
         // A file of one chunk is scanned and hashed in one pass, on the calling thread.
         switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing) {
         case .success(let scan):
-            return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, scan: scan, settings: settings)))
+            return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, scan: scan, settings: settings, batches: batches)))
         case .failure(.io(let error)):
             // A file cut short while it was scanned fails as one changed while it is read.
             try Self.checkUnchanged(file.path, since: version, reached: version.size)
@@ -230,11 +235,10 @@ public struct IngestStage: Sendable {
             if first.offset < scan.bytes && reader.outcome.refusal == nil {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
-                    let pool = BatchPool(limit: jobs + 2)
-                    let chunks = ChunkedReading(path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: pool)
+                    let chunks = ChunkedReading(path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: batches)
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
-                        pool.give(&batch)
+                        batches.give(&batch)
                         reached = end
                         progress(IngestProgress(file: file.relativePath, bytesDone: end, bytesTotal: scan.bytes))
                     }
@@ -249,6 +253,7 @@ public struct IngestStage: Sendable {
             return reached
         }
         try reader.finish()
+        reader.releaseBatch()
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
         return reader.outcome
     }

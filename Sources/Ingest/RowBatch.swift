@@ -55,6 +55,11 @@ public struct RowBatch: Sendable {
 
     var rowCount: Int { keyEnds.count }
 
+    /// Whether it was made for rows of `decoder`'s columns (the same ones interned).
+    func fits(_ decoder: RowDecoder) -> Bool {
+        width == decoder.interned.count && locals.indices.allSatisfy { (locals[$0] != nil) == decoder.interned[$0] }
+    }
+
     /// Forgets the rows and the interned values, keeps the memory: ready for another chunk.
     mutating func reset() {
         removeRows()
