@@ -203,7 +203,7 @@ public final class Transcoder: @unchecked Sendable {
     /// (an empty view).
     private func convertWhole(_ input: UnsafeRawBufferPointer, final: Bool, keep: Bool) throws(TranscodeError) -> UnsafeRawBufferPointer {
         guard !input.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        var (consumed, text, code) = viaUnits ? try throughUnits(input, keep: keep) : straight(input)
+        var (consumed, text, code) = viaUnits ? throughUnits(input, keep: keep) : straight(input)
         if viaUnits && text == nil { (consumed, text, code) = try directly(input) }
         var failure: TranscodeError?
         if let code {
@@ -235,7 +235,7 @@ public final class Transcoder: @unchecked Sendable {
     /// the cache, and written as UTF-8 into `encoded` (`keep`) or only checked for code
     /// points without UTF-8. As `straight`, but the text is nil when such a code point
     /// came: the caller then converts `input` with iconv's UTF-8.
-    private func throughUnits(_ input: UnsafeRawBufferPointer, keep: Bool) throws(TranscodeError) -> (Int, UnsafeRawBufferPointer?, Int32?) {
+    private func throughUnits(_ input: UnsafeRawBufferPointer, keep: Bool) -> (Int, UnsafeRawBufferPointer?, Int32?) {
         let piece = 1 << 16
         // At most one unit (4 bytes) per byte in, and 4 bytes of UTF-8 per unit.
         if buffer.count < piece * 4 + 16 {

@@ -142,8 +142,8 @@ public struct FileScan: Equatable, Sendable {
 
     /// `jobs` threads validate parts of the file as UTF-8 (or as the encoding the config
     /// declares), while the sha256 is started on a thread of its own, to finish while the
-    /// rows are read. Parts start at a byte that
-    /// does not continue a character, so a character is never split between two validators.
+    /// rows are read. UTF-8 parts start at a byte that does not continue a character, so a
+    /// character is never split between two validators.
     private static func parallelScan(path: String, setting: EncodingSetting, jobs: Int, hashing: Bool) -> Result<FileScan, Failure> {
         let size: Int
         do { size = try FileBlocks.size(path: path) } catch let error as FileReadError {
