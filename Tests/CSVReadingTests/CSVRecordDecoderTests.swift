@@ -187,5 +187,42 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
     func whereTheShortcutApplies(text: String, interior: Bool) {
         var bytes = Array(text.utf8)
         #expect(bytes.withUnsafeMutableBytes { CSVRecordDecoder.spacesAreInterior(UnsafeRawBufferPointer($0)) } == interior)
+        #expect(bytes.withUnsafeMutableBytes { CSVRecordDecoder.spacesAreInterior(UnsafeRawBufferPointer($0), vectors: false) } == interior)
+    }
+
+    /// The check in C (32 bytes at a time) against the byte-by-byte one: random text of
+    /// plain bytes with a few spaces, tabs, commas, quotes and line ends at every place,
+    /// also at the edges of a 32-byte block and of the input, in lengths of 0 to 300.
+    @Test func shortcutCheckInVectorsAgreesWithBytes() {
+        var random = SplitMix(state: 7)
+        let rare: [UInt8] = Array(" \t,\"\r\n".utf8)
+        var agreed = (interior: 0, not: 0)
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 301)
+            var bytes = (0..<length).map { _ in UInt8(0x30 + random.next() % 40) }
+            for _ in 0..<Int(random.next() % 4) where length > 0 {
+                bytes[Int(random.next() % UInt64(length))] = rare[Int(random.next() % UInt64(rare.count))]
+            }
+            let vectors = bytes.withUnsafeBytes { CSVRecordDecoder.spacesAreInterior($0, vectors: true) }
+            let reference = bytes.withUnsafeBytes { CSVRecordDecoder.spacesAreInterior($0, vectors: false) }
+            #expect(vectors == reference, "\(bytes)")
+            if reference { agreed.interior += 1 } else { agreed.not += 1 }
+        }
+        // Both verdicts came often enough for the comparison to mean something.
+        #expect(agreed.interior > 3_000 && agreed.not > 3_000)
+        // A space at every place of inputs around a block's length, alone and next to a
+        // comma or a tab on either side (the edges of a block are the C code's own).
+        for length in [2, 63, 64, 65, 66, 127, 128, 129, 130, 131, 200] {
+            for place in 0..<length {
+                for (offset, byte) in [(0, UInt8(0x20)), (1, 0x2C), (-1, 0x2C), (1, 0x09), (-1, 0x22)] where (0..<length).contains(place + offset) {
+                    var bytes = [UInt8](repeating: 0x35, count: length)
+                    bytes[place] = 0x20
+                    bytes[place + offset] = byte
+                    let vectors = bytes.withUnsafeBytes { CSVRecordDecoder.spacesAreInterior($0, vectors: true) }
+                    let reference = bytes.withUnsafeBytes { CSVRecordDecoder.spacesAreInterior($0, vectors: false) }
+                    #expect(vectors == reference, "length \(length), space at \(place), \(byte) at \(place + offset)")
+                }
+            }
+        }
     }
 }

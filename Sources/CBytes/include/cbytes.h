@@ -10,8 +10,13 @@
 /// which also finds the exact offset of a fault. 0 on CPUs without AVX2.
 size_t govstats_utf8_valid_prefix(const uint8_t *bytes, size_t count);
 
-/// Whether govstats_utf8_valid_prefix uses vectors on this CPU.
+/// Whether govstats_utf8_valid_prefix (and govstats_spaces_are_interior) use vectors on
+/// this CPU: AVX2.
 int govstats_utf8_vectors_available(void);
+
+/// 1 if every space of `bytes` stands between two bytes that are none of , " CR LF space
+/// tab (so not at either end) and there is no tab; 0 otherwise.
+int govstats_spaces_are_interior(const uint8_t *bytes, size_t count);
 
 /// Writes the UTF-8 of `count` code points (at most 4 bytes each) to `out`; returns the
 /// bytes written. `*stopped` is `count`, or the index of the first unit that has no UTF-8
