@@ -407,19 +407,43 @@ def compare(groups, calls, theft):
     return not bad and not bad_theft, detail
 
 
+class Checks:
+    """Lines of MATCH / MISMATCH; ok is False after any mismatch."""
+
+    def __init__(self):
+        self.lines, self.ok = [], True
+
+    def add(self, name, good, detail):
+        self.ok = self.ok and good
+        self.lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
+
+
+def floor_counts(c, expected):
+    """(good, detail): the C floor parsed the header and `expected` records of 8 fields."""
+    with open(c.output) as f:
+        counts = dict(kv.split("=") for kv in f.read().split())
+    good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
+    return good, f"{int(counts['records']):,} records, {int(counts['fields']):,} fields"
+
+
+def validate_totals(c, expected):
+    """(good, detail): `govstats validate` accepted `expected` rows, rejected none, found no duplicate."""
+    with open(c.output, encoding="utf-8") as f:
+        total = next(l for l in f if l.startswith("alarm_calls total")).split()
+    accepted, rejected, dups = int(total[3]), int(total[4]), int(total[5])
+    return (accepted, rejected, dups) == (expected, 0, 0), \
+        f"{accepted:,} accepted, {rejected} rejected, {dups} duplicates"
+
+
 def check_size(rows, info, items):
     """Lines of MATCH / MISMATCH for this size; ok is False on any mismatch."""
-    lines, ok = [], True
+    checks = Checks()
+    lines, add = checks.lines, checks.add
     expected = info["distinct"]
-
-    def add(name, good, detail):
-        nonlocal ok
-        ok = ok and good
-        lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
 
     runs = [c for c in items if c.key == "run"]
     if not runs:
-        return lines, ok
+        return lines, checks.ok
     trends = os.path.join(runs[-1].output, "data", "trends.csv")
     calls, theft = govstats_figures(trends)
     lines.append(f"- govstats (`run --jobs {runs[-1].threads}`, data/trends.csv): "
@@ -439,36 +463,22 @@ def check_size(rows, info, items):
         add("govstats run --jobs 1 vs --jobs 2 (same output bytes)", same, "report files and data/*.csv")
     for c in items:
         if c.key == "floor":
-            with open(c.output) as f:
-                counts = dict(kv.split("=") for kv in f.read().split())
-            good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
-            add("C floor (records and fields parsed)", good,
-                f"{int(counts['records']):,} records, {int(counts['fields']):,} fields")
+            add("C floor (records and fields parsed)", *floor_counts(c, expected))
         elif c.key == "validate":
-            with open(c.output, encoding="utf-8") as f:
-                total = next(l for l in f if l.startswith("alarm_calls total")).split()
-            accepted, rejected, dups = int(total[3]), int(total[4]), int(total[5])
-            add(f"govstats validate --jobs {c.threads} (accepted)",
-                (accepted, rejected, dups) == (expected, 0, 0),
-                f"{accepted:,} accepted, {rejected} rejected, {dups} duplicates")
+            add(f"govstats validate --jobs {c.threads} (accepted)", *validate_totals(c, expected))
         elif c.key in ("floor-groupby", "duckdb", "polars", "miller"):
             groups = read_groups_miller(c.output) if c.key == "miller" else \
                 read_groups_csv(getattr(c, "result", c.output))
-            good, detail = compare(groups, calls, theft)
-            add(f"{c.label} ({c.threads})", good, detail)
-    return lines, ok
+            add(f"{c.label} ({c.threads})", *compare(groups, calls, theft))
+    return lines, checks.ok
 
 
 def check_shapes(info, items, reference_items):
     """Lines of MATCH / MISMATCH for the other shapes: govstats must accept every row and
     write the same data/trends.csv as on the one file; the peers' counts must equal it."""
-    lines, ok = [], True
+    checks = Checks()
+    add = checks.add
     expected = info["distinct"]
-
-    def add(name, good, detail):
-        nonlocal ok
-        ok = ok and good
-        lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
 
     reference = next((c for c in reversed(reference_items) if c.key == "run"), None)
     trends = os.path.join(reference.output, "data", "trends.csv") if reference else None
@@ -476,24 +486,16 @@ def check_shapes(info, items, reference_items):
     for c in items:
         name = f"{c.label} ({c.threads}) on {c.shape}"
         if c.key == "floor":
-            with open(c.output) as f:
-                counts = dict(kv.split("=") for kv in f.read().split())
-            good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
-            add(name, good, f"{int(counts['records']):,} records, {int(counts['fields']):,} fields")
+            add(name, *floor_counts(c, expected))
         elif c.key == "validate":
-            with open(c.output, encoding="utf-8") as f:
-                total = next(l for l in f if l.startswith("alarm_calls total")).split()
-            accepted, rejected, dups = int(total[3]), int(total[4]), int(total[5])
-            add(name, (accepted, rejected, dups) == (expected, 0, 0),
-                f"{accepted:,} accepted, {rejected} rejected, {dups} duplicates")
+            add(name, *validate_totals(c, expected))
         elif c.key == "run" and trends:
             mine = os.path.join(c.output, "data", "trends.csv")
             add(name, filecmp.cmp(mine, trends, shallow=False),
                 f"data/trends.csv byte-identical to `run --jobs {reference.threads}` on the one file")
         elif c.key in ("duckdb", "polars") and trends:
-            good, detail = compare(read_groups_csv(c.result), calls, theft)
-            add(name, good, detail)
-    return lines, ok
+            add(name, *compare(read_groups_csv(c.result), calls, theft))
+    return checks.lines, checks.ok
 
 
 # ---------------------------------------------------------------- report

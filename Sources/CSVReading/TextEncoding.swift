@@ -203,7 +203,7 @@ public final class Transcoder: @unchecked Sendable {
     /// (an empty view).
     private func convertWhole(_ input: UnsafeRawBufferPointer, final: Bool, keep: Bool) throws(TranscodeError) -> UnsafeRawBufferPointer {
         guard !input.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        var (consumed, text, code) = viaUnits ? throughUnits(input, keep: keep) : straight(input)
+        var (consumed, text, code) = viaUnits ? throughUnits(input, keep: keep) : Self.whole(input, through: handle, into: &buffer)
         if viaUnits && text == nil { (consumed, text, code) = try directly(input) }
         var failure: TranscodeError?
         if let code {
@@ -218,17 +218,19 @@ public final class Transcoder: @unchecked Sendable {
         return keep ? text! : UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
-    /// `input` through iconv into the target at once: bytes consumed, the text, and errno
-    /// when it stopped short.
-    private func straight(_ input: UnsafeRawBufferPointer) -> (Int, UnsafeRawBufferPointer?, Int32?) {
-        // At most 4 bytes out per byte in.
-        let room = input.count * 4 + 16
-        if buffer.count < room {
-            buffer.deallocate()
-            buffer = .allocate(byteCount: room, alignment: 4)
-        }
-        let (consumed, produced, code) = Self.run(handle, input, into: buffer)
-        return (consumed, UnsafeRawBufferPointer(start: buffer.baseAddress, count: produced), code)
+    /// `input` through `handle` at once into `output` (grown to at most 4 bytes out per
+    /// byte in): bytes consumed, the text, and errno when it stopped short.
+    private static func whole(_ input: UnsafeRawBufferPointer, through handle: iconv_t, into output: inout UnsafeMutableRawBufferPointer) -> (Int, UnsafeRawBufferPointer?, Int32?) {
+        grow(&output, to: input.count * 4 + 16)
+        let (consumed, produced, code) = run(handle, input, into: output)
+        return (consumed, UnsafeRawBufferPointer(start: output.baseAddress, count: produced), code)
+    }
+
+    /// Makes `buffer` at least `bytes` long; what it held is not kept.
+    private static func grow(_ buffer: inout UnsafeMutableRawBufferPointer, to bytes: Int) {
+        guard buffer.count < bytes else { return }
+        buffer.deallocate()
+        buffer = .allocate(byteCount: bytes, alignment: 4)
     }
 
     /// `input` decoded to UCS-4 a piece at a time, into a buffer small enough to stay in
@@ -238,14 +240,8 @@ public final class Transcoder: @unchecked Sendable {
     private func throughUnits(_ input: UnsafeRawBufferPointer, keep: Bool) -> (Int, UnsafeRawBufferPointer?, Int32?) {
         let piece = 1 << 16
         // At most one unit (4 bytes) per byte in, and 4 bytes of UTF-8 per unit.
-        if buffer.count < piece * 4 + 16 {
-            buffer.deallocate()
-            buffer = .allocate(byteCount: piece * 4 + 16, alignment: 4)
-        }
-        if keep && encoded.count < input.count * 4 + 16 {
-            encoded.deallocate()
-            encoded = .allocate(byteCount: input.count * 4 + 16, alignment: 1)
-        }
+        Self.grow(&buffer, to: piece * 4 + 16)
+        if keep { Self.grow(&encoded, to: input.count * 4 + 16) }
         let units = buffer.baseAddress!.assumingMemoryBound(to: UInt32.self)
         let out = encoded.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var consumed = 0, written = 0
@@ -288,13 +284,7 @@ public final class Transcoder: @unchecked Sendable {
             throw TranscodeError.unsupported(encoding)
         }
         defer { iconv_close(direct) }
-        let room = input.count * 4 + 16
-        if encoded.count < room {
-            encoded.deallocate()
-            encoded = .allocate(byteCount: room, alignment: 1)
-        }
-        let (consumed, produced, code) = Self.run(direct, input, into: encoded)
-        return (consumed, UnsafeRawBufferPointer(start: encoded.baseAddress, count: produced), code)
+        return Self.whole(input, through: direct, into: &encoded)
     }
 }
 
