@@ -132,6 +132,42 @@ import TestSupport
         }
     }
 
+    /// A converter reset mid-character, or after a failure, reads the next input from its
+    /// start: nothing carried over, offsets from 0. The pool resets what it is given back.
+    @Test func resetTranscoderStartsAfresh() throws {
+        let text = Array("宝山区,罗店镇\n".utf8)
+        var gb: [UInt8] = []
+        try text.withUnsafeBytes { try Transcoder(from: .utf8, to: .gb18030).convert($0, final: true, into: &gb) }
+        #expect(gb.count == 14)
+        let transcoder = try Transcoder(from: .gb18030)
+        var output: [UInt8] = []
+        // Reset with the first byte of 宝 carried.
+        try ([0x61, gb[0]] as [UInt8]).withUnsafeBytes { try transcoder.convert($0, final: false, into: &output) }
+        #expect(output == [0x61])
+        transcoder.reset()
+        output = []
+        try gb.withUnsafeBytes { try transcoder.convert($0, final: true, into: &output) }
+        #expect(output == text)
+        // Offsets count from the first byte read since: 14 + 2, then, after a reset, 1.
+        #expect(throws: TranscodeError.invalidByte(encoding: .gb18030, offset: 16)) {
+            try ([0x61, 0x62, 0xFF] as [UInt8]).withUnsafeBytes { _ = try transcoder.convert($0, final: true) }
+        }
+        transcoder.reset()
+        #expect(throws: TranscodeError.invalidByte(encoding: .gb18030, offset: 1)) {
+            try ([0x63, 0xFF] as [UInt8]).withUnsafeBytes { _ = try transcoder.convert($0, final: true) }
+        }
+        // Whichever converter the pool hands out (other tests use it at the same time), it
+        // starts afresh.
+        let pooled = try TranscoderPool.take(from: .gb18030)
+        try ([0x61, gb[0]] as [UInt8]).withUnsafeBytes { _ = try pooled.convert($0, final: false) }
+        TranscoderPool.give(pooled)
+        let again = try TranscoderPool.take(from: .gb18030)
+        output = []
+        try gb.withUnsafeBytes { try again.convert($0, final: true, into: &output) }
+        #expect(output == text)
+        TranscoderPool.give(again)
+    }
+
     @Test func gb18030RoundTrip() throws {
         let text = "接警编号,所属区\nA1,宝山区\n"
         let encoder = try Transcoder(from: .utf8, to: .gb18030)
