@@ -9,6 +9,25 @@ import Synchronization
 public enum FileBlocks {
     public static let blockBytes = 1 << 20
 
+    /// The offset just after the first line feed at or after `offset` (`fileBytes` if
+    /// none): where a chunk, or a part of a first pass, may start in UTF-8, GB18030 or Big5.
+    public static func lineStart(path: String, atOrAfter offset: Int, fileBytes: Int) throws -> Int {
+        var found: Int?
+        var position = offset
+        do {
+            try forEach(path: path, range: offset..<fileBytes, blockBytes: 64 << 10) { block in
+                if let hit = memchr(block.baseAddress!, 0x0A, block.count) {
+                    found = position + block.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+                    throw Found()
+                }
+                position += block.count
+            }
+        } catch is Found {}
+        return found ?? fileBytes
+    }
+
+    private struct Found: Error {}
+
     /// Calls `body` with each block of the file at `path`, in order; with `range`, only the
     /// bytes at those offsets, and a file that ends before the range does (it was cut short
     /// since its size was taken) fails to be read.

@@ -105,7 +105,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
 
     /// Reads chunk `index` from its guessed start.
     func guess(_ index: Int) throws -> Guess {
-        let start = try Self.lineStart(path: path, atOrAfter: nominal(index)! - 1, fileBytes: fileBytes)
+        let start = try FileBlocks.lineStart(path: path, atOrAfter: nominal(index)! - 1, fileBytes: fileBytes)
         if start >= fileBytes {
             let (part, end) = try read(fileBytes, fileBytes)
             return Guess(start: fileBytes, part: part, end: end)
@@ -113,24 +113,6 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
         let (part, end) = try read(start, nominal(index + 1))
         return Guess(start: start, part: part, end: end)
     }
-
-    /// The offset just after the first line feed at or after `offset` (the file's size if none).
-    static func lineStart(path: String, atOrAfter offset: Int, fileBytes: Int) throws -> Int {
-        var found: Int?
-        var position = offset
-        do {
-            try FileBlocks.forEach(path: path, range: offset..<fileBytes, blockBytes: 64 << 10) { block in
-                if let hit = memchr(block.baseAddress!, 0x0A, block.count) {
-                    found = position + block.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
-                    throw Found()
-                }
-                position += block.count
-            }
-        } catch is Found {}
-        return found ?? fileBytes
-    }
-
-    private struct Found: Error {}
 }
 
 /// One slot per part (a chunk, a file): a worker puts its result, the reader takes it

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Crypto
 import CSVReading
 import Dispatch
@@ -207,9 +204,8 @@ public struct FileScan: Equatable, Sendable {
         var found = [0]
         do {
             for part in 1..<max(parts, 1) {
-                if let start = try lineStart(path: path, from: max(size / parts * part, found.last!), size: size), start < size {
-                    found.append(start)
-                }
+                let start = try FileBlocks.lineStart(path: path, atOrAfter: max(size / parts * part, found.last!), fileBytes: size)
+                if start < size { found.append(start) }
             }
         } catch {
             return .failure(.io(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")))
@@ -225,24 +221,6 @@ public struct FileScan: Equatable, Sendable {
             if case .failure(let failure) = outcomes.withLock({ $0[part] })! { return .failure(failure) }
         }
         return .success(())
-    }
-
-    /// The offset just after the first line feed at or after `offset`, nil if none.
-    private static func lineStart(path: String, from offset: Int, size: Int) throws -> Int? {
-        var position = offset
-        var found: Int?
-        while found == nil && position < size {
-            let end = min(position + (1 << 16), size)
-            var blockStart = position
-            try FileBlocks.forEach(path: path, range: position..<end, blockBytes: 1 << 16) { block in
-                if found == nil, let hit = memchr(block.baseAddress!, 0x0A, block.count) {
-                    found = blockStart + block.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
-                }
-                blockStart += block.count
-            }
-            position = end
-        }
-        return found
     }
 
     /// Checks the bytes of `range` (the whole file if nil) as `encoding`; offsets in the
