@@ -90,13 +90,18 @@ final class BlockPool: Sendable {
 }
 
 /// What tells one version of a file from another without reading it: the file it is (device
-/// and inode: a file replaced by a rename is another), its size and its modification time.
+/// and inode: a file replaced by a rename is another), its size, its modification time, and
+/// the time its inode last changed. A write sets both times; a tool that copies a file's
+/// times (`touch -r`, `cp -p`, `rsync -t`) sets the modification time back, but the change
+/// time is the kernel's own, so a rewrite of the same size is seen even then.
 public struct FileVersion: Equatable, Sendable {
     public let device: UInt64
     public let inode: UInt64
     public let size: Int
     public let modifiedSeconds: Int
     public let modifiedNanoseconds: Int
+    public let changedSeconds: Int
+    public let changedNanoseconds: Int
 
     /// The version of the file at `path` now (following links, as opening it does; a
     /// failure is reported as opening's would be).
@@ -105,7 +110,8 @@ public struct FileVersion: Equatable, Sendable {
         guard stat(path, &info) == 0 else { throw FileReadError(path: path, errno: errno, operation: "open") }
         return FileVersion(
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
-            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec),
+            changedSeconds: Int(info.st_ctim.tv_sec), changedNanoseconds: Int(info.st_ctim.tv_nsec))
     }
 }
 
