@@ -65,6 +65,26 @@ public struct RawCSVRecord {
         (0..<count).map { String(decoding: self[$0], as: UTF8.self) }
     }
 
+    /// Whether a field holds a line break followed, later in the same field, by a comma or
+    /// a quote: what the lines after a quote left open look like, since they are records
+    /// read as part of one field (and the quote that ends such a field is usually the first
+    /// of a later quoted field, which libcsv keeps as text). A field that a writer quoted
+    /// because it holds a line break rarely has either on its later lines.
+    public var holdsLinesThatLookLikeRecords: Bool {
+        for field in 0..<count {
+            let bytes = self[field]
+            var afterBreak = false
+            for byte in bytes {
+                if byte == 0x0A || byte == 0x0D {
+                    afterBreak = true
+                } else if afterBreak && (byte == 0x2C || byte == 0x22) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
     /// As `CSVRecord.isBlank`, without making a String unless a byte is outside ASCII.
     public var isBlank: Bool {
         guard problem == nil, count == 1 else { return false }

@@ -83,7 +83,7 @@ struct FileRowReader: Sendable {
         outcome.duplicates += tally.duplicates
         outcome.conflicts += tally.conflicts
         for rejection in batch.rejections {
-            if rejection.column.isEmpty && rejection.lines > 1 {
+            if rejection.mayBeRunOn {
                 outcome.runOnRecords.note(line: rejection.line + firstLine - 1, lines: rejection.lines)
             }
             try rejects.reject(

@@ -29,11 +29,14 @@ public struct FileOutcome: Equatable, Sendable {
     }
 }
 
-/// Records of a file rejected as a whole (a wrong number of fields, or a record not read
-/// whole) that run over more than one line: what a quote left open does, since it makes the
-/// lines after it part of one field, up to the next quote or the end of the file. Each such
-/// record counts as one rejected row however many lines it took, so the count of rejected
-/// rows alone would not show the loss.
+/// Records of a file rejected as a whole that run over more than one line in the way a
+/// quote left open makes them: not read whole (too large, or open to the end of the file),
+/// or with a wrong number of fields and a field whose later lines hold a comma or a quote
+/// (`RawCSVRecord.holdsLinesThatLookLikeRecords`). A quote left open makes the lines after
+/// it part of one field, up to the next quote or the end of the file. Each such record
+/// counts as one rejected row however many lines it took, so the count of rejected rows
+/// alone would not show the loss. A record whose quoted line breaks are a writer's, and
+/// which has a field too many, is not one.
 public struct RunOnRecords: Equatable, Sendable {
     public private(set) var count = 0
     /// The first one's line, and how many lines it runs over.

@@ -30,6 +30,9 @@ public struct RowBatch: Sendable {
         let line: Int
         /// How many lines the record runs over.
         let lines: Int
+        /// Rejected whole, over several lines, in the way a quote left open makes a record
+        /// (see `RunOnRecords`).
+        let mayBeRunOn: Bool
         let column: String
         let reason: String
         let record: String
@@ -187,6 +190,9 @@ public struct RowBatch: Sendable {
 
     mutating func reject(line: Int, column: String, reason: String, record: RawCSVRecord) {
         partStarted = false
-        rejections.append(Rejection(line: line, lines: record.lines, column: column, reason: reason, record: CSVText.record(record.strings())))
+        // Not read whole (its fields are gone), or a wrong number of fields with lines
+        // inside a field that look like records.
+        let mayBeRunOn = column.isEmpty && record.lines > 1 && (record.problem != nil || record.holdsLinesThatLookLikeRecords)
+        rejections.append(Rejection(line: line, lines: record.lines, mayBeRunOn: mayBeRunOn, column: column, reason: reason, record: CSVText.record(record.strings())))
     }
 }
