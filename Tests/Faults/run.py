@@ -971,6 +971,46 @@ def check_inputs(suite):
            rss_limit=args.max_rss_mb, extra=f"x.csv outcomes {row}; reject {rej[:1]}")
     os.unlink(x)
 
+    # validate --rejects: a folder put where the second rejects file goes while the rows are
+    # read (after the check that refuses one found at the start). Every file is closed before
+    # any is renamed, in dataset order: alarm_calls.csv is replaced, then the rename of
+    # burglary_reports.csv fails; the error says which file was already replaced, and the
+    # second file's partial is removed.
+    small = suite.path(suite.generated("gen-small", 2000, 20180228))
+    folder = suite.path("in", "rejects-race")
+    os.makedirs(os.path.join(folder, "alarm_calls"))
+    shutil.copytree(os.path.join(small, "burglary_reports"), os.path.join(folder, "burglary_reports"))
+    with open(os.path.join(suite.path(suite.small_data()), "alarm_calls", "a.csv"), "rb") as f:
+        head, *rows = [line for line in f.read().split(b"\n") if line]
+    with open(os.path.join(folder, "alarm_calls", "x.csv"), "wb") as f:
+        f.write(head + b"\n" + b"x,not a row\n")  # one rejected row, at line 2
+        body = b"\n".join(rows) + b"\n"
+        for _ in range(max(1, 20 * MiB // len(body))):  # long enough to act while it is read
+            f.write(body)
+    target = suite.path("in", "rejects-race-out")
+    os.makedirs(target)
+    with open(os.path.join(target, "alarm_calls.csv"), "w") as f:
+        f.write("old\n")
+    p = suite.spawn(["validate", "--data", os.path.join("in", "rejects-race"), "--rejects", os.path.join("in", "rejects-race-out"),
+                     "--max-reject-pct", "100", "--jobs", "1"])
+    partial = f".burglary_reports.csv.partial-{p.pid}"
+    deadline = time.monotonic() + args.timeout
+    while not os.path.exists(os.path.join(target, partial)) and not p.poll() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    raced = p.rc is None
+    if raced:
+        os.makedirs(os.path.join(target, "burglary_reports.csv", "inside"))
+    p.wait(args.timeout)
+    rel = os.path.join("in", "rejects-race-out")
+    message = (f"govstats: cannot rename {rel}/{partial} to {rel}/burglary_reports.csv: Is a directory "
+               f"({rel}/alarm_calls.csv already replaced; the others are as they were)")
+    alarm = rejects_rows(os.path.join(target, "alarm_calls.csv"))
+    left = sorted(os.listdir(target))
+    ok = raced and alarm == ["alarm_calls/x.csv,2,,\"expected 8 fields, found 2\",\"x,not a row\""] \
+        and left == ["alarm_calls.csv", "burglary_reports.csv"]
+    expect(suite, "a folder put where a rejects file goes, while validate --rejects reads", p, 1, (message,), extra_ok=ok,
+           extra=f"raced {raced}; alarm_calls.csv {alarm[:1]}; left {left}")
+
     # A failing run leaves the published reports exactly as they were (exit 1, 2 and 3).
     small = suite.small_data()
     out = "in/kept/reports"
