@@ -156,6 +156,18 @@ extension FileBlocks {
     }
 }
 
+/// A file read as UTF-8 on the strength of its start (`readRaw`'s `checkingUTF8`) holds a
+/// byte that is not UTF-8, at `offset` (0-based, from the file's start).
+public struct NotUTF8AfterAll: Error, Equatable, Sendable {
+    public let path: String
+    public let offset: Int
+
+    public init(path: String, offset: Int) {
+        self.path = path
+        self.offset = offset
+    }
+}
+
 /// Reads one CSV file's records: strips a UTF-8 byte order mark, converts other encodings
 /// to UTF-8 on the way, and numbers lines as they stand in the file.
 public enum CSVFileReader {
@@ -190,6 +202,9 @@ public enum CSVFileReader {
     /// feed of the file's bytes is a line feed of the text, and the text after it decodes
     /// on its own.
     /// `afterBlock` is told the file offset reached after each block (for progress).
+    /// `checkingUTF8` (UTF-8 only): the bytes are checked from the start of `range` (a
+    /// character start) to where the read ends, and `NotUTF8AfterAll` is thrown at the first
+    /// byte that is not UTF-8 (a character cut by the end of the file included).
     @discardableResult
     public static func readRaw(
         path: String,
@@ -200,9 +215,11 @@ public enum CSVFileReader {
         blockBytes: Int = FileBlocks.blockBytes,
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         afterBlock: (_ offset: Int) -> Void = { _ in },
+        checkingUTF8: Bool = false,
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
+        var utf8 = checkingUTF8 && encoding == .utf8 ? UTF8Validator() : nil
         let transcoder = encoding == .utf8 ? nil : try TranscoderPool.take(from: encoding)
         defer { if let transcoder { TranscoderPool.give(transcoder) } }
         // The file's first bytes, held until they are known to be a byte order mark or not
@@ -215,6 +232,20 @@ public enum CSVFileReader {
             try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
                 let blockStart = position
                 position += block.count
+                // With `checkingUTF8`, the block's bytes are checked through `checked` in
+                // order: all at once, unless the read may stop inside the block; then only
+                // up to where it stops (a chunk's reader would otherwise check most of the
+                // next chunk's first block too).
+                let raw = block
+                var checked = 0
+                func check(through end: Int) throws {
+                    guard utf8 != nil, end > checked else { return }
+                    utf8!.feed(UnsafeRawBufferPointer(rebasing: raw[checked..<end]))
+                    checked = end
+                    if let offset = utf8!.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: (range?.lowerBound ?? 0) + offset) }
+                }
+                let mayStop = stopAfter.map { blockStart + raw.count > $0 - 1 } ?? false
+                if !mayStop { try check(through: raw.count) }
                 var block = block
                 var skipped = 0
                 if checkingBOM {
@@ -222,7 +253,10 @@ public enum CSVFileReader {
                     head.append(contentsOf: block[0..<taken])
                     block = UnsafeRawBufferPointer(rebasing: block[taken...])
                     skipped = taken
-                    if head.count < utf8BOM.count && utf8BOM.starts(with: head) { return }
+                    if head.count < utf8BOM.count && utf8BOM.starts(with: head) {
+                        try check(through: raw.count)
+                        return
+                    }
                     checkingBOM = false
                     if head != utf8BOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }
                 }
@@ -233,16 +267,22 @@ public enum CSVFileReader {
                 }
                 if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
                     if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, feed) {
+                        try check(through: skipped + end)
                         stoppedAt = blockStart + skipped + end
                         throw StopReading()
                     }
                 } else {
                     try feed(block)
                 }
+                try check(through: raw.count)
                 afterBlock(position)
             }
         } catch is StopReading {
             return End(offset: stoppedAt!, nextLine: decoder.nextLine)
+        }
+        if utf8 != nil {
+            utf8!.finish()
+            if let offset = utf8!.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: (range?.lowerBound ?? 0) + offset) }
         }
         if let transcoder {
             try decoder.feedRaw(try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)

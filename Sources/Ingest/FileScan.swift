@@ -12,17 +12,19 @@ public struct FileScan: Equatable, Sendable {
     public let bytes: Int
     public let encoding: TextEncoding
     private let digest: Digest
+    /// UTF-8 judged by the file's start alone (`scan`'s `checkingAhead`): the reader checks
+    /// the rest as it reads and throws `NotUTF8AfterAll` at a byte that is not UTF-8.
+    public let utf8CheckedAsRead: Bool
 
     init(bytes: Int, sha256: String, encoding: TextEncoding) {
-        self.bytes = bytes
-        self.encoding = encoding
-        self.digest = Digest(ready: sha256)
+        self.init(bytes: bytes, digest: Digest(ready: sha256), encoding: encoding)
     }
 
-    init(bytes: Int, digest: Digest, encoding: TextEncoding) {
+    init(bytes: Int, digest: Digest, encoding: TextEncoding, utf8CheckedAsRead: Bool = false) {
         self.bytes = bytes
         self.encoding = encoding
         self.digest = digest
+        self.utf8CheckedAsRead = utf8CheckedAsRead
     }
 
     /// The sha256 in hex (waiting for it if it is still being worked out). Fails when the
@@ -33,6 +35,7 @@ public struct FileScan: Equatable, Sendable {
 
     public static func == (lhs: FileScan, rhs: FileScan) -> Bool {
         lhs.bytes == rhs.bytes && lhs.encoding == rhs.encoding && lhs.digest.value == rhs.digest.value
+            && lhs.utf8CheckedAsRead == rhs.utf8CheckedAsRead
     }
 
     public enum Failure: Error, Equatable {
@@ -44,7 +47,19 @@ public struct FileScan: Equatable, Sendable {
     /// `jobs` > 1: a file is checked on that many threads at once, and hashed on one more.
     /// `hashing` false: no sha256 is worked out (it is then empty), for callers that do not
     /// report it.
-    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true) -> Result<FileScan, Failure> {
+    ///
+    /// `checkingAhead`: a file that may be UTF-8 (`auto`, or declared so) and is larger than
+    /// that many bytes is checked only that far here; if its start is UTF-8, the file is
+    /// taken for UTF-8 and its reader checks the rest as it decodes it
+    /// (`utf8CheckedAsRead`), so the file is not read twice. If the rest is not UTF-8 after
+    /// all, the reader throws `NotUTF8AfterAll` and the caller reads everything again with
+    /// no `checkingAhead` (`IngestStage.run`). With one job and a sha256 to work out, the
+    /// file is read here anyway, so this does not apply.
+    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true, checkingAhead: Int? = nil) -> Result<FileScan, Failure> {
+        if let ahead = checkingAhead, setting == .auto || setting == .fixed(.utf8), jobs > 1 || !hashing,
+           let scan = startIsUTF8(path: path, checking: ahead, hashing: hashing) {
+            return .success(scan)
+        }
         if jobs > 1 {
             return parallelScan(path: path, setting: setting, jobs: jobs, hashing: hashing)
         }
@@ -92,6 +107,27 @@ public struct FileScan: Equatable, Sendable {
             utf8.finish()
             return decided(path: path, setting: setting, bytes: bytes, digest: Digest(ready: sha256), firstInvalidOffset: utf8.isValid ? nil : utf8.firstInvalidOffset)
         }
+    }
+
+    /// The file taken for UTF-8, its rest to be checked as it is read, when it is larger than
+    /// `ahead` bytes and those are UTF-8 (a character may be cut at the end); nil otherwise,
+    /// also when it cannot be read (the whole first pass then says why).
+    private static func startIsUTF8(path: String, checking ahead: Int, hashing: Bool) -> FileScan? {
+        guard let size = try? FileBlocks.size(path: path), size > ahead else { return nil }
+        var utf8 = UTF8Validator()
+        do { try FileBlocks.forEach(path: path, range: 0..<ahead) { utf8.feed($0) } } catch { return nil }
+        guard utf8.firstInvalidOffset == nil else { return nil }
+        let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
+        return FileScan(bytes: size, digest: digest, encoding: .utf8, utf8CheckedAsRead: true)
+    }
+
+    /// Throws `NotUTF8AfterAll` at the first byte of `range` (from a character start) that is
+    /// not UTF-8, a character cut by the range's end included.
+    static func checkUTF8(path: String, range: Range<Int>) throws {
+        var utf8 = UTF8Validator()
+        try FileBlocks.forEach(path: path, range: range) { utf8.feed($0) }
+        utf8.finish()
+        if let offset = utf8.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: range.lowerBound + offset) }
     }
 
     /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not,

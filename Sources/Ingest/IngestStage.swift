@@ -99,12 +99,15 @@ public struct IngestResult: Sendable {
 /// Receives rejected rows, in file order then line order.
 public protocol RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws
+    /// Forgets every row received: the ingest reads everything again (see `IngestStage.run`).
+    mutating func startOver() throws
 }
 
 /// Counts nothing, keeps nothing: for `validate` without `--rejects`.
 public struct DiscardRejects: RejectSink {
     public init() {}
     public mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    public mutating func startOver() throws {}
 }
 
 /// Progress of ingest, in bytes of input, for a terminal display.
@@ -130,15 +133,23 @@ public struct IngestStage: Sendable {
     public let chunkBytes: Int
     /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
     public let hashing: Bool
+    /// A file that may be UTF-8 and is larger than this is checked only this far before it
+    /// is read, and the rest as it is read (`FileScan.scan`); nil: every file is checked
+    /// whole first. A file whose rest is not UTF-8 after all makes `run` start over.
+    public private(set) var checkingAhead: Int?
     /// Row batches given back once applied, for the next chunk or file to fill again.
     let batches: BatchPool
 
-    public init(config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true) {
+    public init(
+        config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true,
+        checkingAhead: Int? = 1 << 20
+    ) {
         self.config = config
         self.maxRejectPercent = maxRejectPercent
         self.jobs = max(1, jobs)
         self.chunkBytes = max(1, chunkBytes)
         self.hashing = hashing
+        self.checkingAhead = checkingAhead.map { max(0, $0) }
         // The chunk being applied, `jobs` chunks being read, the bytes re-read after a wrong
         // guess, and the first chunks of the `jobs` + 1 files opened ahead.
         batches = BatchPool(limit: 2 * self.jobs + 3)
@@ -146,10 +157,32 @@ public struct IngestStage: Sendable {
 
     /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
     /// and datasets are listed in the result's `refusals`, after everything was read.
+    ///
+    /// A large file whose start is UTF-8 is taken for UTF-8 and checked as it is read
+    /// (`checkingAhead`), which saves reading it once more first. Should a later byte not be
+    /// UTF-8 (the file is GB18030 after all, or declared UTF-8 and is not), the rows read
+    /// so far are dropped and everything is read again with every file checked whole first,
+    /// as if there were no such shortcut: the outcome is the same, and `rejects` is told to
+    /// start over. Progress then starts again from the first file.
     public func run(
         _ folder: DataFolder,
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void = { _ in }
+    ) throws -> IngestResult {
+        do {
+            return try readAll(folder, rejects: &rejects, progress: progress)
+        } catch is NotUTF8AfterAll {
+            try rejects.startOver()
+            var again = self
+            again.checkingAhead = nil
+            return try again.readAll(folder, rejects: &rejects, progress: progress)
+        }
+    }
+
+    private func readAll(
+        _ folder: DataFolder,
+        rejects: inout some RejectSink,
+        progress: (IngestProgress) -> Void
     ) throws -> IngestResult {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
@@ -182,7 +215,7 @@ public struct IngestStage: Sendable {
         let version: FileVersion
         do { version = try FileVersion.of(file.path) } catch { throw .io(error) }
         // A file of one chunk is scanned and hashed in one pass, on the calling thread.
-        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing) {
+        switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing, checkingAhead: checkingAhead) {
         case .success(let scan):
             return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, scan: scan, settings: settings, batches: batches)))
         case .failure(.io(let error)):
@@ -227,7 +260,7 @@ public struct IngestStage: Sendable {
             if let held = opened.held {
                 first = held
             } else if reader.outcome.refusal == nil {
-                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset) { record in
+                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset, checkingUTF8: scan.utf8CheckedAsRead) { record in
                     try reader.take(record, store: &store, rejects: &rejects)
                 }
             } else {
@@ -238,7 +271,9 @@ public struct IngestStage: Sendable {
             if first.offset < scan.bytes && reader.outcome.refusal == nil {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
-                    let chunks = ChunkedReading(path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: batches)
+                    let chunks = ChunkedReading(
+                        path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: batches,
+                        checkingUTF8: scan.utf8CheckedAsRead)
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
                         batches.give(&batch)
@@ -247,11 +282,19 @@ public struct IngestStage: Sendable {
                     }
                 } else {
                     // No header in the first chunk (only blank lines): read the rest here.
-                    reached = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: atOffset) { record in
+                    reached = try CSVFileReader.readRaw(
+                        path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: atOffset,
+                        checkingUTF8: scan.utf8CheckedAsRead
+                    ) { record in
                         try reader.take(record, store: &store, rejects: &rejects)
                     }.offset
                     try reader.flush(store: &store, rejects: &rejects)
                 }
+            }
+            if reader.outcome.refusal != nil && scan.utf8CheckedAsRead && reached < scan.bytes {
+                // Refused by its header, the rest is not read; but a refusal names the
+                // encoding, and one taken for UTF-8 by its start must be UTF-8 throughout.
+                try FileScan.checkUTF8(path: file.path, range: reached..<scan.bytes)
             }
             return reached
         }

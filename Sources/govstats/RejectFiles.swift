@@ -41,6 +41,15 @@ struct RejectFiles: RejectSink {
         try files[dataset]!.write(CSVText.line([row.file, String(row.line), row.column, row.reason, row.record]))
     }
 
+    /// Empties every file again, down to its header (the ingest reads everything again).
+    mutating func startOver() throws {
+        for (dataset, file) in files {
+            let again = try OutputFile(path: file.path)
+            try again.write(Self.header)
+            files[dataset] = again
+        }
+    }
+
     /// Flushes and closes every file; they are complete only after this (and, replacing,
     /// in place only after it). Replacing, every file is closed before any is renamed, so
     /// a write that fails (a full disk) leaves every earlier file as it was; only a rename

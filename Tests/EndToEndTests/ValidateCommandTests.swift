@@ -31,6 +31,46 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(!folder.exists("rejects/burglary_reports.csv"))
     }
 
+    /// A file over 1 MiB is taken for UTF-8 when its first MiB is, and the rest is checked
+    /// as it is read. Here the last row is GB18030 (so is the file: the rest is ASCII): the
+    /// ingest starts over with every file checked first, and the table, the rejects file
+    /// (whose row at line 2 was written before the start over) and `run`'s sha256 are what
+    /// a first pass over the whole file gives, at one job and two.
+    @Test(arguments: ["1", "2"])
+    func fileWhoseEndIsNotUTF8IsReadAgain(jobs: String) throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        var text = alarmHeader + "bad,row\n"
+        for index in 0..<25_000 { text += "A\(index),2017-03-05 09:07:00,Baoshan,Luodian,110,theft,120,done\n" }
+        let last: [UInt8] = Array("Z1,2017-03-05 09:07:00,".utf8) + [0xB1, 0xA6, 0xC9, 0xBD, 0xC7, 0xF8] + Array(",,110,theft,120,done\n".utf8)  // 宝山区 in GB18030
+        let bytes = Array(text.utf8) + last
+        #expect(bytes.count > 1 << 20)
+        let path = try folder.write("data/alarm_calls/x.csv", bytes: bytes)
+        let result = try GovStatsBinary.run(["validate", "--data", "data", "--rejects", "rejects", "--jobs", jobs], in: folder.path)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout == """
+            file               encoding  rows_read  accepted  rejected  duplicates  conflicts
+            alarm_calls/x.csv  gb18030       25002     25001         1           0          0
+            alarm_calls total                25002     25001         1           0          0
+
+            """)
+        #expect(try folder.read("rejects/alarm_calls.csv") == "file,line,column,reason,record\nalarm_calls/x.csv,2,,\"expected 8 fields, found 2\",\"bad,row\"\n")
+        let run = try GovStatsBinary.run(["run", "--data", "data", "--out", "out", "--quiet", "--jobs", jobs], in: folder.path)
+        #expect(run.status == 0)
+        let sha256sum = Process()
+        sha256sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        sha256sum.arguments = [path]
+        let out = Pipe()
+        sha256sum.standardOutput = out
+        try sha256sum.run()
+        let sha = String(decoding: out.fileHandleForReading.readDataToEndOfFile().prefix(64), as: UTF8.self)
+        sha256sum.waitUntilExit()
+        #expect(sha.count == 64)
+        #expect(try folder.read("out/run.json").contains("\"sha256\": \"\(sha)\""))
+        #expect(try folder.read("out/rejects/alarm_calls.csv") == folder.read("rejects/alarm_calls.csv"))
+    }
+
     /// The rejects files are renamed into place once every file was read: a validate that
     /// fails (exit 1) leaves those of the last one as they were (before, they were left
     /// empty), and one that refuses the data (exit 3) still writes them whole.

@@ -9,6 +9,7 @@ import TestSupport
 struct CollectedRejects: RejectSink {
     var rows: [RejectedRow] = []
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws { rows.append(row) }
+    mutating func startOver() throws { rows.removeAll() }
 }
 
 func ingest(

@@ -9,6 +9,7 @@ import Trends
 /// Keeps nothing: the reports only need the counts.
 struct NoRejects: RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    mutating func startOver() throws {}
 }
 
 /// A small synthetic data folder with known figures, run through the real ingest and

@@ -7,6 +7,7 @@ import Trends
 
 struct NoRejects: RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    mutating func startOver() throws {}
 }
 
 func ingest(_ files: [String: String], config: GovStatsConfig = GovStatsConfig()) throws -> IngestResult {
