@@ -114,9 +114,11 @@ public struct FileScan: Equatable, Sendable {
     /// also when it cannot be read (the whole first pass then says why).
     private static func startIsUTF8(path: String, checking ahead: Int, hashing: Bool) -> FileScan? {
         guard let size = try? FileBlocks.size(path: path), size > ahead else { return nil }
-        var utf8 = UTF8Validator()
-        do { try FileBlocks.forEach(path: path, range: 0..<ahead) { utf8.feed($0) } } catch { return nil }
-        guard utf8.firstInvalidOffset == nil else { return nil }
+        do {
+            guard try firstNotUTF8(path: path, range: 0..<ahead, endsText: false) == nil else { return nil }
+        } catch {
+            return nil
+        }
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         return FileScan(bytes: size, digest: digest, encoding: .utf8, utf8CheckedAsRead: true)
     }
@@ -124,10 +126,17 @@ public struct FileScan: Equatable, Sendable {
     /// Throws `NotUTF8AfterAll` at the first byte of `range` (from a character start) that is
     /// not UTF-8, a character cut by the range's end included.
     static func checkUTF8(path: String, range: Range<Int>) throws {
+        if let offset = try firstNotUTF8(path: path, range: range) { throw NotUTF8AfterAll(path: path, offset: offset) }
+    }
+
+    /// The offset in the file of the first byte of `range` (from a character start) that is
+    /// not UTF-8, or nil. `endsText`: a character cut by the range's end counts as not UTF-8
+    /// (false where the text goes on past it).
+    private static func firstNotUTF8(path: String, range: Range<Int>, endsText: Bool = true) throws -> Int? {
         var utf8 = UTF8Validator()
-        try FileBlocks.forEach(path: path, range: range) { utf8.feed($0) }
-        utf8.finish()
-        if let offset = utf8.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: range.lowerBound + offset) }
+        if !range.isEmpty { try FileBlocks.forEach(path: path, range: range) { utf8.feed($0) } }
+        if endsText { utf8.finish() }
+        return utf8.firstInvalidOffset.map { $0 + range.lowerBound }
     }
 
     /// UTF-8 or not, once the bytes were validated: the fallback is tried when it is not,
@@ -198,10 +207,7 @@ public struct FileScan: Equatable, Sendable {
                 // byte that continues no character, and that byte must be judged.
                 let start = iteration == 0 ? 0 : try characterStart(path: path, near: size / parts * iteration, size: size)
                 let end = iteration + 1 == parts ? size : try characterStart(path: path, near: size / parts * (iteration + 1), size: size)
-                var utf8 = UTF8Validator()
-                if start < end { try FileBlocks.forEach(path: path, range: start..<end) { utf8.feed($0) } }
-                utf8.finish()
-                let invalid = utf8.firstInvalidOffset.map { $0 + start }
+                let invalid = try firstNotUTF8(path: path, range: start..<max(start, end))
                 outcomes.withLock { $0[iteration] = .success(invalid) }
             } catch {
                 let failure = error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")
