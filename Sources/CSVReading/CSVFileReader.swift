@@ -220,13 +220,17 @@ public enum CSVFileReader {
     ) throws -> End {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
         var utf8 = checkingUTF8 && encoding == .utf8 ? UTF8Validator() : nil
+        let origin = range?.lowerBound ?? 0
+        func failIfNotUTF8() throws {
+            if let offset = utf8?.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: origin + offset) }
+        }
         let transcoder = encoding == .utf8 ? nil : try TranscoderPool.take(from: encoding)
         defer { if let transcoder { TranscoderPool.give(transcoder) } }
         // The file's first bytes, held until they are known to be a byte order mark or not
         // (a block may end inside it).
-        var checkingBOM = encoding == .utf8 && (range?.lowerBound ?? 0) == 0
+        var checkingBOM = encoding == .utf8 && origin == 0
         var head: [UInt8] = []
-        var position = range?.lowerBound ?? 0
+        var position = origin
         var stoppedAt: Int?
         do {
             try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
@@ -242,7 +246,7 @@ public enum CSVFileReader {
                     guard utf8 != nil, end > checked else { return }
                     utf8!.feed(UnsafeRawBufferPointer(rebasing: raw[checked..<end]))
                     checked = end
-                    if let offset = utf8!.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: (range?.lowerBound ?? 0) + offset) }
+                    try failIfNotUTF8()
                 }
                 let mayStop = stopAfter.map { blockStart + raw.count > $0 - 1 } ?? false
                 if !mayStop { try check(through: raw.count) }
@@ -265,7 +269,7 @@ public enum CSVFileReader {
                     guard let transcoder else { return try decoder.feedRaw(bytes, emit) }
                     try decoder.feedRaw(try transcoder.convert(bytes, final: false), emit)
                 }
-                if let stopAfter, blockStart + skipped + block.count > stopAfter - 1 {
+                if mayStop, let stopAfter {
                     if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, feed) {
                         try check(through: skipped + end)
                         stoppedAt = blockStart + skipped + end
@@ -280,10 +284,8 @@ public enum CSVFileReader {
         } catch is StopReading {
             return End(offset: stoppedAt!, nextLine: decoder.nextLine)
         }
-        if utf8 != nil {
-            utf8!.finish()
-            if let offset = utf8!.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: (range?.lowerBound ?? 0) + offset) }
-        }
+        utf8?.finish()
+        try failIfNotUTF8()
         if let transcoder {
             try decoder.feedRaw(try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)
         }

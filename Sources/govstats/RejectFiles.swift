@@ -31,10 +31,15 @@ struct RejectFiles: RejectSink {
                 written = folder + "/" + prefix + String(getpid())
                 finalPaths[dataset] = path
             }
-            let file = try OutputFile(path: written)
-            try file.write(Self.header)
-            files[dataset] = file
+            files[dataset] = try Self.started(written)
         }
+    }
+
+    /// A new (or emptied) rejects file at `path`, holding its header.
+    private static func started(_ path: String) throws -> OutputFile {
+        let file = try OutputFile(path: path)
+        try file.write(header)
+        return file
     }
 
     mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {
@@ -43,11 +48,7 @@ struct RejectFiles: RejectSink {
 
     /// Empties every file again, down to its header (the ingest reads everything again).
     mutating func startOver() throws {
-        for (dataset, file) in files {
-            let again = try OutputFile(path: file.path)
-            try again.write(Self.header)
-            files[dataset] = again
-        }
+        for (dataset, file) in files { files[dataset] = try Self.started(file.path) }
     }
 
     /// Flushes and closes every file; they are complete only after this (and, replacing,
