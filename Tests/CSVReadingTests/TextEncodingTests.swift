@@ -54,10 +54,11 @@ import TestSupport
     /// Every sequence of one, two and four bytes a GB18030 decoder may meet (lead bytes
     /// 0x81 to 0xFE; 1.6 million), and every Big5 one of one and two bytes, decoded one by
     /// one with iconv straight into UTF-8, as the transcoder did before it decoded to UCS-4
-    /// and wrote the UTF-8 itself. The valid ones, all in one input cut into blocks that
-    /// split characters, must give the same UTF-8; none may decode to a code point without
-    /// UTF-8 (for which the transcoder would fall back to iconv's UTF-8); and a sample of
-    /// the invalid ones must fail at the same offset.
+    /// and wrote the UTF-8 itself, then ASCII and most two-byte characters through a table.
+    /// The valid ones, all in one input cut into blocks that split characters, must give
+    /// the same UTF-8 (and the table must hold the same two-byte characters); none may
+    /// decode to a code point without UTF-8 (for which the transcoder would fall back to
+    /// iconv's UTF-8); and a sample of the invalid ones must fail at the same offset.
     @Test(arguments: [TextEncoding.gb18030, .big5])
     func everySequenceDecodesAsIconvsUTF8(encoding: TextEncoding) throws {
         var candidates: [[UInt8]] = (0...255).map { [UInt8($0)] }
@@ -88,7 +89,7 @@ import TestSupport
             return (Array(output[..<(outCount - outLeft)]), result == -1 ? inCount - inLeft : nil)
         }
         var valid: [UInt8] = [], expected: [UInt8] = [], invalid: [[UInt8]] = []
-        var withoutUTF8 = 0
+        var withoutUTF8 = 0, twoByteInPlane = 0
         for sequence in candidates {
             let (out, failedAt) = decode(direct, sequence)
             let (wide, wideFailedAt) = decode(units, sequence)
@@ -96,12 +97,18 @@ import TestSupport
             guard failedAt == nil else { invalid.append(sequence); continue }
             valid += sequence
             expected += out
+            if sequence.count == 2 && wide.count == 4 {
+                let unit = UInt32(wide[0]) | UInt32(wide[1]) << 8 | UInt32(wide[2]) << 16 | UInt32(wide[3]) << 24
+                if unit >= 0x80 && unit < 0x10000 { twoByteInPlane += 1 }
+            }
             for i in stride(from: 0, to: wide.count, by: 4) {
                 let unit = UInt32(wide[i]) | UInt32(wide[i + 1]) << 8 | UInt32(wide[i + 2]) << 16 | UInt32(wide[i + 3]) << 24
                 if (0xD800...0xDFFF).contains(unit) || unit > 0x10FFFF { withoutUTF8 += 1 }
             }
         }
         #expect(withoutUTF8 == 0)
+        // The transcoder's table holds each two-byte character in the plane past ASCII.
+        #expect(try Transcoder(from: encoding).tablePairs == twoByteInPlane)
         // Enough of each kind that the loop above is known to have run.
         #expect(valid.count > (encoding == .gb18030 ? 4_000_000 : 27_000) && invalid.count > 1_000)
         for block in [1 << 20, 4093] {
@@ -130,6 +137,70 @@ import TestSupport
                 try input.withUnsafeBytes { try Transcoder(from: encoding).check($0, final: true) }
             }
         }
+    }
+
+    /// The table holds the two-byte characters glibc decodes into the Basic Multilingual
+    /// Plane: GB18030's 23,940 less six that it decodes past it (0xFE51 to U+20087...),
+    /// which go through iconv; and CP950's 13,911. `everySequenceDecodesAsIconvsUTF8`
+    /// counts them its own way.
+    @Test func tableHoldsEveryTwoByteCharacter() throws {
+        #expect(try Transcoder(from: .gb18030).tablePairs == 23_934)
+        #expect(try Transcoder(from: .big5).tablePairs == 13_911)
+        #expect(try Transcoder(from: .gb18030, twoByteTable: false).tablePairs == 0)
+        #expect(try Transcoder(from: .utf8, to: .gb18030).tablePairs == 0)
+    }
+
+    /// Text decoded through the table and iconv together equals iconv's alone, and a fault
+    /// is found at the same offset: random text of ASCII, two-byte and four-byte characters
+    /// and bytes that start none, cut into blocks at random, converted and checked both ways.
+    @Test(arguments: [TextEncoding.gb18030, .big5])
+    func tableAgreesWithIconvAlone(encoding: TextEncoding) throws {
+        // GB18030: 宝, 山, U+3000, U+4E02 (two bytes), U+3400 (four bytes). Big5: 台, 北,
+        // U+3000, ▓, € (two bytes), U+0080 (one byte past ASCII, which iconv decodes).
+        let pieces: [[UInt8]] = encoding == .gb18030
+            ? [[0x61], [0x2C], [0x0A], [0xB1, 0xA6], [0xC9, 0xBD], [0xA1, 0xA1], [0x81, 0x40], [0x81, 0x39, 0xEE, 0x39]]
+            : [[0x61], [0x2C], [0x0A], [0xA5, 0x78], [0xA5, 0x5F], [0xA1, 0x40], [0xF9, 0xFE], [0xA3, 0xE1], [0x80]]
+        // No character starts with 0xFF in either, nor with 0x80 in GB18030; a lead byte
+        // followed by a line feed; the first two bytes of a four-byte GB18030 character.
+        let faults: [[UInt8]] = [[0xFF], [0xB1, 0x0A], [0x81, 0x39, 0x0A]] + (encoding == .gb18030 ? [[0x80]] : [])
+        var random = SplitMix(state: 0x7AB1_E5ED)
+        /// The text (empty when only checked) or the failure.
+        func run(_ bytes: [UInt8], table: Bool, check: Bool, splits: [Int]) throws -> Result<[UInt8], TranscodeError> {
+            let transcoder = try Transcoder(from: encoding, twoByteTable: table)
+            var output: [UInt8] = []
+            do {
+                var start = 0
+                for end in splits + [bytes.count] where end >= start {
+                    try bytes[start..<end].withUnsafeBytes {
+                        if check { try transcoder.check($0, final: false) } else { try transcoder.convert($0, final: false, into: &output) }
+                    }
+                    start = end
+                }
+                let none = UnsafeRawBufferPointer(start: nil, count: 0)
+                if check { try transcoder.check(none, final: true) } else { try transcoder.convert(none, final: true, into: &output) }
+            } catch let error as TranscodeError {
+                return .failure(error)
+            }
+            return .success(output)
+        }
+        var faulted = 0
+        for round in 0..<2000 {
+            var bytes: [UInt8] = []
+            let length = Int.random(in: 0..<300, using: &random)
+            while bytes.count < length { bytes += pieces.randomElement(using: &random)! }
+            if round % 2 == 0 {
+                bytes.insert(contentsOf: faults.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
+            }
+            let splits = (0..<Int.random(in: 0..<4, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }.sorted()
+            let expected = try run(bytes, table: false, check: false, splits: splits)
+            if case .failure = expected { faulted += 1 }
+            #expect(try run(bytes, table: true, check: false, splits: splits) == expected, "round \(round): \(bytes) split at \(splits)")
+            let checked = try run(bytes, table: true, check: true, splits: splits)
+            #expect(checked == expected.map { _ in [] }, "round \(round), checked: \(bytes) split at \(splits)")
+        }
+        // Half the rounds have a fault put in; a few of them make a character of it (0x80 after
+        // a lead byte is one in GB18030).
+        #expect(faulted >= 800 && faulted <= 1000)
     }
 
     /// A converter reset mid-character, or after a failure, reads the next input from its

@@ -25,4 +25,12 @@ size_t govstats_ucs4_to_utf8(const uint32_t *units, size_t count, uint8_t *out, 
 
 /// The index of the first of `count` code points that has no UTF-8, or `count`.
 size_t govstats_ucs4_first_without_utf8(const uint32_t *units, size_t count);
+
+/// Decodes the longest prefix of `in` (from a character start) made of ASCII bytes and
+/// two-byte characters that `table` holds, and returns its length. `table` has 32,768
+/// entries, at (lead byte - 0x80) × 256 + trail byte for lead bytes 0x80 to 0xFF: 0 for a
+/// pair it does not hold, else the character's UTF-8 in its low bytes and the UTF-8's
+/// length (2 or 3) in its top byte. The UTF-8 is written to `out` (`*written` bytes),
+/// which must have room for one byte more; with `out` NULL nothing is written.
+size_t govstats_dbcs_to_utf8(const uint8_t *in, size_t count, const uint32_t *table, uint8_t *out, size_t *written);
 #endif
