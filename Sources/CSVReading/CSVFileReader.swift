@@ -156,9 +156,9 @@ extension FileBlocks {
     }
 }
 
-/// A file read as UTF-8 on the strength of its start (`readRaw`'s `checkingUTF8`) holds a
-/// byte that is not UTF-8, at `offset` (0-based, from the file's start).
-public struct NotUTF8AfterAll: Error, Equatable, Sendable {
+/// A file read in the encoding its start decodes in (`readRaw`'s `checking`) holds a byte
+/// that the encoding cannot decode, at `offset` (0-based, from the file's start).
+public struct NotDecodableAfterAll: Error, Equatable, Sendable {
     public let path: String
     public let offset: Int
 
@@ -202,9 +202,11 @@ public enum CSVFileReader {
     /// feed of the file's bytes is a line feed of the text, and the text after it decodes
     /// on its own.
     /// `afterBlock` is told the file offset reached after each block (for progress).
-    /// `checkingUTF8` (UTF-8 only): the bytes are checked from the start of `range` (a
-    /// character start) to where the read ends, and `NotUTF8AfterAll` is thrown at the first
-    /// byte that is not UTF-8 (a character cut by the end of the file included).
+    /// `checking`: the file was taken to be in `encoding` on the strength of its start, and
+    /// the bytes are checked from the start of `range` (a character start) to where the
+    /// read ends: `NotDecodableAfterAll` is thrown at the first byte that `encoding` cannot
+    /// decode (a character cut by the end of the file included), instead of the
+    /// `TranscodeError` of a read without it. UTF-8, which is not decoded, is checked here.
     @discardableResult
     public static func readRaw(
         path: String,
@@ -215,17 +217,24 @@ public enum CSVFileReader {
         blockBytes: Int = FileBlocks.blockBytes,
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         afterBlock: (_ offset: Int) -> Void = { _ in },
-        checkingUTF8: Bool = false,
+        checking: Bool = false,
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
-        var utf8 = checkingUTF8 && encoding == .utf8 ? UTF8Validator() : nil
+        var utf8 = checking && encoding == .utf8 ? UTF8Validator() : nil
         let origin = range?.lowerBound ?? 0
         func failIfNotUTF8() throws {
-            if let offset = utf8?.firstInvalidOffset { throw NotUTF8AfterAll(path: path, offset: origin + offset) }
+            if let offset = utf8?.firstInvalidOffset { throw NotDecodableAfterAll(path: path, offset: origin + offset) }
         }
         let transcoder = encoding == .utf8 ? nil : try TranscoderPool.take(from: encoding)
         defer { if let transcoder { TranscoderPool.give(transcoder) } }
+        /// The UTF-8 of the file's next `bytes` (`transcoder` is there).
+        func decoded(_ bytes: UnsafeRawBufferPointer, final: Bool) throws -> UnsafeRawBufferPointer {
+            do { return try transcoder!.convert(bytes, final: final) } catch {
+                if checking, case .invalidByte(_, let offset) = error { throw NotDecodableAfterAll(path: path, offset: origin + offset) }
+                throw error
+            }
+        }
         // The file's first bytes, held until they are known to be a byte order mark or not
         // (a block may end inside it).
         var checkingBOM = encoding == .utf8 && origin == 0
@@ -236,7 +245,7 @@ public enum CSVFileReader {
             try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
                 let blockStart = position
                 position += block.count
-                // With `checkingUTF8`, the block's bytes are checked through `checked` in
+                // With `checking`, a UTF-8 block's bytes are checked through `checked` in
                 // order: all at once, unless the read may stop inside the block; then only
                 // up to where it stops (a chunk's reader would otherwise check most of the
                 // next chunk's first block too).
@@ -266,8 +275,8 @@ public enum CSVFileReader {
                 }
                 // The file's bytes to the decoder, decoded to UTF-8 first when they are not.
                 func feed(_ bytes: UnsafeRawBufferPointer) throws {
-                    guard let transcoder else { return try decoder.feedRaw(bytes, emit) }
-                    try decoder.feedRaw(try transcoder.convert(bytes, final: false), emit)
+                    guard transcoder != nil else { return try decoder.feedRaw(bytes, emit) }
+                    try decoder.feedRaw(try decoded(bytes, final: false), emit)
                 }
                 if mayStop, let stopAfter {
                     if let end = try feedUntilRecordEnds(block, from: max(0, stopAfter - 1 - blockStart - skipped), decoder, feed) {
@@ -286,8 +295,8 @@ public enum CSVFileReader {
         }
         utf8?.finish()
         try failIfNotUTF8()
-        if let transcoder {
-            try decoder.feedRaw(try transcoder.convert(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)
+        if transcoder != nil {
+            try decoder.feedRaw(try decoded(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)
         }
         if checkingBOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }  // a file shorter than a BOM
         let nextLine = decoder.nextLine

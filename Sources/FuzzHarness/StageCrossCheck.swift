@@ -8,8 +8,8 @@ import Schema
 /// as the harness's own drive of the row decoder (`RowTally`) found. Run again on two
 /// threads with the file cut into chunks of `chunkBytes`, it must give the same outcomes and
 /// the same rejected rows. One of the two runs takes a file whose first `checkingAhead`
-/// bytes are UTF-8 for UTF-8 and checks the rest as it reads it, starting over if it is not
-/// (on one thread for an odd `chunkBytes`, where neither run works out a sha256, since one
+/// bytes are UTF-8 for UTF-8 (or else decode as GB18030, for GB18030) and checks the rest
+/// as it reads it, starting over if it does not decode (on one thread for an odd `chunkBytes`, where neither run works out a sha256, since one
 /// thread that hashes reads the file first anyway; on two threads for an even one); the
 /// other checks every file whole first, so the shortcut is compared with the first pass.
 enum StageCrossCheck {

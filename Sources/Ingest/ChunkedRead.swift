@@ -3,12 +3,12 @@ import Synchronization
 
 extension ChunkedReading where Part == RowBatch {
     /// Chunks of a file in `encoding` decoded into row batches by `decoder`, in batches
-    /// taken from `pool` (the caller gives each back once applied). `checkingUTF8`: each
-    /// chunk's bytes are checked as UTF-8 as they are read (see `FileScan.utf8CheckedAsRead`).
-    init(path: String, encoding: TextEncoding, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder, pool: BatchPool, checkingUTF8: Bool = false) {
+    /// taken from `pool` (the caller gives each back once applied). `checking`: each
+    /// chunk's bytes are checked as they are read (see `FileScan.checkedAsRead`).
+    init(path: String, encoding: TextEncoding, fileBytes: Int, chunkBytes: Int, decoder: RowDecoder, pool: BatchPool, checking: Bool = false) {
         self.init(path: path, fileBytes: fileBytes, chunkBytes: chunkBytes) { start, stopAfter in
             var batch = pool.take(decoder: decoder)
-            let end = try CSVFileReader.readRaw(path: path, encoding: encoding, range: start..<fileBytes, stopAfter: stopAfter, checkingUTF8: checkingUTF8) { record in
+            let end = try CSVFileReader.readRaw(path: path, encoding: encoding, range: start..<fileBytes, stopAfter: stopAfter, checking: checking) { record in
                 if !record.isBlank { decoder.decode(record, into: &batch) }
             }
             return (batch, end)

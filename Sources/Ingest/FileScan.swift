@@ -12,19 +12,20 @@ public struct FileScan: Equatable, Sendable {
     public let bytes: Int
     public let encoding: TextEncoding
     private let digest: Digest
-    /// UTF-8 judged by the file's start alone (`scan`'s `checkingAhead`): the reader checks
-    /// the rest as it reads and throws `NotUTF8AfterAll` at a byte that is not UTF-8.
-    public let utf8CheckedAsRead: Bool
+    /// The encoding judged by the file's start alone (`scan`'s `checkingAhead`): the reader
+    /// checks the rest as it reads and throws `NotDecodableAfterAll` at a byte that the
+    /// encoding cannot decode.
+    public let checkedAsRead: Bool
 
     init(bytes: Int, sha256: String, encoding: TextEncoding) {
         self.init(bytes: bytes, digest: Digest(ready: sha256), encoding: encoding)
     }
 
-    init(bytes: Int, digest: Digest, encoding: TextEncoding, utf8CheckedAsRead: Bool = false) {
+    init(bytes: Int, digest: Digest, encoding: TextEncoding, checkedAsRead: Bool = false) {
         self.bytes = bytes
         self.encoding = encoding
         self.digest = digest
-        self.utf8CheckedAsRead = utf8CheckedAsRead
+        self.checkedAsRead = checkedAsRead
     }
 
     /// The sha256 in hex (waiting for it if it is still being worked out). Fails when the
@@ -35,7 +36,7 @@ public struct FileScan: Equatable, Sendable {
 
     public static func == (lhs: FileScan, rhs: FileScan) -> Bool {
         lhs.bytes == rhs.bytes && lhs.encoding == rhs.encoding && lhs.digest.value == rhs.digest.value
-            && lhs.utf8CheckedAsRead == rhs.utf8CheckedAsRead
+            && lhs.checkedAsRead == rhs.checkedAsRead
     }
 
     public enum Failure: Error, Equatable {
@@ -48,16 +49,16 @@ public struct FileScan: Equatable, Sendable {
     /// `hashing` false: no sha256 is worked out (it is then empty), for callers that do not
     /// report it.
     ///
-    /// `checkingAhead`: a file that may be UTF-8 (`auto`, or declared so) and is larger than
-    /// that many bytes is checked only that far here; if its start is UTF-8, the file is
-    /// taken for UTF-8 and its reader checks the rest as it decodes it
-    /// (`utf8CheckedAsRead`), so the file is not read twice. If the rest is not UTF-8 after
-    /// all, the reader throws `NotUTF8AfterAll` and the caller reads everything again with
-    /// no `checkingAhead` (`IngestStage.run`). With one job and a sha256 to work out, the
-    /// file is read here anyway, so this does not apply.
+    /// `checkingAhead`: a file larger than that many bytes is checked only that far here.
+    /// If its start decodes in the encoding a whole first pass would choose for it (UTF-8
+    /// if UTF-8 may be and the start is UTF-8; else the fallback or declared encoding), the
+    /// file is taken to be in it and its reader checks the rest as it decodes it
+    /// (`checkedAsRead`), so the file is not read twice. If the rest does not decode after
+    /// all, the reader throws `NotDecodableAfterAll` and the caller reads everything again
+    /// with no `checkingAhead` (`IngestStage.run`). With one job and a sha256 to work out,
+    /// the file is read here anyway, so this does not apply.
     public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true, checkingAhead: Int? = nil) -> Result<FileScan, Failure> {
-        if let ahead = checkingAhead, setting == .auto || setting == .fixed(.utf8), jobs > 1 || !hashing,
-           let scan = startIsUTF8(path: path, checking: ahead, hashing: hashing) {
+        if let ahead = checkingAhead, jobs > 1 || !hashing, let scan = startDecides(path: path, setting: setting, checking: ahead, hashing: hashing) {
             return .success(scan)
         }
         if jobs > 1 {
@@ -109,24 +110,56 @@ public struct FileScan: Equatable, Sendable {
         }
     }
 
-    /// The file taken for UTF-8, its rest to be checked as it is read, when it is larger than
-    /// `ahead` bytes and those are UTF-8 (a character may be cut at the end); nil otherwise,
-    /// also when it cannot be read (the whole first pass then says why).
-    private static func startIsUTF8(path: String, checking ahead: Int, hashing: Bool) -> FileScan? {
+    /// The file taken to be in the encoding its first `ahead` bytes decode in (a character
+    /// may be cut at their end), its rest to be checked as it is read, when it is larger
+    /// than that: UTF-8 where the setting allows it and the start is UTF-8; otherwise the
+    /// fallback GB18030 (`auto`) or the declared encoding, if the start decodes in it. A start
+    /// that is not UTF-8 rules UTF-8 out for the whole file, so the whole first pass would
+    /// choose the same encoding, or refuse the file. nil otherwise, also when the file cannot
+    /// be read (the whole first pass then says why).
+    private static func startDecides(path: String, setting: EncodingSetting, checking ahead: Int, hashing: Bool) -> FileScan? {
         guard let size = try? FileBlocks.size(path: path), size > ahead else { return nil }
+        let start = 0..<ahead
+        let encoding: TextEncoding
         do {
-            guard try firstNotUTF8(path: path, range: 0..<ahead, endsText: false) == nil else { return nil }
+            switch setting {
+            case .auto, .fixed(.utf8):
+                if try firstNotUTF8(path: path, range: start, endsText: false) == nil {
+                    encoding = .utf8
+                } else if setting == .auto, try firstUndecodable(path: path, range: start, as: .gb18030, endsText: false) == nil {
+                    encoding = .gb18030
+                } else {
+                    return nil
+                }
+            case .fixed(let declared):
+                guard try firstUndecodable(path: path, range: start, as: declared, endsText: false) == nil else { return nil }
+                encoding = declared
+            }
         } catch {
             return nil
         }
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
-        return FileScan(bytes: size, digest: digest, encoding: .utf8, utf8CheckedAsRead: true)
+        return FileScan(bytes: size, digest: digest, encoding: encoding, checkedAsRead: true)
     }
 
-    /// Throws `NotUTF8AfterAll` at the first byte of `range` (from a character start) that is
-    /// not UTF-8, a character cut by the range's end included.
-    static func checkUTF8(path: String, range: Range<Int>) throws {
-        if let offset = try firstNotUTF8(path: path, range: range) { throw NotUTF8AfterAll(path: path, offset: offset) }
+    /// Throws `NotDecodableAfterAll` at the first byte of `range` (from a character start)
+    /// that `encoding` cannot decode, a character cut by the range's end included.
+    static func checkRest(path: String, range: Range<Int>, as encoding: TextEncoding) throws {
+        if let offset = try firstUndecodable(path: path, range: range, as: encoding) { throw NotDecodableAfterAll(path: path, offset: offset) }
+    }
+
+    /// As `firstNotUTF8`, for any encoding.
+    private static func firstUndecodable(path: String, range: Range<Int>, as encoding: TextEncoding, endsText: Bool = true) throws -> Int? {
+        guard encoding != .utf8 else { return try firstNotUTF8(path: path, range: range, endsText: endsText) }
+        let transcoder = try TranscoderPool.take(from: encoding)
+        defer { TranscoderPool.give(transcoder) }
+        do {
+            if !range.isEmpty { try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) } }
+            if endsText { try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true) }
+        } catch TranscodeError.invalidByte(_, let offset) {
+            return range.lowerBound + offset
+        }
+        return nil
     }
 
     /// The offset in the file of the first byte of `range` (from a character start) that is

@@ -31,7 +31,7 @@ extension IngestStage {
             let cut = isCut(scan)
             var held: CSVFileReader.End?
             try Self.reading(file, version: opened.version, into: &opened.reader, checkingEnd: false) { reader in
-                let end = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, checkingUTF8: scan.utf8CheckedAsRead) { reader.hold($0) }
+                let end = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, checking: scan.checkedAsRead) { reader.hold($0) }
                 held = end
                 return end.offset
             }

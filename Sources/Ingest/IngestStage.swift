@@ -133,9 +133,9 @@ public struct IngestStage: Sendable {
     public let chunkBytes: Int
     /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
     public let hashing: Bool
-    /// A file that may be UTF-8 and is larger than this is checked only this far before it
-    /// is read, and the rest as it is read (`FileScan.scan`); nil: every file is checked
-    /// whole first. A file whose rest is not UTF-8 after all makes `run` start over.
+    /// A file larger than this is checked only this far before it is read, and the rest as
+    /// it is read (`FileScan.scan`); nil: every file is checked whole first. A file whose
+    /// rest does not decode after all makes `run` start over.
     public private(set) var checkingAhead: Int?
     /// Row batches given back once applied, for the next chunk or file to fill again.
     let batches: BatchPool
@@ -158,12 +158,13 @@ public struct IngestStage: Sendable {
     /// Reads every file of every dataset. Throws `.io` for an unreadable file; refused files
     /// and datasets are listed in the result's `refusals`, after everything was read.
     ///
-    /// A large file whose start is UTF-8 is taken for UTF-8 and checked as it is read
-    /// (`checkingAhead`), which saves reading it once more first. Should a later byte not be
-    /// UTF-8 (the file is GB18030 after all, or declared UTF-8 and is not), the rows read
-    /// so far are dropped and everything is read again with every file checked whole first,
-    /// as if there were no such shortcut: the outcome is the same, and `rejects` is told to
-    /// start over. Progress then starts again from the first file.
+    /// A large file whose start decodes is taken to be in that encoding and checked as it is
+    /// read (`checkingAhead`), which saves reading it once more first. Should a later byte
+    /// not decode (UTF-8 by its start, the file is GB18030 after all; or it is corrupt, or
+    /// not in the encoding declared), the rows read so far are dropped and everything is
+    /// read again with every file checked whole first, as if there were no such shortcut:
+    /// the outcome is the same, and `rejects` is told to start over. Progress then starts
+    /// again from the first file.
     public func run(
         _ folder: DataFolder,
         rejects: inout some RejectSink,
@@ -171,7 +172,7 @@ public struct IngestStage: Sendable {
     ) throws -> IngestResult {
         do {
             return try readAll(folder, rejects: &rejects, progress: progress)
-        } catch is NotUTF8AfterAll {
+        } catch is NotDecodableAfterAll {
             try rejects.startOver()
             var again = self
             again.checkingAhead = nil
@@ -260,7 +261,7 @@ public struct IngestStage: Sendable {
             if let held = opened.held {
                 first = held
             } else if reader.outcome.refusal == nil {
-                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset, checkingUTF8: scan.utf8CheckedAsRead) { record in
+                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset, checking: scan.checkedAsRead) { record in
                     try reader.take(record, store: &store, rejects: &rejects)
                 }
             } else {
@@ -273,7 +274,7 @@ public struct IngestStage: Sendable {
                 if let decoder = reader.decoder {
                     let chunks = ChunkedReading(
                         path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: batches,
-                        checkingUTF8: scan.utf8CheckedAsRead)
+                        checking: scan.checkedAsRead)
                     try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
                         batches.give(&batch)
@@ -284,17 +285,17 @@ public struct IngestStage: Sendable {
                     // No header in the first chunk (only blank lines): read the rest here.
                     reached = try CSVFileReader.readRaw(
                         path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: atOffset,
-                        checkingUTF8: scan.utf8CheckedAsRead
+                        checking: scan.checkedAsRead
                     ) { record in
                         try reader.take(record, store: &store, rejects: &rejects)
                     }.offset
                     try reader.flush(store: &store, rejects: &rejects)
                 }
             }
-            if reader.outcome.refusal != nil && scan.utf8CheckedAsRead && reached < scan.bytes {
+            if reader.outcome.refusal != nil && scan.checkedAsRead && reached < scan.bytes {
                 // Refused by its header, the rest is not read; but a refusal names the
-                // encoding, and one taken for UTF-8 by its start must be UTF-8 throughout.
-                try FileScan.checkUTF8(path: file.path, range: reached..<scan.bytes)
+                // encoding, and one taken to be in it by its start must decode throughout.
+                try FileScan.checkRest(path: file.path, range: reached..<scan.bytes, as: scan.encoding)
             }
             return reached
         }

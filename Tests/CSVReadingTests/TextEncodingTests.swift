@@ -317,7 +317,7 @@ import TestSupport
         #expect(seen == 8)
     }
 
-    /// `checkingUTF8`: a read checks its bytes before decoding them and names the first one
+    /// `checking`: a read checks its bytes before decoding them and names the first one
     /// that is not UTF-8 by its offset in the file, however the blocks fall, from the file's
     /// start or a line start; a character cut by the end of the file is not UTF-8; a valid
     /// file reads as without the check.
@@ -329,31 +329,72 @@ import TestSupport
         let goodPath = try folder.write("good.csv", bytes: good)
         var checked: [[String]] = []
         var plain: [[String]] = []
-        try CSVFileReader.readRaw(path: goodPath, encoding: .utf8, blockBytes: blockBytes, checkingUTF8: true) { checked.append($0.strings()) }
+        try CSVFileReader.readRaw(path: goodPath, encoding: .utf8, blockBytes: blockBytes, checking: true) { checked.append($0.strings()) }
         try CSVFileReader.readRaw(path: goodPath, encoding: .utf8, blockBytes: blockBytes) { plain.append($0.strings()) }
         #expect(checked == plain && checked.count == 3)
         // 0xB1 (a continuation byte) where a character starts, on the second line.
         let bad = Array("a,宝山区\nb,".utf8) + [0xB1, 0xA6] + Array("\nc,d\n".utf8)
         let badPath = try folder.write("bad.csv", bytes: bad)
         let offset = "a,宝山区\nb,".utf8.count
-        #expect(throws: NotUTF8AfterAll(path: badPath, offset: offset)) {
-            try CSVFileReader.readRaw(path: badPath, encoding: .utf8, blockBytes: blockBytes, checkingUTF8: true) { _ in }
+        #expect(throws: NotDecodableAfterAll(path: badPath, offset: offset)) {
+            try CSVFileReader.readRaw(path: badPath, encoding: .utf8, blockBytes: blockBytes, checking: true) { _ in }
         }
         let secondLine = "a,宝山区\n".utf8.count
         // A read that stops after the first record (a chunk) checks only what it read, in
         // whatever block; the next chunk's read meets the bad byte.
-        let firstChunk = try CSVFileReader.readRaw(path: badPath, encoding: .utf8, stopAfter: 1, blockBytes: blockBytes, checkingUTF8: true) { _ in }
+        let firstChunk = try CSVFileReader.readRaw(path: badPath, encoding: .utf8, stopAfter: 1, blockBytes: blockBytes, checking: true) { _ in }
         #expect(firstChunk.offset == secondLine)
-        #expect(throws: NotUTF8AfterAll(path: badPath, offset: offset)) {
-            try CSVFileReader.readRaw(path: badPath, encoding: .utf8, range: secondLine..<bad.count, blockBytes: blockBytes, checkingUTF8: true) { _ in }
+        #expect(throws: NotDecodableAfterAll(path: badPath, offset: offset)) {
+            try CSVFileReader.readRaw(path: badPath, encoding: .utf8, range: secondLine..<bad.count, blockBytes: blockBytes, checking: true) { _ in }
         }
         // Without the check the bytes are read as they are.
         try CSVFileReader.readRaw(path: badPath, encoding: .utf8, blockBytes: blockBytes) { _ in }
         // The first two bytes of 宝 at the very end.
         let cut = Array("a,b\nc,".utf8) + [0xE5, 0xAE]
         let cutPath = try folder.write("cut.csv", bytes: cut)
-        #expect(throws: NotUTF8AfterAll(path: cutPath, offset: cut.count - 2)) {
-            try CSVFileReader.readRaw(path: cutPath, encoding: .utf8, blockBytes: blockBytes, checkingUTF8: true) { _ in }
+        #expect(throws: NotDecodableAfterAll(path: cutPath, offset: cut.count - 2)) {
+            try CSVFileReader.readRaw(path: cutPath, encoding: .utf8, blockBytes: blockBytes, checking: true) { _ in }
+        }
+    }
+
+    /// `checking` in GB18030: the first byte the transcoder cannot decode is named by its
+    /// offset in the file, as `NotDecodableAfterAll` rather than the `TranscodeError` of a
+    /// read without the check, from the file's start or a line start; a character cut by
+    /// the end of the file is one; a valid file reads as without the check.
+    @Test(arguments: [1, 2, 3, 5, 64, 1 << 20])
+    func readCheckingGB18030NamesTheFirstBadByte(blockBytes: Int) throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        // a,宝山区 / b,罗 / c,d in GB18030.
+        let first: [UInt8] = Array("a,".utf8) + [0xB1, 0xA6, 0xC9, 0xBD, 0xC7, 0xF8, 0x0A]
+        let good = first + Array("b,".utf8) + [0xC2, 0xDE] + Array("\nc,d\n".utf8)
+        let goodPath = try folder.write("good.csv", bytes: good)
+        var checked: [[String]] = []
+        var plain: [[String]] = []
+        try CSVFileReader.readRaw(path: goodPath, encoding: .gb18030, blockBytes: blockBytes, checking: true) { checked.append($0.strings()) }
+        try CSVFileReader.readRaw(path: goodPath, encoding: .gb18030, blockBytes: blockBytes) { plain.append($0.strings()) }
+        #expect(checked == plain && checked == [["a", "宝山区"], ["b", "罗"], ["c", "d"]])
+        // 0xFF, which starts no character, on the second line.
+        let bad = first + Array("b,".utf8) + [0xFF] + Array("\nc,d\n".utf8)
+        let badPath = try folder.write("bad.csv", bytes: bad)
+        let offset = first.count + 2
+        #expect(throws: NotDecodableAfterAll(path: badPath, offset: offset)) {
+            try CSVFileReader.readRaw(path: badPath, encoding: .gb18030, blockBytes: blockBytes, checking: true) { _ in }
+        }
+        #expect(throws: NotDecodableAfterAll(path: badPath, offset: offset)) {
+            try CSVFileReader.readRaw(path: badPath, encoding: .gb18030, range: first.count..<bad.count, blockBytes: blockBytes, checking: true) { _ in }
+        }
+        // A read that stops after the first record does not meet it.
+        let firstChunk = try CSVFileReader.readRaw(path: badPath, encoding: .gb18030, stopAfter: 1, blockBytes: blockBytes, checking: true) { _ in }
+        #expect(firstChunk.offset == first.count)
+        #expect(throws: TranscodeError.invalidByte(encoding: .gb18030, offset: offset)) {
+            try CSVFileReader.readRaw(path: badPath, encoding: .gb18030, blockBytes: blockBytes) { _ in }
+        }
+        // The lead byte of 宝 at the very end.
+        let cut = first + Array("c,".utf8) + [0xB1]
+        let cutPath = try folder.write("cut.csv", bytes: cut)
+        #expect(throws: NotDecodableAfterAll(path: cutPath, offset: cut.count - 1)) {
+            try CSVFileReader.readRaw(path: cutPath, encoding: .gb18030, blockBytes: blockBytes, checking: true) { _ in }
         }
     }
 
