@@ -320,6 +320,11 @@ public struct IngestStage: Sendable {
             throw IngestError.io(error)
         } catch let error as TranscodeError {
             reader.outcome.refusal = "\(file.relativePath): file refused: \(error.description)"
+        } catch let error as NotDecodableAfterAll {
+            // A file cut short or rewritten while it was read may end inside a character:
+            // that it changed is said, rather than starting over on what it has become.
+            try checkUnchanged(file.path, since: version, reached: version.size)
+            throw error
         }
     }
 
