@@ -207,6 +207,8 @@ public enum CSVFileReader {
     /// read ends: `NotDecodableAfterAll` is thrown at the first byte that `encoding` cannot
     /// decode (a character cut by the end of the file included), instead of the
     /// `TranscodeError` of a read without it. UTF-8, which is not decoded, is checked here.
+    /// `eachBlock` is given every block of the file's bytes as read, in order, before it is
+    /// decoded (for a hash of the file).
     @discardableResult
     public static func readRaw(
         path: String,
@@ -218,6 +220,7 @@ public enum CSVFileReader {
         maxFieldBytes: Int = CSVRecordDecoder.defaultMaxFieldBytes,
         afterBlock: (_ offset: Int) -> Void = { _ in },
         checking: Bool = false,
+        eachBlock: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ emit: (RawCSVRecord) throws -> Void
     ) throws -> End {
         let decoder = CSVRecordDecoder(maxFieldBytes: maxFieldBytes, firstLine: firstLine)
@@ -245,6 +248,7 @@ public enum CSVFileReader {
             try FileBlocks.forEach(path: path, range: range, blockBytes: blockBytes) { block in
                 let blockStart = position
                 position += block.count
+                eachBlock?(block)
                 // With `checking`, a UTF-8 block's bytes are checked through `checked` in
                 // order: all at once, unless the read may stop inside the block; then only
                 // up to where it stops (a chunk's reader would otherwise check most of the

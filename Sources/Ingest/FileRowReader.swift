@@ -17,6 +17,9 @@ struct FileRowReader: Sendable {
     private var pending: RowBatch?
     /// Where `pending` comes from and goes back to.
     private let batches: BatchPool
+    /// The sha256 worked out as the file was read (`FileScan.hashedAsRead`), and the bytes
+    /// it took in.
+    private var hashedAsRead: (sha256: String, bytes: Int)?
 
     init(file: InputFile, scan: FileScan, settings: DatasetSettings, batches: BatchPool) {
         self.file = file
@@ -50,10 +53,25 @@ struct FileRowReader: Sendable {
         decoder.decode(record, into: &pending!)
     }
 
+    /// The sha256 of the file, worked out as it was read whole (`FileScan.hashedAsRead`).
+    mutating func hashed(_ hasher: FileHasher) {
+        hashedAsRead = hasher.finished()
+    }
+
     /// Once the file was read: its sha256 (with several jobs, worked out while the rows were
-    /// read), and its refusal when it had no header row.
+    /// read; or as they were read), and its refusal when it had no header row.
     mutating func finish() throws(IngestError) {
-        do { outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
+        if scan.hashedAsRead {
+            guard let (sha256, bytes) = hashedAsRead else {
+                throw .io(FileReadError(path: file.path, errno: 0, operation: "read", detail: "the file was not read whole, so its sha256 is not known"))
+            }
+            // A file that grew or shrank after its size was taken (the read checks the file
+            // is unchanged, so this is a second look).
+            guard bytes == scan.bytes else { throw .io(.changedSize(path: file.path, from: scan.bytes, to: bytes)) }
+            outcome.sha256 = sha256
+        } else {
+            do { outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
+        }
         if decoder == nil && outcome.refusal == nil {
             outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
         }

@@ -16,16 +16,20 @@ public struct FileScan: Equatable, Sendable {
     /// checks the rest as it reads and throws `NotDecodableAfterAll` at a byte that the
     /// encoding cannot decode.
     public let checkedAsRead: Bool
+    /// The sha256 is left to the reader, which reads the file whole in one pass
+    /// (`FileHasher`, `FileRowReader.hashed`): `sha256()` is then empty.
+    public let hashedAsRead: Bool
 
     init(bytes: Int, sha256: String, encoding: TextEncoding) {
         self.init(bytes: bytes, digest: Digest(ready: sha256), encoding: encoding)
     }
 
-    init(bytes: Int, digest: Digest, encoding: TextEncoding, checkedAsRead: Bool = false) {
+    init(bytes: Int, digest: Digest, encoding: TextEncoding, checkedAsRead: Bool = false, hashedAsRead: Bool = false) {
         self.bytes = bytes
         self.encoding = encoding
         self.digest = digest
         self.checkedAsRead = checkedAsRead
+        self.hashedAsRead = hashedAsRead
     }
 
     /// The sha256 in hex (waiting for it if it is still being worked out). Fails when the
@@ -36,7 +40,7 @@ public struct FileScan: Equatable, Sendable {
 
     public static func == (lhs: FileScan, rhs: FileScan) -> Bool {
         lhs.bytes == rhs.bytes && lhs.encoding == rhs.encoding && lhs.digest.value == rhs.digest.value
-            && lhs.checkedAsRead == rhs.checkedAsRead
+            && lhs.checkedAsRead == rhs.checkedAsRead && lhs.hashedAsRead == rhs.hashedAsRead
     }
 
     public enum Failure: Error, Equatable {
@@ -55,10 +59,11 @@ public struct FileScan: Equatable, Sendable {
     /// file is taken to be in it and its reader checks the rest as it decodes it
     /// (`checkedAsRead`), so the file is not read twice. If the rest does not decode after
     /// all, the reader throws `NotDecodableAfterAll` and the caller reads everything again
-    /// with no `checkingAhead` (`IngestStage.run`). With one job and a sha256 to work out,
-    /// the file is read here anyway, so this does not apply.
+    /// with no `checkingAhead` (`IngestStage.run`). With one job, the sha256 of such a file
+    /// is left to the reader, which reads it whole in one pass (`hashedAsRead`); with more,
+    /// it is worked out on a thread of its own.
     public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true, checkingAhead: Int? = nil) -> Result<FileScan, Failure> {
-        if let ahead = checkingAhead, jobs > 1 || !hashing, let scan = startDecides(path: path, setting: setting, checking: ahead, hashing: hashing) {
+        if let ahead = checkingAhead, let scan = startDecides(path: path, setting: setting, checking: ahead, hashing: hashing, readWhole: jobs == 1) {
             return .success(scan)
         }
         if jobs > 1 {
@@ -116,8 +121,9 @@ public struct FileScan: Equatable, Sendable {
     /// fallback GB18030 (`auto`) or the declared encoding, if the start decodes in it. A start
     /// that is not UTF-8 rules UTF-8 out for the whole file, so the whole first pass would
     /// choose the same encoding, or refuse the file. nil otherwise, also when the file cannot
-    /// be read (the whole first pass then says why).
-    private static func startDecides(path: String, setting: EncodingSetting, checking ahead: Int, hashing: Bool) -> FileScan? {
+    /// be read (the whole first pass then says why). `readWhole`: the file is read whole in
+    /// one pass, which works out its sha256.
+    private static func startDecides(path: String, setting: EncodingSetting, checking ahead: Int, hashing: Bool, readWhole: Bool) -> FileScan? {
         guard let size = try? FileBlocks.size(path: path), size > ahead else { return nil }
         let start = 0..<ahead
         let encoding: TextEncoding
@@ -138,8 +144,8 @@ public struct FileScan: Equatable, Sendable {
         } catch {
             return nil
         }
-        let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
-        return FileScan(bytes: size, digest: digest, encoding: encoding, checkedAsRead: true)
+        let digest = hashing && !readWhole ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
+        return FileScan(bytes: size, digest: digest, encoding: encoding, checkedAsRead: true, hashedAsRead: hashing && readWhole)
     }
 
     /// Throws `NotDecodableAfterAll` at the first byte of `range` (from a character start)
@@ -368,6 +374,23 @@ final class Digest: Sendable {
         done.wait()
         done.signal()  // later callers need not wait
         return result.withLock { $0! }
+    }
+}
+
+/// A sha256 worked out while a file is read (`FileScan.hashedAsRead`): fed every block of the
+/// file in order (`readRaw`'s `eachBlock`).
+struct FileHasher {
+    private var hasher = SHA256()
+    private(set) var bytes = 0
+
+    mutating func feed(_ block: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: block)
+        bytes += block.count
+    }
+
+    /// The sha256 in hex, with the number of bytes fed.
+    func finished() -> (sha256: String, bytes: Int) {
+        (hexText(hasher.finalize()), bytes)
     }
 }
 

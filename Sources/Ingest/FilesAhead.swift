@@ -31,7 +31,12 @@ extension IngestStage {
             let cut = isCut(scan)
             var held: CSVFileReader.End?
             try Self.reading(file, version: opened.version, into: &opened.reader, checkingEnd: false) { reader in
-                let end = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, checking: scan.checkedAsRead) { reader.hold($0) }
+                var hasher = scan.hashedAsRead ? FileHasher() : nil
+                let end = try CSVFileReader.readRaw(
+                    path: file.path, encoding: scan.encoding, stopAfter: cut ? chunkBytes : nil, checking: scan.checkedAsRead,
+                    eachBlock: hasher == nil ? nil : { hasher!.feed($0) }
+                ) { reader.hold($0) }
+                if let hasher { reader.hashed(hasher) }
                 held = end
                 return end.offset
             }

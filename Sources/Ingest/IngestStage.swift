@@ -261,9 +261,14 @@ public struct IngestStage: Sendable {
             if let held = opened.held {
                 first = held
             } else if reader.outcome.refusal == nil {
-                first = try CSVFileReader.readRaw(path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset, checking: scan.checkedAsRead) { record in
+                var hasher = scan.hashedAsRead ? FileHasher() : nil
+                first = try CSVFileReader.readRaw(
+                    path: file.path, encoding: scan.encoding, stopAfter: isCut(scan) ? chunkBytes : nil, afterBlock: atOffset, checking: scan.checkedAsRead,
+                    eachBlock: hasher == nil ? nil : { hasher!.feed($0) }
+                ) { record in
                     try reader.take(record, store: &store, rejects: &rejects)
                 }
+                if let hasher { reader.hashed(hasher) }
             } else {
                 return 0
             }

@@ -28,13 +28,13 @@ import TestSupport
         return bytes
     }
 
-    /// a.csv: UTF-8 throughout (Chinese district names). b.csv: ASCII for 50,000 rows (2.8
+    /// a.csv: UTF-8 throughout (Chinese district names), after a byte order mark. b.csv: ASCII for 50,000 rows (2.8
     /// MB: past the 1 MiB blocks that the first chunk reads, so that with several jobs a
     /// chunk read on a worker meets the end), then a row in GB18030: the file is GB18030,
     /// which only its last bytes tell.
     static func folder() throws -> TemporaryDirectory {
         let folder = try TemporaryDirectory("ahead")
-        try folder.write("alarm_calls/a.csv", rows(2_000, prefix: "A", district: "宝山区"))
+        try folder.write("alarm_calls/a.csv", "\u{FEFF}" + rows(2_000, prefix: "A", district: "宝山区"))
         try folder.write("alarm_calls/b.csv", bytes: Array(rows(50_000, prefix: "B", district: "Baoshan").utf8)
             + (try gb18030("Z1,2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,120,已处置\n")))
         return folder
@@ -73,7 +73,8 @@ import TestSupport
 
     /// The folder read with the shortcut and with every file checked whole first: the
     /// outcomes, refusals, rejected rows and standing records must be equal. Returns the
-    /// former's.
+    /// former's. With one job and `hashing`, the shortcut's sha256 is worked out by the
+    /// reader (`FileScan.hashedAsRead`), the other's by the first pass.
     static func compared(_ folder: TemporaryDirectory, config: GovStatsConfig, jobs: Int, chunkBytes: Int, hashing: Bool) throws -> (IngestResult, [RejectedRow]) {
         let (first, firstRejects) = try run(folder, config: config, jobs: jobs, chunkBytes: chunkBytes, hashing: hashing, ahead: nil)
         let (ahead, aheadRejects) = try run(folder, config: config, jobs: jobs, chunkBytes: chunkBytes, hashing: hashing, ahead: Self.ahead)
@@ -101,7 +102,7 @@ import TestSupport
         return config
     }
 
-    static let readings: [(Int, Int, Bool)] = [(1, 1 << 20, false), (2, 1 << 20, true), (2, 256 << 10, true), (2, 256 << 10, false), (3, 100_000, true)]
+    static let readings: [(Int, Int, Bool)] = [(1, 1 << 20, false), (1, 1 << 20, true), (2, 1 << 20, true), (2, 256 << 10, true), (2, 256 << 10, false), (3, 100_000, true)]
 
     @Test(arguments: readings)
     func lateBytesThatAreNotUTF8GiveTheSameOutcome(jobs: Int, chunkBytes: Int, hashing: Bool) throws {
@@ -147,6 +148,36 @@ import TestSupport
     /// required column missing) is not read on, yet its refusal names the encoding: the
     /// rest is checked all the same, and GB18030 after all (or a byte that is not GB18030)
     /// makes the ingest start over, so the refusal is the one a whole first pass gives.
+    /// A file read whole in one pass (one job; or a file of one chunk, read ahead on a
+    /// worker) and taken by its start is hashed by its reader: a byte order mark included,
+    /// UTF-8 or GB18030, the sha256 is the file's (by `sha256sum`) and the first pass's. No
+    /// file here makes the ingest start over, which would drop the reader's hash.
+    @Test(arguments: [1, 2])
+    func filesReadWholeAreHashedAsTheyAreRead(jobs: Int) throws {
+        let folder = try TemporaryDirectory("ahead")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/a.csv", "\u{FEFF}" + Self.rows(2_000, prefix: "A", district: "宝山区"))
+        try folder.write("alarm_calls/d.csv", bytes: try Self.gb18030(Self.gbText("D")))
+        try folder.write("alarm_calls/e.csv", alarmHeader)
+        let (result, _) = try Self.compared(folder, config: GovStatsConfig(), jobs: jobs, chunkBytes: 4 << 20, hashing: true)
+        let files = try #require(result.dataset(.alarmCalls)?.files)
+        #expect(files.map(\.encoding) == [.utf8, .gb18030, .utf8])
+        #expect(files.map(\.accepted) == [2_000, 30_000, 0])
+        for (name, outcome) in zip(["a.csv", "d.csv", "e.csv"], files) {
+            let sha256sum = Process()
+            sha256sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            sha256sum.arguments = [folder.path + "/alarm_calls/" + name]
+            let out = Pipe()
+            sha256sum.standardOutput = out
+            try sha256sum.run()
+            let sha = String(decoding: out.fileHandleForReading.readDataToEndOfFile().prefix(64), as: UTF8.self)
+            sha256sum.waitUntilExit()
+            #expect(outcome.sha256 == sha, "\(name)")
+        }
+        let a = folder.path + "/alarm_calls/a.csv"
+        #expect(try FileScan.scan(path: a, setting: .auto, jobs: 1, hashing: true, checkingAhead: Self.ahead).get().hashedAsRead)
+    }
+
     /// In two folders, since the first start over in a folder sends every later file through
     /// a whole first pass: b.csv and c.csv, taken for UTF-8; d.csv and e.csv, for GB18030.
     @Test(arguments: [1, 2])
@@ -184,8 +215,8 @@ import TestSupport
     }
 
     /// When the shortcut applies: a file larger than what is checked ahead, whose start is
-    /// UTF-8 (when UTF-8 may be), or else decodes in the fallback or declared encoding; and
-    /// not with one job and a sha256 to work out (the file is read first for it anyway).
+    /// UTF-8 (when UTF-8 may be), or else decodes in the fallback or declared encoding. With
+    /// one job and a sha256 to work out, the reader works it out (`hashedAsRead`).
     @Test func whenTheStartAloneIsChecked() throws {
         let folder = try Self.folder()
         defer { folder.remove() }
@@ -206,7 +237,16 @@ import TestSupport
         #expect(try checkedAsRead(b) == .utf8)
         #expect(try checkedAsRead(a, jobs: 2, hashing: true) == .utf8)
         #expect(try checkedAsRead(a, .fixed(.utf8)) == .utf8)
-        #expect(try checkedAsRead(a, jobs: 1, hashing: true) == nil)
+        #expect(try checkedAsRead(a, jobs: 1, hashing: true) == .utf8)
+        func hashedAsRead(_ path: String, jobs: Int, hashing: Bool, ahead: Int? = Self.ahead) throws -> Bool {
+            try FileScan.scan(path: path, setting: .auto, jobs: jobs, hashing: hashing, checkingAhead: ahead).get().hashedAsRead
+        }
+        #expect(try hashedAsRead(a, jobs: 1, hashing: true))
+        #expect(try hashedAsRead(notUTF8, jobs: 1, hashing: true))
+        #expect(try !hashedAsRead(a, jobs: 2, hashing: true))
+        #expect(try !hashedAsRead(a, jobs: 1, hashing: false))
+        #expect(try !hashedAsRead(a, jobs: 1, hashing: true, ahead: nil))
+        #expect(try !hashedAsRead(small, jobs: 1, hashing: true))
         #expect(try checkedAsRead(a, ahead: nil) == nil)
         #expect(try checkedAsRead(b, .fixed(.gb18030)) == .gb18030)
         #expect(try checkedAsRead(b, .fixed(.big5)) == .big5)
