@@ -9,9 +9,10 @@ import Schema
 /// threads with the file cut into chunks of `chunkBytes`, it must give the same outcomes and
 /// the same rejected rows. One of the two runs takes a file whose first `checkingAhead`
 /// bytes are UTF-8 for UTF-8 (or else decode as GB18030, for GB18030) and checks the rest
-/// as it reads it, starting over if it does not decode (on one thread for an odd `chunkBytes`, where neither run works out a sha256, since one
-/// thread that hashes reads the file first anyway; on two threads for an even one); the
-/// other checks every file whole first, so the shortcut is compared with the first pass.
+/// as it reads it, starting over if it does not decode (on one thread for an odd
+/// `chunkBytes`, where the reader also works out the sha256; on two threads for an even
+/// one); the other checks and hashes every file whole first, so the shortcut is compared
+/// with the first pass, sha256 included.
 enum StageCrossCheck {
     static let checkingAhead = 8
 
@@ -25,12 +26,11 @@ enum StageCrossCheck {
         config.datasets[dataset] = settings
         let aheadOnOne = chunkBytes % 2 == 1
         let (ingest, rejects) = run(
-            IngestStage(config: config, maxRejectPercent: allRows, hashing: !aheadOnOne, checkingAhead: aheadOnOne ? checkingAhead : nil),
+            IngestStage(config: config, maxRejectPercent: allRows, checkingAhead: aheadOnOne ? checkingAhead : nil),
             folder: folder, dataset: dataset)
         let (parallel, parallelRejects) = run(
             IngestStage(
-                config: config, maxRejectPercent: allRows, jobs: 2, chunkBytes: chunkBytes, hashing: !aheadOnOne,
-                checkingAhead: aheadOnOne ? nil : checkingAhead),
+                config: config, maxRejectPercent: allRows, jobs: 2, chunkBytes: chunkBytes, checkingAhead: aheadOnOne ? nil : checkingAhead),
             folder: folder, dataset: dataset)
         Property.check(parallel.files == ingest.files, "on 2 threads in chunks of \(chunkBytes) bytes: \(parallel.files), on one: \(ingest.files)")
         Property.check(parallelRejects.rows == rejects.rows, "on 2 threads in chunks of \(chunkBytes) bytes, other rows rejected")
