@@ -293,7 +293,7 @@ public final class Transcoder: @unchecked Sendable {
 
     /// One iconv call over `input` into `output`: bytes consumed, bytes produced, and
     /// errno when it stopped short.
-    private static func run(_ handle: iconv_t, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (Int, Int, Int32?) {
+    fileprivate static func run(_ handle: iconv_t, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (Int, Int, Int32?) {
         // iconv does not write to its input; its C signature only lacks the const.
         var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: CChar.self))
         var inLeft = input.count
@@ -344,18 +344,12 @@ final class TwoByteTable: @unchecked Sendable {
         defer { iconv_close(handle) }
         /// The one code point `bytes` decode to, all of them consumed; nil otherwise.
         func decode(_ bytes: [UInt8]) -> UInt32? {
-            var input = bytes
             var units: (UInt32, UInt32) = (0, 0)
-            var inLeft = input.count, outLeft = MemoryLayout.size(ofValue: units)
-            let result = input.withUnsafeMutableBytes { inBytes in
-                withUnsafeMutableBytes(of: &units) { outBytes in
-                    var inPointer: UnsafeMutablePointer<CChar>? = inBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
-                    var outPointer: UnsafeMutablePointer<CChar>? = outBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
-                    return iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
-                }
+            let (consumed, produced, code) = bytes.withUnsafeBytes { input in
+                withUnsafeMutableBytes(of: &units) { Transcoder.run(handle, input, into: $0) }
             }
             iconv(handle, nil, nil, nil, nil)
-            guard result != -1, inLeft == 0, outLeft == 4 else { return nil }
+            guard code == nil, consumed == bytes.count, produced == 4 else { return nil }
             return units.0
         }
         for byte in 0..<0x80 where decode([UInt8(byte)]) != UInt32(byte) { return nil }

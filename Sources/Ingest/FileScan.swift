@@ -154,16 +154,17 @@ public struct FileScan: Equatable, Sendable {
         if let offset = try firstUndecodable(path: path, range: range, as: encoding) { throw NotDecodableAfterAll(path: path, offset: offset) }
     }
 
-    /// As `firstNotUTF8`, for any encoding.
-    private static func firstUndecodable(path: String, range: Range<Int>, as encoding: TextEncoding, endsText: Bool = true) throws -> Int? {
-        guard encoding != .utf8 else { return try firstNotUTF8(path: path, range: range, endsText: endsText) }
+    /// As `firstNotUTF8`, for any encoding; for one other than UTF-8, `range` nil is the
+    /// whole file, to its end however long it has become.
+    private static func firstUndecodable(path: String, range: Range<Int>?, as encoding: TextEncoding, endsText: Bool = true) throws -> Int? {
+        guard encoding != .utf8 else { return try firstNotUTF8(path: path, range: range ?? 0..<FileBlocks.size(path: path), endsText: endsText) }
         let transcoder = try TranscoderPool.take(from: encoding)
         defer { TranscoderPool.give(transcoder) }
         do {
-            if !range.isEmpty { try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) } }
+            if range?.isEmpty != true { try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) } }
             if endsText { try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true) }
         } catch TranscodeError.invalidByte(_, let offset) {
-            return range.lowerBound + offset
+            return (range?.lowerBound ?? 0) + offset
         }
         return nil
     }
@@ -308,14 +309,9 @@ public struct FileScan: Equatable, Sendable {
     /// message count from the file's start.
     private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool) -> Result<Void, Failure> {
         do {
-            let transcoder = try Transcoder(from: encoding)
-            try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) }
-            try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
-            return .success(())
-        } catch var error as TranscodeError {
-            if case .invalidByte(let encoding, let offset) = error {
-                error = .invalidByte(encoding: encoding, offset: offset + (range?.lowerBound ?? 0))
-            }
+            guard let offset = try firstUndecodable(path: path, range: range, as: encoding) else { return .success(()) }
+            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared)))
+        } catch let error as TranscodeError {
             return .failure(.undecodable(failureText(error, declared: declared)))
         } catch let error as FileReadError {
             return .failure(.io(error))
