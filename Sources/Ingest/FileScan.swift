@@ -69,7 +69,7 @@ public struct FileScan: Equatable, Sendable {
         if jobs > 1 {
             return parallelScan(path: path, setting: setting, jobs: jobs, hashing: hashing)
         }
-        var hasher = SHA256()
+        var hasher = FileHasher()
         var utf8 = UTF8Validator()
         var bytes = 0
         var declared: (Transcoder, TranscodeError?)?
@@ -80,7 +80,7 @@ public struct FileScan: Equatable, Sendable {
         }
         do {
             try FileBlocks.forEach(path: path) { block in
-                if hashing { hasher.update(bufferPointer: block) }
+                if hashing { hasher.feed(block) }
                 bytes += block.count
                 if let (transcoder, failure) = declared {
                     if failure == nil {
@@ -97,7 +97,7 @@ public struct FileScan: Equatable, Sendable {
         } catch {
             return .failure(.io(FileReadError(path: path, errno: 0, operation: "read")))
         }
-        let sha256 = hashing ? hexText(hasher.finalize()) : ""
+        let sha256 = hashing ? hasher.finished().sha256 : ""
 
         switch setting {
         case .fixed(let encoding) where encoding != .utf8:
@@ -348,15 +348,10 @@ final class Digest: Sendable {
         DispatchQueue.global().async { [self] in
             let outcome: Result<String, FileReadError>
             do {
-                var hasher = SHA256()
-                var bytes = 0
-                try FileBlocks.forEach(path: path) { block in
-                    hasher.update(bufferPointer: block)
-                    bytes += block.count
-                }
-                outcome = bytes == expectedBytes
-                    ? .success(hexText(hasher.finalize()))
-                    : .failure(.changedSize(path: path, from: expectedBytes, to: bytes))
+                var hasher = FileHasher()
+                try FileBlocks.forEach(path: path) { hasher.feed($0) }
+                let (sha256, bytes) = hasher.finished()
+                outcome = bytes == expectedBytes ? .success(sha256) : .failure(.changedSize(path: path, from: expectedBytes, to: bytes))
             } catch {
                 outcome = .failure(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read"))
             }
@@ -373,8 +368,9 @@ final class Digest: Sendable {
     }
 }
 
-/// A sha256 worked out while a file is read (`FileScan.hashedAsRead`): fed every block of the
-/// file in order (`readRaw`'s `eachBlock`).
+/// A file's sha256, fed every block of the file in order: by the first pass, by the hash's
+/// own thread (`Digest`), or by the reader as it reads (`FileScan.hashedAsRead`, `readRaw`'s
+/// `eachBlock`).
 struct FileHasher {
     private var hasher = SHA256()
     private(set) var bytes = 0
