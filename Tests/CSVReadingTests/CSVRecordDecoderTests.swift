@@ -178,6 +178,29 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         #expect(try records(Array(" a , b \n".utf8), splits: [100], alwaysCall: false) == [CSVRecord(line: 1, fields: [" a ", " b "])])
     }
 
+    /// Rows whose dates put a space at every place around the first cut (64 KiB): the cut
+    /// moves so that each slice takes the shortcut, and the records are those read with
+    /// the space function on every byte.
+    @Test func slicesAreNotCutNextToASpace() throws {
+        let row = Array("2017-03-01 08:00:00,宝山区\n".utf8)
+        let space = row.firstIndex(of: 0x20)!
+        // Without the move, shifts 0 and -1 put the space at a slice's edge.
+        for shift in -2...2 {
+            // A first line long enough to put a row's space `shift` bytes after the cut.
+            var padding = 65_536 + shift - space
+            while padding > 1_000 { padding -= row.count }
+            let bytes = Array(repeating: UInt8(ascii: "x"), count: padding - 1) + [0x0A] + Array(repeating: row, count: 4_000).joined()
+            #expect(bytes[65_536 + shift] == 0x20)
+            let decoder = CSVRecordDecoder()
+            var records: [CSVRecord] = []
+            try decoder.feed(bytes) { records.append($0) }
+            try decoder.finish { records.append($0) }
+            #expect(decoder.slicesByteByByte == 0, "shift \(shift)")
+            #expect(records == (try self.records(bytes, splits: [bytes.count], alwaysCall: true)))
+            #expect(records.count == 4_001)
+        }
+    }
+
     @Test(arguments: [
         ("2017-03-01 08:00:00,宝山区,x y z\n", true),
         ("a,b\n\"q\",c\n", true),
