@@ -87,7 +87,8 @@ public struct RowBatch: Sendable {
     /// Short values seen lately, per interned column: a direct-mapped cache in front of
     /// `locals`. A value of 1 to 24 bytes (nearly every district, street, category and
     /// disposition) is told apart exactly by its length and three words (its first,
-    /// middle and last eight bytes), so a hit needs no hashing, probing or memcmp.
+    /// middle and last eight bytes; below 8 bytes, the first word holds every byte), so a
+    /// hit needs no hashing, probing or memcmp.
     /// Each entry is four words: those three, then length << 32 | (number + 1) (0: empty).
     private var recent: FlatArray<UInt64>
     static let recentEntries = 256
@@ -103,8 +104,13 @@ public struct RowBatch: Sendable {
             first = base.loadUnaligned(as: UInt64.self)
             if count > 16 { middle = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
             last = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            // Two four-byte loads that overlap cover every byte; the length tells the overlap.
+            first = UInt64(base.loadUnaligned(as: UInt32.self)) | UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
         } else {
-            for index in 0..<count { first |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index)) }
+            // Bytes 0, count / 2 and count - 1 are every byte of 1 to 3.
+            first = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
+                | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
         }
         let mixed = (first ^ (middle << 21 | middle >> 43) ^ (last << 42 | last >> 22) ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15
         let entry = (column * Self.recentEntries + Int(mixed >> 56)) * 4

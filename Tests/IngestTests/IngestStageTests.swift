@@ -555,7 +555,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 }
 
 /// Text values are interned through a cache that tells short values apart by their length
-/// and three words (first, middle and last eight bytes): values that share some of those
+/// and three words (first, middle and last eight bytes, or below 8 bytes overlapping
+/// parts in the first): values that share some of those
 /// words, or differ only in length, must still read back as themselves, one thread or two.
 @Suite struct InternedTextTests {
     /// Streets of 1 to 30 bytes that agree in everything but one word or the length.
@@ -569,6 +570,15 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
                 var middle = Array(repeating: UInt8(ascii: "a"), count: length)
                 middle[10] = UInt8(ascii: "m")
                 values.append(String(decoding: middle, as: UTF8.self))
+            }
+        }
+        // Below 8 bytes the cache reads overlapping parts: a value that differs from
+        // "aaaaaaa…" in any one byte.
+        for length in 2...7 {
+            for position in 0..<length {
+                var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                bytes[position] = UInt8(ascii: "c")
+                values.append(String(decoding: bytes, as: UTF8.self))
             }
         }
         values += ["罗店镇", "罗店镇镇", "半淞园路街道", "半淞园路街道道", "瑞金二路街道", "a,b", "\"q\""]
