@@ -157,12 +157,17 @@ enum ByteHash {
             offset += 8
         }
         if offset < count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                tail |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
-                shift += 8
-                offset += 1
+            // The last bytes in one load or two, overlapping bytes already taken (the
+            // length, mixed in first, tells how much): no loop over single bytes.
+            let tail: UInt64
+            if count >= 8 {
+                tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            } else if count >= 4 {
+                tail = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+                    | UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))) << 32
+            } else {
+                tail = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
+                    | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
             }
             state = fold(state ^ tail, 0xE703_7ED1_A0B4_28DB)
         }
