@@ -451,13 +451,14 @@ struct DecoderState {
         beginRecordIfNeeded()
         lastBreakWasCR = false
         // The common case in one pass: the bytes are copied and looked at for line breaks
-        // at once; the exact count runs only where a byte below 0x0E was seen.
-        if problem == nil && !pendingCR && field.count <= maxFieldBytes && recordBytes + field.count + 1 <= maxRecordBytes {
+        // at once; the exact count runs only where a byte below 0x0E was seen. The sums
+        // cannot overflow once the field is within its limit, so they are not checked.
+        if problem == nil && !pendingCR && field.count <= maxFieldBytes && recordBytes &+ field.count &+ 1 <= maxRecordBytes {
             let start = bytes.count
             if bytes.appendMayHoldLineBreak(field) {
                 countLineBreaks(UnsafeRawBufferPointer(start: bytes.base + start, count: field.count), partial: false)
             }
-            recordBytes += field.count + 1
+            recordBytes &+= field.count &+ 1
             ends.append(bytes.count)
             return
         }
@@ -505,11 +506,14 @@ struct DecoderState {
     }
 }
 
+// Both inlined into the C entries Swift emits for libcsv: one call per field, not two.
+@inline(__always)
 private func fieldEnded(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     let state = context!.assumingMemoryBound(to: DecoderState.self)
     state.pointee.field(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
 }
 
+@inline(__always)
 private func recordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let state = context!.assumingMemoryBound(to: DecoderState.self)
     state.pointee.recordEnd(terminator)
@@ -547,7 +551,7 @@ struct RawBuffer<Element: BitwiseCopyable> {
     mutating func append(_ value: Element) {
         if count == capacity { reserve(count + 1) }
         base[count] = value
-        count += 1
+        count &+= 1
     }
 
     @inline(__always)
@@ -566,16 +570,16 @@ struct RawBuffer<Element: BitwiseCopyable> {
         guard length > 0, let source = bytes.baseAddress else { return false }
         if count + length > capacity { reserve(count + length) }
         let target = UnsafeMutableRawPointer(base + count)
-        count += length
+        count &+= length
         @inline(__always) func below0E(_ word: UInt64) -> UInt64 { (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word }
         if length >= 8 {
             var seen: UInt64 = 0
             var index = 0
-            while index + 8 <= length {
+            while index &+ 8 <= length {
                 let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 target.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
                 seen |= below0E(word)
-                index += 8
+                index &+= 8
             }
             if index < length {
                 // The last eight bytes, overlapping some already copied.
