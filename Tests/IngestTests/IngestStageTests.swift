@@ -711,3 +711,40 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.dataset(.burglaryReports)?.accepted == 2)
     }
 }
+
+/// Keys seen before, repeated at random among new ones through every growth of the key
+/// table (2,048 buckets at first, 16,384 at the end), are each a duplicate, or a conflict
+/// when the response time differs from the standing version's, one thread or two; the
+/// store keeps the last version of each.
+@Suite struct KeyTableGrowthTests {
+    @Test(arguments: [1, 2])
+    func repeatsAreFoundAcrossGrowth(jobs: Int) throws {
+        var text = alarmHeader
+        var standing: [Int] = []
+        var (duplicates, conflicts) = (0, 0)
+        var random = SplitMix(state: 0x6B65)
+        for row in 0..<12_000 {
+            var key = standing.count
+            var response = 5
+            if row % 3 == 2 {
+                key = Int(random.next() % UInt64(standing.count))
+                response = random.next() % 4 == 0 ? 6 + Int(random.next() % 3) : standing[key]
+                duplicates += 1
+                if response != standing[key] { conflicts += 1 }
+                standing[key] = response
+            } else {
+                standing.append(response)
+            }
+            text += "K\(key),2017-03-05 09:07:00,宝山区,罗店镇,报警,盗窃,\(response),已处置\n"
+        }
+        let (result, rejects) = try ingest(["alarm_calls.csv": text], jobs: jobs, chunkBytes: 16 << 10)
+        #expect(rejects.isEmpty)
+        let file = try #require(result.dataset(.alarmCalls)?.files.first)
+        #expect(counts(file) == [12_000, standing.count, 0, duplicates, conflicts])
+        #expect(standing.count == 8_000 && conflicts > 500)
+        let store = try #require(result.dataset(.alarmCalls)?.store)
+        let slots = Array(store.slots(of: "response_seconds"))
+        let wrong = slots.indices.first { slots[$0] != UInt64(standing[$0]) }
+        #expect(slots.count == standing.count && wrong == nil, "record \(wrong ?? -1): \(wrong.map { slots[$0] } ?? 0) instead of \(wrong.map { standing[$0] } ?? 0)")
+    }
+}
