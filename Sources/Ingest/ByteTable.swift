@@ -157,20 +157,26 @@ enum ByteHash {
             offset += 8
         }
         if offset < count {
-            // The last bytes in one load or two, overlapping bytes already taken (the
-            // length, mixed in first, tells how much): no loop over single bytes.
-            let tail: UInt64
-            if count >= 8 {
-                tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-            } else if count >= 4 {
-                tail = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
-                    | UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))) << 32
-            } else {
-                tail = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
-                    | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
-            }
+            // The last eight bytes, overlapping some already taken (the length, mixed in
+            // first, tells how many), or a short string's bytes: no loop over single bytes.
+            let tail = count >= 8
+                ? UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+                : shortWord(base, count: count)
             state = fold(state ^ tail, 0xE703_7ED1_A0B4_28DB)
         }
         return fold(state, 0x8EBC_6AF0_9C88_C6E3)
+    }
+
+    /// Every byte of a string of 1 to 7 bytes in one word, by loads that overlap: with the
+    /// length, which tells the overlap, it tells such strings apart exactly.
+    @inline(__always)
+    static func shortWord(_ base: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 4 {
+            return UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+                | UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))) << 32
+        }
+        // Bytes 0, count / 2 and count - 1 are every byte of 1 to 3.
+        return UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
+            | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
     }
 }

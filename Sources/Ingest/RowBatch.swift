@@ -104,13 +104,8 @@ public struct RowBatch: Sendable {
             first = base.loadUnaligned(as: UInt64.self)
             if count > 16 { middle = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
             last = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else if count >= 4 {
-            // Two four-byte loads that overlap cover every byte; the length tells the overlap.
-            first = UInt64(base.loadUnaligned(as: UInt32.self)) | UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
         } else {
-            // Bytes 0, count / 2 and count - 1 are every byte of 1 to 3.
-            first = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
-                | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
+            first = ByteHash.shortWord(base, count: count)
         }
         let mixed = (first ^ (middle << 21 | middle >> 43) ^ (last << 42 | last >> 22) ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15
         let entry = (column * Self.recentEntries + Int(mixed >> 56)) * 4
