@@ -203,31 +203,22 @@ public struct RecordStore: Sendable {
 /// reference counting per value.
 public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
     let storage: PackedColumn
-    @usableFromInline let pointer: UnsafeRawPointer?
-    @usableFromInline let width: Int
-    @usableFromInline let base: UInt64
-    public let endIndex: Int
+    /// The same slots without the storage: for a loop over every record, where each copy of
+    /// a `ColumnSlots` (into a closure, an optional, an array element) would retain it.
+    public let unretained: UnretainedSlots
 
     init(storage: PackedColumn) {
         self.storage = storage
-        endIndex = storage.count
-        (pointer, width, base) = storage.layout
+        let (pointer, width, base) = storage.layout
+        unretained = UnretainedSlots(pointer: pointer, width: width, base: base, count: storage.count)
     }
 
     public var startIndex: Int { 0 }
+    public var endIndex: Int { unretained.count }
 
-    /// Inlinable: the transform stage reads every record's slots through this.
-    @inlinable
-    public subscript(record: Int) -> UInt64 {
-        precondition(record >= 0 && record < endIndex, "record out of range")
-        switch width {
-        case 0: return Slot.absent
-        case 1: return Self.widen(UInt64(pointer!.load(fromByteOffset: record, as: UInt8.self)), top: UInt64(UInt8.max), base: 0)
-        case 2: return Self.widen(UInt64(pointer!.load(fromByteOffset: record * 2, as: UInt16.self)), top: UInt64(UInt16.max), base: 0)
-        case 4: return Self.widen(UInt64(pointer!.load(fromByteOffset: record * 4, as: UInt32.self)), top: UInt64(UInt32.max), base: base)
-        default: return pointer!.load(fromByteOffset: record * 8, as: UInt64.self)
-        }
-    }
+    /// Inlined: the transform stage reads every record's slots through this.
+    @inlinable @inline(__always)
+    public subscript(record: Int) -> UInt64 { unretained[record] }
 
     /// A stored value back as a slot: the top two values of a width are the sentinels
     /// (`Slot.missing`, `Slot.absent`), the others are offsets from `base`. `PackedColumn`
@@ -235,6 +226,35 @@ public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
     @inlinable @inline(__always)
     static func widen(_ value: UInt64, top: UInt64, base: UInt64) -> UInt64 {
         value >= top - 1 ? Slot.absent - (top - value) : value + base
+    }
+}
+
+/// A column's slots read through a pointer alone, valid only while the `ColumnSlots` it came
+/// from (or the store) lives and is not changed.
+public struct UnretainedSlots: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeRawPointer?
+    @usableFromInline let width: Int
+    @usableFromInline let base: UInt64
+    public let count: Int
+
+    init(pointer: UnsafeRawPointer?, width: Int, base: UInt64, count: Int) {
+        self.pointer = pointer
+        self.width = width
+        self.base = base
+        self.count = count
+    }
+
+    /// Always inlined: a call per value would cost more than the read.
+    @inlinable @inline(__always)
+    public subscript(record: Int) -> UInt64 {
+        precondition(record >= 0 && record < count, "record out of range")
+        switch width {
+        case 0: return Slot.absent
+        case 1: return ColumnSlots.widen(UInt64(pointer!.load(fromByteOffset: record, as: UInt8.self)), top: UInt64(UInt8.max), base: 0)
+        case 2: return ColumnSlots.widen(UInt64(pointer!.load(fromByteOffset: record * 2, as: UInt16.self)), top: UInt64(UInt16.max), base: 0)
+        case 4: return ColumnSlots.widen(UInt64(pointer!.load(fromByteOffset: record * 4, as: UInt32.self)), top: UInt64(UInt32.max), base: base)
+        default: return pointer!.load(fromByteOffset: record * 8, as: UInt64.self)
+        }
     }
 }
 

@@ -24,8 +24,14 @@ public struct DatedTrends: Sendable {
 
     /// nil when the dataset has no standing records. `jobs` > 1: the records are counted in
     /// that many parts at once (each of at least `partRecords`), whose counts are added:
-    /// the same figures for any value.
-    public init?(_ ingest: DatasetIngest, settings: DatasetSettings, jobs: Int = 1, partRecords: Int = 100_000) {
+    /// the same figures for any value. `flatKeys`: the most possible combinations numbered
+    /// through a flat table, beyond which a dictionary numbers them (the same figures too).
+    ///
+    /// One pass over the records counts each in a histogram by its place (district, street,
+    /// community: a "combination"), month, year-to-date state and the set of metrics it
+    /// counts in: one increment per record, and one for its year-to-date state. The areas
+    /// and metrics a cell adds to are worked out once per cell afterwards, not per record.
+    public init?(_ ingest: DatasetIngest, settings: DatasetSettings, jobs: Int = 1, partRecords: Int = 100_000, flatKeys: Int = 1 << 20) {
         let store = ingest.store
         guard store.count > 0, let dateColumn = ingest.dataset.dateColumn else { return nil }
         dataset = ingest.dataset
@@ -34,9 +40,11 @@ public struct DatedTrends: Sendable {
         // The span: earliest date, latest date (a month-precision latest date ends its month).
         var firstDay = Int.max
         var lastDay = Int.min
+        var lastDated = Int.min
         for slot in dates {
             let day = Slot.dayNumber(slot)
             firstDay = min(firstDay, day)
+            lastDated = max(lastDated, day)
             var end = day
             if Slot.isMonthPrecision(slot) {
                 let date = LocalDate(dayNumber: day)
@@ -48,124 +56,84 @@ public struct DatedTrends: Sendable {
         firstMonth = span.first.year * 12 + span.first.month - 1
         monthCount = span.asOf.year * 12 + span.asOf.month - firstMonth
 
-        // Areas: the city, each district, each district/street and district/community pair.
-        let districts = store.slots(of: "district")
-        let districtNames = store.texts(of: "district")
-        let streets = store.slots(of: "street")
-        let streetNames = store.texts(of: "street")
-        let communities = dataset == .burglaryReports ? store.slots(of: "community") : nil
-        let communityNames = dataset == .burglaryReports ? store.texts(of: "community") : []
-        // Distinct districts and pairs, numbered through flat tables of slot numbers (one
-        // array read per record, no hashing).
-        var districtSeen = Array(repeating: false, count: districtNames.count)
-        var streetPairIndex = PairIndex(firstCount: districtNames.count, secondCount: streetNames.count)
-        var communityPairIndex = PairIndex(firstCount: districtNames.count, secondCount: communityNames.count)
-        var streetPairs: [Pair] = []
-        var communityPairs: [Pair] = []
-        for record in 0..<store.count {
-            let district = districts[record]
-            districtSeen[Int(district)] = true
-            let street = streets[record]
-            if !Slot.isEmpty(street), streetPairIndex[district, street] == nil {
-                streetPairIndex[district, street] = Int32(streetPairs.count)
-                streetPairs.append(Pair(district, street))
-            }
-            if let communities {
-                let community = communities[record]
-                if communityPairIndex[district, community] == nil {
-                    communityPairIndex[district, community] = Int32(communityPairs.count)
-                    communityPairs.append(Pair(district, community))
-                }
-            }
+        let memberships = Self.memberships(ingest: ingest, settings: settings)
+        metrics = memberships.map(\.name)
+        let places = PlaceColumns(store: store, hasCommunities: dataset == .burglaryReports)
+        let counting = Counting(
+            months: MonthLookup(days: firstDay...lastDated), firstMonth: firstMonth, monthCount: monthCount,
+            ytd: span.ytd.start.dayNumber...span.ytd.end.dayNumber,
+            prior: span.priorYtd.start.dayNumber...span.priorYtd.end.dayNumber,
+            maskCount: 1 << memberships.count)
+        let histogram = withExtendedLifetime(store) {
+            Self.count(dates: dates.unretained, places: places, memberships: memberships, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
         }
-        func area(_ level: AreaLevel, _ pair: Pair, _ names: [String]) -> Area {
-            Area(level: level, name: districtNames[Int(pair.first)] + "/" + names[Int(pair.second)])
+
+        // Areas: the city, each district, each district/street and district/community pair
+        // that a combination names.
+        let combinations = histogram.combinations.map(places.combination)
+        func name(_ district: UInt64, _ other: UInt64, _ names: [String]) -> String {
+            places.districtNames[Int(district)] + "/" + names[Int(other)]
         }
-        let districtSlots = districtNames.indices.filter { districtSeen[$0] }
         var areaSet: Set<Area> = [.city]
-        areaSet.formUnion(districtSlots.map { Area(level: .district, name: districtNames[$0]) })
-        areaSet.formUnion(streetPairs.map { area(.street, $0, streetNames) })
-        areaSet.formUnion(communityPairs.map { area(.community, $0, communityNames) })
+        for combination in combinations {
+            areaSet.insert(Area(level: .district, name: places.districtNames[Int(combination.district)]))
+            if let street = combination.street {
+                areaSet.insert(Area(level: .street, name: name(combination.district, street, places.streetNames)))
+            }
+            if let community = combination.community {
+                areaSet.insert(Area(level: .community, name: name(combination.district, community, places.communityNames)))
+            }
+        }
         areas = areaSet.sorted {
             $0.level != $1.level ? $0.level < $1.level : utf8Less($0.name, $1.name)
         }
         var index: [Area: Int] = [:]
         for (position, area) in areas.enumerated() { index[area] = position }
         areaIndex = index
-        // Area positions by district slot and by pair number (two pairs may name one area).
-        let districtPosition = districtNames.indices.map { slot in
-            districtSeen[slot] ? index[Area(level: .district, name: districtNames[slot])]! : 0
+        // The areas each combination counts in: the city, its district, street and community
+        // (two combinations may name one area).
+        let areaLists: [[Int]] = combinations.map { combination in
+            var list = [0, index[Area(level: .district, name: places.districtNames[Int(combination.district)])]!]
+            if let street = combination.street {
+                list.append(index[Area(level: .street, name: name(combination.district, street, places.streetNames))]!)
+            }
+            if let community = combination.community {
+                list.append(index[Area(level: .community, name: name(combination.district, community, places.communityNames))]!)
+            }
+            return list
         }
-        let streetPosition = streetPairs.map { index[area(.street, $0, streetNames)]! }
-        let communityPosition = communityPairs.map { index[area(.community, $0, communityNames)]! }
 
-        // Which metrics each record counts in.
-        let memberships = Self.memberships(ingest: ingest, settings: settings)
-        metrics = memberships.map(\.name)
-
-        let ytd = span.ytd
-        let prior = span.priorYtd
-        let ytdRange = ytd.start.dayNumber...ytd.end.dayNumber
-        let priorRange = prior.start.dayNumber...prior.end.dayNumber
-        let months = MonthLookup(dates: dates)
+        // Each cell of the histogram added to the counts of its metrics and areas.
         let areaCount = areas.count
         let monthCount = monthCount
-        let firstMonth = firstMonth
         let metricCount = memberships.count
-        let countsSize = metricCount * areaCount * monthCount
-        // (this span, the span a year earlier) per metric and area, flat while counting.
-        let ytdSize = metricCount * areaCount * 2
-        let recordCount = store.count
-        let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
-        // Part p counts records [p × n / parts, (p + 1) × n / parts) into its own arrays.
-        let partCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * (countsSize + ytdSize))
-        partCounts.initialize(repeating: 0)
-        defer { partCounts.deallocate() }
-        // Constants for the counting below: a `var` it captured would be boxed, and every
-        // read of it checked for exclusive access at run time.
-        let streetPairNumbers = streetPairIndex
-        let communityPairNumbers = communityPairIndex
-        let countPart = { (part: Int) in
-            let counts = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize))..<(part * (countsSize + ytdSize) + countsSize)])
-            let ytdFlat = UnsafeMutableBufferPointer(rebasing: partCounts[(part * (countsSize + ytdSize) + countsSize)..<((part + 1) * (countsSize + ytdSize))])
-            for record in (part * recordCount / parts)..<((part + 1) * recordCount / parts) {
-                let slot = dates[record]
-                let day = Slot.dayNumber(slot)
-                let month = months.month(of: slot) - firstMonth
-                let inYtd = ytdRange.contains(day)
-                let inPrior = priorRange.contains(day)
-                // The record's areas: the city (0), its district, street and community (-1: none).
-                let district = districts[record]
-                let districtArea = districtPosition[Int(district)]
-                let street = streets[record]
-                let streetArea = Slot.isEmpty(street) ? -1 : streetPosition[Int(streetPairNumbers[district, street]!)]
-                let communityArea = communities.map { communityPosition[Int(communityPairNumbers[district, $0[record]]!)] } ?? -1
-                for metric in 0..<metricCount where memberships[metric].counts(record) {
-                    for level in 0..<4 {
-                        let area = level == 0 ? 0 : level == 1 ? districtArea : level == 2 ? streetArea : communityArea
-                        if area < 0 { continue }
-                        counts[(metric * areaCount + area) * monthCount + month] += 1
-                        if inYtd { ytdFlat[(metric * areaCount + area) * 2] += 1 }
-                        if inPrior { ytdFlat[(metric * areaCount + area) * 2 + 1] += 1 }
+        let maskCount = counting.maskCount
+        var counts = Array(repeating: 0, count: metricCount * areaCount * monthCount)
+        var ytdFlat = Array(repeating: 0, count: metricCount * areaCount * 2)
+        for (combination, areaList) in areaLists.enumerated() {
+            for month in 0..<monthCount {
+                let cells = (combination * monthCount + month) * maskCount
+                for mask in 1..<maskCount {
+                    let count = Int(histogram.months[cells + mask])
+                    guard count > 0 else { continue }
+                    for metric in 0..<metricCount where mask & (1 << metric) != 0 {
+                        for area in areaList { counts[(metric * areaCount + area) * monthCount + month] += count }
                     }
                 }
             }
-        }
-        if parts == 1 {
-            countPart(0)
-        } else {
-            withoutActuallyEscaping(countPart) { countPart in
-                // Each part writes only its own stretch of `partCounts`.
-                nonisolated(unsafe) let countPart = countPart
-                DispatchQueue.concurrentPerform(iterations: parts) { countPart($0) }
+            for state in 1..<4 {
+                let cells = (combination * 4 + state) * maskCount
+                for mask in 1..<maskCount {
+                    let count = Int(histogram.ytd[cells + mask])
+                    guard count > 0 else { continue }
+                    for metric in 0..<metricCount where mask & (1 << metric) != 0 {
+                        for area in areaList {
+                            if state & 1 != 0 { ytdFlat[(metric * areaCount + area) * 2] += count }
+                            if state & 2 != 0 { ytdFlat[(metric * areaCount + area) * 2 + 1] += count }
+                        }
+                    }
+                }
             }
-        }
-        var counts = Array(repeating: 0, count: countsSize)
-        var ytdFlat = Array(repeating: 0, count: ytdSize)
-        for part in 0..<parts {
-            let base = part * (countsSize + ytdSize)
-            for index in 0..<countsSize { counts[index] += partCounts[base + index] }
-            for index in 0..<ytdSize { ytdFlat[index] += partCounts[base + countsSize + index] }
         }
         self.counts = counts
         self.ytdCounts = (0..<metricCount).map { metric in
@@ -173,19 +141,216 @@ public struct DatedTrends: Sendable {
         }
     }
 
-    struct Pair: Hashable {
-        let first: UInt64
-        let second: UInt64
-        init(_ first: UInt64, _ second: UInt64) {
-            self.first = first
-            self.second = second
+    /// The place columns of a dated dataset, and the numbering of combinations: a key per
+    /// (district, street or none, community) from slot numbers.
+    struct PlaceColumns {
+        // Read through pointers (`UnretainedSlots`): valid while the store lives.
+        let districts: UnretainedSlots
+        let streets: UnretainedSlots
+        let communities: UnretainedSlots?
+        let districtNames: [String]
+        let streetNames: [String]
+        let communityNames: [String]
+        /// Keys run from 0 to `keyCount`: district × (streets + 1) + street (streets: none),
+        /// then × communities + community.
+        let keyCount: Int
+
+        init(store: RecordStore, hasCommunities: Bool) {
+            districts = store.slots(of: "district").unretained
+            streets = store.slots(of: "street").unretained
+            communities = hasCommunities ? store.slots(of: "community").unretained : nil
+            districtNames = store.texts(of: "district")
+            streetNames = store.texts(of: "street")
+            communityNames = hasCommunities ? store.texts(of: "community") : []
+            keyCount = districtNames.count * (streetNames.count + 1) * (hasCommunities ? communityNames.count : 1)
+        }
+
+        @inline(__always)
+        func key(_ record: Int) -> Int {
+            let street = streets[record]
+            var key = Int(districts[record]) * (streetNames.count + 1) + (Slot.isEmpty(street) ? streetNames.count : Int(street))
+            if let communities { key = key * communityNames.count + Int(communities[record]) }
+            return key
+        }
+
+        /// The slot numbers a key stands for (street nil: none; community nil: no column).
+        func combination(_ key: Int) -> (district: UInt64, street: UInt64?, community: UInt64?) {
+            var rest = key
+            var community: UInt64?
+            if communities != nil {
+                community = UInt64(rest % communityNames.count)
+                rest /= communityNames.count
+            }
+            let street = rest % (streetNames.count + 1)
+            return (UInt64(rest / (streetNames.count + 1)), street == streetNames.count ? nil : UInt64(street), community)
+        }
+    }
+
+    /// What the counting pass needs besides the columns.
+    struct Counting: Sendable {
+        let months: MonthLookup
+        let firstMonth: Int
+        let monthCount: Int
+        let ytd: ClosedRange<Int>
+        let prior: ClosedRange<Int>
+        /// 2^metrics: a cell per set of metrics a record counts in.
+        let maskCount: Int
+    }
+
+    /// Records counted by combination: `months[(combination × months + month) × masks + mask]`
+    /// and `ytd[(combination × 4 + state) × masks + mask]` (state: bit 0 in the year to date,
+    /// bit 1 in the same span a year earlier), combinations numbered in the order of
+    /// `combinations` (their keys).
+    struct Histogram {
+        var combinations: [Int] = []
+        var months: [UInt32] = []
+        var ytd: [UInt32] = []
+    }
+
+    /// The histogram of all records, counted in parts of at least `partRecords` on up to
+    /// `jobs` threads, each part numbering the combinations it meets in its own order, then
+    /// added up in the order of the parts (the same figures for any number of parts).
+    private static func count(dates: UnretainedSlots, places: PlaceColumns, memberships: [Membership], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
+        let recordCount = dates.count
+        precondition(recordCount < Int(UInt32.max), "too many records for 32-bit counts")
+        let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
+        let results = UnsafeMutableBufferPointer<Histogram>.allocate(capacity: parts)
+        results.initialize(repeating: Histogram())
+        defer { results.deinitialize().deallocate() }
+        let tests = memberships.map(MembershipTest.init)
+        defer { tests.forEach { $0.release() } }
+        let countPart = { (part: Int) in
+            results[part] = countRecords((part * recordCount / parts)..<((part + 1) * recordCount / parts),
+                                         dates: dates, places: places, tests: tests, counting: counting, flatKeys: flatKeys)
+        }
+        if parts == 1 {
+            countPart(0)
+        } else {
+            withoutActuallyEscaping(countPart) { countPart in
+                // Each part writes only its own element of `results`.
+                nonisolated(unsafe) let countPart = countPart
+                DispatchQueue.concurrentPerform(iterations: parts) { countPart($0) }
+            }
+        }
+        var total = results[0]
+        guard parts > 1 else { return total }
+        let monthCells = counting.monthCount * counting.maskCount
+        let ytdCells = 4 * counting.maskCount
+        var numbers: [Int: Int] = [:]
+        for (number, key) in total.combinations.enumerated() { numbers[key] = number }
+        for part in results.dropFirst() {
+            for (number, key) in part.combinations.enumerated() {
+                let into: Int
+                if let known = numbers[key] {
+                    into = known
+                } else {
+                    into = total.combinations.count
+                    numbers[key] = into
+                    total.combinations.append(key)
+                    total.months.append(contentsOf: repeatElement(0, count: monthCells))
+                    total.ytd.append(contentsOf: repeatElement(0, count: ytdCells))
+                }
+                for cell in 0..<monthCells { total.months[into * monthCells + cell] += part.months[number * monthCells + cell] }
+                for cell in 0..<ytdCells { total.ytd[into * ytdCells + cell] += part.ytd[number * ytdCells + cell] }
+            }
+        }
+        return total
+    }
+
+    /// The histogram of `records`. Combinations are numbered through a flat table of keys
+    /// when there are at most `flatKeys` possible keys (one array read per record), else
+    /// through a dictionary.
+    private static func countRecords(_ records: Range<Int>, dates: UnretainedSlots, places: PlaceColumns, tests: [MembershipTest], counting: Counting, flatKeys: Int) -> Histogram {
+        let flat = places.keyCount <= flatKeys
+        var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
+        var sparse: [Int: Int32] = [:]
+        var combinations: [Int] = []
+        let monthCells = counting.monthCount * counting.maskCount
+        let ytdCells = 4 * counting.maskCount
+        var months = Cells(perCombination: monthCells)
+        var ytd = Cells(perCombination: ytdCells)
+        defer { months.free(); ytd.free() }
+        let firstMonth = counting.firstMonth
+        let maskCount = counting.maskCount
+        for record in records {
+            let key = places.key(record)
+            var number = flat ? numbers[key] : sparse[key] ?? -1
+            if number < 0 {
+                number = Int32(combinations.count)
+                if flat { numbers[key] = number } else { sparse[key] = number }
+                combinations.append(key)
+                months.add()
+                ytd.add()
+            }
+            var mask = 0
+            for metric in tests.indices { mask |= tests[metric].counts(record) << metric }
+            let slot = dates[record]
+            let day = Slot.dayNumber(slot)
+            let month = counting.months.month(of: slot) - firstMonth
+            let state = (counting.ytd.contains(day) ? 1 : 0) | (counting.prior.contains(day) ? 2 : 0)
+            months.pointer[Int(number) * monthCells + month * maskCount + mask] &+= 1
+            ytd.pointer[Int(number) * ytdCells + state * maskCount + mask] &+= 1
+        }
+        return Histogram(combinations: combinations, months: months.array(), ytd: ytd.array())
+    }
+
+    /// Counts for a growing number of combinations in one block, written through a pointer
+    /// (a Swift array would be checked for uniqueness at every increment). Freed by `free`.
+    private struct Cells {
+        let perCombination: Int
+        private(set) var pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        private var count = 0
+        private var capacity = 0
+
+        init(perCombination: Int) { self.perCombination = perCombination }
+
+        /// Zero counts for one more combination.
+        mutating func add() {
+            if count + perCombination > capacity {
+                capacity = max(16 * perCombination, capacity * 2)
+                let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                grown.update(from: pointer, count: count)
+                pointer.deallocate()
+                pointer = grown
+            }
+            (pointer + count).initialize(repeating: 0, count: perCombination)
+            count += perCombination
+        }
+
+        func array() -> [UInt32] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+        func free() { pointer.deallocate() }
+    }
+
+    /// A `Membership` for the counting loop: its column read through a pointer, and whether
+    /// each slot counts looked up in a table that also holds the two sentinels, so that the
+    /// test is a read, not a branch. Valid while the store lives and until `release`.
+    struct MembershipTest: @unchecked Sendable {
+        let column: UnretainedSlots?
+        /// For slots 0..<n: whether the text counts; then `Slot.missing`, then `Slot.absent`.
+        let counting: UnsafeMutableBufferPointer<Int>
+
+        init(_ membership: Membership) {
+            column = membership.column?.unretained
+            counting = .allocate(capacity: membership.matches.count + 2)
+            _ = counting.initialize(from: membership.matches.map { $0 ? 1 : 0 } + [0, membership.absentCounts ? 1 : 0])
+        }
+
+        func release() { counting.deallocate() }
+
+        /// 1 if the record counts, else 0.
+        @inline(__always)
+        func counts(_ record: Int) -> Int {
+            guard let column else { return 1 }
+            let slot = column[record]
+            let sentinels = counting.count - 2
+            return counting[slot >= Slot.missing ? sentinels + Int(slot - Slot.missing) : Int(slot)]
         }
     }
 
     /// Which records a metric counts: all of them, or those whose text in `column` is one
     /// of the accepted values (`matches`, by slot), a file without the column counting as
-    /// `absentCounts`. A struct, not a closure, so that the per-record test in the counting
-    /// loop costs no reference counting.
+    /// `absentCounts`. The counting loop reads it as a `MembershipTest`.
     struct Membership {
         let name: String
         let column: ColumnSlots?
@@ -194,15 +359,6 @@ public struct DatedTrends: Sendable {
 
         static func all(_ name: String) -> Membership {
             Membership(name: name, column: nil, matches: [], absentCounts: true)
-        }
-
-        @inline(__always)
-        func counts(_ record: Int) -> Bool {
-            guard let column else { return true }
-            let slot = column[record]
-            if slot == Slot.absent { return absentCounts }
-            if Slot.isEmpty(slot) { return false }
-            return matches[Int(slot)]
         }
     }
 

@@ -18,12 +18,19 @@ struct MonthLookup {
             first = min(first, day)
             last = max(last, day)
         }
-        guard first <= last else {
+        self.init(days: first <= last ? first...last : nil)
+    }
+
+    /// The table for the day numbers `days`, the earliest and latest of the dates (nil: none).
+    init(days range: ClosedRange<Int>?) {
+        guard let range else {
             firstDay = 0
             months = []
             days = nil
             return
         }
+        let first = range.lowerBound
+        let last = range.upperBound
         firstDay = first
         days = first...last
         var months: [Int32] = []
@@ -42,37 +49,5 @@ struct MonthLookup {
     @inline(__always)
     func month(of slot: UInt64) -> Int {
         Int(months[Slot.dayNumber(slot) - firstDay])
-    }
-}
-
-/// Numbers for pairs of slot numbers (district, street), in a flat table when the pairs
-/// could be few enough, else in a dictionary.
-struct PairIndex {
-    private let secondCount: Int
-    private var flat: [Int32]
-    private var sparse: [UInt64: Int32] = [:]
-    private let usesFlat: Bool
-
-    init(firstCount: Int, secondCount: Int) {
-        self.secondCount = secondCount
-        usesFlat = firstCount * secondCount <= 1 << 22
-        flat = usesFlat ? Array(repeating: -1, count: firstCount * secondCount) : []
-    }
-
-    subscript(first: UInt64, second: UInt64) -> Int32? {
-        get {
-            if usesFlat {
-                let value = flat[Int(first) * secondCount + Int(second)]
-                return value < 0 ? nil : value
-            }
-            return sparse[first << 32 | second]
-        }
-        set {
-            if usesFlat {
-                flat[Int(first) * secondCount + Int(second)] = newValue ?? -1
-            } else {
-                sparse[first << 32 | second] = newValue
-            }
-        }
     }
 }

@@ -219,16 +219,26 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
 
 /// Counting the records in parts on several threads gives the same table as one pass: the
 /// committed sample datasets (30,000 alarm calls, 3,000 burglaries) cut into parts of 997.
+/// So does numbering the records' places through a dictionary instead of a flat table.
 @Suite struct ParallelTrendsTests {
     @Test(arguments: [2, 3, 7])
     func partsGiveTheSameRows(jobs: Int) throws {
+        try expectSameRows(jobs: jobs, flatKeys: 1 << 20)
+    }
+
+    @Test(arguments: [1, 3])
+    func dictionaryNumberingGivesTheSameRows(jobs: Int) throws {
+        try expectSameRows(jobs: jobs, flatKeys: 0)
+    }
+
+    private func expectSameRows(jobs: Int, flatKeys: Int) throws {
         var sink = NoRejects()
         let result = try IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"))
             .run(try DataFolder.discover(root: repositoryRoot() + "/datasets"), rejects: &sink)
         for dataset in [DatasetKind.alarmCalls, .burglaryReports] {
             let ingest = try #require(result.dataset(dataset))
             let one = try #require(DatedTrends(ingest, settings: DatasetSettings()))
-            let parts = try #require(DatedTrends(ingest, settings: DatasetSettings(), jobs: jobs, partRecords: 997))
+            let parts = try #require(DatedTrends(ingest, settings: DatasetSettings(), jobs: jobs, partRecords: 997, flatKeys: flatKeys))
             let (expected, got) = (one.rows(), parts.rows())
             #expect(expected.count > 1000)
             #expect(got.count == expected.count)
