@@ -135,14 +135,16 @@ public struct IngestStage: Sendable {
     public let hashing: Bool
     /// A file larger than this is checked only this far before it is read, and the rest as
     /// it is read (`FileScan.scan`); nil: every file is checked whole first. A file whose
-    /// rest does not decode after all makes `run` start over.
+    /// rest does not decode after all makes `run` start over. 64 KiB by default: an export
+    /// with Chinese text shows it in its first rows, and a folder of daily files of about
+    /// 1 MiB each would otherwise have most of every file read twice.
     public private(set) var checkingAhead: Int?
     /// Row batches given back once applied, for the next chunk or file to fill again.
     let batches: BatchPool
 
     public init(
         config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true,
-        checkingAhead: Int? = 1 << 20
+        checkingAhead: Int? = 1 << 16
     ) {
         self.config = config
         self.maxRejectPercent = maxRejectPercent
