@@ -68,40 +68,28 @@ public struct DatedTrends: Sendable {
             Self.count(dates: dates.unretained, places: places, memberships: memberships, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
         }
 
-        // Areas: the city, each district, each district/street and district/community pair
-        // that a combination names.
-        let combinations = histogram.combinations.map(places.combination)
-        func name(_ district: UInt64, _ other: UInt64, _ names: [String]) -> String {
-            places.districtNames[Int(district)] + "/" + names[Int(other)]
-        }
-        var areaSet: Set<Area> = [.city]
-        for combination in combinations {
-            areaSet.insert(Area(level: .district, name: places.districtNames[Int(combination.district)]))
+        // Areas: the city, and each district, district/street and district/community pair
+        // that a combination names; a combination counts in its own (two combinations may
+        // name one area).
+        let combinationAreas: [[Area]] = histogram.combinations.map { key in
+            let combination = places.combination(key)
+            let district = places.districtNames[Int(combination.district)]
+            var list = [Area.city, Area(level: .district, name: district)]
             if let street = combination.street {
-                areaSet.insert(Area(level: .street, name: name(combination.district, street, places.streetNames)))
+                list.append(Area(level: .street, name: district + "/" + places.streetNames[Int(street)]))
             }
             if let community = combination.community {
-                areaSet.insert(Area(level: .community, name: name(combination.district, community, places.communityNames)))
+                list.append(Area(level: .community, name: district + "/" + places.communityNames[Int(community)]))
             }
+            return list
         }
-        areas = areaSet.sorted {
+        areas = Set(combinationAreas.joined()).union([.city]).sorted {
             $0.level != $1.level ? $0.level < $1.level : utf8Less($0.name, $1.name)
         }
         var index: [Area: Int] = [:]
         for (position, area) in areas.enumerated() { index[area] = position }
         areaIndex = index
-        // The areas each combination counts in: the city, its district, street and community
-        // (two combinations may name one area).
-        let areaLists: [[Int]] = combinations.map { combination in
-            var list = [0, index[Area(level: .district, name: places.districtNames[Int(combination.district)])]!]
-            if let street = combination.street {
-                list.append(index[Area(level: .street, name: name(combination.district, street, places.streetNames))]!)
-            }
-            if let community = combination.community {
-                list.append(index[Area(level: .community, name: name(combination.district, community, places.communityNames))]!)
-            }
-            return list
-        }
+        let areaLists = combinationAreas.map { $0.map { index[$0]! } }
 
         // Each cell of the histogram added to the counts of its metrics and areas.
         let areaCount = areas.count
