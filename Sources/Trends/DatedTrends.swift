@@ -98,28 +98,27 @@ public struct DatedTrends: Sendable {
         let maskCount = counting.maskCount
         var counts = Array(repeating: 0, count: metricCount * areaCount * monthCount)
         var ytdFlat = Array(repeating: 0, count: metricCount * areaCount * 2)
+        /// `body(count, metric, area)` for each non-empty cell of `cells` (one per set of
+        /// metrics), each metric of its set and each of `areaList`.
+        func spread(_ cells: ArraySlice<UInt32>, _ areaList: [Int], _ body: (Int, Int, Int) -> Void) {
+            for (mask, count) in zip(0..., cells) where count > 0 {
+                for metric in 0..<metricCount where mask & (1 << metric) != 0 {
+                    for area in areaList { body(Int(count), metric, area) }
+                }
+            }
+        }
         for (combination, areaList) in areaLists.enumerated() {
             for month in 0..<monthCount {
                 let cells = (combination * monthCount + month) * maskCount
-                for mask in 1..<maskCount {
-                    let count = Int(histogram.months[cells + mask])
-                    guard count > 0 else { continue }
-                    for metric in 0..<metricCount where mask & (1 << metric) != 0 {
-                        for area in areaList { counts[(metric * areaCount + area) * monthCount + month] += count }
-                    }
+                spread(histogram.months[cells..<(cells + maskCount)], areaList) { count, metric, area in
+                    counts[(metric * areaCount + area) * monthCount + month] += count
                 }
             }
-            for state in 1..<4 {
-                let cells = (combination * 4 + state) * maskCount
-                for mask in 1..<maskCount {
-                    let count = Int(histogram.ytd[cells + mask])
-                    guard count > 0 else { continue }
-                    for metric in 0..<metricCount where mask & (1 << metric) != 0 {
-                        for area in areaList {
-                            if state & 1 != 0 { ytdFlat[(metric * areaCount + area) * 2] += count }
-                            if state & 2 != 0 { ytdFlat[(metric * areaCount + area) * 2 + 1] += count }
-                        }
-                    }
+            for state in 0..<Counting.ytdStates {
+                let cells = (combination * Counting.ytdStates + state) * maskCount
+                spread(histogram.ytd[cells..<(cells + maskCount)], areaList) { count, metric, area in
+                    if state & 1 != 0 { ytdFlat[(metric * areaCount + area) * 2] += count }
+                    if state & 2 != 0 { ytdFlat[(metric * areaCount + area) * 2 + 1] += count }
                 }
             }
         }
@@ -183,11 +182,16 @@ public struct DatedTrends: Sendable {
         let prior: ClosedRange<Int>
         /// 2^metrics: a cell per set of metrics a record counts in.
         let maskCount: Int
+        /// Year-to-date states: bit 0 in the year to date, bit 1 in the same span a year earlier.
+        static let ytdStates = 4
+
+        /// Cells per combination in the histogram's `months` and `ytd`.
+        var monthCells: Int { monthCount * maskCount }
+        var ytdCells: Int { Self.ytdStates * maskCount }
     }
 
     /// Records counted by combination: `months[(combination × months + month) × masks + mask]`
-    /// and `ytd[(combination × 4 + state) × masks + mask]` (state: bit 0 in the year to date,
-    /// bit 1 in the same span a year earlier), combinations numbered in the order of
+    /// and `ytd[(combination × 4 + state) × masks + mask]` (`Counting.ytdStates`), combinations numbered in the order of
     /// `combinations` (their keys).
     struct Histogram {
         var combinations: [Int] = []
@@ -222,8 +226,7 @@ public struct DatedTrends: Sendable {
         }
         var total = results[0]
         guard parts > 1 else { return total }
-        let monthCells = counting.monthCount * counting.maskCount
-        let ytdCells = 4 * counting.maskCount
+        let (monthCells, ytdCells) = (counting.monthCells, counting.ytdCells)
         var numbers: [Int: Int] = [:]
         for (number, key) in total.combinations.enumerated() { numbers[key] = number }
         for part in results.dropFirst() {
@@ -253,8 +256,7 @@ public struct DatedTrends: Sendable {
         var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
         var sparse: [Int: Int32] = [:]
         var combinations: [Int] = []
-        let monthCells = counting.monthCount * counting.maskCount
-        let ytdCells = 4 * counting.maskCount
+        let (monthCells, ytdCells) = (counting.monthCells, counting.ytdCells)
         var months = Cells(perCombination: monthCells)
         var ytd = Cells(perCombination: ytdCells)
         defer { months.free(); ytd.free() }
