@@ -249,3 +249,65 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         }
     }
 }
+
+/// A chunk's read (`stopAfter`) past its nominal end takes blocks of `tailBlockBytes`, not
+/// full ones: it only needs the rest of the record under way.
+@Suite struct ChunkTailTests {
+    /// The sizes of the blocks a read from `start` stopping after `stopAfter` took, the
+    /// records it gave and where it ended.
+    func read(_ path: String, from start: Int, size: Int, stopAfter: Int) throws -> (blocks: [Int], records: [[String]], end: CSVFileReader.End) {
+        var blocks: [Int] = []
+        var records: [[String]] = []
+        let end = try CSVFileReader.readRaw(path: path, encoding: .utf8, range: start..<size, stopAfter: stopAfter, eachBlock: { blocks.append($0.count) }) {
+            records.append($0.strings())
+        }
+        return (blocks, records, end)
+    }
+
+    func padded(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: 6 - digits.count) + digits
+    }
+
+    @Test func shortRecordsPastTheEnd() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        // 30,000 lines of 100 bytes: line feeds at offsets 99, 199, ...
+        let lines = (0..<30_000).map { padded($0) + "," + String(repeating: "x", count: 92) + "\n" }
+        let path = try folder.write("lines.csv", lines.joined())
+        let size = 3_000_000
+        let mib = FileBlocks.blockBytes
+        // From 0: the first block ends at 1 MiB, short of the line feed at 1,048,599 that
+        // ends the read; the rest of that line comes in a small block.
+        let first = try read(path, from: 0, size: size, stopAfter: mib - 5)
+        #expect(first.blocks == [mib, FileBlocks.tailBlockBytes])
+        #expect(first.end.offset == 1_048_600 && first.end.nextLine == 10_487)
+        #expect(first.records.count == 10_486 && first.records.last == [padded(10_485), String(repeating: "x", count: 92)])
+        // From a later line start, stopping inside the first block: one block.
+        let second = try read(path, from: 1_048_600, size: size, stopAfter: 2 * mib - 100)
+        #expect(second.blocks == [mib])
+        #expect(second.end.offset == 2_097_100 && second.records.count == 10_485 && second.records.first?.first == padded(10_486))
+        // Stopping just past that block: the rest in a small one.
+        let third = try read(path, from: 1_048_600, size: size, stopAfter: 2 * mib)
+        #expect(third.blocks == [mib, FileBlocks.tailBlockBytes])
+        #expect(third.end.offset == 2_097_200)
+    }
+
+    @Test func aLongRecordAcrossTheEnd() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        // A quoted field of 200,000 bytes over many lines straddles 1 MiB: the read goes on
+        // in small blocks to its end, and no further than one small block past it.
+        let mib = FileBlocks.blockBytes
+        let head = String(repeating: "a,b\n", count: (mib - 1_000) / 4)
+        let long = "c,\"" + String(repeating: "line\n", count: 40_000) + "\"\n"
+        let path = try folder.write("long.csv", head + long + String(repeating: "d,e\n", count: 50_000))
+        let size = head.utf8.count + long.utf8.count + 200_000
+        let (blocks, records, end) = try read(path, from: 0, size: size, stopAfter: mib)
+        let recordEnd = head.utf8.count + long.utf8.count
+        #expect(end.offset == recordEnd)
+        #expect(blocks.first == mib && blocks.dropFirst().allSatisfy { $0 == FileBlocks.tailBlockBytes })
+        #expect(blocks.reduce(0, +) < recordEnd + FileBlocks.tailBlockBytes)
+        #expect(records.count == (mib - 1_000) / 4 + 1 && records.last?.last?.count == 200_000)
+    }
+}
