@@ -283,6 +283,11 @@ let tricky = "call_id,note\r\nA1,\"has, comma\"\r\n\r\nA2,\"two\nlines\"\nA3,\"q
         #expect(first.blocks == [mib, FileBlocks.tailBlockBytes])
         #expect(first.end.offset == 1_048_600 && first.end.nextLine == 10_487)
         #expect(first.records.count == 10_486 && first.records.last == [padded(10_485), String(repeating: "x", count: 92)])
+        // A block that starts a few bytes short of `stopAfter - 1` reaches no further than
+        // a small block past it: 9 bytes and 64 KiB, not another MiB.
+        let short = try read(path, from: 0, size: size, stopAfter: mib + 10)
+        #expect(short.blocks == [mib, 9 + FileBlocks.tailBlockBytes])
+        #expect(short.end.offset == 1_048_600 && short.records.count == 10_486)
         // From a later line start, stopping inside the first block: one block.
         let second = try read(path, from: 1_048_600, size: size, stopAfter: 2 * mib - 100)
         #expect(second.blocks == [mib])
