@@ -45,8 +45,11 @@ final class BatchPool: Sendable {
         var taken = RowBatch(width: 0)
         swap(&taken, &batch)
         taken.reset()
+        // Moved into the pool, not copied: a copy still held here once the lock is let go
+        // would make the worker that takes the batch copy its arrays (see `Slots.put`).
+        var moved = Optional(consume taken)
         free.withLock { free in
-            if free.count < limit { free.append(taken) }
+            if free.count < limit { free.append(moved.take()!) }
         }
     }
 }
