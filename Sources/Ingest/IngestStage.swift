@@ -196,9 +196,12 @@ public struct IngestStage: Sendable {
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
                 let outcome: FileOutcome
-                switch try ahead.take(index) ?? open(file) {
+                let prepared = try ahead.take(index) ?? open(file)
+                // Consumed, so that the reader `complete` makes of it is the only holder of
+                // the rows read ahead, which `RecordStore.apply` then changes in place.
+                switch consume prepared {
                 case .refused(let refused): outcome = refused
-                case .opened(let opened): outcome = try complete(opened, into: &ingest.store, rejects: &rejects, progress: progress)
+                case .opened(let opened): outcome = try complete(consume opened, into: &ingest.store, rejects: &rejects, progress: progress)
                 }
                 if let refusal = outcome.refusal { causes.append(refusal) }
                 ingest.files.append(outcome)
@@ -246,21 +249,23 @@ public struct IngestStage: Sendable {
     /// not cut) unless it was read ahead and is held, then the rest in chunks decoded on
     /// workers and applied in order; then checks the file did not change and finishes it.
     func complete(
-        _ opened: OpenedFile,
+        _ opened: consuming OpenedFile,
         into store: inout RecordStore,
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void
     ) throws -> FileOutcome {
+        let (version, held) = (opened.version, opened.held)
         let file = opened.reader.file
         let scan = opened.reader.scan
-        var reader = opened.reader
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
-        try Self.reading(file, version: opened.version, into: &reader, checkingEnd: true) { reader in
+        // The reader is changed in place, not copied: its rows read ahead must have no other
+        // holder when `RecordStore.apply` changes them.
+        try Self.reading(file, version: version, into: &opened.reader, checkingEnd: true) { reader in
             // The first chunk holds the header. A file refused while it was read ahead is not
             // read again.
             let atOffset = { (offset: Int) in progress(IngestProgress(file: file.relativePath, bytesDone: offset, bytesTotal: scan.bytes)) }
             let first: CSVFileReader.End
-            if let held = opened.held {
+            if let held {
                 first = held
             } else if reader.outcome.refusal == nil {
                 var hasher = scan.hashedAsRead ? FileHasher() : nil
@@ -306,10 +311,10 @@ public struct IngestStage: Sendable {
             }
             return reached
         }
-        try reader.finish()
-        reader.releaseBatch()
+        try opened.reader.finish()
+        opened.reader.releaseBatch()
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
-        return reader.outcome
+        return opened.reader.outcome
     }
 
     /// Runs `body`, which reads the rows of `file` into `reader` and returns the offset it

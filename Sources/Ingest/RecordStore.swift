@@ -73,7 +73,12 @@ public struct RecordStore: Sendable {
         let rows = batch.rowCount
         fates.removeAll(keepingCapacity: true)
         newRows.removeAll(keepingCapacity: true)
+        // The batch must reach here as the only holder of its slots: a reference left
+        // elsewhere (a worker's, a copy of the reader that held it) makes the change below
+        // copy them all first (checked in debug builds, which the tests run).
+        let unchanged = batch.slots.withUnsafeBufferPointer { $0.baseAddress }
         batch.slots.withUnsafeMutableBufferPointer { slots in
+            assert(UnsafePointer(slots.baseAddress) == unchanged || rows == 0, "a row batch was copied before it was applied: another reference to its slots is alive")
             // The batch's text numbers become the store's.
             for column in 0..<width where batch.locals[column] != nil {
                 batch.globals[column].withUnsafeBufferPointer { globals in
