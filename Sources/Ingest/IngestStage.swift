@@ -197,7 +197,7 @@ public struct IngestStage: Sendable {
             for (index, file) in files.enumerated() {
                 let outcome: FileOutcome
                 let prepared = try ahead.take(index) ?? open(file)
-                // Consumed, so that the reader `complete` makes of it is the only holder of
+                // Consumed, so that the opened file `complete` is given is the only holder of
                 // the rows read ahead, which `RecordStore.apply` then changes in place.
                 switch consume prepared {
                 case .refused(let refused): outcome = refused
