@@ -10,7 +10,7 @@ Python stdlib only (the peers run in the venv). Environment:
   BENCH_REPEATS   interleaved runs per contender, 3 by default (the median is reported)
   BENCH_REPEATS_LARGE  runs at the larger sizes, 1 by default (they measure peak RSS)
   BENCH_SKIP      contenders to leave out, e.g. "miller polars"
-                  (floor floor-groupby floor-pair validate run duckdb polars miller)
+                  (floor floor-groupby floor-sha256 floor-pair validate run duckdb polars miller)
   BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
   BENCH_SHAPES    0 leaves out the other shapes of the first size's rows (the same rows cut
                   into a year of daily files, and converted to GB18030)
@@ -220,6 +220,10 @@ def contenders(rows, data, full):
                        os.path.join(out, "floor.txt")),
              Contender("floor-groupby", "C group-by over libcsv", "1", [FLOOR, "--group-by", file],
                        os.path.join(out, "floor-groupby.csv")),
+             # The least `run` must do on one thread: the parse, and the sha256 that run.json
+             # gives for every input, from the same blocks.
+             Contender("floor-sha256", "C floor + sha256 (the least `run` does)", "1",
+                       [FLOOR, "--sha256", file], os.path.join(out, "floor-sha256.txt")),
              # What the second core is worth on this machine: two floors at once, each over
              # the whole file (wall time until both end; CPU time of both).
              Contender("floor-pair", "C floor, two copies at once", "2",
@@ -426,6 +430,15 @@ def floor_counts(c, expected):
     return good, f"{int(counts['records']):,} records, {int(counts['fields']):,} fields"
 
 
+def same_sha256(c, run_json):
+    """(good, detail): the C floor's sha256 of the file is the one govstats gives in run.json."""
+    with open(c.output) as f:
+        mine = dict(kv.split("=") for kv in f.read().split()).get("sha256", "")
+    with open(run_json, encoding="utf-8") as f:
+        theirs = [i["sha256"] for i in json.load(f)["inputs"] if i["dataset"] == "alarm_calls"]
+    return theirs == [mine], f"{mine[:16]}… against {', '.join(t[:16] + '…' for t in theirs) or 'none'}"
+
+
 def validate_totals(c, expected):
     """(good, detail): `govstats validate` accepted `expected` rows, rejected none, found no duplicate."""
     with open(c.output, encoding="utf-8") as f:
@@ -464,6 +477,10 @@ def check_size(rows, info, items):
     for c in items:
         if c.key == "floor":
             add("C floor (records and fields parsed)", *floor_counts(c, expected))
+        elif c.key == "floor-sha256":
+            add("C floor + sha256 (records and fields parsed)", *floor_counts(c, expected))
+            add("C floor + sha256 against govstats run.json (the file's sha256)",
+                *same_sha256(c, os.path.join(runs[-1].output, "run.json")))
         elif c.key == "validate":
             add(f"govstats validate --jobs {c.threads} (accepted)", *validate_totals(c, expected))
         elif c.key in ("floor-groupby", "duckdb", "polars", "miller"):
@@ -706,6 +723,15 @@ def main():
                 target(f"`govstats run --jobs {threads}` ≤ 1.5× {name} with {threads} thread"
                        f"{'s' if threads > 1 else ''}", a / b, 1.5,
                        f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×{paired(run, p)}")
+                least = get("floor-sha256", 1)
+                if least and threads == 1:
+                    f, limit = statistics.median(least.wall), 1.5 * b
+                    room = (f"leaves {limit - f:.2f} s for validating every value, deduplicating every "
+                            f"record, the trends and the reports" if limit > f else
+                            f"is below it: out of reach whatever the rest costs")
+                    out.append(f"  - The least `run` does on one thread, libcsv's parse and the file's "
+                               f"sha256 (for run.json) in one C pass, took {f:.2f} s, {f / b:.2f}× {name}: "
+                               f"the limit of 1.5 × {b:.2f} s = {limit:.2f} s {room}.")
     runs = [c for c in items if c.key == "run"]
     if runs:
         peak = max(max(c.rss_kib) for c in runs) * 1024

@@ -6,9 +6,12 @@
  *                           first 7 bytes of received_at, which the canonical benchmark
  *                           file writes as YYYY-MM-DD HH:MM:SS); writes
  *                           district,month,category,count as CSV to standard output
+ *   floor --sha256 FILE     parse only, and the file's sha256 from the same blocks (OpenSSL):
+ *                           the least `govstats run` must do on one thread, since run.json
+ *                           gives every input's sha256
  *
- * The two modes pass different callbacks to csv_parse, so the parse-only floor pays for
- * nothing but counting. Build: cc -O2 -o floor floor.c -lcsv
+ * The modes pass different callbacks to csv_parse, so the parse-only floor pays for
+ * nothing but counting. Build: cc -O2 -o floor floor.c -lcsv -lcrypto
  */
 #include <csv.h>
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
 #define BLOCK (1 << 20)
 
@@ -177,8 +181,9 @@ static void write_csv_value(const char *s, size_t len) {
 
 int main(int argc, char **argv) {
     int group_by = argc == 3 && strcmp(argv[1], "--group-by") == 0;
-    if (argc != 2 && !group_by) {
-        fprintf(stderr, "usage: floor [--group-by] FILE\n");
+    int sha256 = argc == 3 && strcmp(argv[1], "--sha256") == 0;
+    if (argc != 2 && !group_by && !sha256) {
+        fprintf(stderr, "usage: floor [--group-by | --sha256] FILE\n");
         return 2;
     }
     const char *path = argv[argc - 1];
@@ -196,12 +201,21 @@ int main(int argc, char **argv) {
     void (*cb1)(void *, size_t, void *) = group_by ? gb_field : count_field;
     void (*cb2)(int, void *) = group_by ? gb_record : count_record;
     void *ctx = group_by ? (void *)&g : (void *)&counts;
+    EVP_MD_CTX *hash = NULL;
+    if (sha256 && (!(hash = EVP_MD_CTX_new()) || EVP_DigestInit_ex(hash, EVP_sha256(), NULL) != 1)) {
+        fprintf(stderr, "floor: cannot start a sha256\n");
+        return 1;
+    }
     uint64_t bytes = 0;
     for (;;) {
         ssize_t n = read(fd, buf, BLOCK);
         if (n < 0) { fprintf(stderr, "floor: read: %s\n", strerror(errno)); return 1; }
         if (n == 0) break;
         bytes += (uint64_t)n;
+        if (hash && EVP_DigestUpdate(hash, buf, (size_t)n) != 1) {
+            fprintf(stderr, "floor: sha256 failed\n");
+            return 1;
+        }
         if (csv_parse(&p, buf, (size_t)n, cb1, cb2, ctx) != (size_t)n) {
             fprintf(stderr, "floor: %s\n", csv_strerror(csv_error(&p)));
             return 1;
@@ -229,8 +243,20 @@ int main(int argc, char **argv) {
         fprintf(stderr, "floor: %llu bytes, %llu rows, %zu groups\n", (unsigned long long)bytes,
                 (unsigned long long)g.rows, g.used);
     } else {
-        printf("bytes=%llu records=%llu fields=%llu\n", (unsigned long long)bytes,
+        printf("bytes=%llu records=%llu fields=%llu", (unsigned long long)bytes,
                (unsigned long long)counts.records, (unsigned long long)counts.fields);
+        if (hash) {
+            unsigned char digest[EVP_MAX_MD_SIZE];
+            unsigned int length = 0;
+            if (EVP_DigestFinal_ex(hash, digest, &length) != 1) {
+                fprintf(stderr, "floor: sha256 failed\n");
+                return 1;
+            }
+            EVP_MD_CTX_free(hash);
+            fputs(" sha256=", stdout);
+            for (unsigned int i = 0; i < length; i++) printf("%02x", digest[i]);
+        }
+        putchar('\n');
     }
     return 0;
 }

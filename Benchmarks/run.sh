@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make bench` (after `make build`): govstats side by side with a C floor over libcsv,
-# DuckDB, polars and Miller on the same canonical file. Installs what is missing (Miller
-# and GNU time from apt, DuckDB and polars from PyPI into .build-bench-venv/), compiles the
-# C floor into .build-bench-data/bin/, then runs Benchmarks/bench.py, which prints one
-# table and writes Benchmarks/results-latest.md.
+# DuckDB, polars and Miller on the same canonical file. Installs what is missing (Miller,
+# GNU time and OpenSSL's headers from apt, DuckDB and polars from PyPI into
+# .build-bench-venv/), compiles the C floor into .build-bench-data/bin/, then runs
+# Benchmarks/bench.py, which prints one table and writes Benchmarks/results-latest.md.
 #
 #   BENCH_ROWS="5000000 20000000"  sizes (quick try: BENCH_ROWS=200000)
 #   BENCH_REPEATS=3                 interleaved runs per contender (median reported)
@@ -23,6 +23,7 @@ missing=()
 command -v mlr >/dev/null || missing+=(miller)
 command -v cc >/dev/null || missing+=(gcc)
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
+[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 # DuckDB and polars in a virtual environment (git-ignored through .build*/), pinned.
@@ -36,10 +37,10 @@ if ! cmp -s Benchmarks/requirements.txt "$venv/requirements.txt"; then
 	cp Benchmarks/requirements.txt "$venv/requirements.txt"
 fi
 
-# The C floor.
+# The C floor (its --sha256 mode hashes with OpenSSL's libcrypto).
 mkdir -p .build-bench-data/bin
 if [ ! -x .build-bench-data/bin/floor ] || [ Benchmarks/floor.c -nt .build-bench-data/bin/floor ]; then
-	cc -O2 -Wall -Wextra -o .build-bench-data/bin/floor Benchmarks/floor.c -lcsv
+	cc -O2 -Wall -Wextra -o .build-bench-data/bin/floor Benchmarks/floor.c -lcsv -lcrypto
 fi
 
 exec python3 Benchmarks/bench.py
