@@ -546,8 +546,18 @@ def fmt_ratio(x):
     return f"{x:.2f}×"
 
 
+def provenance():
+    """The commit, and whether Sources or Package.swift differ from it."""
+    commit = version(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources", "Package.swift"],
+                           stdout=subprocess.PIPE, text=True).stdout.strip()
+    return commit + (" with uncommitted changes to Sources" if dirty else "")
+
+
 def main():
     started = time.monotonic()
+    # Taken now, when the binary was just built: the sources may change while the bench runs.
+    built_from = provenance()
     uptime_start = uptime()
     load_start = os.getloadavg()
     sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "5000000 20000000").split()]
@@ -610,10 +620,9 @@ def main():
     duckdb_version = version([VENV_PY, "-c", "import duckdb; print('DuckDB', duckdb.__version__)"])
     polars_version = version([VENV_PY, "-c", "import polars; print('polars', polars.__version__)"])
     libcsv_version = version(["dpkg-query", "-W", "-f", "libcsv ${Version}", "libcsv3"])
-    commit = version(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
-    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources", "Package.swift"],
-                           stdout=subprocess.PIPE, text=True).stdout.strip()
-    commit += " with uncommitted changes to Sources" if dirty else ""
+    commit = built_from
+    if provenance() != built_from:
+        commit += f" (at the end: {provenance()})"
     out.append(f"Tools: govstats {version([GOVSTATS, '--version'])} (commit {commit}); {duckdb_version}; "
                f"{polars_version}; {version(['mlr', '--version'])}; "
                f"{version(['cc', '--version'])} -O2 with {libcsv_version}.  ")
