@@ -422,18 +422,22 @@ class Checks:
         self.lines.append(f"- {name}: **{'MATCH' if good else 'MISMATCH'}** ({detail})")
 
 
+def floor_output(c):
+    """The C floor's `key=value` output (bytes, records, fields; sha256 with --sha256)."""
+    with open(c.output) as f:
+        return dict(kv.split("=") for kv in f.read().split())
+
+
 def floor_counts(c, expected):
     """(good, detail): the C floor parsed the header and `expected` records of 8 fields."""
-    with open(c.output) as f:
-        counts = dict(kv.split("=") for kv in f.read().split())
+    counts = floor_output(c)
     good = int(counts["records"]) == expected + 1 and int(counts["fields"]) == 8 * (expected + 1)
     return good, f"{int(counts['records']):,} records, {int(counts['fields']):,} fields"
 
 
 def same_sha256(c, run_json):
     """(good, detail): the C floor's sha256 of the file is the one govstats gives in run.json."""
-    with open(c.output) as f:
-        mine = dict(kv.split("=") for kv in f.read().split()).get("sha256", "")
+    mine = floor_output(c).get("sha256", "")
     with open(run_json, encoding="utf-8") as f:
         theirs = [i["sha256"] for i in json.load(f)["inputs"] if i["dataset"] == "alarm_calls"]
     return theirs == [mine], f"{mine[:16]}… against {', '.join(t[:16] + '…' for t in theirs) or 'none'}"
@@ -620,9 +624,9 @@ def main():
     duckdb_version = version([VENV_PY, "-c", "import duckdb; print('DuckDB', duckdb.__version__)"])
     polars_version = version([VENV_PY, "-c", "import polars; print('polars', polars.__version__)"])
     libcsv_version = version(["dpkg-query", "-W", "-f", "libcsv ${Version}", "libcsv3"])
-    commit = built_from
-    if provenance() != built_from:
-        commit += f" (at the end: {provenance()})"
+    commit, at_end = built_from, provenance()
+    if at_end != built_from:
+        commit += f" (at the end: {at_end})"
     out.append(f"Tools: govstats {version([GOVSTATS, '--version'])} (commit {commit}); {duckdb_version}; "
                f"{polars_version}; {version(['mlr', '--version'])}; "
                f"{version(['cc', '--version'])} -O2 with {libcsv_version}.  ")
