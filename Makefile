@@ -36,6 +36,7 @@ reports: build
 	$(RELEASE) run --data $(DATA) --out $(OUT) --quiet
 
 test: deps
+	python3 Tests/Fixtures/RealExports/compute_expected.py --check
 	$(SWIFT) test
 	$(MAKE) check GOVSTATS=$(DEBUG)
 	$(MAKE) faults

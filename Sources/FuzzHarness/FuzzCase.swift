@@ -17,7 +17,7 @@ struct FuzzCase {
     /// The limit every reading uses: small, so that an oversized field is cheap to make.
     static let maxFieldBytes = 4096
 
-    let dataset: DatasetKind
+    let dataset: Dataset
     let encoding: EncodingSetting
     let extraBlockBytes: Int
     let streams: Bool

@@ -5,11 +5,11 @@ import Schema
 /// keys, as bytes, to rows of values), against which `RecordStore`'s compact encoding is
 /// checked: the same insertion outcome for every row, and the same standing versions.
 struct ReferenceStore {
-    let dataset: DatasetKind
+    let dataset: Dataset
     private var index: [[UInt8]: Int] = [:]
     private var rows: [[FieldValue]] = []
 
-    init(dataset: DatasetKind) {
+    init(dataset: Dataset) {
         self.dataset = dataset
     }
 

@@ -20,7 +20,7 @@ struct RowTally: Equatable {
     var refused = false
 
     /// The tallies of the two readings.
-    static func check(_ records: [CSVRecord], dataset: DatasetKind, settings: DatasetSettings) -> [RowTally] {
+    static func check(_ records: [CSVRecord], dataset: Dataset, settings: DatasetSettings) -> [RowTally] {
         var store = RecordStore(dataset: dataset)
         var reference = ReferenceStore(dataset: dataset)
         let (first, outcomes) = tally(records, dataset: dataset, settings: settings, store: &store, reference: &reference)
@@ -39,7 +39,7 @@ struct RowTally: Equatable {
     }
 
     private static func tally(
-        _ records: [CSVRecord], dataset: DatasetKind, settings: DatasetSettings,
+        _ records: [CSVRecord], dataset: Dataset, settings: DatasetSettings,
         store: inout RecordStore, reference: inout ReferenceStore
     ) -> (RowTally, [RowDecoder.Outcome]) {
         var tally = RowTally()
@@ -64,10 +64,13 @@ struct RowTally: Equatable {
             case .rejected(let column, let reason):
                 tally.rejected += 1
                 Property.check(!reason.isEmpty, "a row rejected without a reason at line \(record.line)")
-                Property.check(column.isEmpty || columns.contains(column), "a row rejected for column '\(column)', not one of \(dataset.rawValue)'s")
+                Property.check(column.isEmpty || columns.contains(column), "a row rejected for column '\(column)', not one of \(dataset.name)'s")
                 if record.problem != nil || record.fields.count != rowDecoder.layout.fieldCount {
                     Property.check(column.isEmpty, "a record-level fault blamed on column '\(column)' at line \(record.line)")
                 }
+            case .filtered:
+                // The fuzz cases declare no filters.
+                Property.violated("a row filtered at line \(record.line) with no filter declared")
             case .row(let key, let values):
                 Property.check(record.problem == nil && record.fields.count == rowDecoder.layout.fieldCount,
                                "a row decoded from a record that is not whole: \(record)")

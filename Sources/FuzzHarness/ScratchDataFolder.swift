@@ -23,24 +23,24 @@ final class ScratchDataFolder {
             fatalError("FuzzHarness: cannot make a scratch folder under \(base): \(String(cString: strerror(errno)))")
         }
         root = String(cString: made)
-        for kind in DatasetKind.allCases {
-            mkdir(root + "/" + kind.rawValue, 0o700)
+        for kind in Dataset.builtIn {
+            mkdir(root + "/" + kind.name, 0o700)
         }
         scratchRootForCleanup = root
         atexit(removeScratchFolder)
     }
 
     /// Writes the file twice into `dataset`'s folder; returns the path of the first copy.
-    func place(_ bytes: [UInt8], dataset: DatasetKind) -> String {
-        for kind in DatasetKind.allCases where kind != dataset {
+    func place(_ bytes: [UInt8], dataset: Dataset) -> String {
+        for kind in Dataset.builtIn where kind != dataset {
             for name in Self.names { unlink(path(kind, name)) }
         }
         for name in Self.names { writeFile(bytes, to: path(dataset, name)) }
         return path(dataset, Self.names[0])
     }
 
-    func path(_ dataset: DatasetKind, _ name: String) -> String {
-        root + "/" + dataset.rawValue + "/" + name
+    func path(_ dataset: Dataset, _ name: String) -> String {
+        root + "/" + dataset.name + "/" + name
     }
 
     static let names = ["a.csv", "b.csv"]
@@ -55,9 +55,9 @@ nonisolated(unsafe) private var scratchRootForCleanup: String?
 
 private func removeScratchFolder() {
     guard let root = scratchRootForCleanup else { return }
-    for kind in DatasetKind.allCases {
-        for name in ScratchDataFolder.names { unlink(root + "/" + kind.rawValue + "/" + name) }
-        rmdir(root + "/" + kind.rawValue)
+    for kind in Dataset.builtIn {
+        for name in ScratchDataFolder.names { unlink(root + "/" + kind.name + "/" + name) }
+        rmdir(root + "/" + kind.name)
     }
     rmdir(root)
 }

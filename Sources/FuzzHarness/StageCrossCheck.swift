@@ -19,7 +19,7 @@ enum StageCrossCheck {
     static let allRows = ValueParser.amount("100"[...])!
 
     static func check(
-        folder: ScratchDataFolder, dataset: DatasetKind, settings: DatasetSettings, chunkBytes: Int,
+        folder: ScratchDataFolder, dataset: Dataset, settings: DatasetSettings, chunkBytes: Int,
         refusedWhole: Bool, expected: [RowTally]?
     ) {
         var config = GovStatsConfig()
@@ -61,7 +61,7 @@ enum StageCrossCheck {
         }
     }
 
-    static func run(_ stage: IngestStage, folder: ScratchDataFolder, dataset: DatasetKind) -> (DatasetIngest, CollectedRejects) {
+    static func run(_ stage: IngestStage, folder: ScratchDataFolder, dataset: Dataset) -> (DatasetIngest, CollectedRejects) {
         var rejects = CollectedRejects()
         let result: IngestResult
         do {
@@ -69,7 +69,7 @@ enum StageCrossCheck {
         } catch {
             Property.violated("the ingest stage (\(stage.jobs) jobs) threw \(error)")
         }
-        guard let ingest = result.dataset(dataset) else { Property.violated("the ingest stage lost \(dataset.rawValue)") }
+        guard let ingest = result.dataset(dataset) else { Property.violated("the ingest stage lost \(dataset.name)") }
         return (ingest, rejects)
     }
 }
@@ -78,7 +78,7 @@ enum StageCrossCheck {
 struct CollectedRejects: RejectSink {
     var rows: [RejectedRow] = []
 
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {
         Property.check(row.line >= 1, "a rejected row at line \(row.line)")
         Property.check(!row.reason.isEmpty, "a rejected row without a reason at line \(row.line)")
         rows.append(row)

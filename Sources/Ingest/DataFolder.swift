@@ -9,11 +9,11 @@ import Schema
 /// One input file of a dataset: its path on disk and its name relative to the data folder,
 /// which is how every output names it.
 public struct InputFile: Equatable, Sendable {
-    public let dataset: DatasetKind
+    public let dataset: Dataset
     public let path: String
     public let relativePath: String
 
-    public init(dataset: DatasetKind, path: String, relativePath: String) {
+    public init(dataset: Dataset, path: String, relativePath: String) {
         self.dataset = dataset
         self.path = path
         self.relativePath = relativePath
@@ -24,47 +24,59 @@ public struct InputFile: Equatable, Sendable {
 /// `<dataset>.csv`, files in byte order of their names.
 public struct DataFolder: Sendable {
     public let root: String
-    public let files: [DatasetKind: [InputFile]]
+    public let files: [Dataset: [InputFile]]
 
-    public var presentDatasets: [DatasetKind] {
-        DatasetKind.allCases.filter { !(files[$0] ?? []).isEmpty }
+    public init(root: String, files: [Dataset: [InputFile]], datasets: [Dataset]) {
+        self.root = root
+        self.files = files
+        self.datasets = datasets
     }
 
-    /// Lists the inputs. A data folder with none of the three datasets is a usage error.
-    public static func discover(root: String) throws(IngestError) -> DataFolder {
+    /// The datasets looked for, built-in then declared (`GovStatsConfig.allDatasets`).
+    public let datasets: [Dataset]
+
+    public var presentDatasets: [Dataset] {
+        datasets.filter { !(files[$0] ?? []).isEmpty }
+    }
+
+    /// Lists the inputs of `datasets`. A data folder with none of them is a usage error.
+    public static func discover(root: String, datasets: [Dataset] = Dataset.builtIn) throws(IngestError) -> DataFolder {
         guard isDirectory(root) else {
             throw .usage("data folder \(root) does not exist or is not a folder")
         }
-        var files: [DatasetKind: [InputFile]] = [:]
-        for kind in DatasetKind.allCases {
-            let folder = root + "/" + kind.rawValue
+        var files: [Dataset: [InputFile]] = [:]
+        for kind in datasets {
+            let folder = root + "/" + kind.name
             let single = folder + ".csv"
             var found: [InputFile] = []
             if isDirectory(folder) {
                 if exists(single) {
-                    throw .usage("both \(kind.rawValue)/ and \(kind.rawValue).csv exist in \(root): keep one")
+                    throw .usage("both \(kind.name)/ and \(kind.name).csv exist in \(root): keep one")
                 }
                 let names = try listCSVNames(folder)
                 found = names.map {
-                    InputFile(dataset: kind, path: folder + "/" + $0, relativePath: kind.rawValue + "/" + $0)
+                    InputFile(dataset: kind, path: folder + "/" + $0, relativePath: kind.name + "/" + $0)
                 }
             } else if exists(single) {
-                found = [InputFile(dataset: kind, path: single, relativePath: kind.rawValue + ".csv")]
+                found = [InputFile(dataset: kind, path: single, relativePath: kind.name + ".csv")]
             }
             if !found.isEmpty { files[kind] = found }
         }
         if files.isEmpty {
-            throw .usage("no datasets in \(root): expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv)" + emptyHint(root))
+            let declared = datasets.filter { !$0.isBuiltIn }.map { $0.name + "/" }
+            let expected = (["alarm_calls/", "burglary_reports/", "safe_community/"] + declared)
+            let listed = expected.dropLast().joined(separator: ", ") + " or " + expected.last!
+            throw .usage("no datasets in \(root): expected \(listed) (or <dataset>.csv)" + emptyHint(root, datasets: datasets))
         }
-        return DataFolder(root: root, files: files)
+        return DataFolder(root: root, files: files, datasets: datasets)
     }
 
     /// Why a folder with no dataset may have been named: it is a dataset's own folder, or it
     /// holds exports under other names.
-    private static func emptyHint(_ root: String) -> String {
+    private static func emptyHint(_ root: String, datasets: [Dataset]) -> String {
         let name = root.split(separator: "/").last.map(String.init) ?? root
-        if let kind = DatasetKind(rawValue: name) {
-            return "; this is the \(kind.rawValue) folder itself: name the folder that holds it"
+        if let kind = datasets.first(where: { $0.name == name }) {
+            return "; this is the \(kind.name) folder itself: name the folder that holds it"
         }
         let csv = ((try? directoryListing(root).names) ?? []).filter(isDataFileName).sorted(by: utf8Less)
         guard !csv.isEmpty else { return "" }

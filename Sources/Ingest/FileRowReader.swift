@@ -9,8 +9,9 @@ struct FileRowReader: Sendable {
     static let batchRows = 4096
 
     let file: InputFile
+    /// The file's dataset with its settings.
+    let dataset: Dataset
     let scan: FileScan
-    let settings: DatasetSettings
     var outcome: FileOutcome
     private(set) var decoder: RowDecoder?
     /// The rows taken one by one and not yet applied.
@@ -21,10 +22,10 @@ struct FileRowReader: Sendable {
     /// it took in.
     private var hashedAsRead: (sha256: String, bytes: Int)?
 
-    init(file: InputFile, scan: FileScan, settings: DatasetSettings, batches: BatchPool) {
+    init(file: InputFile, dataset: Dataset, scan: FileScan, batches: BatchPool) {
         self.file = file
+        self.dataset = dataset
         self.scan = scan
-        self.settings = settings
         self.batches = batches
         // The sha256 is filled in once the file is read (`FileScan.sha256()` may still be at work).
         self.outcome = FileOutcome(file: file, bytes: scan.bytes, sha256: "", encoding: scan.encoding)
@@ -40,12 +41,12 @@ struct FileRowReader: Sendable {
     mutating func hold(_ record: RawCSVRecord) {
         if outcome.refusal != nil || record.isBlank { return }
         guard let decoder else {
-            let layout = FileLayout(dataset: file.dataset, header: record.strings(), settings: settings)
+            let layout = FileLayout(dataset: dataset, header: record.strings(), settings: dataset.settings)
             if let refusal = layout.refusal {
                 outcome.refusal = "\(file.relativePath): file refused: \(refusal) (read as \(scan.encoding.rawValue))"
                 return
             }
-            let decoder = RowDecoder(layout: layout, settings: settings)
+            let decoder = RowDecoder(layout: layout, settings: dataset.settings)
             self.decoder = decoder
             pending = batches.take(decoder: decoder)
             return
@@ -96,17 +97,31 @@ struct FileRowReader: Sendable {
     mutating func apply(_ batch: inout RowBatch, firstLine: Int, store: inout RecordStore, rejects: inout some RejectSink) throws {
         outcome.rowsRead += batch.rowsRead
         outcome.rejected += batch.rejections.count
+        outcome.filtered += batch.filtered
         let tally = store.apply(&batch)
         outcome.accepted += tally.accepted
         outcome.duplicates += tally.duplicates
         outcome.conflicts += tally.conflicts
         for rejection in batch.rejections {
+            outcome.rejectReasons[Self.reasonKind(column: rejection.column, reason: rejection.reason), default: 0] += 1
             if rejection.mayBeRunOn {
                 outcome.runOnRecords.note(line: rejection.line + firstLine - 1, lines: rejection.lines)
             }
             try rejects.reject(
                 RejectedRow(file: file.relativePath, line: rejection.line + firstLine - 1, column: rejection.column, reason: rejection.reason, record: rejection.record),
-                dataset: file.dataset)
+                dataset: dataset)
         }
+    }
+
+    /// A reject reason without the value it quotes: `received_at: not a valid date and time`.
+    static func reasonKind(column: String, reason: String) -> String {
+        var text = Substring(reason)
+        let characters = Array(reason)
+        if characters.first == "'", let close = (1..<max(1, characters.count - 1)).reversed().first(where: { characters[$0] == "'" && characters[$0 + 1] == " " }) {
+            text = Substring(String(characters[(close + 2)...]))
+            if text.hasPrefix("is ") { text = text.dropFirst(3) }
+        }
+        if text.hasPrefix("expected "), let comma = text.firstIndex(of: ",") { text = text[..<comma] }
+        return column.isEmpty ? String(text) : "\(column): \(text)"
     }
 }

@@ -16,6 +16,11 @@ public struct FileOutcome: Equatable, Sendable {
     public var rejected = 0
     public var duplicates = 0
     public var conflicts = 0
+    /// Rows left out by the dataset's `keep` and `drop` filters.
+    public var filtered = 0
+    /// Rejected rows by column and reason, the value itself left out (`received_at: not a
+    /// valid date and time`).
+    public var rejectReasons: [String: Int] = [:]
     /// Set when the whole file was refused (no row of it counts).
     public var refusal: String?
     /// Records rejected as a whole that run over several lines.
@@ -61,11 +66,11 @@ public struct RunOnRecords: Equatable, Sendable {
 
 /// One dataset after ingest: its files' outcomes and its standing records.
 public struct DatasetIngest: Sendable {
-    public let dataset: DatasetKind
+    public let dataset: Dataset
     public var files: [FileOutcome] = []
     public var store: RecordStore
 
-    public init(dataset: DatasetKind) {
+    public init(dataset: Dataset) {
         self.dataset = dataset
         self.store = RecordStore(dataset: dataset)
     }
@@ -75,6 +80,12 @@ public struct DatasetIngest: Sendable {
     public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
     public var duplicates: Int { files.reduce(0) { $0 + $1.duplicates } }
     public var conflicts: Int { files.reduce(0) { $0 + $1.conflicts } }
+    public var filtered: Int { files.reduce(0) { $0 + $1.filtered } }
+    /// Rejected rows by column and reason (the value left out), for the refusal that names
+    /// the commonest.
+    public var rejectReasons: [String: Int] {
+        files.reduce(into: [:]) { total, file in total.merge(file.rejectReasons, uniquingKeysWith: +) }
+    }
 }
 
 /// What ingest hands to the transform stage.
@@ -91,14 +102,14 @@ public struct IngestResult: Sendable {
         datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
     }
 
-    public func dataset(_ kind: DatasetKind) -> DatasetIngest? {
+    public func dataset(_ kind: Dataset) -> DatasetIngest? {
         datasets.first { $0.dataset == kind }
     }
 }
 
 /// Receives rejected rows, in file order then line order.
 public protocol RejectSink {
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws
     /// Forgets every row received: the ingest reads everything again (see `IngestStage.run`).
     mutating func startOver() throws
 }
@@ -106,7 +117,7 @@ public protocol RejectSink {
 /// Counts nothing, keeps nothing: for `validate` without `--rejects`.
 public struct DiscardRejects: RejectSink {
     public init() {}
-    public mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    public mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {}
     public mutating func startOver() throws {}
 }
 
@@ -189,9 +200,10 @@ public struct IngestStage: Sendable {
     ) throws -> IngestResult {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
-        for kind in folder.presentDatasets {
+        for listed in folder.presentDatasets {
+            let kind = config.resolve(listed)
             var ingest = DatasetIngest(dataset: kind)
-            let files = folder.files[kind] ?? []
+            let files = folder.files[listed] ?? []
             // With several jobs, the files after the one being applied are opened ahead.
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
@@ -217,13 +229,14 @@ public struct IngestStage: Sendable {
     /// sha256 (for a file larger than a chunk, with several jobs, validated in parts and
     /// hashed on a thread of its own). A file that no encoding reads is refused here.
     func open(_ file: InputFile) throws(IngestError) -> PreparedFile {
-        let settings = config[file.dataset]
+        let dataset = config.resolve(file.dataset)
+        let settings = dataset.settings
         let version: FileVersion
         do { version = try FileVersion.of(file.path) } catch { throw .io(error) }
         // A file of one chunk is scanned and hashed in one pass, on the calling thread.
         switch FileScan.scan(path: file.path, setting: settings.encoding, jobs: version.size > chunkBytes ? jobs : 1, hashing: hashing, checkingAhead: checkingAhead) {
         case .success(let scan):
-            return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, scan: scan, settings: settings, batches: batches)))
+            return .opened(OpenedFile(version: version, reader: FileRowReader(file: file, dataset: dataset, scan: scan, batches: batches)))
         case .failure(.io(let error)):
             // A file cut short while it was scanned fails as one changed while it is read.
             try Self.checkUnchanged(file.path, since: version, reached: version.size)
@@ -365,7 +378,10 @@ public struct IngestStage: Sendable {
         for _ in 0..<scale { power *= 10 }
         guard rejected * 100 * power > units * read else { return nil }
         let share = Percent.format(numerator: rejected * 100, denominator: read)
-        return "\(ingest.dataset.rawValue): \(share)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical)"
+        let shown = share == "0.0" ? "less than 0.1" : share
+        let commonest = ingest.rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
+        let reasons = commonest.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
+        return "\(ingest.dataset.name): \(shown)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical); commonest: \(reasons)"
     }
 
     static func fixedPoint(_ decimal: ExactDecimal) -> (units: Int, scale: Int) {

@@ -13,7 +13,7 @@ import Schema
 /// standing version on the columns both files have; equal is dropped, different replaces it
 /// and counts as a conflict.
 public struct RecordStore: Sendable {
-    public let dataset: DatasetKind
+    public let dataset: Dataset
     public let columns: [ColumnSpec]
     private var keys = ByteTable(capacity: 1024)
     /// storage[column]; key-only text columns (call_id, case_id, community_id) are not kept.
@@ -21,10 +21,16 @@ public struct RecordStore: Sendable {
     /// The distinct values of each text, amount and score column.
     private var interners: [ByteTable]
     private var encoded: [UInt64]
+    /// A row with an empty key is a record of its own (a declared dataset without `id`).
+    private let keyless: Bool
+    /// The column of `latest_by` (-1: none): a repeat with an earlier value does not replace.
+    private let latestBy: Int
 
-    public init(dataset: DatasetKind) {
+    public init(dataset: Dataset) {
         self.dataset = dataset
         self.columns = dataset.columns
+        self.keyless = dataset.keyIsOptional
+        self.latestBy = dataset.settings.latestBy.flatMap(dataset.columnIndex) ?? -1
         self.storage = dataset.columns.map { spec in
             dataset.keyColumns.contains(spec.name) && spec.type == .text ? .none : .u8(FlatArray())
         }
@@ -94,6 +100,11 @@ public struct RecordStore: Sendable {
                     // The table is far larger than the cache: fetch a later row's bucket now.
                     if row + Self.prefetchDistance < rows { keys.prefetch(hash: batch.keyHashes[row + Self.prefetchDistance]) }
                     let keyEnd = batch.keyEnds[row]
+                    if keyless && keyEnd == keyStart {
+                        fates.append(-1)
+                        newRows.append(Int32(row))
+                        continue
+                    }
                     let (record, isNew) = keys.insert(UnsafeRawBufferPointer(rebasing: keyBytes[keyStart..<keyEnd]), hash: batch.keyHashes[row])
                     keyStart = keyEnd
                     fates.append(isNew ? -1 : record)
@@ -142,6 +153,11 @@ public struct RecordStore: Sendable {
     @inline(__always)
     private mutating func insertEncoded(key: UnsafeRawBufferPointer, hash: UInt64) -> Insertion {
         precondition(!keysReleased, "a row inserted after the key index was let go")
+        if keyless && key.isEmpty {
+            count += 1
+            for column in storage.indices { storage[column].append(encoded[column]) }
+            return .accepted
+        }
         let (record, isNew) = keys.insert(key, hash: hash)
         if isNew {
             count += 1
@@ -162,8 +178,17 @@ public struct RecordStore: Sendable {
             if standing != incoming { differs = true; break }
         }
         guard differs else { return .duplicate }
+        if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: storage[latestBy][record]) { return .conflict }
         for column in storage.indices { storage[column][record] = encoded[column] }
         return .conflict
+    }
+
+    /// `latest_by`: whether an incoming time is earlier than the standing one. A value
+    /// is later than none; equal times (to the second) are a tie, which the row read later wins.
+    static func isEarlier(_ incoming: UInt64, than standing: UInt64) -> Bool {
+        if Slot.isEmpty(incoming) { return !Slot.isEmpty(standing) }
+        if Slot.isEmpty(standing) { return false }
+        return incoming >> 1 < standing >> 1
     }
 
     private mutating func encode(_ value: FieldValue, column: Int) -> UInt64 {

@@ -11,8 +11,10 @@ import Schema
 /// the thread that applies rows in order only probes its table.
 public struct RowBatch: Sendable {
     let width: Int
-    /// Data rows and rejected rows alike.
+    /// Data rows, rejected and filtered rows alike.
     var rowsRead = 0
+    /// Rows left out by the filters (`keep`, `drop`).
+    var filtered = 0
     /// `width` slots per decoded row.
     var slots: [UInt64] = []
     var keyBytes: [UInt8] = []
@@ -77,6 +79,7 @@ public struct RowBatch: Sendable {
     /// Forgets the rows, keeps the interned values (and their mapping to the store's).
     mutating func removeRows() {
         rowsRead = 0
+        filtered = 0
         slots.removeAll(keepingCapacity: true)
         keyBytes.removeAll(keepingCapacity: true)
         keyEnds.removeAll(keepingCapacity: true)

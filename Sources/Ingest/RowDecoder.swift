@@ -35,12 +35,23 @@ public struct RowDecoder: Sendable {
     private let plans: [ColumnPlan]
     /// The slots (`Slot.encode`) of the times inside `settings.years`.
     private let timeSlots: Range<UInt64>
+    /// `keep` and `drop` as the fields they read.
+    private let keepFilters: [(field: Int, patterns: PatternList)]
+    private let dropFilters: [(field: Int, patterns: PatternList)]
+    /// Columns worked out after the others were read, in table order.
+    private let derived: [(column: Int, derivation: Derivation)]
+    /// The column whose score `compliant_when.score_at_least` judges (-1: none).
+    private let judgedScore: Int
+    /// The column of `latest_by` (-1: none).
+    let latestBy: Int
 
     private struct ColumnPlan {
         /// The field of the record that holds the column (-1: the file has no such column).
         let field: Int
         let type: ColumnType
         let isKey: Bool
+        /// Its text is a place name (format characters refused).
+        let isArea: Bool
         /// A `RowBatch` interns the column's values: text that is not only part of the key,
         /// amounts and scores (by their canonical text).
         let interned: Bool
@@ -63,10 +74,20 @@ public struct RowDecoder: Sendable {
             let interned = switch columns[column].type {
             case .text: !isKey
             case .amount, .score: true
-            case .datetime, .boolean, .count, .period: false
+            case .datetime, .boolean, .count, .period, .verdict: false
             }
-            return ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey, interned: interned)
+            return ColumnPlan(field: layout.fieldIndex[column] ?? -1, type: columns[column].type, isKey: isKey,
+                              isArea: columns[column].isArea, interned: interned)
         }
+        keepFilters = zip(settings.keep, layout.keepFields).map { filter, field in (field!, filter.patterns) }
+        dropFilters = zip(settings.drop, layout.dropFields).map { filter, field in (field!, filter.patterns) }
+        derived = columns.indices.compactMap { column in columns[column].derivation.map { (column, $0) } }
+        // A derived key part is written after the others: it must be the last key column.
+        precondition(derived.allSatisfy { !keyPositions.contains($0.column) || $0.column == keyPositions.last }, "a derived key column must be the last")
+        judgedScore = derived.lazy.compactMap { _, derivation -> Int? in
+            if case .scoreAtLeast(let column, _) = derivation { columns.firstIndex { $0.name == column } } else { nil }
+        }.first ?? -1
+        latestBy = settings.latestBy.flatMap { name in columns.firstIndex { $0.name == name } } ?? -1
         let years = settings.years
         let first = LocalDateTime(date: LocalDate(year: years.lowerBound, month: 1, day: 1)!)!
         let after = LocalDate(year: years.upperBound + 1, month: 1, day: 1).map { LocalDateTime(date: $0)! }
@@ -76,6 +97,8 @@ public struct RowDecoder: Sendable {
     public enum Outcome: Equatable, Sendable {
         case row(key: String, values: [FieldValue])
         case rejected(column: String, reason: String)
+        /// Left out by `keep` or `drop`.
+        case filtered
     }
 
     /// One field's verdict.
@@ -93,6 +116,40 @@ public struct RowDecoder: Sendable {
         return nil
     }
 
+    /// Whether the record passes `keep` and `drop` (read from its fields, trimmed).
+    private func passesFilters(_ field: (Int) -> UnsafeRawBufferPointer) -> Bool {
+        func matches(_ bytes: UnsafeRawBufferPointer, _ patterns: PatternList) -> Bool {
+            let bytes = bytes.assumingMemoryBound(to: UInt8.self)
+            if let range = ValueParser.trimmedRange(utf8: bytes) { return patterns.matches(utf8: UnsafeBufferPointer(rebasing: bytes[range])) }
+            return patterns.matches(String(ValueParser.trim(String(decoding: bytes, as: UTF8.self)[...])))
+        }
+        for (index, patterns) in keepFilters where !matches(field(index), patterns) { return false }
+        for (index, patterns) in dropFilters where matches(field(index), patterns) { return false }
+        return true
+    }
+
+    private var hasFilters: Bool { !keepFilters.isEmpty || !dropFilters.isEmpty }
+
+    /// The value of a derived column, from the row's other values: the period holding a date
+    /// (`period_from`), or whether a score reaches the threshold (`compliant_when`).
+    private func derive(_ derivation: Derivation, row: (Int) -> UInt64, score: ExactDecimal?) -> FieldValue {
+        switch derivation {
+        case .period(let from, let kind):
+            let slot = row(columns.firstIndex { $0.name == from }!)
+            guard !Slot.isEmpty(slot) else { return .missing }
+            let date = LocalDate(dayNumber: Slot.dayNumber(slot))
+            let index = switch kind {
+            case .year: 1
+            case .half: (date.month - 1) / 6 + 1
+            case .quarter: (date.month - 1) / 3 + 1
+            }
+            return .period(Period(kind: kind, year: date.year, index: index)!)
+        case .scoreAtLeast(_, let threshold):
+            guard let score else { return .missing }
+            return .boolean(ExactDecimal.compare(score, threshold) >= 0)
+        }
+    }
+
     func parse(_ field: UnsafeRawBufferPointer, _ spec: ColumnSpec) -> Parsed {
         let bytes = field.assumingMemoryBound(to: UInt8.self)
         if let range = ValueParser.trimmedRange(utf8: bytes) {
@@ -108,7 +165,13 @@ public struct RowDecoder: Sendable {
         if bytes.isEmpty { return spec.required ? .invalid("required value missing") : .value(.missing) }
         let value: FieldValue?
         switch spec.type {
-        case .text: return owned.map { .value(.text($0)) } ?? .bytes(UnsafeRawBufferPointer(bytes))
+        case .text:
+            if ValueParser.mayHaveTextProblem(utf8: bytes, isArea: spec.isArea),
+               let problem = ValueParser.textProblem(owned ?? String(decoding: bytes, as: UTF8.self), isArea: spec.isArea) {
+                return .invalid(problem)
+            }
+            return owned.map { .value(.text($0)) } ?? .bytes(UnsafeRawBufferPointer(bytes))
+        case .verdict(let patterns): value = .boolean(patterns.matches(utf8: bytes))
         case .datetime: value = ValueParser.dateTime(utf8: bytes, patterns: settings.datetimeFormats).map(FieldValue.time)
         case .boolean: value = ValueParser.boolean(utf8: bytes).map(FieldValue.boolean)
         case .count: value = ValueParser.count(utf8: bytes).map(FieldValue.count)
@@ -144,7 +207,12 @@ public struct RowDecoder: Sendable {
             batch.reject(line: record.line, column: "", reason: fault, record: record)
             return
         }
+        if hasFilters && !passesFilters({ record[$0] }) {
+            batch.filtered += 1
+            return
+        }
         let keyStart = batch.keyBytes.count
+        var score: ExactDecimal?
         // The row's slots are gathered here and appended at once.
         let decoded = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: plans.count) { row in
             plans.withUnsafeBufferPointer { plans in
@@ -159,7 +227,9 @@ public struct RowDecoder: Sendable {
                         row[column] = slot
                         continue
                     }
-                    switch parse(field, columns[column]) {
+                    let parsed = parse(field, columns[column])
+                    if column == judgedScore, case .value(.decimal(let decimal)) = parsed { score = decimal }
+                    switch parsed {
                     case .invalid(let reason):
                         batch.keyBytes.removeLast(batch.keyBytes.count - keyStart)
                         let fault = valueFault(column: column, reason: reason, fields: record.strings())
@@ -171,6 +241,9 @@ public struct RowDecoder: Sendable {
                     case .value(let value):
                         row[column] = encode(value, column: column, batch: &batch)
                     }
+                }
+                for (column, derivation) in derived {
+                    row[column] = encode(derive(derivation, row: { row[$0] }, score: score), column: column, batch: &batch)
                 }
                 batch.slots.append(contentsOf: row)
                 return true
@@ -210,6 +283,7 @@ public struct RowDecoder: Sendable {
         guard let range = ValueParser.trimmedRange(utf8: bytes), !range.isEmpty else { return nil }
         switch plan.type {
         case .text:
+            if ValueParser.mayHaveTextProblem(utf8: bytes, isArea: plan.isArea) { return nil }
             if plan.isKey { batch.appendKeyPart(field) }
             return plan.interned ? batch.intern(field, column: column) : 0
         case .datetime:
@@ -217,7 +291,7 @@ public struct RowDecoder: Sendable {
             return slot
         case .count:
             return ValueParser.count(utf8: bytes).map { UInt64($0) }
-        case .boolean, .amount, .score, .period:
+        case .boolean, .amount, .score, .period, .verdict:
             return nil
         }
     }
@@ -227,6 +301,14 @@ public struct RowDecoder: Sendable {
     public func decode(_ record: CSVRecord) -> Outcome {
         if let fault = recordFault(problem: record.problem, fieldCount: record.fields.count) {
             return .rejected(column: "", reason: fault)
+        }
+        if hasFilters {
+            var fields = record.fields
+            let passes = passesFilters { index in
+                fields[index].withUTF8 { UnsafeRawBufferPointer($0) }
+            }
+            _ = fields
+            if !passes { return .filtered }
         }
         var values: [FieldValue] = []
         values.reserveCapacity(columns.count)
@@ -249,6 +331,18 @@ public struct RowDecoder: Sendable {
                 // One value per column so far: `values.count` is this column's index.
                 let fault = valueFault(column: values.count, reason: invalid.reason, fields: record.fields)
                 return .rejected(column: fault.column, reason: fault.reason)
+            }
+        }
+        if !derived.isEmpty {
+            let score: ExactDecimal? = if judgedScore >= 0, case .decimal(let decimal) = values[judgedScore] { decimal } else { nil }
+            for (column, derivation) in derived {
+                values[column] = derive(derivation, row: { column in
+                    switch values[column] {
+                    case .time(let time): Slot.encode(time)
+                    case .missing: Slot.missing
+                    default: Slot.absent
+                    }
+                }, score: score)
             }
         }
         let key = keyPositions.map { values[$0].keyText }.joined(separator: "\u{1F}")
@@ -279,6 +373,7 @@ public struct RowDecoder: Sendable {
         case .amount: "a decimal number >= 0 (digits and an optional . fraction)"
         case .score: "a score from 0 to 100"
         case .period: "a period (YYYY, YYYYH1..H2 or YYYYQ1..Q4)"
+        case .verdict: "a value"
         }
     }
 }

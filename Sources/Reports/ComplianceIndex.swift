@@ -19,7 +19,7 @@ struct ComplianceIndex: Sendable {
     /// Every period with a city row, in `Period` order.
     let periods: [Period]
 
-    init(_ rows: [ComplianceRow]) {
+    init(_ rows: [ComplianceRow], city: String) {
         var byArea: [AreaKey: [ComplianceRow]] = [:]
         var names: [AreaLevel: [String]] = [:]
         for row in rows {
@@ -31,7 +31,7 @@ struct ComplianceIndex: Sendable {
         for level in names.keys { names[level]!.sort(by: utf8Less) }
         self.byArea = byArea
         self.names = names
-        let cityPeriods = (byArea[AreaKey(level: .city, area: Array(Area.city.name.utf8))] ?? []).map(\.period)
+        let cityPeriods = (byArea[AreaKey(level: .city, area: Array(city.utf8))] ?? []).map(\.period)
         periods = cityPeriods
         latestPeriod = cityPeriods.max { lhs, rhs in
             let left = Self.endMonth(lhs)

@@ -12,22 +12,25 @@ extension ReportBuilder {
             blocks.append(.section(districtComparisonSection()))
             blocks.append(.section(rankingSection()))
         }
-        if let latest = compliance.latestPeriod {
+        for dataset in assessed {
+            let scoped = scoped(to: dataset)
+            guard let latest = scoped.compliance.latestPeriod else { continue }
+            let rate = words.complianceName(dataset)
             blocks.append(.section(ReportSection(
-                level: 2, title: words.say("平安小区达标率(各区)", "Safe-community compliance by district"),
+                level: 2, title: words.say("\(rate)(各区)", "\(rate) by district"),
                 blocks: [
                     .paragraph([.text(words.say(
                         "最新考评期:\(words.compliancePeriod(latest))。",
                         "Latest assessment period: \(words.compliancePeriod(latest))."))]),
-                    districtComplianceTable(latest),
+                    scoped.districtComplianceTable(dataset, latest),
                 ])))
         }
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("数据质量", "Data quality"),
             blocks: [
                 .paragraph([.text(words.say(
-                    "每个读入的数据行只有一种结果:接受、拒收或重复(冲突是内容不同的重复)。逐文件的结果见 ",
-                    "Every data row read is accepted, rejected or a duplicate (a conflict is a duplicate with different values). Per file: ")),
+                    "每个读入的数据行只有一种结果:接受、拒收、重复(冲突是内容不同的重复)或筛除。逐文件的结果见 ",
+                    "Every data row read is accepted, rejected, a duplicate (a conflict is a duplicate with different values) or filtered out. Per file: ")),
                     .link("data/quality.csv", .file("data/quality.csv")), .text(words.say("。", "."))]),
                 qualitySummary(),
             ])))
@@ -39,7 +42,8 @@ extension ReportBuilder {
 
     func asOfSection() -> ReportSection {
         var rows: [[[Inline]]] = []
-        for kind in DatasetKind.allCases {
+        let listed = (Dataset.builtIn + present.map(\.dataset).filter { !$0.isBuiltIn }).sorted()
+        for kind in listed {
             guard present.contains(where: { $0.dataset == kind }) else {
                 rows.append([[.text(words.datasetName(kind))], [.text(words.say("本次运行未提供此数据集", "not in this run's data"))],
                              [.text("—")], [.text("—")]])
@@ -49,7 +53,8 @@ extension ReportBuilder {
                 rows.append([[datasetLink(kind)], [.text(span.asOf.description)], [.text(span.first.description)],
                              [.text(words.say("\(words.span(span.ytdLabel))(对比 \(words.span(span.priorYtdLabel)))",
                                               "\(words.span(span.ytdLabel)) (against \(words.span(span.priorYtdLabel)))"))]])
-            } else if kind == .safeCommunity, let latest = compliance.latestPeriod, let earliest = compliance.periods.min(by: {
+            } else if kind.kind == .assessments, let compliance = complianceByDataset[kind], let latest = compliance.latestPeriod,
+                      let earliest = compliance.periods.min(by: {
                 ComplianceIndex.endMonth($0) < ComplianceIndex.endMonth($1)
             }) {
                 rows.append([[datasetLink(kind)],
@@ -75,7 +80,7 @@ extension ReportBuilder {
     // MARK: Headlines
 
     /// The scope the rankings and headlines use: the latest complete year, else the ytd span.
-    func headlineScopes(_ dataset: DatasetKind) -> [(kind: PeriodKind, period: String)] {
+    func headlineScopes(_ dataset: Dataset) -> [(kind: PeriodKind, period: String)] {
         var scopes: [(PeriodKind, String)] = []
         if let year = trends.latestCompleteYear(dataset) { scopes.append((.year, year)) }
         if let ytd = trends.ytdPeriod(dataset) { scopes.append((.ytd, ytd)) }
@@ -88,7 +93,7 @@ extension ReportBuilder {
             for metric in trends.metrics(dataset) {
                 let scopes = headlineScopes(dataset)
                 for scope in scopes {
-                    if let row = trends.row(dataset, metric, .city, Area.city.name, scope.kind, scope.period) {
+                    if let row = trends.row(dataset, metric, .city, input.city, scope.kind, scope.period) {
                         items.append([.text(sentence(row, areaName: words.cityName))])
                     }
                 }
@@ -105,9 +110,12 @@ extension ReportBuilder {
                 }
             }
         }
-        if let latest = compliance.latestPeriod, let row = compliance.row(.city, Area.city.name, latest),
-           row.assessed >= Comparison.smallBaseLimit {
-            items.append([.text(words.complianceSentence(area: words.cityName, row))])
+        for dataset in assessed {
+            let compliance = complianceByDataset[dataset]!
+            if let latest = compliance.latestPeriod, let row = compliance.row(.city, input.city, latest),
+               row.assessed >= Comparison.smallBaseLimit {
+                items.append([.text(words.complianceSentence(area: words.cityName, row))])
+            }
         }
         let blocks: [ReportBlock] = items.isEmpty
             ? [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])]
@@ -120,7 +128,7 @@ extension ReportBuilder {
 
     // MARK: Districts side by side
 
-    func districtRows(_ dataset: DatasetKind) -> [AreaRow] {
+    func districtRows(_ dataset: Dataset) -> [AreaRow] {
         [cityRow()] + trends.areas(dataset, .district).map { AreaRow(cell: [districtLink($0)], level: .district, area: $0) }
     }
 
@@ -141,7 +149,7 @@ extension ReportBuilder {
 
     /// The districts with the largest rises and falls, by exact change ratio (ties in byte
     /// order of the names); headline comparisons only.
-    func ranking(_ dataset: DatasetKind, _ metric: String, _ kind: PeriodKind, _ period: String) -> (rises: [TrendRow], falls: [TrendRow]) {
+    func ranking(_ dataset: Dataset, _ metric: String, _ kind: PeriodKind, _ period: String) -> (rises: [TrendRow], falls: [TrendRow]) {
         var rises: [(TrendRow, (numerator: Int, denominator: Int))] = []
         var falls: [(TrendRow, (numerator: Int, denominator: Int))] = []
         for district in trends.areas(dataset, .district) {
@@ -184,8 +192,9 @@ extension ReportBuilder {
                         ? .paragraph([.text(words.say("没有符合条件的变化。", "No change qualifies."))])
                         : .list(items))
                 }
-                let title = words.metricTitle(metric) == words.datasetName(dataset) ? words.metricTitle(metric)
-                    : words.metricTitle(metric) + words.say("(\(words.datasetName(dataset)))", " (\(words.datasetName(dataset)))")
+                let name = words.metricTitle(metricTitle(dataset, metric))
+                let title = name == words.datasetName(dataset) ? name
+                    : name + words.say("(\(words.datasetName(dataset)))", " (\(words.datasetName(dataset)))")
                 blocks.append(.section(ReportSection(level: 3, title: title, blocks: inner)))
             }
         }
@@ -194,13 +203,14 @@ extension ReportBuilder {
 
     // MARK: Compliance
 
-    func districtComplianceTable(_ period: Period) -> ReportBlock {
+    func districtComplianceTable(_ dataset: Dataset, _ period: Period) -> ReportBlock {
+        let rate = words.complianceName(dataset)
         let areas = [cityRow()] + compliance.areas(.district).map {
             AreaRow(cell: [districtLink($0)], level: .district, area: $0)
         }
         return complianceTable(
-            period, caption: words.say("各区平安小区达标率,\(words.compliancePeriod(period))",
-                                       "Safe-community compliance by district, \(words.compliancePeriod(period))"),
+            period, caption: words.say("各区\(rate),\(words.compliancePeriod(period))",
+                                       "\(rate) by district, \(words.compliancePeriod(period))"),
             firstColumn: words.say("区", "District"), areas: areas)
     }
 }

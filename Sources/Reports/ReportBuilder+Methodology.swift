@@ -27,9 +27,7 @@ extension ReportBuilder {
             Definition(term: words.say("计数", "Counts"), text: [.text(words.say(
                 "每条不同记录(按记录编号;平安小区按小区编号与考评期)计一次,取其最终版本。区、街镇、小区取自该版本;无街镇的记录只计入区和全市。",
                 "Each distinct record (by its key; for safe-community assessments, community and period) counts once, in its standing version; its district, street and community come from that version. A record with no street counts in its district and the city only."))]),
-            Definition(term: words.say("指标", "Metrics"), text: [.text(words.say(
-                "接警总数:全部接警。报警类接警:警情类型为“报警”的接警(空警情类型不计;文件没有警情类型列时全部计入)。盗窃类接警:警情类别为盗窃、入室盗窃、扒窃或偷盗,不论警情类型。入室盗窃案件:全部案件;已破入室盗窃案件:状态为已破、破案或 solved。以上类别为默认值,可在 govstats.toml 中另行配置。",
-                "All calls: every call. Alarm calls: calls whose call type is 报警 (an empty call type is not one; every call counts when its file has no call type column). Theft calls: category 盗窃, 入室盗窃, 扒窃 or 偷盗, whatever the call type. Burglaries: every case; cleared burglaries: status 已破, 破案 or solved. These lists are the defaults; govstats.toml may set others."))]),
+            Definition(term: words.say("指标", "Metrics"), text: [.text(metricDefinitions())]),
             Definition(term: words.say("同比", "Year on year"), text: [.text(words.say(
                 "与上一年同一期间相比:年度对比上一年度;年初至今对比上一年的同一时段(2 月 29 日对应 2 月 28 日)。",
                 "Against the same period a year earlier: a year against the year before; the year to date against the same span of the year before (29 February maps to 28 February)."))]),
@@ -72,5 +70,29 @@ extension ReportBuilder {
         ]
         return ReportSection(level: 2, title: words.say("方法说明", "Methodology"), anchor: "methodology",
                              blocks: [.definitions(definitions)])
+    }
+
+    /// Each metric of each events dataset present, from its declaration: what it counts, by
+    /// which column and patterns (the defaults, or those govstats.toml set).
+    func metricDefinitions() -> String {
+        var parts: [String] = []
+        for dataset in dated {
+            let metrics = dataset.metrics.map { metric -> String in
+                let name = words.metricName(metric.title)
+                guard !metric.conditions.isEmpty else { return words.say("\(name):全部记录", "\(name): every record") }
+                let conditions = metric.conditions.map { condition -> String in
+                    var text = words.say("\(condition.column) 为 \(condition.patterns) 之一", "\(condition.column) matches \(condition.patterns)")
+                    if condition.absentMatches {
+                        text += words.say("(文件没有该列时全部计入)", " (every record counts when its file has no such column)")
+                    }
+                    return text
+                }
+                return words.say("\(name):\(conditions.joined(separator: "且"))的记录", "\(name): records whose \(conditions.joined(separator: " and "))")
+            }
+            parts.append(words.say("\(words.datasetName(dataset)):", "\(words.datasetName(dataset)): ") + metrics.joined(separator: words.say(";", "; ")))
+        }
+        return parts.joined(separator: words.say("。", ". ")) + words.say(
+            "。值为空的记录不计入按值筛选的指标;* 匹配任意一串字符,? 匹配一个字符。这些列表可在 govstats.toml 中另行配置。",
+            ". A record with an empty value never counts in a metric that matches values; * matches any run of characters and ? one character. govstats.toml may set other lists.")
     }
 }

@@ -9,18 +9,19 @@ extension ReportBuilder {
     func datasetPage(_ ingest: DatasetIngest) -> ReportPage {
         let kind = ingest.dataset
         var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: false)]
-        switch kind {
-        case .alarmCalls, .burglaryReports:
+        switch kind.kind {
+        case .events:
             if dated.contains(kind) {
                 blocks += datedDatasetBlocks(kind)
             } else {
                 blocks.append(.paragraph([.text(words.say("本数据集没有有效记录。", "This dataset has no valid records."))]))
             }
-        case .safeCommunity:
-            if compliance.isEmpty {
+        case .assessments:
+            let scoped = scoped(to: kind)
+            if scoped.compliance.isEmpty {
                 blocks.append(.paragraph([.text(words.say("本数据集没有有效记录。", "This dataset has no valid records."))]))
             } else {
-                blocks += complianceDatasetBlocks()
+                blocks += scoped.complianceDatasetBlocks(kind)
             }
         }
         var quality: [ReportBlock] = [
@@ -51,10 +52,10 @@ extension ReportBuilder {
         }
         blocks.append(.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality)))
         blocks.append(.section(methodology()))
-        return ReportPage(name: kind.rawValue, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
+        return ReportPage(name: kind.name, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
     }
 
-    private func datedDatasetBlocks(_ kind: DatasetKind) -> [ReportBlock] {
+    private func datedDatasetBlocks(_ kind: Dataset) -> [ReportBlock] {
         var blocks: [ReportBlock] = []
         if let span = input.spans[kind] {
             blocks.append(.paragraph([.text(words.say(
@@ -64,23 +65,23 @@ extension ReportBuilder {
         let metrics = trends.metrics(kind)
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("月度趋势(全市)", "Monthly trend, citywide"),
-            blocks: metrics.compactMap { monthlyChart(kind, $0, .city, Area.city.name) })))
+            blocks: metrics.compactMap { monthlyChart(kind, $0, .city, input.city) })))
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("各区对比", "Districts side by side"),
             blocks: metrics.map {
                 comparisonTable(kind, $0, subject: words.say("各区", "by district"),
                                 firstColumn: words.say("区", "District"), areas: districtRows(kind))
             })))
-        if kind == .alarmCalls, let table = categoryTable(area: Area.city.name, areaName: words.cityName) {
-            blocks.append(.section(ReportSection(level: 2, title: words.say("警情类别(全市)", "Categories, citywide"), blocks: [table])))
+        if let table = categoryTable(kind, area: input.city, areaName: words.cityName) {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table])))
         }
-        if kind == .burglaryReports {
+        do {
             let communities = trends.areas(kind, .community).map {
                 AreaRow(cell: [.text($0)], level: .community, area: $0)
             }
             if !communities.isEmpty {
                 blocks.append(.section(ReportSection(
-                    level: 2, title: words.say("各小区入室盗窃", "Burglaries by community"),
+                    level: 2, title: words.say("各小区\(words.datasetName(kind))", "\(words.datasetName(kind)) by community"),
                     blocks: metrics.map {
                         comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
                                         firstColumn: words.say("区/小区", "District/community"), areas: communities)
@@ -90,24 +91,25 @@ extension ReportBuilder {
         return blocks
     }
 
-    private func complianceDatasetBlocks() -> [ReportBlock] {
+    private func complianceDatasetBlocks(_ dataset: Dataset) -> [ReportBlock] {
+        let rate = words.complianceName(dataset)
         var blocks: [ReportBlock] = []
         if let latest = compliance.latestPeriod {
             blocks.append(.paragraph([.text(words.say(
                 "最新考评期:\(words.compliancePeriod(latest))。",
                 "Latest assessment period: \(words.compliancePeriod(latest))."))]))
             if let chart = complianceChart() {
-                blocks.append(.section(ReportSection(level: 2, title: words.say("全市达标率", "Citywide compliance"), blocks: [chart])))
+                blocks.append(.section(ReportSection(level: 2, title: words.say("\(words.cityName)达标率", "Compliance, \(words.cityName)"), blocks: [chart])))
             }
             blocks.append(.section(ReportSection(
-                level: 2, title: words.say("各区达标率", "Compliance by district"), blocks: [districtComplianceTable(latest)])))
+                level: 2, title: words.say("各区达标率", "Compliance by district"), blocks: [districtComplianceTable(dataset, latest)])))
             let streets = compliance.areas(.street).map { AreaRow(cell: [.text($0)], level: .street, area: $0) }
             if !streets.isEmpty {
                 blocks.append(.section(ReportSection(
                     level: 2, title: words.say("各街镇达标率", "Compliance by street"),
                     blocks: [complianceTable(
-                        latest, caption: words.say("各街镇平安小区达标率,\(words.compliancePeriod(latest))",
-                                                   "Safe-community compliance by street, \(words.compliancePeriod(latest))"),
+                        latest, caption: words.say("各街镇\(rate),\(words.compliancePeriod(latest))",
+                                                   "\(rate) by street, \(words.compliancePeriod(latest))"),
                         firstColumn: words.say("区/街镇", "District/street"), areas: streets)])))
             }
         }
@@ -122,7 +124,7 @@ extension ReportBuilder {
 
     // MARK: District pages
 
-    func hasRows(_ dataset: DatasetKind, district: String) -> Bool {
+    func hasRows(_ dataset: Dataset, district: String) -> Bool {
         trends.metrics(dataset).contains { !trends.rows(dataset, $0, .district, district, .month).isEmpty }
     }
 
@@ -139,9 +141,12 @@ extension ReportBuilder {
                 }
             }
         }
-        if let latest = compliance.latestPeriod, let row = compliance.row(.district, district, latest),
-           row.assessed >= Comparison.smallBaseLimit {
-            headlines.append([.text(words.complianceSentence(area: district, row))])
+        for dataset in assessed {
+            let compliance = complianceByDataset[dataset]!
+            if let latest = compliance.latestPeriod, let row = compliance.row(.district, district, latest),
+               row.assessed >= Comparison.smallBaseLimit {
+                headlines.append([.text(words.complianceSentence(area: district, row))])
+            }
         }
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("要点", "Headlines"),
@@ -159,6 +164,18 @@ extension ReportBuilder {
             blocks.append(.section(ReportSection(level: 2, title: words.datasetName(dataset), blocks: districtDatasetBlocks(dataset, district))))
         }
 
+        for dataset in assessed {
+            let scoped = scoped(to: dataset)
+            guard let block = scoped.districtComplianceBlock(dataset, district) else { continue }
+            blocks.append(block)
+        }
+        blocks.append(.section(methodology()))
+        return ReportPage(name: page, title: words.pageTitle(district), blocks: blocks)
+    }
+
+    /// A district's compliance in every period and by street, for one assessments dataset.
+    private func districtComplianceBlock(_ dataset: Dataset, _ district: String) -> ReportBlock? {
+        let rate = words.complianceName(dataset)
         if !compliance.rows(.district, district).isEmpty {
             var inner: [ReportBlock] = []
             if let history = complianceHistory(.district, district, caption: words.say("\(district) 各期达标率", "Compliance in each period: \(district)")) {
@@ -169,17 +186,16 @@ extension ReportBuilder {
             }
             if let latest = compliance.latestPeriod, !streets.isEmpty {
                 inner.append(complianceTable(
-                    latest, caption: words.say("\(district) 各街镇平安小区达标率,\(words.compliancePeriod(latest))",
-                                               "Safe-community compliance by street in \(district), \(words.compliancePeriod(latest))"),
+                    latest, caption: words.say("\(district) 各街镇\(rate),\(words.compliancePeriod(latest))",
+                                               "\(rate) by street in \(district), \(words.compliancePeriod(latest))"),
                     firstColumn: words.say("街镇", "Street"), areas: streets))
             }
-            blocks.append(.section(ReportSection(level: 2, title: words.datasetName(.safeCommunity), blocks: inner)))
+            return .section(ReportSection(level: 2, title: words.datasetName(dataset), blocks: inner))
         }
-        blocks.append(.section(methodology()))
-        return ReportPage(name: page, title: words.pageTitle(district), blocks: blocks)
+        return nil
     }
 
-    private func districtDatasetBlocks(_ dataset: DatasetKind, _ district: String) -> [ReportBlock] {
+    private func districtDatasetBlocks(_ dataset: Dataset, _ district: String) -> [ReportBlock] {
         let metrics = trends.metrics(dataset)
         var blocks: [ReportBlock] = [.section(ReportSection(
             level: 3, title: words.say("月度趋势", "Monthly trend"),
@@ -201,21 +217,21 @@ extension ReportBuilder {
                                     firstColumn: words.say("街镇", "Street"), areas: streets)
                 })))
         }
-        if dataset == .burglaryReports {
+        do {
             let communities = trends.areas(dataset, .community).compactMap { area in
                 Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .community, area: area) }
             }
             if !communities.isEmpty {
                 blocks.append(.section(ReportSection(
-                    level: 3, title: words.say("各小区入室盗窃", "Burglaries by community"),
+                    level: 3, title: words.say("各小区\(words.datasetName(dataset))", "\(words.datasetName(dataset)) by community"),
                     blocks: metrics.map {
                         comparisonTable(dataset, $0, subject: words.say("\(district) 各小区", "by community in \(district)"),
                                         firstColumn: words.say("小区", "Community"), areas: communities)
                     })))
             }
         }
-        if dataset == .alarmCalls, let table = categoryTable(area: district, areaName: district) {
-            blocks.append(.section(ReportSection(level: 3, title: words.say("警情类别", "Categories"), blocks: [table])))
+        if let table = categoryTable(dataset, area: district, areaName: district) {
+            blocks.append(.section(ReportSection(level: 3, title: words.say("类别", "Categories"), blocks: [table])))
         }
         return blocks
     }

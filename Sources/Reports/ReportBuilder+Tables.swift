@@ -11,10 +11,10 @@ extension ReportBuilder {
         let area: String
     }
 
-    func cityRow() -> AreaRow { AreaRow(cell: [.text(words.cityName)], level: .city, area: Area.city.name) }
+    func cityRow() -> AreaRow { AreaRow(cell: [.text(words.cityName)], level: .city, area: input.city) }
 
     /// The year-to-date span and the span a year earlier, in words.
-    func ytdSpans(_ dataset: DatasetKind) -> String? {
+    func ytdSpans(_ dataset: Dataset) -> String? {
         guard let span = input.spans[dataset] else {
             return trends.ytdPeriod(dataset).map { words.span($0) }
         }
@@ -24,7 +24,7 @@ extension ReportBuilder {
 
     /// Areas side by side: the latest complete year against the year before, and the year to
     /// date against the same span a year earlier, with the change of each.
-    func comparisonTable(_ dataset: DatasetKind, _ metric: String, subject: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
+    func comparisonTable(_ dataset: Dataset, _ metric: String, subject: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
         let year = trends.latestCompleteYear(dataset)
         let ytd = trends.ytdPeriod(dataset)
         var columns = [ReportTable.Column(firstColumn)]
@@ -67,17 +67,18 @@ extension ReportBuilder {
             }
             return cells
         }
-        let caption = words.metricTitle(metric) + words.say(":", ": ") + subject
+        let caption = words.metricTitle(metricTitle(dataset, metric)) + words.say(":", ": ") + subject
             + (scope.isEmpty ? "" : words.say("(", " (") + scope.joined(separator: words.say(";", "; ")) + words.say(")", ")"))
         return .table(ReportTable(caption: caption, columns: columns, rows: rows))
     }
 
     /// An area's monthly counts of one metric as a bar chart, its table beside it.
-    func monthlyChart(_ dataset: DatasetKind, _ metric: String, _ level: AreaLevel, _ area: String) -> ReportBlock? {
+    func monthlyChart(_ dataset: Dataset, _ metric: String, _ level: AreaLevel, _ area: String) -> ReportBlock? {
         let rows = trends.rows(dataset, metric, level, area, .month)
         guard let first = rows.first, let last = rows.last else { return nil }
         let areaName = words.areaName(area, level: level)
-        let title = words.say("\(areaName)\(words.metricName(metric))逐月数量", "\(words.metricTitle(metric)) by month: \(areaName)")
+        let name = metricTitle(dataset, metric)
+        let title = words.say("\(areaName)\(words.metricName(name))逐月数量", "\(words.metricTitle(name)) by month: \(areaName)")
         var bars: [BarChart.Bar] = []
         var tableRows: [[[Inline]]] = []
         for (position, row) in rows.enumerated() {
@@ -125,13 +126,14 @@ extension ReportBuilder {
                                scaleLabel: String(maximum), table: table))
     }
 
-    /// Alarm calls per category and year (counts only) for the city or a district.
-    func categoryTable(area: String, areaName: String) -> ReportBlock? {
-        guard let breakdown = input.categories, breakdown.covers(area: area), !breakdown.years.isEmpty else { return nil }
-        let metric = trends.metrics(.alarmCalls).first
-        let columns = [ReportTable.Column(words.say("警情类别", "Category"))] + breakdown.years.map { year in
+    /// Records of an events dataset per category and year (counts only) for the city or a district.
+    func categoryTable(_ dataset: Dataset, area: String, areaName: String) -> ReportBlock? {
+        guard let breakdown = input.categories.first(where: { $0.dataset == dataset }), breakdown.covers(area: area),
+              !breakdown.years.isEmpty else { return nil }
+        let metric = trends.metrics(dataset).first
+        let columns = [ReportTable.Column(words.say("类别", "Category"))] + breakdown.years.map { year in
             var title = words.year(String(year))
-            if let metric, let row = trends.row(.alarmCalls, metric, .city, Area.city.name, .year, String(year)) {
+            if let metric, let row = trends.row(dataset, metric, .city, input.city, .year, String(year)) {
                 let status = status(row)
                 if status != .complete { title += words.say("(\(words.status(status)))", " (\(words.status(status)))") }
             }
@@ -141,7 +143,8 @@ extension ReportBuilder {
             [[.text(category)]] + breakdown.years.map { [.text(String(breakdown.count(area: area, category: category, year: $0)))] }
         }
         return .table(ReportTable(
-            caption: words.say("\(areaName) 各类别接警数(按年,仅计数)", "Calls by category and year: \(areaName) (counts only)"),
+            caption: words.say("\(areaName) \(words.datasetName(dataset))各类别数量(按年,仅计数)",
+                               "\(words.datasetName(dataset)) by category and year: \(areaName) (counts only)"),
             columns: columns, rows: rows))
     }
 
@@ -149,7 +152,7 @@ extension ReportBuilder {
 
     var complianceColumns: [ReportTable.Column] {
         [.init(words.say("达标率", "Compliance rate"), numeric: true),
-         .init(words.say("达标小区", "Compliant communities")),
+         .init(words.say("达标数", "Compliant")),
          .init(words.say("上期达标率", "Rate in the period before"), numeric: true),
          .init(words.say("变化", "Change"))]
     }
@@ -160,7 +163,7 @@ extension ReportBuilder {
         }
         let prior = row.priorRatePercent.map { words.rate($0, assessed: row.priorAssessed) } ?? "—"
         return [[.text(words.rate(row.ratePercent, assessed: row.assessed))],
-                [.text(words.compliantOf(row.compliant, row.assessed))],
+                [.text(words.compliantOf(row.compliant, row.assessed, unit: row.dataset.unit))],
                 [.text(prior)], [.text(words.complianceChange(row))]]
     }
 
@@ -182,21 +185,22 @@ extension ReportBuilder {
     /// The city's rate in each period of the latest period's kind, as a bar chart.
     func complianceChart() -> ReportBlock? {
         guard let latest = compliance.latestPeriod else { return nil }
-        let rows = compliance.rows(.city, Area.city.name).filter { $0.period.kind == latest.kind }
-        guard !rows.isEmpty else { return nil }
-        let title = words.say("全市平安小区达标率", "Citywide safe-community compliance rate")
+        let rows = compliance.rows(.city, input.city).filter { $0.period.kind == latest.kind }
+        guard let dataset = rows.first?.dataset else { return nil }
+        let title = words.say("\(words.cityName)\(words.complianceName(dataset))", "\(words.cityName): \(words.complianceName(dataset))")
+        let unit = dataset.unit
         let every = rows.count <= 12 ? 1 : (rows.count + 11) / 12
         let bars = rows.enumerated().map { position, row in
             BarChart.Bar(
                 axisLabel: position % every == 0 ? row.period.description : nil, magnitude: Self.tenths(row.ratePercent),
                 caption: words.compliancePeriod(row.period) + words.say(":", ": ") + row.ratePercent + "%"
-                    + words.say("(\(words.compliantOf(row.compliant, row.assessed)))", " (\(words.compliantOf(row.compliant, row.assessed)))"),
+                    + words.say("(\(words.compliantOf(row.compliant, row.assessed, unit: unit)))", " (\(words.compliantOf(row.compliant, row.assessed, unit: unit)))"),
                 incomplete: false)
         }
         let summary = words.say(
-            "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率,刻度 0% 至 100%;最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%(\(words.compliantOf(rows.last!.compliant, rows.last!.assessed)))。",
-            "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed))).")
-        guard let table = complianceHistory(.city, Area.city.name, caption: words.say("\(title):数据表", "\(title): data")),
+            "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率,刻度 0% 至 100%;最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%(\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit)))。",
+            "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))).")
+        guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data")),
               case .table(let data) = table else { return nil }
         return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data))
     }
@@ -212,14 +216,14 @@ extension ReportBuilder {
 
     // MARK: Data quality
 
-    func qualityCells(_ read: Int, _ accepted: Int, _ rejected: Int, _ duplicates: Int, _ conflicts: Int) -> [[Inline]] {
-        [read, accepted, rejected, duplicates, conflicts].map { [.text(String($0))] }
+    func qualityCells(_ read: Int, _ accepted: Int, _ rejected: Int, _ duplicates: Int, _ conflicts: Int, _ filtered: Int) -> [[Inline]] {
+        [read, accepted, rejected, duplicates, conflicts, filtered].map { [.text(String($0))] }
     }
 
     var qualityColumns: [ReportTable.Column] { words.qualityColumns.map { .init($0, numeric: true) } }
 
-    func rejectsLink(_ kind: DatasetKind) -> Inline {
-        let path = "rejects/\(kind.rawValue).csv"
+    func rejectsLink(_ kind: Dataset) -> Inline {
+        let path = "rejects/\(kind.name).csv"
         return .link(path, .file(path))
     }
 
@@ -227,7 +231,7 @@ extension ReportBuilder {
     func qualitySummary() -> ReportBlock {
         let rows: [[[Inline]]] = present.map { ingest in
             [[datasetLink(ingest.dataset)], [.text(String(ingest.files.count))]]
-                + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts)
+                + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts, ingest.filtered)
                 + [[rejectsLink(ingest.dataset)]]
         }
         return .table(ReportTable(
@@ -242,10 +246,10 @@ extension ReportBuilder {
         var rows: [[[Inline]]] = ingest.files.map { file in
             var name: [Inline] = [.text(file.file.relativePath)]
             if let refusal = file.refusal { name.append(.text(words.say("(整个文件被拒收:", " (file refused: ") + refusal + words.say(")", ")"))) }
-            return [name] + qualityCells(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts)
+            return [name] + qualityCells(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts, file.filtered)
         }
         rows.append([[.strong(words.say("合计", "Total"))]]
-            + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts))
+            + qualityCells(ingest.rowsRead, ingest.accepted, ingest.rejected, ingest.duplicates, ingest.conflicts, ingest.filtered))
         return .table(ReportTable(
             caption: words.say("\(words.datasetName(ingest.dataset)) 各文件的行处理结果", "Row outcomes per file: \(words.datasetName(ingest.dataset))"),
             columns: [.init(words.say("文件", "File"))] + qualityColumns, rows: rows))

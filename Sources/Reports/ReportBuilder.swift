@@ -10,7 +10,13 @@ struct ReportBuilder {
     let input: ReportInput
     let words: Wording
     let trends: TrendIndex
-    let compliance: ComplianceIndex
+    /// The compliance rows of the assessments dataset in scope (`scoped(to:)`): the first
+    /// present unless scoped to another.
+    private(set) var compliance: ComplianceIndex
+    /// The compliance rows of each assessments dataset present.
+    let complianceByDataset: [Dataset: ComplianceIndex]
+    /// The assessments datasets present, in declaration order.
+    let assessed: [Dataset]
     /// Districts of every dataset, in byte order, each once (by bytes).
     let districts: [String]
     /// The page name of each district, parallel to `districts`.
@@ -20,25 +26,32 @@ struct ReportBuilder {
     /// The datasets present, in contract order.
     let present: [DatasetIngest]
     /// The dated datasets present that have trend rows, in contract order.
-    let dated: [DatasetKind]
+    let dated: [Dataset]
 
     static let rankingSize = 3
 
     init(_ input: ReportInput) {
         self.input = input
-        words = Wording(language: input.language)
-        let trends = TrendIndex(input.trends)
-        let compliance = ComplianceIndex(input.compliance)
+        words = Wording(language: input.language, city: input.city)
+        let trends = TrendIndex(input.trends, city: input.city)
         self.trends = trends
-        self.compliance = compliance
         present = input.datasets.sorted { $0.dataset < $1.dataset }
-        dated = present.map(\.dataset).filter { $0.dateColumn != nil && trends.hasRows($0) }
+        dated = present.map(\.dataset).filter { $0.kind == .events && trends.hasRows($0) }
+        assessed = present.map(\.dataset).filter { $0.kind == .assessments }
+        var byDataset: [Dataset: ComplianceIndex] = [:]
+        for dataset in assessed {
+            byDataset[dataset] = ComplianceIndex(input.compliance.filter { $0.dataset == dataset }, city: input.city)
+        }
+        complianceByDataset = byDataset
+        compliance = assessed.first.flatMap { byDataset[$0] } ?? ComplianceIndex([], city: input.city)
         var seen: Set<[UInt8]> = []
         var names: [String] = []
-        for kind in DatasetKind.allCases {
+        for kind in dated {
             for name in trends.areas(kind, .district) where seen.insert(Array(name.utf8)).inserted { names.append(name) }
         }
-        for name in compliance.areas(.district) where seen.insert(Array(name.utf8)).inserted { names.append(name) }
+        for dataset in assessed {
+            for name in byDataset[dataset]!.areas(.district) where seen.insert(Array(name.utf8)).inserted { names.append(name) }
+        }
         names.sort(by: utf8Less)
         districts = names
         let pages = PageName.districts(names)
@@ -46,6 +59,18 @@ struct ReportBuilder {
         var byName: [[UInt8]: String] = [:]
         for (name, page) in zip(names, pages) { byName[Array(name.utf8)] = page }
         pageByName = byName
+    }
+
+    /// The same builder with `dataset`'s compliance rows in scope.
+    func scoped(to dataset: Dataset) -> ReportBuilder {
+        var scoped = self
+        scoped.compliance = complianceByDataset[dataset] ?? ComplianceIndex([], city: input.city)
+        return scoped
+    }
+
+    /// The title of a metric of a dataset, from its declaration.
+    func metricTitle(_ dataset: Dataset, _ metric: String) -> Words {
+        dataset.metrics.first { $0.name == metric }?.title ?? Words(zh: metric, en: metric)
     }
 
     func pages() -> [ReportPage] {
@@ -57,7 +82,7 @@ struct ReportBuilder {
 
     // MARK: Figures
 
-    func clock(_ dataset: DatasetKind) -> PeriodClock { PeriodClock(span: input.spans[dataset]) }
+    func clock(_ dataset: Dataset) -> PeriodClock { PeriodClock(span: input.spans[dataset]) }
 
     func status(_ row: TrendRow) -> PeriodStatus { clock(row.dataset).status(row) }
 
@@ -70,7 +95,7 @@ struct ReportBuilder {
     /// The headline sentence of an area's figure for the latest complete year or the ytd span.
     func sentence(_ row: TrendRow, areaName: String) -> String {
         let scope: Wording.Scope = row.periodKind == .ytd ? .ytd(row.period) : .year(row.period)
-        return words.sentence(area: areaName, metric: row.metric, scope: scope, value: row.value, comparison: comparison(row))
+        return words.sentence(area: areaName, metric: metricTitle(row.dataset, row.metric), scope: scope, value: row.value, comparison: comparison(row))
     }
 
     // MARK: Links
@@ -82,8 +107,8 @@ struct ReportBuilder {
         return .link(district, .page(page, fragment: nil))
     }
 
-    func datasetLink(_ kind: DatasetKind) -> Inline {
-        .link(words.datasetName(kind), .page(kind.rawValue, fragment: nil))
+    func datasetLink(_ kind: Dataset) -> Inline {
+        .link(words.datasetName(kind), .page(kind.name, fragment: nil))
     }
 
     func navigation(includeDistricts: Bool) -> ReportBlock {

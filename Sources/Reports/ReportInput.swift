@@ -18,16 +18,21 @@ public struct ReportInput: Sendable {
     /// Every row of `data/compliance.csv`, sorted as in the file.
     public let compliance: [ComplianceRow]
     /// The date span of each dated dataset present (alarm_calls, burglary_reports).
-    public let spans: [DatasetKind: DataSpan]
-    public let categories: CategoryBreakdown?
+    public let spans: [Dataset: DataSpan]
+    /// The breakdown of each events dataset that has a breakdown column.
+    public let categories: [CategoryBreakdown]
+    /// The name of the city level of areas (`全市`, or `[report] city`).
+    public let city: String
     /// `YYYY-MM-DD HH:MM:SS UTC` from SOURCE_DATE_EPOCH, or nil: then no clock is shown.
     public let generatedAt: String?
     public let toolVersion: String
 
     public init(
         language: Language, datasets: [DatasetIngest], trends: [DatedTrends], compliance: [ComplianceRow],
-        spans: [DatasetKind: DataSpan], categories: CategoryBreakdown?, generatedAt: String?, toolVersion: String
+        spans: [Dataset: DataSpan], categories: [CategoryBreakdown], generatedAt: String?, toolVersion: String,
+        city: String = GovStatsConfig.defaultCity
     ) {
+        self.city = city
         self.language = language
         self.datasets = datasets
         self.trends = trends

@@ -10,29 +10,24 @@ import Trends
 /// Area names are keyed by their UTF-8 bytes: Swift's `String` equality is canonical
 /// equivalence, which would take `Café` (NFC) and `Café` (NFD) for one area.
 struct TrendIndex: Sendable {
-    private let tables: [DatasetKind: DatedTrends]
-    /// The metrics of each dataset in the contract's order (others after, in byte order).
-    private let metricsByDataset: [DatasetKind: [String]]
+    private let tables: [Dataset: DatedTrends]
+    /// The metrics of each dataset in the order of its declaration.
+    private let metricsByDataset: [Dataset: [String]]
     /// Area names of each dataset and level, in byte order, without repeats.
-    private let areasByDataset: [DatasetKind: [AreaLevel: [String]]]
+    private let areasByDataset: [Dataset: [AreaLevel: [String]]]
 
-    static let contractMetrics: [DatasetKind: [String]] = [
-        .alarmCalls: ["calls", "alarm_calls", "theft_calls"],
-        .burglaryReports: ["burglaries", "cleared"],
-    ]
+    /// The name of the city level of areas.
+    private let city: String
 
-    init(_ tables: [DatedTrends]) {
-        var byDataset: [DatasetKind: DatedTrends] = [:]
-        var metrics: [DatasetKind: [String]] = [:]
-        var areas: [DatasetKind: [AreaLevel: [String]]] = [:]
+    init(_ tables: [DatedTrends], city: String) {
+        self.city = city
+        var byDataset: [Dataset: DatedTrends] = [:]
+        var metrics: [Dataset: [String]] = [:]
+        var areas: [Dataset: [AreaLevel: [String]]] = [:]
         for table in tables {
             byDataset[table.dataset] = table
-            let order = Self.contractMetrics[table.dataset] ?? []
-            metrics[table.dataset] = table.metrics.sorted { lhs, rhs in
-                let left = order.firstIndex(of: lhs) ?? order.count
-                let right = order.firstIndex(of: rhs) ?? order.count
-                return left != right ? left < right : utf8Less(lhs, rhs)
-            }
+            // The declaration's order: the dataset's own first metric leads.
+            metrics[table.dataset] = table.metrics
             // `DatedTrends.areas` are distinct and in byte order within each level.
             var levels: [AreaLevel: [String]] = [:]
             for area in table.areas { levels[area.level, default: []].append(area.name) }
@@ -43,38 +38,38 @@ struct TrendIndex: Sendable {
         self.areasByDataset = areas
     }
 
-    func metrics(_ dataset: DatasetKind) -> [String] { metricsByDataset[dataset] ?? [] }
+    func metrics(_ dataset: Dataset) -> [String] { metricsByDataset[dataset] ?? [] }
 
-    func areas(_ dataset: DatasetKind, _ level: AreaLevel) -> [String] { areasByDataset[dataset]?[level] ?? [] }
+    func areas(_ dataset: Dataset, _ level: AreaLevel) -> [String] { areasByDataset[dataset]?[level] ?? [] }
 
-    func hasRows(_ dataset: DatasetKind) -> Bool { metricsByDataset[dataset] != nil }
+    func hasRows(_ dataset: Dataset) -> Bool { metricsByDataset[dataset] != nil }
 
     /// Months with no record citywide inside the dataset's span (see `DatedTrends.emptyMonths`).
-    func emptyMonths(_ dataset: DatasetKind) -> [String] { tables[dataset]?.emptyMonths() ?? [] }
+    func emptyMonths(_ dataset: Dataset) -> [String] { tables[dataset]?.emptyMonths() ?? [] }
 
-    func rows(_ dataset: DatasetKind, _ metric: String, _ level: AreaLevel, _ area: String, _ kind: PeriodKind) -> [TrendRow] {
+    func rows(_ dataset: Dataset, _ metric: String, _ level: AreaLevel, _ area: String, _ kind: PeriodKind) -> [TrendRow] {
         guard let table = tables[dataset], let metric = table.metricIndex(metric),
               let area = table.areaPosition(Area(level: level, name: area)) else { return [] }
         return table.series(metric: metric, area: area, kind: kind)
     }
 
-    func row(_ dataset: DatasetKind, _ metric: String, _ level: AreaLevel, _ area: String, _ kind: PeriodKind, _ period: String) -> TrendRow? {
+    func row(_ dataset: Dataset, _ metric: String, _ level: AreaLevel, _ area: String, _ kind: PeriodKind, _ period: String) -> TrendRow? {
         rows(dataset, metric, level, area, kind).first { compareUTF8($0.period, period) == 0 }
     }
 
     /// The city's rows of the dataset's first metric: they fix the periods of the dataset.
-    private func cityRows(_ dataset: DatasetKind, _ kind: PeriodKind) -> [TrendRow] {
+    private func cityRows(_ dataset: Dataset, _ kind: PeriodKind) -> [TrendRow] {
         guard let metric = metrics(dataset).first else { return [] }
-        return rows(dataset, metric, .city, Area.city.name, kind)
+        return rows(dataset, metric, .city, city, kind)
     }
 
     /// The latest year wholly inside the dataset's data (`complete` true), if any.
-    func latestCompleteYear(_ dataset: DatasetKind) -> String? {
+    func latestCompleteYear(_ dataset: Dataset) -> String? {
         cityRows(dataset, .year).last { $0.complete }?.period
     }
 
     /// The year-to-date period label (`2018-01-01..2018-02-28`).
-    func ytdPeriod(_ dataset: DatasetKind) -> String? {
+    func ytdPeriod(_ dataset: Dataset) -> String? {
         cityRows(dataset, .ytd).last?.period
     }
 }

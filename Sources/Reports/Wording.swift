@@ -5,6 +5,8 @@ import Trends
 /// integers and as the exact percentage texts of the trend and compliance rows.
 struct Wording: Sendable {
     let language: ReportInput.Language
+    /// The city level's name as configured; `全市` (the default) reads `Citywide` in English.
+    var city = GovStatsConfig.defaultCity
 
     var zh: Bool { language == .zh }
 
@@ -20,37 +22,27 @@ struct Wording: Sendable {
 
     func pageTitle(_ subject: String) -> String { subject + " · " + reportTitle }
 
-    func datasetName(_ kind: DatasetKind) -> String {
-        switch kind {
-        case .alarmCalls: zh ? "110 接警" : "110 alarm calls"
-        case .burglaryReports: zh ? "入室盗窃案件" : "Burglary reports"
-        case .safeCommunity: zh ? "平安小区考评" : "Safe-community assessments"
-        }
-    }
+    func text(_ words: Words) -> String { zh ? words.zh : words.en }
 
-    func metricName(_ metric: String) -> String {
-        switch metric {
-        case "calls": zh ? "接警总数" : "all calls"
-        case "alarm_calls": zh ? "报警类接警" : "alarm calls"
-        case "theft_calls": zh ? "盗窃类接警" : "theft calls"
-        case "burglaries": zh ? "入室盗窃案件" : "burglaries"
-        case "cleared": zh ? "已破入室盗窃案件" : "cleared burglaries"
-        default: metric
-        }
-    }
+    func datasetName(_ dataset: Dataset) -> String { text(dataset.title) }
+
+    func metricName(_ title: Words) -> String { text(title) }
+
+    /// What an assessments dataset's rate is called (`平安小区达标率`).
+    func complianceName(_ dataset: Dataset) -> String { text(dataset.complianceTitle) }
 
     /// A metric's name at the start of a heading or table caption.
-    func metricTitle(_ metric: String) -> String {
-        let name = metricName(metric)
+    func metricTitle(_ title: Words) -> String {
+        let name = metricName(title)
         guard !zh, let first = name.first else { return name }
         return first.uppercased() + name.dropFirst()
     }
 
     func areaName(_ area: String, level: AreaLevel) -> String {
-        level == .city ? (zh ? "全市" : "Citywide") : area
+        level == .city ? cityName : area
     }
 
-    var cityName: String { zh ? "全市" : "Citywide" }
+    var cityName: String { city == GovStatsConfig.defaultCity ? (zh ? "全市" : "Citywide") : city }
 
     func count(_ value: Int) -> String { zh ? "\(value) 起" : String(value) }
 
@@ -92,7 +84,7 @@ struct Wording: Sendable {
 
     /// `宝山区 2017 年报警类接警 1234 起,同比下降 30.2%(减少 530 起)` /
     /// `宝山区 alarm calls in 2017: 1234, down 30.2% year on year (−530)`.
-    func sentence(area: String, metric: String, scope: Scope, value: Int, comparison: Comparison) -> String {
+    func sentence(area: String, metric: Words, scope: Scope, value: Int, comparison: Comparison) -> String {
         let ytd: Bool
         var opening: String
         switch scope {
@@ -168,8 +160,8 @@ struct Wording: Sendable {
     // MARK: Compliance
 
     /// `10 个小区中 8 个达标` / `8 of 10 communities`.
-    func compliantOf(_ compliant: Int, _ assessed: Int) -> String {
-        zh ? "\(assessed) 个小区中 \(compliant) 个达标" : "\(compliant) of \(assessed) communities"
+    func compliantOf(_ compliant: Int, _ assessed: Int, unit: Words) -> String {
+        zh ? "\(assessed) \(unit.zh)中 \(compliant) 个达标" : "\(compliant) of \(assessed) \(unit.en)"
     }
 
     func rate(_ percent: String, assessed: Int) -> String {
@@ -195,8 +187,8 @@ struct Wording: Sendable {
     /// `全市 2017 年平安小区达标率 85.0%(40 个小区中 34 个达标),比上期提高 2.0 个百分点`.
     func complianceSentence(area: String, _ row: ComplianceRow) -> String {
         var text = zh
-            ? "\(area) \(compliancePeriod(row.period))平安小区达标率 \(row.ratePercent)%(\(compliantOf(row.compliant, row.assessed)))"
-            : "\(area) safe-community compliance in \(compliancePeriod(row.period)): \(row.ratePercent)% (\(compliantOf(row.compliant, row.assessed)))"
+            ? "\(area) \(compliancePeriod(row.period))\(complianceName(row.dataset)) \(row.ratePercent)%(\(compliantOf(row.compliant, row.assessed, unit: row.dataset.unit)))"
+            : "\(area) \(complianceName(row.dataset)) in \(compliancePeriod(row.period)): \(row.ratePercent)% (\(compliantOf(row.compliant, row.assessed, unit: row.dataset.unit)))"
         let before = compliancePeriod(row.period.previous)
         if let points = row.changePoints, row.priorAssessed >= Comparison.smallBaseLimit {
             let magnitude = points.hasPrefix("-") ? String(points.dropFirst()) : points
@@ -216,6 +208,6 @@ struct Wording: Sendable {
     // MARK: Data quality
 
     var qualityColumns: [String] {
-        zh ? ["读取行数", "接受", "拒收", "重复", "冲突"] : ["Rows read", "Accepted", "Rejected", "Duplicates", "Conflicts"]
+        zh ? ["读取行数", "接受", "拒收", "重复", "冲突", "筛除"] : ["Rows read", "Accepted", "Rejected", "Duplicates", "Conflicts", "Filtered"]
     }
 }

@@ -6,15 +6,44 @@ public enum EncodingSetting: Equatable, Sendable {
     case fixed(TextEncoding)
 }
 
+/// Rows kept or left out by the values of a column (`keep`, `drop`).
+public struct RowFilter: Equatable, Sendable {
+    /// A canonical column of the dataset, or else a header of the file as written.
+    public let column: String
+    public let patterns: PatternList
+
+    public init(column: String, patterns: PatternList) {
+        self.column = column
+        self.patterns = patterns
+    }
+}
+
+/// How an assessment is judged compliant (`compliant_when`).
+public enum ComplianceRule: Equatable, Sendable {
+    /// `score` >= the threshold.
+    case scoreAtLeast(ExactDecimal)
+    /// The `compliant` column matches one of the patterns; any other non-empty value is not
+    /// compliant.
+    case values(PatternList)
+}
+
 /// What `govstats.toml` says about one dataset; the defaults when it says nothing.
 public struct DatasetSettings: Equatable, Sendable {
     /// canonical column -> the header used in the files (added to the aliases).
     public var columns: [String: String] = [:]
     public var datetimeFormats: [DatePattern] = []
     public var encoding: EncodingSetting = .auto
-    public var theftCategories: [String] = ["盗窃", "入室盗窃", "扒窃", "偷盗"]
-    public var alarmCallTypes: [String] = ["报警"]
-    public var clearedStatuses: [String] = ["已破", "破案", "solved"]
+    /// The value lists that replace a metric's defaults, by key (`theft_categories`).
+    public var valueLists: [String: PatternList] = [:]
+    /// Rows must match, for each of these, one of its patterns.
+    public var keep: [RowFilter] = []
+    /// Rows that match, for one of these, one of its patterns are left out.
+    public var drop: [RowFilter] = []
+    /// The datetime column whose latest value decides which of a key's rows stands.
+    public var latestBy: String?
+    /// Assessments: the kind of period derived from `assessed_at`.
+    public var periodFrom: Period.Kind?
+    public var compliantWhen: ComplianceRule?
     /// The years a date or period may fall in: a value outside is rejected, so that one
     /// placeholder (`0001-01-01`, `1900-01-01`, `9999-12-31`) cannot stretch the trend
     /// series, which hold every period from the first to the last with data, over centuries.
@@ -23,16 +52,47 @@ public struct DatasetSettings: Equatable, Sendable {
     public static let defaultYears = 1980...2099
 
     public init() {}
+
+    /// Whether rows are filtered before they are validated.
+    public var filters: Bool { !keep.isEmpty || !drop.isEmpty }
 }
 
-/// The parsed `govstats.toml` (DATA_CONTRACT.md section 1, "Exports with other headers").
+/// The parsed `govstats.toml` (reference: "Configuration").
 public struct GovStatsConfig: Equatable, Sendable {
-    public var datasets: [DatasetKind: DatasetSettings] = [:]
+    /// The settings of each dataset named in the file, built-in or declared.
+    public var datasets: [Dataset: DatasetSettings] = [:]
+    /// The datasets declared by `[datasets.<name>]`, by name.
+    public var declared: [Dataset] = []
+    /// `[report] city`: the name of the city level of areas.
+    public var city: String?
+    /// `[report] max_districts`: the most distinct districts a dataset may name.
+    public var maxDistricts = GovStatsConfig.defaultMaxDistricts
+
+    public static let defaultMaxDistricts = 200
+    /// The city level's name when `[report] city` is not set.
+    public static let defaultCity = "全市"
 
     public init() {}
 
-    public subscript(kind: DatasetKind) -> DatasetSettings {
-        datasets[kind] ?? DatasetSettings()
+    public subscript(dataset: Dataset) -> DatasetSettings {
+        datasets[dataset] ?? DatasetSettings()
+    }
+
+    /// The name of the city level of areas.
+    public var cityName: String { city ?? Self.defaultCity }
+
+    /// Every dataset the data folder may hold, with its settings: the built-in ones in
+    /// contract order, then the declared ones by name.
+    public var allDatasets: [Dataset] {
+        (Dataset.builtIn + declared).map(resolve).sorted()
+    }
+
+    /// `dataset` with the settings this file gives it.
+    public func resolve(_ dataset: Dataset) -> Dataset {
+        if let declared = declared.first(where: { $0 == dataset }) {
+            return declared.configured(with: self[dataset])
+        }
+        return dataset.configured(with: self[dataset])
     }
 
     /// Parses the text of a config file. `file` is the name used in error messages.

@@ -324,3 +324,76 @@ enum ASCIIBytes {
         variable(bytes, at: &index, minimum: 1, maximum: 2)
     }
 }
+
+extension ValueParser {
+    /// The most characters (Unicode scalars) a text value may hold.
+    public static let maxTextScalars = 1000
+
+    /// Why a text value is invalid, or nil: longer than `maxTextScalars`, a control
+    /// character (U+0000–U+001F but tab, and line breaks outside place names; U+007F–U+009F), and in an area name a format
+    /// character (general category Cf: bidi controls, zero-width characters), which makes
+    /// a name that looks like another.
+    public static func textProblem(_ text: String, isArea: Bool) -> String? {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            let value = scalar.value
+            // A line break inside a quoted field is CSV (a note over several lines); in a
+            // place name, which names pages and rows, it is refused like any control character.
+            let allowed = value == 0x09 || (!isArea && (value == 0x0A || value == 0x0D))
+            if (value < 0x20 && !allowed) || (0x7F...0x9F).contains(value) {
+                return "holds a control character (U+\(hex(value)))"
+            }
+            if isArea && scalar.properties.generalCategory == .format {
+                return "holds an invisible format character (U+\(hex(value))), which makes a name look like another"
+            }
+        }
+        if count > maxTextScalars { return "is too long (\(count) characters, at most \(maxTextScalars))" }
+        return nil
+    }
+
+    /// Whether `bytes` (UTF-8) may hold what `textProblem` refuses: a byte that is or may
+    /// start such a character, or more bytes than the longest text allowed could have.
+    /// False is certain; true sends the value to `textProblem`.
+    @inlinable @inline(__always)
+    public static func mayHaveTextProblem(utf8 bytes: UnsafeBufferPointer<UInt8>, isArea: Bool) -> Bool {
+        if bytes.count > maxTextScalars { return true }
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 { return true }
+            // Lead bytes of the blocks that hold format characters (U+00AD, U+0600–U+08FF,
+            // U+180E, U+200B–U+206F, U+FEFF, U+FFF9–U+FFFB, planes 1 and 14).
+            if isArea && (byte == 0xD8 || byte == 0xDB || byte == 0xDC || byte == 0xE1 || byte == 0xE2 || byte == 0xEF || byte >= 0xF0) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension ExactDecimal {
+    /// Compares two canonical decimals (digits, an optional `.` fraction) by value.
+    public static func compare(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> Int {
+        func parts(_ text: String) -> (whole: [UInt8], fraction: [UInt8]) {
+            let bytes = Array(text.utf8)
+            let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            var whole = Array(bytes[..<dot])
+            while whole.count > 1 && whole.first == UInt8(ascii: "0") { whole.removeFirst() }
+            var fraction = dot < bytes.count ? Array(bytes[(dot + 1)...]) : []
+            while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+            return (whole, fraction)
+        }
+        let (a, b) = (parts(lhs.canonical), parts(rhs.canonical))
+        if a.whole.count != b.whole.count { return a.whole.count < b.whole.count ? -1 : 1 }
+        if a.whole != b.whole { return a.whole.lexicographicallyPrecedes(b.whole) ? -1 : 1 }
+        let width = max(a.fraction.count, b.fraction.count)
+        let left = a.fraction + Array(repeating: UInt8(ascii: "0"), count: width - a.fraction.count)
+        let right = b.fraction + Array(repeating: UInt8(ascii: "0"), count: width - b.fraction.count)
+        if left == right { return 0 }
+        return left.lexicographicallyPrecedes(right) ? -1 : 1
+    }
+}

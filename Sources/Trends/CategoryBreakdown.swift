@@ -2,23 +2,26 @@ import CSVReading
 import Ingest
 import Schema
 
-/// Alarm calls per category, per area and year: the category breakdown of the reports.
-/// Counts only; the trend figures themselves are in `data/trends.csv`.
+/// Records of an events dataset per value of its breakdown column (alarm calls by
+/// category), per area and year: the category breakdown of the reports. Counts only; the
+/// trend figures themselves are in `data/trends.csv`. Records with no value are left out.
 public struct CategoryBreakdown: Sendable {
+    public let dataset: Dataset
     /// Categories in byte order.
     public let categories: [String]
     public let years: [Int]
     /// counts[area name][category][year] (areas: 全市 and each district)
     let counts: [ExactText: [ExactText: [Int: Int]]]
 
-    public init?(_ ingest: DatasetIngest) {
+    public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) {
         let store = ingest.store
-        guard ingest.dataset == .alarmCalls, store.count > 0 else { return nil }
-        let categoryNames = store.texts(of: "category")
-        let districtNames = store.texts(of: "district")
-        let categorySlots = store.slots(of: "category")
-        let districtSlots = store.slots(of: "district")
-        let dates = store.slots(of: "received_at")
+        dataset = ingest.dataset
+        guard let column = dataset.breakdownColumn, let dateColumn = dataset.dateColumn, store.count > 0 else { return nil }
+        let categoryNames = store.texts(of: column)
+        let districtNames = store.texts(of: dataset.areas.district)
+        let categorySlots = store.slots(of: column)
+        let districtSlots = store.slots(of: dataset.areas.district)
+        let dates = store.slots(of: dateColumn)
         // Counted in a flat array by slot numbers, then named: one array update per record.
         let categoryCount = categoryNames.count
         let districtCount = districtNames.count
@@ -29,7 +32,7 @@ public struct CategoryBreakdown: Sendable {
         let lastYear = LocalDate(dayNumber: days.upperBound).year
         let yearCount = lastYear - firstYear + 1
         var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
-        for record in 0..<store.count {
+        for record in 0..<store.count where !Slot.isEmpty(categorySlots[record]) {
             let year = months.month(of: dates[record]) / 12 - firstYear
             flat[(Int(districtSlots[record]) * categoryCount + Int(categorySlots[record])) * yearCount + year] += 1
         }
@@ -43,18 +46,19 @@ public struct CategoryBreakdown: Sendable {
                     guard count > 0 else { continue }
                     years.insert(firstYear + year)
                     seenCategories[category] = true
-                    for area in [Area.city.name, districtNames[district]] {
+                    for area in [city, districtNames[district]] {
                         counts[ExactText(area), default: [:]][ExactText(categoryNames[category]), default: [:]][firstYear + year, default: 0] += count
                     }
                 }
             }
         }
+        guard !years.isEmpty else { return nil }
         self.categories = categoryNames.indices.filter { seenCategories[$0] }.map { categoryNames[$0] }.sorted(by: utf8Less)
         self.years = years.sorted()
         self.counts = counts
     }
 
-    /// Whether the area has any alarm calls.
+    /// Whether the area has any record with a value.
     public func covers(area: String) -> Bool {
         counts[ExactText(area)] != nil
     }

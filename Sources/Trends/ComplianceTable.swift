@@ -2,8 +2,9 @@ import CSVReading
 import Ingest
 import Schema
 
-/// One row of `data/compliance.csv`: the safe-community rate of an area in a period.
+/// One row of `data/compliance.csv`: the compliance rate of an area in a period.
 public struct ComplianceRow: Equatable, Sendable {
+    public let dataset: Dataset
     public let areaLevel: AreaLevel
     public let area: String
     public let period: Period
@@ -16,27 +17,29 @@ public struct ComplianceRow: Equatable, Sendable {
     public let priorAssessed: Int
     public let priorCompliant: Int
 
-    public static let csvHeader = ["area_level", "area", "period", "assessed", "compliant",
+    public static let csvHeader = ["dataset", "area_level", "area", "period", "assessed", "compliant",
                                    "rate_pct", "prior_rate_pct", "change_pts"]
 
     public var csvFields: [String] {
-        [areaLevel.rawValue, area, period.description, String(assessed), String(compliant),
+        [dataset.name, areaLevel.rawValue, area, period.description, String(assessed), String(compliant),
          ratePercent, priorRatePercent ?? "", changePoints ?? ""]
     }
 }
 
 /// Compliance rates per area and period (city, district, street), a pure function of the
-/// standing safe_community records.
+/// standing records of an assessments dataset.
 public enum ComplianceTable {
-    public static func rows(_ ingest: DatasetIngest) -> [ComplianceRow] {
+    public static func rows(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) -> [ComplianceRow] {
         let store = ingest.store
-        guard ingest.dataset == .safeCommunity, store.count > 0 else { return [] }
-        let districts = store.slots(of: "district")
-        let districtNames = store.texts(of: "district")
-        let streets = store.slots(of: "street")
-        let streetNames = store.texts(of: "street")
-        let periods = store.slots(of: "period")
-        let flags = store.slots(of: "compliant")
+        let dataset = ingest.dataset
+        guard dataset.kind == .assessments, store.count > 0 else { return [] }
+        let districts = store.slots(of: dataset.areas.district)
+        let districtNames = store.texts(of: dataset.areas.district)
+        let streets = dataset.areas.street.map { store.slots(of: $0) }
+        let streetNames = dataset.areas.street.map { store.texts(of: $0) } ?? []
+        let periods = store.slots(of: AssessmentColumns.period)
+        let flags = store.slots(of: AssessmentColumns.compliant)
+        let cityArea = Area(level: .city, name: city)
 
         struct Key: Hashable {
             let area: Area
@@ -46,8 +49,8 @@ public enum ComplianceTable {
         for record in 0..<store.count {
             let period = Slot.period(periods[record])
             let district = districtNames[Int(districts[record])]
-            var areas = [Area.city, Area(level: .district, name: district)]
-            if !Slot.isEmpty(streets[record]) {
+            var areas = [cityArea, Area(level: .district, name: district)]
+            if let streets, !Slot.isEmpty(streets[record]) {
                 areas.append(Area(level: .street, name: district + "/" + streetNames[Int(streets[record])]))
             }
             let compliant = flags[record] == 1 ? 1 : 0
@@ -67,7 +70,7 @@ public enum ComplianceTable {
                     denominator: tally.assessed * prior.assessed)
             }
             return ComplianceRow(
-                areaLevel: key.area.level, area: key.area.name, period: key.period,
+                dataset: dataset, areaLevel: key.area.level, area: key.area.name, period: key.period,
                 assessed: tally.assessed, compliant: tally.compliant,
                 ratePercent: Percent.format(numerator: tally.compliant * 100, denominator: tally.assessed),
                 priorRatePercent: prior.map { Percent.format(numerator: $0.compliant * 100, denominator: $0.assessed) },

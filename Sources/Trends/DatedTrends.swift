@@ -3,12 +3,13 @@ import Dispatch
 import Ingest
 import Schema
 
-/// Trend figures of a dated dataset (alarm_calls, burglary_reports): counts of standing
-/// records per metric, area and month, from which quarters, years and year-to-date follow.
+/// Trend figures of an events dataset: counts of standing records per metric, area and
+/// month, from which quarters, years and year-to-date follow.
 ///
-/// A pure function of the standing records and the dataset's settings.
+/// A pure function of the standing records and the dataset's declaration (its metrics and
+/// area columns).
 public struct DatedTrends: Sendable {
-    public let dataset: DatasetKind
+    public let dataset: Dataset
     public let metrics: [String]
     public let span: DataSpan
     /// Areas in output order: city, districts, streets, communities (each in byte order).
@@ -31,10 +32,11 @@ public struct DatedTrends: Sendable {
     /// community: a "combination"), month, year-to-date state and the set of metrics it
     /// counts in: one increment per record, and one for its year-to-date state. The areas
     /// and metrics a cell adds to are worked out once per cell afterwards, not per record.
-    public init?(_ ingest: DatasetIngest, settings: DatasetSettings, jobs: Int = 1, partRecords: Int = 100_000, flatKeys: Int = 1 << 20) {
+    public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity, jobs: Int = 1, partRecords: Int = 100_000, flatKeys: Int = 1 << 20) {
         let store = ingest.store
-        guard store.count > 0, let dateColumn = ingest.dataset.dateColumn else { return nil }
+        guard store.count > 0, ingest.dataset.kind == .events, let dateColumn = ingest.dataset.dateColumn else { return nil }
         dataset = ingest.dataset
+        let cityArea = Area(level: .city, name: city)
         let dates = store.slots(of: dateColumn)
 
         // The span: earliest date, latest date (a month-precision latest date ends its month).
@@ -56,9 +58,9 @@ public struct DatedTrends: Sendable {
         firstMonth = span.first.year * 12 + span.first.month - 1
         monthCount = span.asOf.year * 12 + span.asOf.month - firstMonth
 
-        let memberships = Self.memberships(ingest: ingest, settings: settings)
+        let memberships = Self.memberships(ingest: ingest)
         metrics = memberships.map(\.name)
-        let places = PlaceColumns(store: store, hasCommunities: dataset == .burglaryReports)
+        let places = PlaceColumns(store: store, areas: dataset.areas)
         let counting = Counting(
             months: MonthLookup(days: firstDay...lastDated), firstMonth: firstMonth, monthCount: monthCount,
             ytd: span.ytd.start.dayNumber...span.ytd.end.dayNumber,
@@ -74,7 +76,7 @@ public struct DatedTrends: Sendable {
         let combinationAreas: [[Area]] = histogram.combinations.map { key in
             let combination = places.combination(key)
             let district = places.districtNames[Int(combination.district)]
-            var list = [Area.city, Area(level: .district, name: district)]
+            var list = [cityArea, Area(level: .district, name: district)]
             if let street = combination.street {
                 list.append(Area(level: .street, name: district + "/" + places.streetNames[Int(street)]))
             }
@@ -83,7 +85,7 @@ public struct DatedTrends: Sendable {
             }
             return list
         }
-        areas = Set(combinationAreas.joined()).union([.city]).sorted {
+        areas = Set(combinationAreas.joined()).union([cityArea]).sorted {
             $0.level != $1.level ? $0.level < $1.level : utf8Less($0.name, $1.name)
         }
         var index: [Area: Int] = [:]
@@ -128,48 +130,51 @@ public struct DatedTrends: Sendable {
         }
     }
 
-    /// The place columns of a dated dataset, and the numbering of combinations: a key per
-    /// (district, street or none, community) from slot numbers.
+    /// The place columns of an events dataset, and the numbering of combinations: a key per
+    /// (district, street or none, community or none) from slot numbers.
     struct PlaceColumns {
         // Read through pointers (`UnretainedSlots`): valid while the store lives.
         let districts: UnretainedSlots
-        let streets: UnretainedSlots
+        let streets: UnretainedSlots?
         let communities: UnretainedSlots?
         let districtNames: [String]
         let streetNames: [String]
         let communityNames: [String]
         /// Keys run from 0 to `keyCount`: district × (streets + 1) + street (streets: none),
-        /// then × communities + community.
+        /// then × (communities + 1) + community (communities: none).
         let keyCount: Int
 
-        init(store: RecordStore, hasCommunities: Bool) {
-            districts = store.slots(of: "district").unretained
-            streets = store.slots(of: "street").unretained
-            communities = hasCommunities ? store.slots(of: "community").unretained : nil
-            districtNames = store.texts(of: "district")
-            streetNames = store.texts(of: "street")
-            communityNames = hasCommunities ? store.texts(of: "community") : []
-            keyCount = districtNames.count * (streetNames.count + 1) * (hasCommunities ? communityNames.count : 1)
+        init(store: RecordStore, areas: AreaColumns) {
+            districts = store.slots(of: areas.district).unretained
+            streets = areas.street.map { store.slots(of: $0).unretained }
+            communities = areas.community.map { store.slots(of: $0).unretained }
+            districtNames = store.texts(of: areas.district)
+            streetNames = areas.street.map { store.texts(of: $0) } ?? []
+            communityNames = areas.community.map { store.texts(of: $0) } ?? []
+            keyCount = districtNames.count * (streetNames.count + 1) * (communityNames.count + 1)
         }
 
         @inline(__always)
         func key(_ record: Int) -> Int {
-            let street = streets[record]
-            var key = Int(districts[record]) * (streetNames.count + 1) + (Slot.isEmpty(street) ? streetNames.count : Int(street))
-            if let communities { key = key * communityNames.count + Int(communities[record]) }
+            var key = Int(districts[record]) * (streetNames.count + 1) + Self.number(streets, record, none: streetNames.count)
+            key = key * (communityNames.count + 1) + Self.number(communities, record, none: communityNames.count)
             return key
         }
 
-        /// The slot numbers a key stands for (street nil: none; community nil: no column).
+        @inline(__always)
+        private static func number(_ column: UnretainedSlots?, _ record: Int, none: Int) -> Int {
+            guard let column else { return none }
+            let slot = column[record]
+            return Slot.isEmpty(slot) ? none : Int(slot)
+        }
+
+        /// The slot numbers a key stands for (nil: none).
         func combination(_ key: Int) -> (district: UInt64, street: UInt64?, community: UInt64?) {
-            var rest = key
-            var community: UInt64?
-            if communities != nil {
-                community = UInt64(rest % communityNames.count)
-                rest /= communityNames.count
-            }
+            let community = key % (communityNames.count + 1)
+            let rest = key / (communityNames.count + 1)
             let street = rest % (streetNames.count + 1)
-            return (UInt64(rest / (streetNames.count + 1)), street == streetNames.count ? nil : UInt64(street), community)
+            return (UInt64(rest / (streetNames.count + 1)), street == streetNames.count ? nil : UInt64(street),
+                    community == communityNames.count ? nil : UInt64(community))
         }
     }
 
@@ -209,7 +214,7 @@ public struct DatedTrends: Sendable {
         let results = UnsafeMutableBufferPointer<Histogram>.allocate(capacity: parts)
         results.initialize(repeating: Histogram())
         defer { results.deinitialize().deallocate() }
-        let tests = memberships.map(MembershipTest.init)
+        let tests = memberships.map(MetricTest.init)
         defer { tests.forEach { $0.release() } }
         let countPart = { (part: Int) in
             results[part] = countRecords((part * recordCount / parts)..<((part + 1) * recordCount / parts),
@@ -251,7 +256,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of `records`. Combinations are numbered through a flat table of keys
     /// when there are at most `flatKeys` possible keys (one array read per record), else
     /// through a dictionary.
-    private static func countRecords(_ records: Range<Int>, dates: UnretainedSlots, places: PlaceColumns, tests: [MembershipTest], counting: Counting, flatKeys: Int) -> Histogram {
+    private static func countRecords(_ records: Range<Int>, dates: UnretainedSlots, places: PlaceColumns, tests: [MetricTest], counting: Counting, flatKeys: Int) -> Histogram {
         let flat = places.keyCount <= flatKeys
         var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
         var sparse: [Int: Int32] = [:]
@@ -312,68 +317,57 @@ public struct DatedTrends: Sendable {
         func free() { pointer.deallocate() }
     }
 
-    /// A `Membership` for the counting loop: its column read through a pointer, and whether
-    /// each slot counts looked up in a table that also holds the two sentinels, so that the
-    /// test is a read, not a branch. Valid while the store lives and until `release`.
-    struct MembershipTest: @unchecked Sendable {
-        let column: UnretainedSlots?
-        /// For slots 0..<n: whether the text counts; then `Slot.missing`, then `Slot.absent`.
-        let counting: UnsafeMutableBufferPointer<Int>
+    /// A `Membership` for the counting loop: each condition's column read through a pointer,
+    /// and whether each slot counts looked up in a table that also holds the two sentinels,
+    /// so that a test is a read, not a branch. Valid while the store lives and until `release`.
+    struct MetricTest: @unchecked Sendable {
+        let conditions: [(column: UnretainedSlots, counting: UnsafeMutableBufferPointer<Int>)]
 
         init(_ membership: Membership) {
-            column = membership.column?.unretained
-            counting = .allocate(capacity: membership.matches.count + 2)
-            _ = counting.initialize(from: membership.matches.map { $0 ? 1 : 0 } + [0, membership.absentCounts ? 1 : 0])
+            conditions = membership.conditions.map { condition in
+                let counting = UnsafeMutableBufferPointer<Int>.allocate(capacity: condition.matches.count + 2)
+                _ = counting.initialize(from: condition.matches.map { $0 ? 1 : 0 } + [0, condition.absentMatches ? 1 : 0])
+                return (condition.column.unretained, counting)
+            }
         }
 
-        func release() { counting.deallocate() }
+        func release() { conditions.forEach { $0.counting.deallocate() } }
 
         /// 1 if the record counts, else 0.
         @inline(__always)
         func counts(_ record: Int) -> Int {
-            guard let column else { return 1 }
-            let slot = column[record]
-            let sentinels = counting.count - 2
-            return counting[slot >= Slot.missing ? sentinels + Int(slot - Slot.missing) : Int(slot)]
+            var result = 1
+            for (column, counting) in conditions {
+                let slot = column[record]
+                let sentinels = counting.count - 2
+                result &= counting[slot >= Slot.missing ? sentinels + Int(slot - Slot.missing) : Int(slot)]
+            }
+            return result
         }
     }
 
-    /// Which records a metric counts: all of them, or those whose text in `column` is one
-    /// of the accepted values (`matches`, by slot), a file without the column counting as
-    /// `absentCounts`. The counting loop reads it as a `MembershipTest`.
+    /// Which records a metric counts: those that meet every condition (none: all of them).
     struct Membership {
         let name: String
-        let column: ColumnSlots?
-        let matches: [Bool]
-        let absentCounts: Bool
+        let conditions: [Condition]
 
-        static func all(_ name: String) -> Membership {
-            Membership(name: name, column: nil, matches: [], absentCounts: true)
+        /// The records whose text in `column` is one of the accepted values (`matches`, by
+        /// slot), a file without the column counting as `absentMatches`.
+        struct Condition {
+            let column: ColumnSlots
+            let matches: [Bool]
+            let absentMatches: Bool
         }
     }
 
-    /// The contract's metrics and which records each counts.
-    static func memberships(ingest: DatasetIngest, settings: DatasetSettings) -> [Membership] {
+    /// The dataset's metrics and which records each counts.
+    static func memberships(ingest: DatasetIngest) -> [Membership] {
         let store = ingest.store
-        func matching(_ name: String, _ column: String, _ accepted: [String], absentCounts: Bool) -> Membership {
-            let wanted = Set(accepted.map { $0.lowercased() })
-            let matches = store.texts(of: column).map { wanted.contains($0.lowercased()) }
-            return Membership(name: name, column: store.slots(of: column), matches: matches, absentCounts: absentCounts)
-        }
-        switch ingest.dataset {
-        case .alarmCalls:
-            return [
-                .all("calls"),
-                matching("alarm_calls", "call_type", settings.alarmCallTypes, absentCounts: true),
-                matching("theft_calls", "category", settings.theftCategories, absentCounts: false),
-            ]
-        case .burglaryReports:
-            return [
-                .all("burglaries"),
-                matching("cleared", "status", settings.clearedStatuses, absentCounts: false),
-            ]
-        case .safeCommunity:
-            return []
+        return ingest.dataset.metrics.map { metric in
+            Membership(name: metric.name, conditions: metric.conditions.map { condition in
+                let matches = store.texts(of: condition.column).map(condition.patterns.matches)
+                return Membership.Condition(column: store.slots(of: condition.column), matches: matches, absentMatches: condition.absentMatches)
+            })
         }
     }
 
@@ -387,7 +381,7 @@ public struct DatedTrends: Sendable {
     /// last month with data: most often an export that is missing, which makes the month
     /// read as a fall to zero and the next as a rise from nothing.
     public func emptyMonths() -> [String] {
-        guard let city = areaPosition(.city), !metrics.isEmpty else { return [] }
+        guard let city = areas.firstIndex(where: { $0.level == .city }), !metrics.isEmpty else { return [] }
         return series(metric: 0, area: city, kind: .month).filter { $0.value == 0 }.map(\.period)
     }
 
@@ -415,7 +409,7 @@ public struct DatedTrends: Sendable {
     /// area's rows sorted among themselves, which is the order of all rows sorted, without
     /// holding them (a row per community and month can be millions).
     public static func forEachRow(of tables: [DatedTrends], _ body: (TrendRow) throws -> Void) rethrows {
-        for table in tables.sorted(by: { utf8Less($0.dataset.rawValue, $1.dataset.rawValue) }) {
+        for table in tables.sorted(by: { utf8Less($0.dataset.name, $1.dataset.name) }) {
             let metrics = table.metrics.indices.sorted { utf8Less(table.metrics[$0], table.metrics[$1]) }
             let areas = table.areas.indices.sorted { left, right in
                 let (a, b) = (table.areas[left], table.areas[right])

@@ -4,7 +4,7 @@ import Schema
 
 /// One row of `data/trends.csv` (DATA_CONTRACT.md section 2).
 public struct TrendRow: Equatable, Sendable {
-    public let dataset: DatasetKind
+    public let dataset: Dataset
     public let metric: String
     public let areaLevel: AreaLevel
     public let area: String
@@ -17,7 +17,7 @@ public struct TrendRow: Equatable, Sendable {
     public let complete: Bool
 
     public var csvFields: [String] {
-        [dataset.rawValue, metric, areaLevel.rawValue, area, periodKind.rawValue, period,
+        [dataset.name, metric, areaLevel.rawValue, area, periodKind.rawValue, period,
          String(value), String(priorValue), changePercent ?? "", complete ? "true" : "false"]
     }
 
@@ -25,7 +25,7 @@ public struct TrendRow: Equatable, Sendable {
     /// (`utf8Less` on `csvFields`), compared field by field without making the fields of
     /// every row first. The first six name a row, so they decide unless rows repeat.
     public static func csvOrder(_ lhs: TrendRow, _ rhs: TrendRow) -> Bool {
-        var order = compareUTF8(lhs.dataset.rawValue, rhs.dataset.rawValue)
+        var order = compareUTF8(lhs.dataset.name, rhs.dataset.name)
         if order == 0 { order = compareUTF8(lhs.metric, rhs.metric) }
         if order == 0 { order = compareUTF8(lhs.areaLevel.rawValue, rhs.areaLevel.rawValue) }
         if order == 0 { order = compareUTF8(lhs.area, rhs.area) }

@@ -57,8 +57,8 @@ struct Generate: ParsableCommand {
     /// written again.
     static func checkNoOtherData(in folder: String) throws(Failure) {
         var found: [String] = []
-        for kind in DatasetKind.allCases {
-            let single = kind.rawValue + ".csv"
+        for kind in Dataset.builtIn {
+            let single = kind.name + ".csv"
             if (try? FileVersion.of(folder + "/" + single)) != nil { found.append(single) }
         }
         if found.isEmpty, let existing = try? DataFolder.discover(root: folder) {

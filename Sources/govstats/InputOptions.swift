@@ -6,10 +6,10 @@ import Schema
 
 /// The options every reading command shares.
 struct InputOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder: alarm_calls/, burglary_reports/, safe_community/ (or <dataset>.csv).", valueName: "dir"))
+    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder: alarm_calls/, burglary_reports/, safe_community/ and the datasets govstats.toml declares (or <dataset>.csv).", valueName: "dir"))
     var data = "datasets"
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml adapting other exports' headers, date forms, encodings and the years read (default 1980 to 2099). Default: <data>/govstats.toml when it exists.", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("A govstats.toml: other exports' headers, date forms, encodings, row filters, value patterns, datasets of your own (docs/reference.md). Default: <data>/govstats.toml when it exists.", valueName: "file"))
     var config: String?
 
     @Option(name: .customLong("max-reject-pct"), parsing: .unconditional, help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
@@ -45,6 +45,11 @@ struct InputOptions: ParsableArguments {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .usage(["\(path): not valid UTF-8"])
         }
+        // TOML forbids NUL, and the parser would stop reading at it without a word.
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].filter { $0 == UInt8(ascii: "\n") }.count + 1
+            throw .usage(["\(path) line \(line): holds a NUL byte (0x00), which a config file cannot hold"])
+        }
         do {
             return try GovStatsConfig.parse(text, file: path)
         } catch {
@@ -52,7 +57,8 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    func discover() throws(Failure) -> DataFolder {
-        do { return try DataFolder.discover(root: data) } catch { throw Failure(error) }
+    /// Lists the data folder's files of the built-in datasets and those `config` declares.
+    func discover(_ config: GovStatsConfig) throws(Failure) -> DataFolder {
+        do { return try DataFolder.discover(root: data, datasets: config.allDatasets) } catch { throw Failure(error) }
     }
 }

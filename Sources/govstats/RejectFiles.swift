@@ -16,17 +16,17 @@ import Schema
 struct RejectFiles: RejectSink {
     static let header = CSVText.line(["file", "line", "column", "reason", "record"])
 
-    private var files: [DatasetKind: OutputFile] = [:]
+    private var files: [Dataset: OutputFile] = [:]
     /// Per dataset, the path the file is renamed to by `close()` (replacing only).
-    private var finalPaths: [DatasetKind: String] = [:]
+    private var finalPaths: [Dataset: String] = [:]
 
-    init(folder: String, datasets: [DatasetKind], replacing: Bool = false) throws {
+    init(folder: String, datasets: [Dataset], replacing: Bool = false) throws {
         let present = replacing ? (try? directoryListing(folder).names) ?? [] : []
         for dataset in datasets {
-            let path = folder + "/" + dataset.rawValue + ".csv"
+            let path = folder + "/" + dataset.name + ".csv"
             var written = path
             if replacing {
-                let prefix = "." + dataset.rawValue + ".csv.partial-"
+                let prefix = "." + dataset.name + ".csv.partial-"
                 for name in present where name.hasPrefix(prefix) { unlink(folder + "/" + name) }
                 written = folder + "/" + prefix + String(getpid())
                 finalPaths[dataset] = path
@@ -42,7 +42,7 @@ struct RejectFiles: RejectSink {
         return file
     }
 
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {
         try files[dataset]!.write(CSVText.line([row.file, String(row.line), row.column, row.reason, row.record]))
     }
 

@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let generatedAt = try sourceDateEpoch()
         let config = try input.loadConfig()
-        let folder = try input.discover()
+        let folder = try input.discover(config)
         var publisher = try Publisher(output: out)
         try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
         try publisher.lock()
@@ -80,7 +80,7 @@ struct Run: ParsableCommand {
             let empty = table.emptyMonths()
             guard !empty.isEmpty else { return nil }
             let shown = empty.prefix(6).joined(separator: ", ") + (empty.count > 6 ? " and \(empty.count - 6) more" : "")
-            return "\(table.dataset.rawValue): no record citywide in \(shown), with records before and after: an export may be missing (see Data quality in \(table.dataset.rawValue).md)"
+            return "\(table.dataset.name): no record citywide in \(shown), with records before and after: an export may be missing (see Data quality in \(table.dataset.name).md)"
         }
     }
 
@@ -110,14 +110,15 @@ struct Run: ParsableCommand {
         // With --jobs 2 or more, independent steps of the transform and emit stages run side
         // by side (each reads the ingest result, none changes it): the output is the same.
         let jobs = input.jobs
+        let city = config.cityName
         let (categories, trends) = try Concurrently.run(jobs: jobs) {
-            result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init)
+            result.datasets.compactMap { CategoryBreakdown($0, city: city) }
         } and: {
-            result.datasets.compactMap { DatedTrends($0, settings: config[$0.dataset], jobs: jobs) }
+            result.datasets.compactMap { DatedTrends($0, city: city, jobs: jobs) }
         }
-        var spans: [DatasetKind: DataSpan] = [:]
+        var spans: [Dataset: DataSpan] = [:]
         for table in trends { spans[table.dataset] = table.span }
-        let compliance = result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? []
+        let compliance = result.datasets.flatMap { ComplianceTable.rows($0, city: city) }.sorted { utf8Less($0.csvFields, $1.csvFields) }
 
         progress.say("rendering reports")
         let language = language
@@ -126,7 +127,7 @@ struct Run: ParsableCommand {
         } and: {
             let report = ReportInput(
                 language: language, datasets: result.datasets, trends: trends, compliance: compliance,
-                spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version)
+                spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version, city: city)
             let documents = TableFiles.documents(
                 datasets: result.datasets, compliance: compliance, spans: spans,
                 generatedAt: generatedAt, language: language) + ReportRenderer.render(report)

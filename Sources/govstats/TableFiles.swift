@@ -10,7 +10,7 @@ import Trends
 /// The machine-readable outputs (DATA_CONTRACT.md section 2): `data/*.csv` and `run.json`,
 /// as documents, rows sorted by every column in UTF-8 byte order.
 enum TableFiles {
-    static let contractVersion = 1
+    static let contractVersion = 2
 
     static func csv(header: [String], rows: [[String]]) -> String {
         var text = CSVText.line(header)
@@ -26,13 +26,13 @@ enum TableFiles {
             // The rows of one metric and area come together and share their first four
             // fields: those are made CSV text once per run of rows (`CSVText.line` of all ten
             // fields is that text, a comma, and `CSVText.line` of the other six).
-            var named: (DatasetKind, String, AreaLevel, String)?
+            var named: (Dataset, String, AreaLevel, String)?
             var prefix = ""
             try DatedTrends.forEachRow(of: tables) { row in
                 let name = (row.dataset, row.metric, row.areaLevel, row.area)
                 if named.map({ $0 != name }) ?? true {
                     named = name
-                    prefix = [row.dataset.rawValue, row.metric, row.areaLevel.rawValue, row.area]
+                    prefix = [row.dataset.name, row.metric, row.areaLevel.rawValue, row.area]
                         .map { CSVText.field(CSVText.cell($0)) }.joined(separator: ",") + ","
                 }
                 try file.write(prefix)
@@ -51,18 +51,18 @@ enum TableFiles {
     /// large, is written by `writeTrends`).
     static func documents(
         datasets: [DatasetIngest], compliance: [ComplianceRow],
-        spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language
+        spans: [Dataset: DataSpan], generatedAt: String?, language: ReportInput.Language
     ) -> [OutputDocument] {
         let quality = datasets.flatMap { dataset in
             dataset.files.map { file in
-                [dataset.dataset.rawValue, file.file.relativePath, String(file.rowsRead), String(file.accepted),
-                 String(file.rejected), String(file.duplicates), String(file.conflicts)]
+                [dataset.dataset.name, file.file.relativePath, String(file.rowsRead), String(file.accepted),
+                 String(file.rejected), String(file.duplicates), String(file.conflicts), String(file.filtered)]
             }
         }
         return [
             OutputDocument(path: "data/compliance.csv", contents: csv(header: ComplianceRow.csvHeader, rows: compliance.map(\.csvFields))),
             OutputDocument(path: "data/quality.csv", contents: csv(
-                header: ["dataset", "file", "rows_read", "accepted", "rejected", "duplicates", "conflicts"], rows: quality)),
+                header: ["dataset", "file", "rows_read", "accepted", "rejected", "duplicates", "conflicts", "filtered"], rows: quality)),
             OutputDocument(path: "run.json", contents: manifest(datasets: datasets, spans: spans, generatedAt: generatedAt, language: language)),
         ]
     }
@@ -72,7 +72,7 @@ enum TableFiles {
 
     /// The run manifest: contract and tool versions, each input with its sha256 and row
     /// outcomes, each dataset's span and totals. No wall clock unless SOURCE_DATE_EPOCH.
-    static func manifest(datasets: [DatasetIngest], spans: [DatasetKind: DataSpan], generatedAt: String?, language: ReportInput.Language) -> String {
+    static func manifest(datasets: [DatasetIngest], spans: [Dataset: DataSpan], generatedAt: String?, language: ReportInput.Language) -> String {
         var json = "{\n"
         json += "  \"contract_version\": \(contractVersion),\n"
         json += toolLine
@@ -82,19 +82,20 @@ enum TableFiles {
         json += "  \"datasets\": [\n"
         json += datasets.map { dataset in
             let span = spans[dataset.dataset]
-            return "    {\"dataset\": \(quoted(dataset.dataset.rawValue)), "
+            return "    {\"dataset\": \(quoted(dataset.dataset.name)), "
                 + "\"first_date\": \(span.map { quoted($0.first.description) } ?? "null"), "
                 + "\"as_of\": \(span.map { quoted($0.asOf.description) } ?? "null"), "
                 + "\"files\": \(dataset.files.count), \"rows_read\": \(dataset.rowsRead), \"accepted\": \(dataset.accepted), "
-                + "\"rejected\": \(dataset.rejected), \"duplicates\": \(dataset.duplicates), \"conflicts\": \(dataset.conflicts)}"
+                + "\"rejected\": \(dataset.rejected), \"duplicates\": \(dataset.duplicates), \"conflicts\": \(dataset.conflicts), "
+                + "\"filtered\": \(dataset.filtered)}"
         }.joined(separator: ",\n")
         json += "\n  ],\n"
         json += "  \"inputs\": [\n"
         json += datasets.flatMap(\.files).map { file in
-            "    {\"dataset\": \(quoted(file.file.dataset.rawValue)), \"file\": \(quoted(file.file.relativePath)), "
+            "    {\"dataset\": \(quoted(file.file.dataset.name)), \"file\": \(quoted(file.file.relativePath)), "
                 + "\"bytes\": \(file.bytes), \"sha256\": \(quoted(file.sha256)), \"encoding\": \(quoted(file.encoding.rawValue)), "
                 + "\"rows_read\": \(file.rowsRead), \"accepted\": \(file.accepted), \"rejected\": \(file.rejected), "
-                + "\"duplicates\": \(file.duplicates), \"conflicts\": \(file.conflicts)}"
+                + "\"duplicates\": \(file.duplicates), \"conflicts\": \(file.conflicts), \"filtered\": \(file.filtered)}"
         }.joined(separator: ",\n")
         json += "\n  ]\n}\n"
         return json

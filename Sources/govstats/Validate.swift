@@ -11,9 +11,9 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read every export and print what became of its rows.",
         discussion: """
-            One row per input file: encoding, rows read, accepted, rejected, duplicates and \
-            conflicts; then one total line per dataset. rows_read = accepted + rejected + \
-            duplicates for every file. With --rejects DIR, writes DIR/<dataset>.csv listing \
+            One row per input file: encoding, rows read, accepted, rejected, duplicates, \
+            conflicts and rows filtered out by keep and drop; then one total line per dataset. \
+            rows_read = accepted + rejected + duplicates + filtered for every file. With --rejects DIR, writes DIR/<dataset>.csv listing \
             each rejected row with its file, line, column and reason; they replace the files \
             there only once every input was read (exit 0 or 3), so a failed run (exit 1) \
             leaves the earlier ones as they were. A warning on standard error names a file \
@@ -34,7 +34,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let config = try input.loadConfig()
-        let folder = try input.discover()
+        let folder = try input.discover(config)
         // No sha256: validate reports none (run.json does), and it is a pass over every byte.
         let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs, hashing: false)
         let progress = ProgressDisplay(enabled: ProgressDisplay.isTerminal(2))
@@ -79,22 +79,22 @@ extension Validate {
         if target == root {
             throw .usage(["--rejects \(rejects) is the data folder, where the rejects files (<dataset>.csv) would replace inputs or be read as data next time; choose another folder"])
         }
-        for kind in DatasetKind.allCases {
-            let folder = data.root + "/" + kind.rawValue
-            if target == resolvedPath(folder) ?? root + "/" + kind.rawValue {
-                throw .usage(["--rejects \(rejects) is the data folder's \(kind.rawValue)/, where the rejects files would be read as data next time; choose another folder"])
+        for kind in data.datasets {
+            let folder = data.root + "/" + kind.name
+            if target == resolvedPath(folder) ?? root + "/" + kind.name {
+                throw .usage(["--rejects \(rejects) is the data folder's \(kind.name)/, where the rejects files would be read as data next time; choose another folder"])
             }
         }
         let inputs = data.presentDatasets.flatMap { data.files[$0]! }.map(\.path) + (config.map { [$0] } ?? [])
         for kind in data.presentDatasets {
-            let file = rejects + "/" + kind.rawValue + ".csv"
+            let file = rejects + "/" + kind.name + ".csv"
             if let input = inputs.first(where: { sameFile(file, $0) }) {
                 throw .usage(["--rejects \(rejects): \(file) is the input \(input), which the rejected rows would replace; choose another folder"])
             }
             // Checked now, not when the file is renamed into place after every row was read.
             var status = stat()
             if lstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-                throw .usage(["--rejects \(rejects): \(file) is a folder, where the rejected rows of \(kind.rawValue) would go; move it or choose another folder"])
+                throw .usage(["--rejects \(rejects): \(file) is a folder, where the rejected rows of \(kind.name) would go; move it or choose another folder"])
             }
         }
     }
@@ -102,19 +102,19 @@ extension Validate {
 
 /// The text table `validate` prints.
 enum OutcomeTable {
-    static let header = ["file", "encoding", "rows_read", "accepted", "rejected", "duplicates", "conflicts"]
+    static let header = ["file", "encoding", "rows_read", "accepted", "rejected", "duplicates", "conflicts", "filtered"]
 
     static func render(_ result: IngestResult) -> String {
         var rows: [[String]] = [header]
         for dataset in result.datasets {
             for file in dataset.files {
                 if file.refusal != nil {
-                    rows.append([file.file.relativePath, file.decoded ? file.encoding.rawValue : "-", "refused", "", "", "", ""])
+                    rows.append([file.file.relativePath, file.decoded ? file.encoding.rawValue : "-", "refused", "", "", "", "", ""])
                 } else {
-                    rows.append([file.file.relativePath, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts))
+                    rows.append([file.file.relativePath, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts, file.filtered))
                 }
             }
-            rows.append(["\(dataset.dataset.rawValue) total", ""] + counts(dataset.rowsRead, dataset.accepted, dataset.rejected, dataset.duplicates, dataset.conflicts))
+            rows.append(["\(dataset.dataset.name) total", ""] + counts(dataset.rowsRead, dataset.accepted, dataset.rejected, dataset.duplicates, dataset.conflicts, dataset.filtered))
         }
         let widths = header.indices.map { column in rows.map { displayWidth($0[column]) }.max()! }
         return rows.map { row in

@@ -894,9 +894,10 @@ def check_inputs(suite):
     p = suite.run(["validate", "--data", data, "--rejects", "in/nul-rejects", "--max-reject-pct", "100"], measure=True)
     row = outcome_row(p.stdout(), "alarm_calls/x.csv")
     rej = rejects_rows(suite.path("in", "nul-rejects", "alarm_calls.csv"))
-    ok = row == (4, 3, 1, 0, 0) and len(rej) == 1 and rej[0].startswith("alarm_calls/x.csv,3,response_seconds,")
+    # A NUL is a control character: invalid in any text value (contract v2), and not a digit.
+    ok = row == (4, 0, 4, 0, 0) and len(rej) == 4 and rej[0].startswith("alarm_calls/x.csv,2,district,")
     expect(suite, "NUL bytes in fields (validate)", p, 0, (), extra_ok=ok,
-           extra=f"x.csv outcomes {row} (4 read, 3 accepted, 1 rejected expected); reject: {rej[:1]}")
+           extra=f"x.csv outcomes {row} (4 read, 4 rejected expected); reject: {rej[:1]}")
     p = suite.run(["run", "--data", data, "--out", "in/nul-reports", "--quiet", "--max-reject-pct", "100"], measure=True)
     pages = tree_digest(suite.path("in", "nul-reports")) or {}
     nul_pages = []

@@ -8,7 +8,7 @@ import TestSupport
 /// Collects rejected rows in memory.
 struct CollectedRejects: RejectSink {
     var rows: [RejectedRow] = []
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws { rows.append(row) }
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws { rows.append(row) }
     mutating func startOver() throws { rows.removeAll() }
 }
 
@@ -26,7 +26,7 @@ func ingest(
     folder: TemporaryDirectory, config: GovStatsConfig = GovStatsConfig(), maxRejectPercent: String = "100",
     jobs: Int = 1, chunkBytes: Int = 1 << 20
 ) throws -> (IngestResult, [RejectedRow]) {
-    let data = try DataFolder.discover(root: folder.path)
+    let data = try DataFolder.discover(root: folder.path, datasets: config.allDatasets)
     var sink = CollectedRejects()
     let stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount(maxRejectPercent[...])!, jobs: jobs, chunkBytes: chunkBytes)
     let result = try stage.run(data, rejects: &sink)
@@ -37,7 +37,7 @@ extension GovStatsConfig {
     /// Dates and periods of every year, 1 to 9999, read in every dataset.
     static var allYears: GovStatsConfig {
         var config = GovStatsConfig()
-        for kind in DatasetKind.allCases { config.datasets[kind, default: DatasetSettings()].years = 1...9999 }
+        for kind in Dataset.builtIn { config.datasets[kind, default: DatasetSettings()].years = 1...9999 }
         return config
     }
 }
@@ -127,7 +127,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             "alarm_calls/a.csv": "call_id,district,category\nA1,宝山区,盗窃\n",
             "alarm_calls/b.csv": alarmHeader + "A2,2017-03-01,宝山区,,报警,盗窃,,\n",
         ])
-        #expect(result.refusals == ["alarm_calls/a.csv: file refused: missing required column 'received_at' (read as utf-8)"])
+        #expect(result.refusals == ["alarm_calls/a.csv: file refused: missing required column 'received_at' (the header is: call_id, district, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as utf-8)"])
         #expect(result.dataset(.alarmCalls)?.store.count == 1)
     }
 
@@ -143,7 +143,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.refusals == [
             "alarm_calls/a.csv: file refused: \(missing): the header is one field with ';' in it, and fields must be separated by commas (read as utf-8)",
             "alarm_calls/b.csv: file refused: \(missing): the header is one field with tabs in it, and fields must be separated by commas (read as utf-8)",
-            "alarm_calls/c.csv: file refused: missing required columns 'received_at', 'district', 'category' (read as utf-8)",
+            "alarm_calls/c.csv: file refused: missing required columns 'received_at', 'district', 'category' (the header is: call_id); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\", district = \"<header>\", category = \"<header>\" } (read as utf-8)",
         ])
     }
 
@@ -261,7 +261,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         // 1 of 20 = 5.0%: allowed at 5, refused at 4.9.
         #expect(try ingest(files, maxRejectPercent: "5").0.refusals.isEmpty)
         #expect(try ingest(files, maxRejectPercent: "4.9").0.refusals == [
-            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9",
+            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9; commonest: received_at: not a valid date and time (1)",
         ])
     }
 

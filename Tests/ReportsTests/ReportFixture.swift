@@ -8,7 +8,7 @@ import Trends
 
 /// Keeps nothing: the reports only need the counts.
 struct NoRejects: RejectSink {
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {}
     mutating func startOver() throws {}
 }
 
@@ -99,17 +99,17 @@ enum ReportFixture {
         let result = try stage.run(data, rejects: &sink)
         #expect(result.refusals == [])
         var trends: [DatedTrends] = []
-        var spans: [DatasetKind: DataSpan] = [:]
+        var spans: [Dataset: DataSpan] = [:]
         for dataset in result.datasets {
-            if let table = DatedTrends(dataset, settings: DatasetSettings()) {
+            if let table = DatedTrends(dataset) {
                 trends.append(table)
                 spans[dataset.dataset] = table.span
             }
         }
         return ReportInput(
             language: language, datasets: result.datasets, trends: trends,
-            compliance: result.dataset(.safeCommunity).map(ComplianceTable.rows) ?? [],
-            spans: spans, categories: result.dataset(.alarmCalls).flatMap(CategoryBreakdown.init),
+            compliance: result.datasets.flatMap { ComplianceTable.rows($0) },
+            spans: spans, categories: result.datasets.compactMap { CategoryBreakdown($0) },
             generatedAt: generatedAt, toolVersion: "0.0-test")
     }
 

@@ -39,12 +39,11 @@ import Testing
             try DatePattern("yyyy-MM"),
         ]
         alarm.encoding = .auto
-        alarm.theftCategories = ["THEFT", "BURGLARY", "盗窃"]
-        alarm.alarmCallTypes = ["报警"]
+        alarm.valueLists = ["theft_categories": PatternList(plain: ["THEFT", "BURGLARY", "盗窃"]), "alarm_call_types": PatternList(plain: ["报警"])]
 
         var burglary = DatasetSettings()
         burglary.columns = ["case_id": "ID", "reported_at": "Date", "district": "District", "community": "Community Area"]
-        burglary.clearedStatuses = ["已破", "破案", "solved", "CLEARED"]
+        burglary.valueLists = ["cleared_statuses": PatternList(plain: ["已破", "破案", "solved", "CLEARED"])]
         burglary.encoding = .fixed(.big5)
 
         var safe = DatasetSettings()
@@ -55,7 +54,10 @@ import Testing
         var expected = GovStatsConfig()
         expected.datasets = [.alarmCalls: alarm, .burglaryReports: burglary, .safeCommunity: safe]
         #expect(config == expected)
-        #expect(config[.burglaryReports].theftCategories == ["盗窃", "入室盗窃", "扒窃", "偷盗"])
+        let theft = config.resolve(.alarmCalls).metrics.first { $0.name == "theft_calls" }!
+        #expect(theft.conditions == [Metric.Condition(column: "category", patterns: PatternList(plain: ["THEFT", "BURGLARY", "盗窃"]))])
+        let defaults = GovStatsConfig().resolve(.alarmCalls).metrics.first { $0.name == "theft_calls" }!
+        #expect(defaults.conditions[0].patterns == PatternList(plain: ["盗窃", "入室盗窃", "扒窃", "偷盗"]))
     }
 
     @Test func anEmptyFileKeepsTheDefaults() throws {
@@ -75,10 +77,14 @@ import Testing
         #expect(try GovStatsConfig.parse("[alarm_calls]\nyears = [2017, 2017]\n", file: "govstats.toml")[.alarmCalls].years == 2017...2017)
     }
 
-    @Test func emptyListsReplaceTheDefaults() throws {
-        let config = try GovStatsConfig.parse("[alarm_calls]\ntheft_categories = []\n", file: "govstats.toml")
-        #expect(config[.alarmCalls].theftCategories == [])
-        #expect(config[.alarmCalls].alarmCallTypes == ["报警"])
+    /// An empty list would make a metric count nothing without a word: refused.
+    @Test func emptyListsAreRefused() throws {
+        #expect(throws: ConfigError(file: "govstats.toml", line: 2, message: "theft_categories is an empty list, which no value matches: list at least one pattern, or remove the key to use the default")) {
+            try GovStatsConfig.parse("[alarm_calls]\ntheft_categories = []\n", file: "govstats.toml")
+        }
+        #expect(throws: ConfigError(file: "govstats.toml", line: 2, message: "cleared_statuses: an empty pattern matches no value (values are trimmed, and an empty one is missing)")) {
+            try GovStatsConfig.parse("[burglary_reports]\ncleared_statuses = [\"\"]\n", file: "govstats.toml")
+        }
     }
 
     @Test(arguments: [
@@ -98,35 +104,35 @@ import Testing
         // unknown keys, sections and columns
         (
             "[alarm_calls]\nencoding = \"auto\"\ncolums = { call_id = \"ID\" }\n",
-            "govstats.toml line 3: unknown key 'colums' in [alarm_calls]"
+            "govstats.toml line 3: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
         (
             "[alarm_calls]\n\"colums\" = 1\n",
-            "govstats.toml line 2: unknown key 'colums' in [alarm_calls]"
+            "govstats.toml line 2: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
         (
             "[burglary_reports]\ntheft_categories = [\"盗窃\"]\n",
-            "govstats.toml line 2: unknown key 'theft_categories' in [burglary_reports]"
+            "govstats.toml line 2: unknown key 'theft_categories' in [burglary_reports] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, cleared_statuses)"
         ),
         (
             "[safe_community]\ncleared_statuses = []\n",
-            "govstats.toml line 2: unknown key 'cleared_statuses' in [safe_community]"
+            "govstats.toml line 2: unknown key 'cleared_statuses' in [safe_community] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, period_from, compliant_when)"
         ),
         (
             "[alarm_calls]\nencoding = \"auto\"\n\n[alarm_calls.extra]\nx = 1\n",
-            "govstats.toml line 4: unknown key 'extra' in [alarm_calls]"
+            "govstats.toml line 4: unknown key 'extra' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
         (
             "# settings\nalarm_calls.colums = 1\n",
-            "govstats.toml line 2: unknown key 'colums' in [alarm_calls]"
+            "govstats.toml line 2: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
         (
             "[alarm_calls]\nencoding = \"auto\"\n[fire_calls]\nencoding = \"auto\"\n",
-            "govstats.toml line 3: unknown dataset [fire_calls] (known: alarm_calls, burglary_reports, safe_community)"
+            "govstats.toml line 3: unknown section [fire_calls] (known: [alarm_calls], [burglary_reports], [safe_community], [report], [datasets.<name>]; a dataset of your own is declared as [datasets.fire_calls])"
         ),
         (
             "encoding = \"gb18030\"\n",
-            "govstats.toml line 1: unknown key 'encoding' outside a dataset section (sections: [alarm_calls], [burglary_reports], [safe_community])"
+            "govstats.toml line 1: unknown key 'encoding' outside a section (sections: [alarm_calls], [burglary_reports], [safe_community], [report], [datasets.<name>])"
         ),
         (
             "[alarm_calls]\ncolumns = { call_id = \"ID\", caller = \"Caller\" }\n",
@@ -216,7 +222,7 @@ import Testing
         // the first problem in the text, whatever order TOMLKit keeps keys in
         (
             "[safe_community]\ncolour = 1\n[alarm_calls]\ncolums = {}\n",
-            "govstats.toml line 2: unknown key 'colour' in [safe_community]"
+            "govstats.toml line 2: unknown key 'colour' in [safe_community] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, period_from, compliant_when)"
         ),
         (
             "[alarm_calls]\ncolumns = { zeta = \"Z\", alpha = \"A\" }\n",
@@ -224,12 +230,12 @@ import Testing
         ),
         (
             "[alarm_calls]\nencoding = \"big5\"\nz_key = 1\n[burglary_reports]\na_key = 1\n",
-            "govstats.toml line 3: unknown key 'z_key' in [alarm_calls]"
+            "govstats.toml line 3: unknown key 'z_key' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
         // text that only looks like keys: comments and multi-line strings
         (
             "[alarm_calls]\n# colums = 1\ntheft_categories = [\"\"\"\n[burglary_reports]\ncolums = 1\"\"\", 'x']\ncolums = 2\n",
-            "govstats.toml line 6: unknown key 'colums' in [alarm_calls]"
+            "govstats.toml line 6: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"
         ),
     ])
     func refuses(_ text: String, _ expected: String) {
@@ -261,8 +267,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("\u{FEFF}[alarm_calls]\nencoding = \"big5\"\ncolums = 1\n", "govstats.toml line 3: unknown key 'colums' in [alarm_calls]"),
-        ("[alarm_calls]\r\nencoding = \"big5\"\r\ncolums = 1\r\n", "govstats.toml line 3: unknown key 'colums' in [alarm_calls]"),
+        ("\u{FEFF}[alarm_calls]\nencoding = \"big5\"\ncolums = 1\n", "govstats.toml line 3: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"),
+        ("[alarm_calls]\r\nencoding = \"big5\"\r\ncolums = 1\r\n", "govstats.toml line 3: unknown key 'colums' in [alarm_calls] (known: columns, datetime_formats, encoding, years, keep, drop, latest_by, alarm_call_types, theft_categories)"),
     ])
     func namesLinesInFilesFromWindows(_ text: String, _ expected: String) {
         let error = #expect(throws: ConfigError.self) { try GovStatsConfig.parse(text, file: "govstats.toml") }

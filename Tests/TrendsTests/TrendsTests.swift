@@ -6,7 +6,7 @@ import TestSupport
 import Trends
 
 struct NoRejects: RejectSink {
-    mutating func reject(_ row: RejectedRow, dataset: DatasetKind) throws {}
+    mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {}
     mutating func startOver() throws {}
 }
 
@@ -41,7 +41,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
             + calls(["2015-01-10", "2015-02-28", "2015-03-01", "2015-12-31"], prefix: "A")
             + calls(["2016-01-05", "2016-02-29"], prefix: "B")
             + calls(["2016-02-29 23:59:59"], type: "求助", category: "纠纷", prefix: "C")])
-        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!))
         #expect(trends.span == DataSpan(first: LocalDate(year: 2015, month: 1, day: 10)!, asOf: LocalDate(year: 2016, month: 2, day: 29)!))
         #expect(table(trends, area: "全市", kind: .ytd) == [
             "calls city 全市 ytd 2016-01-01..2016-02-29 3 2 50.0 true",
@@ -77,16 +77,16 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         let result = try ingest(["alarm_calls.csv": header
             + calls(["2016-11-30", "2017-01-05", "2017-04-01", "2017-07-31"], prefix: "A")
             + calls(["2016-12-01", "2017-02-01", "2017-03-01", "2017-05-01", "2017-06-01"], district: "闵行区", prefix: "B")])
-        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!))
         #expect(trends.emptyMonths() == [])
         let gaps = try ingest(["alarm_calls.csv": header + calls(["2016-11-30", "2017-01-05", "2017-04-01", "2017-07-31"], prefix: "A")])
-        let gapped = try #require(DatedTrends(gaps.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        let gapped = try #require(DatedTrends(gaps.dataset(.alarmCalls)!))
         #expect(gapped.emptyMonths() == ["2016-12", "2017-02", "2017-03", "2017-05", "2017-06"])
     }
 
     @Test func partialLastMonthIsIncomplete() throws {
         let result = try ingest(["alarm_calls.csv": header + calls(["2017-01-01", "2017-02-15"], prefix: "A")])
-        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: DatasetSettings()))
+        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!))
         #expect(table(trends, metric: "calls", area: "全市", kind: .month) == [
             "calls city 全市 month 2017-01 1 0 - true",
             "calls city 全市 month 2017-02 1 1 0.0 false",
@@ -101,7 +101,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
             "G2,2017-12-31,闵行区,古美路街道,古美,侦查中",
         ]
         let result = try ingest(["burglary_reports.csv": burglaryHeader + rows.joined(separator: "\n") + "\n"])
-        let trends = try #require(DatedTrends(result.dataset(.burglaryReports)!, settings: DatasetSettings()))
+        let trends = try #require(DatedTrends(result.dataset(.burglaryReports)!))
         #expect(table(trends, area: "闵行区/康城", kind: .year) == [
             "burglaries community 闵行区/康城 year 2015 2 0 - true",
             "burglaries community 闵行区/康城 year 2016 0 2 -100.0 true",
@@ -124,7 +124,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         var sink = NoRejects()
         let result = try IngestStage(config: config, maxRejectPercent: ExactDecimal(canonical: "5"))
             .run(try DataFolder.discover(root: folder.path), rejects: &sink)
-        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!, settings: settings))
+        let trends = try #require(DatedTrends(result.dataset(.alarmCalls)!))
         #expect(trends.span.asOf == LocalDate(year: 2017, month: 2, day: 28)!)
         #expect(table(trends, metric: "calls", area: "全市", kind: .month).last == "calls city 全市 month 2017-02 1 1 0.0 true")
     }
@@ -150,7 +150,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
             "C1,a,闵行区,莘庄镇,2017H2,是",
         ]
         let result = try ingest(["safe_community.csv": header + rows.joined(separator: "\n") + "\n"])
-        let table = ComplianceTable.rows(result.dataset(.safeCommunity)!).map { $0.csvFields.joined(separator: " ") }
+        let table = ComplianceTable.rows(result.dataset(.safeCommunity)!).map { $0.csvFields.dropFirst().joined(separator: " ") }
         #expect(table == [
             "city 全市 2016 3 1 33.3  ",
             "city 全市 2017 3 2 66.7 33.3 33.3",
@@ -188,7 +188,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
                 + calls(["2017-06-01"], district: "闵行区", street: "古美路街道", prefix: "B"),
             "burglary_reports.csv": burglaries,
         ])
-        let tables = result.datasets.compactMap { DatedTrends($0, settings: DatasetSettings()) }
+        let tables = result.datasets.compactMap { DatedTrends($0) }
         #expect(tables.count == 2)
         var streamed: [TrendRow] = []
         DatedTrends.forEachRow(of: tables) { streamed.append($0) }
@@ -207,7 +207,7 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         let dates = ["0998-11-05", "0999-12-31", "1000-01-01", "1000-02-10"]
         let result = try ingest(["alarm_calls.csv": header + calls(dates, prefix: "A")], config: config)
         #expect(result.dataset(.alarmCalls)?.accepted == 4)
-        let tables = result.datasets.compactMap { DatedTrends($0, settings: DatasetSettings()) }
+        let tables = result.datasets.compactMap { DatedTrends($0) }
         var streamed: [TrendRow] = []
         DatedTrends.forEachRow(of: tables) { streamed.append($0) }
         let all = tables.flatMap { $0.rows() }
@@ -235,15 +235,15 @@ func calls(_ dates: [String], district: String = "宝山区", street: String = "
         var sink = NoRejects()
         let result = try IngestStage(config: GovStatsConfig(), maxRejectPercent: ExactDecimal(canonical: "100"))
             .run(try DataFolder.discover(root: repositoryRoot() + "/datasets"), rejects: &sink)
-        for dataset in [DatasetKind.alarmCalls, .burglaryReports] {
+        for dataset in [Dataset.alarmCalls, .burglaryReports] {
             let ingest = try #require(result.dataset(dataset))
-            let one = try #require(DatedTrends(ingest, settings: DatasetSettings()))
-            let parts = try #require(DatedTrends(ingest, settings: DatasetSettings(), jobs: jobs, partRecords: 997, flatKeys: flatKeys))
+            let one = try #require(DatedTrends(ingest))
+            let parts = try #require(DatedTrends(ingest, jobs: jobs, partRecords: 997, flatKeys: flatKeys))
             let (expected, got) = (one.rows(), parts.rows())
             #expect(expected.count > 1000)
             #expect(got.count == expected.count)
             let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            #expect(first == nil, "\(dataset.rawValue), \(jobs) jobs: \(first.map { got[$0].csvFields.joined(separator: ",") } ?? "") instead of \(first.map { expected[$0].csvFields.joined(separator: ",") } ?? "")")
+            #expect(first == nil, "\(dataset.name), \(jobs) jobs: \(first.map { got[$0].csvFields.joined(separator: ",") } ?? "") instead of \(first.map { expected[$0].csvFields.joined(separator: ",") } ?? "")")
         }
     }
 }
