@@ -895,7 +895,8 @@ def check_inputs(suite):
     row = outcome_row(p.stdout(), "alarm_calls/x.csv")
     rej = rejects_rows(suite.path("in", "nul-rejects", "alarm_calls.csv"))
     # A NUL is a control character: invalid in any text value (contract v2), and not a digit.
-    ok = row == (4, 0, 4, 0, 0) and len(rej) == 4 and rej[0].startswith("alarm_calls/x.csv,2,district,")
+    firsts = [r for r in rej if r.startswith("alarm_calls/x.csv,")]  # N3's record runs over two lines
+    ok = row == (4, 0, 4, 0, 0) and len(firsts) == 4 and firsts[0].startswith("alarm_calls/x.csv,2,district,")
     expect(suite, "NUL bytes in fields (validate)", p, 0, (), extra_ok=ok,
            extra=f"x.csv outcomes {row} (4 read, 4 rejected expected); reject: {rej[:1]}")
     p = suite.run(["run", "--data", data, "--out", "in/nul-reports", "--quiet", "--max-reject-pct", "100"], measure=True)
