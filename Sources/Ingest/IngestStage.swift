@@ -219,6 +219,7 @@ public struct IngestStage: Sendable {
                 ingest.files.append(outcome)
             }
             if let share = excessiveRejects(ingest) { causes.append(share) }
+            if let many = tooManyDistricts(ingest) { causes.append(many) }
             ingest.store.releaseKeys()
             datasets.append(ingest)
         }
@@ -382,6 +383,21 @@ public struct IngestStage: Sendable {
         let commonest = ingest.rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
         let reasons = commonest.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
         return "\(ingest.dataset.name): \(shown)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical); commonest: \(reasons)"
+    }
+
+    /// The refusal line when a dataset's standing records name more districts than
+    /// `[report] max_districts`: most likely a wrong column mapped as the district, which
+    /// would make a page and a row per value.
+    func tooManyDistricts(_ ingest: DatasetIngest) -> String? {
+        let dataset = ingest.dataset
+        let column = dataset.areas.district
+        let store = ingest.store
+        guard store.count > 0, store.texts(of: column).count > config.maxDistricts else { return nil }
+        var seen = Set<UInt64>()
+        for slot in store.slots(of: column) where !Slot.isEmpty(slot) { seen.insert(slot) }
+        guard seen.count > config.maxDistricts else { return nil }
+        let source = dataset.settings.columns[column].map { "column '\($0)'" } ?? "column '\(column)' (or an alias)"
+        return "\(dataset.name): the records name \(seen.count) distinct districts, read from \(source), more than \(config.maxDistricts): the column mapped as district is most likely not one (if it is, raise max_districts under [report] in govstats.toml)"
     }
 
     static func fixedPoint(_ decimal: ExactDecimal) -> (units: Int, scale: Int) {

@@ -91,7 +91,11 @@ public struct RowDecoder: Sendable {
         let years = settings.years
         let first = LocalDateTime(date: LocalDate(year: years.lowerBound, month: 1, day: 1)!)!
         let after = LocalDate(year: years.upperBound + 1, month: 1, day: 1).map { LocalDateTime(date: $0)! }
-        self.timeSlots = Slot.encode(first)..<(after.map(Slot.encode) ?? .max)
+        var end = after.map(Slot.encode) ?? .max
+        if let lastDay = settings.lastDay {
+            end = min(end, Slot.encode(LocalDateTime(date: LocalDate(dayNumber: lastDay.dayNumber + 1))!))
+        }
+        self.timeSlots = Slot.encode(first)..<end
     }
 
     public enum Outcome: Equatable, Sendable {
@@ -189,6 +193,9 @@ public struct RowDecoder: Sendable {
         }
         if let year, !settings.years.contains(year) {
             return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is \(Self.outside(settings.years))")
+        }
+        if case .time(let time) = value, let lastDay = settings.lastDay, time.date > lastDay {
+            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is in the future (after \(lastDay), the day of this run)")
         }
         return .value(value)
     }

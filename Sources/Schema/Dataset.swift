@@ -126,6 +126,14 @@ public final class Dataset: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var description: String { name }
 
+    /// A name a declared dataset or metric may have: `[a-z][a-z0-9_]*`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        return name.utf8.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_")
+        }
+    }
+
     public static func == (lhs: Dataset, rhs: Dataset) -> Bool { lhs.name == rhs.name }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
@@ -249,9 +257,11 @@ public struct Metric: Sendable, Equatable {
     }
 }
 
-/// A value list of a dataset's section (`theft_categories`) and the list it replaces.
+/// A value list of a dataset's section (`theft_categories`), the column it matches and
+/// the list it replaces.
 public struct ValueListSetting: Sendable, Equatable {
     public let key: String
+    public let column: String
     public let defaults: [String]
 }
 
@@ -261,14 +271,13 @@ public struct MetricDeclaration: Sendable, Equatable {
     let name: String
     let title: Words
     let conditions: [Metric.Condition]
-    /// The condition on `settingColumn` whose patterns `setting` gives.
+    /// The value list that gives the patterns of one more condition, on its column.
     let setting: ValueListSetting?
-    let settingColumn: String?
     let absentMatches: Bool
 
     /// Every record.
     public static func all(_ name: String, _ title: Words) -> MetricDeclaration {
-        MetricDeclaration(name: name, title: title, conditions: [], setting: nil, settingColumn: nil, absentMatches: false)
+        MetricDeclaration(name: name, title: title, conditions: [], setting: nil, absentMatches: false)
     }
 
     /// The records whose `column` matches the value list `setting` (its defaults unless
@@ -276,20 +285,20 @@ public struct MetricDeclaration: Sendable, Equatable {
     public static func matching(
         _ name: String, column: String, setting: String, defaults: [String], absentMatches: Bool = false, _ title: Words
     ) -> MetricDeclaration {
-        MetricDeclaration(name: name, title: title, conditions: [], setting: ValueListSetting(key: setting, defaults: defaults),
-                          settingColumn: column, absentMatches: absentMatches)
+        MetricDeclaration(name: name, title: title, conditions: [], setting: ValueListSetting(key: setting, column: column, defaults: defaults),
+                          absentMatches: absentMatches)
     }
 
     /// The records that meet every condition (a declared metric's `where`).
     public static func matching(_ name: String, _ title: Words, conditions: [Metric.Condition]) -> MetricDeclaration {
-        MetricDeclaration(name: name, title: title, conditions: conditions, setting: nil, settingColumn: nil, absentMatches: false)
+        MetricDeclaration(name: name, title: title, conditions: conditions, setting: nil, absentMatches: false)
     }
 
     func resolved(_ settings: DatasetSettings) -> Metric {
         var conditions = self.conditions
-        if let setting, let settingColumn {
+        if let setting {
             let patterns = settings.valueLists[setting.key] ?? PatternList(plain: setting.defaults)
-            conditions.append(Metric.Condition(column: settingColumn, patterns: patterns, absentMatches: absentMatches))
+            conditions.append(Metric.Condition(column: setting.column, patterns: patterns, absentMatches: absentMatches))
         }
         return Metric(name: name, title: title, conditions: conditions)
     }

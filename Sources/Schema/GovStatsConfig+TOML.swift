@@ -141,12 +141,7 @@ struct ConfigReader {
         }
     }
 
-    static func isDeclaredName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
-        return name.utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_")
-        }
-    }
+    static func isDeclaredName(_ name: String) -> Bool { Dataset.isValidName(name) }
 
     /// `{ zh = "…", en = "…" }`, both required.
     private mutating func words(_ path: [String], _ value: (any TOMLValueConvertible)?, what: String) -> Words? {

@@ -48,6 +48,9 @@ public struct DatasetSettings: Equatable, Sendable {
     /// placeholder (`0001-01-01`, `1900-01-01`, `9999-12-31`) cannot stretch the trend
     /// series, which hold every period from the first to the last with data, over centuries.
     public var years: ClosedRange<Int> = DatasetSettings.defaultYears
+    /// The day of the run: a datetime after it is invalid (`in the future`), so that one
+    /// mistyped year cannot move the as-of date. nil: no such check (set by the command).
+    public var lastDay: LocalDate?
 
     public static let defaultYears = 1980...2099
 
@@ -67,6 +70,9 @@ public struct GovStatsConfig: Equatable, Sendable {
     public var city: String?
     /// `[report] max_districts`: the most distinct districts a dataset may name.
     public var maxDistricts = GovStatsConfig.defaultMaxDistricts
+    /// The day of the run (SOURCE_DATE_EPOCH's, or today's), given to every dataset: a
+    /// datetime after it is invalid. Set by the command, never read from the file.
+    public var runDay: LocalDate?
 
     public static let defaultMaxDistricts = 200
     /// The city level's name when `[report] city` is not set.
@@ -89,10 +95,12 @@ public struct GovStatsConfig: Equatable, Sendable {
 
     /// `dataset` with the settings this file gives it.
     public func resolve(_ dataset: Dataset) -> Dataset {
+        var settings = self[dataset]
+        settings.lastDay = runDay
         if let declared = declared.first(where: { $0 == dataset }) {
-            return declared.configured(with: self[dataset])
+            return declared.configured(with: settings)
         }
-        return dataset.configured(with: self[dataset])
+        return dataset.configured(with: settings)
     }
 
     /// Parses the text of a config file. `file` is the name used in error messages.

@@ -7,10 +7,10 @@ public enum HeaderGuess {
         var words = [spec.name.split(separator: "_").joined(separator: " ")] + spec.aliases
         let name = spec.name
         if name == "id" || name.hasSuffix("_id") {
-            words += ["id", "number", "no", "编号", "号"]
+            words += ["id", "number", "no", "ref", "reference", "incident", "case", "编号", "号"]
         }
         switch spec.type {
-        case .datetime: words += ["date", "time", "month", "when", "日期", "时间"]
+        case .datetime: words += ["date", "time", "month", "when", "opened", "created", "reported", "received", "occurred", "日期", "时间"]
         case .period: words += ["period", "year", "年度"]
         case .score: words += ["score", "points", "得分", "分数"]
         case .boolean, .verdict: words += ["result", "pass", "compliant", "outcome", "结果", "达标"]

@@ -22,7 +22,7 @@ struct GovStats: ParsableCommand {
             or too many rejected rows).
             """,
         version: version,
-        subcommands: [Run.self, Validate.self, Generate.self]
+        subcommands: [Run.self, Validate.self, Init.self, Generate.self]
     )
 
     /// Parses the command line and maps every outcome to the contract's exit codes:

@@ -36,7 +36,11 @@ struct InputOptions: ParsableArguments {
 
     /// Reads the config named by `--config`, or `<data>/govstats.toml` when there is one.
     func loadConfig() throws(Failure) -> GovStatsConfig {
-        guard let path = configPath else { return GovStatsConfig() }
+        guard let path = configPath else {
+            var config = GovStatsConfig()
+            config.runDay = try RunDay.today()
+            return config
+        }
         var bytes: [UInt8] = []
         do { try FileBlocks.forEach(path: path) { bytes.append(contentsOf: $0) } } catch {
             let reason = (error as? FileReadError)?.reason ?? "\(error)"
@@ -50,11 +54,10 @@ struct InputOptions: ParsableArguments {
             let line = bytes[..<nul].filter { $0 == UInt8(ascii: "\n") }.count + 1
             throw .usage(["\(path) line \(line): holds a NUL byte (0x00), which a config file cannot hold"])
         }
-        do {
-            return try GovStatsConfig.parse(text, file: path)
-        } catch {
-            throw .usage([error.description])
-        }
+        var config: GovStatsConfig
+        do { config = try GovStatsConfig.parse(text, file: path) } catch { throw .usage([error.description]) }
+        config.runDay = try RunDay.today()
+        return config
     }
 
     /// Lists the data folder's files of the built-in datasets and those `config` declares.

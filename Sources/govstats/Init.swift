@@ -1,0 +1,161 @@
+import ArgumentParser
+import CSVReading
+import Ingest
+import Schema
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `govstats init`: a draft `govstats.toml` from the exports' headers and a sample of their
+/// values (`ConfigDraft`). Never overwrites.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a draft govstats.toml from the exports in the data folder.",
+        discussion: """
+            Reads the header and the first rows of the files of every dataset folder (or \
+            <dataset>.csv) in the data folder: the three built-in datasets, and any other \
+            folder as a dataset of your own ([datasets.<name>]). Writes a govstats.toml that \
+            maps the headers it can match to the canonical columns (guesses are marked), \
+            guesses datetime_formats from the dates, names every column it could not match \
+            as a TODO, and lists the most frequent values of the columns that feed value \
+            lists (theft_categories, ...) and of other columns with few values (for keep and \
+            drop) as comments. Check it, then run govstats validate. Every key is described \
+            in docs/reference.md.
+
+            An existing file is never overwritten (exit 2).
+
+            Example: govstats init --data exports && govstats validate --data exports
+            """
+    )
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder holding the exports.", valueName: "dir"))
+    var data = "datasets"
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Where to write the draft. Default: <data>/govstats.toml.", valueName: "file"))
+    var config: String?
+
+    /// Rows read of each file, and of each dataset in all.
+    static let rowsPerFile = 2000
+    static let rowsPerDataset = 5000
+
+    func run() throws {
+        let target = config ?? data + "/govstats.toml"
+        if (try? FileVersion.of(target)) != nil || resolvedPath(target) != nil {
+            throw Failure.usage(["\(target) exists: init never overwrites a file; move it away or name another with --config"])
+        }
+        let samples = try Self.samples(data)
+        let text = ConfigDraft.text(samples, folder: data)
+        // The draft must read as it is written.
+        do { _ = try GovStatsConfig.parse(text, file: target) } catch {
+            throw Failure.error(["internal error: the draft does not parse: \(error)"])
+        }
+        try Self.create(target, text)
+        let names = samples.map { $0.dataset.isBuiltIn ? $0.dataset.name : "datasets.\($0.dataset.name)" }
+        print("wrote \(target): \(names.map { "[\($0)]" }.joined(separator: ", "))")
+        print("next: check every line marked guessed or TODO, then run govstats validate --data \(data)")
+    }
+
+    /// The datasets of the folder: built-in ones, and every other folder or CSV file with a
+    /// name a dataset may have, as a dataset of its own.
+    static func samples(_ root: String) throws(Failure) -> [ConfigDraft.Sample] {
+        let listing: DirectoryListing
+        do { listing = try directoryListing(root) } catch {
+            throw .usage(["data folder \(root) cannot be read: \(error.reason)"])
+        }
+        let builtIn = Set(Dataset.builtIn.map(\.name))
+        var names: Set<String> = []
+        for name in listing.names where !name.hasPrefix(".") {
+            let stem = name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
+            if !builtIn.contains(stem) && Dataset.isValidName(stem) && (name.hasSuffix(".csv") || isFolder(root + "/" + name)) {
+                names.insert(stem)
+            }
+        }
+        let drafts = names.sorted().map { Dataset.declaredEvents(name: $0, title: Words(zh: $0, en: $0), metrics: [], settings: DatasetSettings()) }
+        let folder: DataFolder
+        do { folder = try DataFolder.discover(root: root, datasets: Dataset.builtIn + drafts) } catch { throw Failure(error) }
+        var samples: [ConfigDraft.Sample] = []
+        for dataset in folder.presentDatasets {
+            let files = folder.files[dataset]!
+            var header: [String]?
+            var rows: [[String]] = []
+            for file in files where rows.count < rowsPerDataset {
+                try read(file.path) { record in
+                    if header == nil {
+                        header = record.fields
+                    } else if record.fields.count == header!.count, record.line > 1 {
+                        rows.append(record.fields)
+                    }
+                    return rows.count < rowsPerDataset
+                }
+            }
+            guard let header else { continue }
+            var chosen = dataset
+            if !dataset.isBuiltIn && looksLikeAssessments(header) {
+                chosen = Dataset.declaredAssessments(name: dataset.name, title: dataset.title, settings: DatasetSettings())
+            }
+            samples.append(ConfigDraft.Sample(dataset: chosen, files: files.map(\.relativePath), header: header, rows: rows))
+        }
+        return samples
+    }
+
+    /// A header with a score, a result or an inspection date reads as assessments.
+    static func looksLikeAssessments(_ header: [String]) -> Bool {
+        let words = ["score", "grade", "result", "inspection", "compliant", "得分", "检查", "考评", "达标"]
+        return header.contains { name in words.contains { name.lowercased().contains($0) } }
+    }
+
+    /// The first records of a file (its header first), in the encoding its start reads in,
+    /// until `take` says no more.
+    private static func read(_ path: String, _ take: (CSVRecord) -> Bool) throws(Failure) {
+        struct Enough: Error {}
+        let encoding: TextEncoding
+        switch FileScan.scan(path: path, setting: .auto, hashing: false, checkingAhead: 1 << 16) {
+        case .success(let scan): encoding = scan.encoding
+        case .failure: return  // a file no encoding reads gives no sample; validate says why
+        }
+        var count = 0
+        do {
+            try CSVFileReader.read(path: path, encoding: encoding) { record in
+                guard record.problem == nil, !(record.fields.count == 1 && record.fields[0].isEmpty) else { return }
+                count += 1
+                if !take(record) || count > rowsPerFile { throw Enough() }
+            }
+        } catch is Enough {
+        } catch let error as FileReadError {
+            throw .error([error.description])
+        } catch {
+            return  // undecodable after its start: the sample so far stands
+        }
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates `path` with `text`, failing if it exists (no race with another writer).
+    private static func create(_ path: String, _ text: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == EEXIST { throw .usage(["\(path) exists: init never overwrites a file"]) }
+            throw .error(["cannot create \(path): \(String(cString: strerror(code)))"])
+        }
+        defer { close(descriptor) }
+        var text = text
+        let written = text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count <= 0 { return false }
+                offset += count
+            }
+            return true
+        }
+        if !written {
+            let code = errno
+            unlink(path)
+            throw .error(["cannot write \(path): \(String(cString: strerror(code)))"])
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `govstats init`: a draft govstats.toml from the exports' headers and values.
+@Suite struct InitCommandTests {
+    /// A header it can map: the draft maps it, guesses the date pattern, and validate then
+    /// reads every row with it as written.
+    @Test func draftsAConfigThatReadsTheExport() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls/calls.csv", """
+            Incident Number,Call Date,Police District,Call Type,Disposition
+            1001,03/05/2018 09:07:00 PM,MISSION,THEFT,CIT
+            1002,03/06/2018 10:00:00 AM,BAYVIEW,ASSAULT,ADV
+            1003,03/06/2018 11:30:00 AM,MISSION,THEFT VEHICLE,CIT
+
+            """)
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let draft = try folder.read("data/govstats.toml")
+        #expect(draft.contains("""
+            columns = { call_id = "Incident Number", received_at = "Call Date", district = "Police District", category = "Call Type" }   # guessed: check each
+            """))
+        #expect(draft.contains("datetime_formats = [\"M/d/yyyy h:mm:ss a\"]   # guessed from 3 of 3 values of \"Call Date\""))
+        #expect(draft.contains("# disposition: read from \"Disposition\" (its name or an alias)"))
+        #expect(draft.contains("# most frequent values of category (\"Call Type\"): \"THEFT\" (1), \"ASSAULT\" (1), \"THEFT VEHICLE\" (1)")
+            || draft.contains("# most frequent values of category (\"Call Type\"): \"ASSAULT\" (1), \"THEFT\" (1), \"THEFT VEHICLE\" (1)"))
+        let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("alarm_calls/calls.csv  utf-8             3         3         0           0          0         0\n"), "\(validate.stdout)")
+        // Never overwrites.
+        let again = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(again.status == 2)
+        #expect(again.stderr == "govstats: \(folder.path)/data/govstats.toml exists: init never overwrites a file; move it away or name another with --config\n")
+        #expect(try folder.read("data/govstats.toml") == draft)
+    }
+
+    /// A header it cannot map: the required columns it found no header for are TODOs, the
+    /// draft still parses, and validate then names the column the file lacks.
+    @Test func namesWhatItCannotMap() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        try folder.write("data/burglary_reports.csv", "Ref,Opened,Notes\nR1,2018-01-02,x\n")
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data", "--config", folder.path + "/draft.toml"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let draft = try folder.read("draft.toml")
+        #expect(draft.contains("columns = { case_id = \"Ref\", reported_at = \"Opened\" }   # guessed: check each"))
+        #expect(draft.contains("# TODO district (required): no header found; add district = \"<header>\" to columns"))
+        #expect(draft.contains("# TODO community (required): no header found; add community = \"<header>\" to columns"))
+        #expect(draft.contains("# \"Opened\": dates in a built-in form, no datetime_formats needed"))
+        let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--config", folder.path + "/draft.toml"])
+        #expect(validate.status == 3)
+        #expect(validate.stderr.contains("missing required columns 'district', 'community'"))
+    }
+
+    /// A folder that is no built-in dataset becomes a dataset of its own; scores and
+    /// inspection dates make it assessments, with the period and compliance worked out.
+    @Test func draftsDeclaredDatasets() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        try folder.write("data/inspections/2017.csv", "Facility ID,Name,District,Inspection Date,Score\nF1,Cafe,D1,2017-03-01,88\nF2,Deli,D2,2017-04-01,60\n")
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let draft = try folder.read("data/govstats.toml")
+        #expect(draft.contains("[datasets.inspections]\nkind = \"assessments\""))
+        #expect(draft.contains("columns = { unit_id = \"Facility ID\", unit = \"Name\", assessed_at = \"Inspection Date\" }   # guessed: check each"))
+        #expect(draft.contains("period_from = \"year\""))
+        #expect(draft.contains("compliant_when = { score_at_least = 70 }"))
+        let run = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try folder.read("out/data/compliance.csv").contains("inspections,city,全市,2017,2,1,50.0,,\n"))
+    }
+}
