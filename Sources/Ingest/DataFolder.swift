@@ -20,7 +20,7 @@ public struct InputFile: Equatable, Sendable {
     }
 }
 
-/// The data folder's layout (DATA_CONTRACT.md section 1): `<dataset>/*.csv` or a single
+/// The data folder's layout (docs/reference.md): `<dataset>/*.csv` or a single
 /// `<dataset>.csv`, files in byte order of their names.
 public struct DataFolder: Sendable {
     public let root: String
@@ -34,6 +34,9 @@ public struct DataFolder: Sendable {
 
     /// The datasets looked for, built-in then declared (`GovStatsConfig.allDatasets`).
     public let datasets: [Dataset]
+    /// What a cron job's mail should say about the folder: a dataset folder without a
+    /// `.csv` file, a declared dataset without files.
+    public var warnings: [String] = []
 
     public var presentDatasets: [Dataset] {
         datasets.filter { !(files[$0] ?? []).isEmpty }
@@ -45,6 +48,7 @@ public struct DataFolder: Sendable {
             throw .usage("data folder \(root) does not exist or is not a folder")
         }
         var files: [Dataset: [InputFile]] = [:]
+        var warnings: [String] = []
         for kind in datasets {
             let folder = root + "/" + kind.name
             let single = folder + ".csv"
@@ -60,15 +64,22 @@ public struct DataFolder: Sendable {
             } else if exists(single) {
                 found = [InputFile(dataset: kind, path: single, relativePath: kind.name + ".csv")]
             }
-            if !found.isEmpty { files[kind] = found }
+            if !found.isEmpty {
+                files[kind] = found
+            } else if isDirectory(folder) {
+                warnings.append("\(kind.name)/ holds no .csv file: \(kind.name) is left out of the reports")
+            } else if !kind.isBuiltIn {
+                warnings.append("\(kind.name) is declared in govstats.toml, but the data folder has no \(kind.name)/ or \(kind.name).csv: it is left out of the reports")
+            }
         }
         if files.isEmpty {
-            let declared = datasets.filter { !$0.isBuiltIn }.map { $0.name + "/" }
-            let expected = (["alarm_calls/", "burglary_reports/", "safe_community/"] + declared)
-            let listed = expected.dropLast().joined(separator: ", ") + " or " + expected.last!
+            let expected = datasets.map { $0.name + "/" }
+            let listed = expected.count == 1 ? expected[0] : expected.dropLast().joined(separator: ", ") + " or " + expected.last!
             throw .usage("no datasets in \(root): expected \(listed) (or <dataset>.csv)" + emptyHint(root, datasets: datasets))
         }
-        return DataFolder(root: root, files: files, datasets: datasets)
+        var folder = DataFolder(root: root, files: files, datasets: datasets)
+        folder.warnings = warnings
+        return folder
     }
 
     /// Why a folder with no dataset may have been named: it is a dataset's own folder, or it

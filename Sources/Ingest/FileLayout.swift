@@ -97,12 +97,15 @@ public struct FileLayout: Equatable, Sendable {
             return "no column '\(column)' for \(key) in govstats.toml (neither a column of \(dataset.name) nor a header of this file: \(shownHeader))"
         }
         guard !ambiguous.isEmpty else { return nil }
-        let cases = ambiguous.map { ambiguity in
+        let cases = ambiguous.prefix(5).map { ambiguity in
             let positions = ambiguity.positions.map(String.init)
-            let listed = positions.dropLast().joined(separator: ", ") + " and " + positions.last!
+            let listed = positions.count > 10
+                ? positions.prefix(8).joined(separator: ", ") + " and \(positions.count - 8) more"
+                : positions.dropLast().joined(separator: ", ") + " and " + positions.last!
             return "header columns \(listed) could each be '\(ambiguity.column)'"
         }
-        return cases.joined(separator: "; ") + ": name the one to read under columns in govstats.toml, or keep one"
+        let more = ambiguous.count > 5 ? "; and \(ambiguous.count - 5) more columns" : ""
+        return cases.joined(separator: "; ") + more + ": name the one to read under columns in govstats.toml, or keep one"
     }
 
     /// The header as written, cut to a readable length.

@@ -211,6 +211,21 @@ public struct FileScan: Equatable, Sendable {
     static func utf16Hint(path: String) -> String {
         let head = FileBlocks.head(path: path, count: 64)
         let advice = "save it as UTF-8 or GB18030"
+        // A compressed file or a spreadsheet named .csv: say what it is.
+        let kinds: [([UInt8], String)] = [
+            ([0x1F, 0x8B], "a gzip file: decompress it first (gunzip)"),
+            ([0x50, 0x4B, 0x03, 0x04], "a zip file (or an Excel .xlsx workbook): unpack it, or save the sheet as CSV"),
+            ([0x42, 0x5A, 0x68], "a bzip2 file: decompress it first (bunzip2)"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "an xz file: decompress it first (unxz)"),
+            ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], "a 7-Zip file: unpack it first"),
+            ([0xD0, 0xCF, 0x11, 0xE0], "an Excel .xls workbook: save the sheet as CSV"),
+        ]
+        if let kind = kinds.first(where: { head.starts(with: $0.0) }) {
+            return " (it is \(kind.1))"
+        }
+        if head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
+            return " (it starts with a UTF-32 byte order mark: \(advice))"
+        }
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             return " (it starts with a UTF-16 byte order mark: \(advice))"
         }

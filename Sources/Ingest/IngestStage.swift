@@ -99,7 +99,7 @@ public struct IngestResult: Sendable {
     /// What a cron job's mail should also say, whatever the exit code: files with records
     /// rejected whole that run over several lines, in file order.
     public var warnings: [String] {
-        datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
+        folder.warnings + datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
     }
 
     public func dataset(_ kind: Dataset) -> DatasetIngest? {

@@ -39,8 +39,10 @@ final class ExportFile {
                 throw SampleDataError(path: path, message: error.description)
             }
         }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Never through a link: a link where an export goes would have its target overwritten.
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
+            if errno == ELOOP { throw SampleDataError(path: path, message: "is a symbolic link, which generate does not write through; remove it") }
             throw SampleDataError(path: path, message: "cannot create: " + String(cString: strerror(errno)))
         }
         buffer = .allocate(capacity: Self.bufferBytes)

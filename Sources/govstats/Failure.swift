@@ -2,7 +2,7 @@ import CSVReading
 import Ingest
 
 /// Every way a command fails, with its exit code: the one place exit codes come from
-/// (DATA_CONTRACT.md section 3).
+/// (docs/reference.md).
 enum Failure: Error {
     /// exit 1: unreadable file, full disk, lock held, internal error.
     case error([String])
@@ -29,7 +29,7 @@ enum Failure: Error {
 
     /// One line per cause on standard error.
     func report() {
-        for line in lines { writeError("govstats: " + line + "\n") }
+        for line in lines { writeError("govstats: " + escapedLine(line) + "\n") }
     }
 
     init(_ error: IngestError) {
@@ -39,4 +39,28 @@ enum Failure: Error {
         case .refused(let causes): self = .refused(causes)
         }
     }
+}
+
+/// A message as one printable line for a terminal or a cron mail: control characters (a line
+/// feed in a file's name would forge a line, an escape sequence would drive the terminal)
+/// and invisible format characters (a right-to-left override would disguise a name) are
+/// shown as `\u{…}`. Messages longer than `maxLine` characters are cut, saying how much.
+func escapedLine(_ text: String, maxLine: Int = 2000) -> String {
+    var result = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+        if count >= maxLine {
+            let rest = text.unicodeScalars.count - count
+            result += " … (\(rest) more characters)"
+            break
+        }
+        let value = scalar.value
+        if (value < 0x20 && value != 0x09) || (0x7F...0x9F).contains(value) || scalar.properties.generalCategory == .format {
+            result += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+        count += 1
+    }
+    return result
 }

@@ -37,6 +37,9 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if resolvedPath(allowingMissing: out) == "/" {
+            throw Failure.usage(["--out \(out) is the root folder: name a folder of its own for the synthetic exports"])
+        }
         try Self.checkNoOtherData(in: out)
         let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
         do {

@@ -4,7 +4,7 @@ import Glibc
 import CPublish
 import CSVReading
 
-/// Publishes an output folder atomically (DATA_CONTRACT.md section 2):
+/// Publishes an output folder atomically (docs/reference.md):
 ///
 ///     <parent>/.<name>.lock              held with flock while a run works; the kernel
 ///                                        drops it when the process dies, so it never goes stale
@@ -41,17 +41,33 @@ struct Publisher {
     /// Takes the lock or fails at once (exit 1) naming it.
     mutating func lock() throws(Failure) {
         try makeDirectories(parent)
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw OutputFile.failure("open lock", lockPath) }
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            close(descriptor)
-            if code == EWOULDBLOCK {
-                throw .error(["another govstats run is writing \(output): the lock \(lockPath) is held"])
+        lockDescriptor = try Self.takeLock(lockPath, holder: "another govstats run is writing \(output)")
+    }
+
+    /// Opens `path` without following a link and locks it, then checks that the path still
+    /// names the file locked (it may have been removed or replaced meanwhile), trying again
+    /// if not, so that two runs never both hold "the" lock.
+    static func takeLock(_ path: String, holder: String) throws(Failure) -> Int32 {
+        for _ in 0..<8 {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard descriptor >= 0 else {
+                if errno == ELOOP { throw .error(["the lock \(path) is a symbolic link: remove it (govstats makes the lock itself)"]) }
+                throw OutputFile.failure("open lock", path)
             }
-            throw .error(["cannot lock \(lockPath): \(String(cString: strerror(code)))"])
+            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                close(descriptor)
+                if code == EWOULDBLOCK { throw .error(["\(holder): the lock \(path) is held"]) }
+                throw .error(["cannot lock \(path): \(String(cString: strerror(code)))"])
+            }
+            var held = stat()
+            var named = stat()
+            if fstat(descriptor, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino {
+                return descriptor
+            }
+            close(descriptor)
         }
-        lockDescriptor = descriptor
+        throw .error(["cannot lock \(path): it keeps being removed or replaced"])
     }
 
     func unlock() {
@@ -66,6 +82,12 @@ struct Publisher {
     /// is made beside a refused `--out`; a run publishing meanwhile swaps reports for
     /// reports in one step, so what is seen here stays true.
     func checkReplaceable(inputs: [String]) throws(Failure) {
+        // Reports inside the data folder would be read as data by the next run, or fail it.
+        let target = resolvedPath(allowingMissing: output)
+        for input in inputs {
+            guard let folder = resolvedPath(input), isDirectory(folder), target.hasPrefix(folder + "/") else { continue }
+            throw .usage(["--out \(output) is inside the data folder \(input), where the reports would be read as data (or stand in its way) next time: choose a folder outside it"])
+        }
         var info = stat()
         guard lstat(output, &info) == 0 else {
             if errno == ENOENT { return }
@@ -76,6 +98,11 @@ struct Publisher {
         case S_IFDIR: break
         case S_IFLNK: throw .usage(["--out \(output) is a symbolic link: name the folder itself (\(rule))"])
         default: throw .usage(["--out \(output) is a file, not a folder (\(rule))"])
+        }
+        // A mount point cannot be swapped with a folder beside it: refused before any work.
+        var above = stat()
+        if stat(parent, &above) == 0, above.st_dev != info.st_dev {
+            throw .usage(["--out \(output) is a mount point, which cannot be replaced in one step: name a folder inside it (\(rule))"])
         }
         if let folder = resolvedPath(output) {
             for input in inputs {
@@ -94,18 +121,28 @@ struct Publisher {
         String(decoding: FileBlocks.head(path: path, count: 4096), as: UTF8.self).contains("\n" + TableFiles.toolLine)
     }
 
-    /// Removes staging folders that killed runs left behind (only while holding the lock).
+    /// Removes staging folders that killed runs left behind (only while holding the lock):
+    /// those of processes that are gone, never a live run's.
     func removeStaleStaging() {
         for entry in (try? directoryListing(parent).names) ?? [] where entry.hasPrefix(stagingPrefix) {
+            if let pid = pid_t(entry.dropFirst(stagingPrefix.count)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM { continue }
             removeTree(parent + "/" + entry)
         }
     }
 
-    /// A new, empty staging folder.
+    /// A new, empty staging folder, with the mode (setgid included) and group of the
+    /// folder it will replace, as rsync and install(1) keep them: reports restricted to a
+    /// group stay so.
     func makeStaging() throws(Failure) -> String {
         let path = parent + "/" + stagingPrefix + String(getpid())
         removeTree(path)
         guard mkdir(path, 0o755) == 0 else { throw OutputFile.failure("create folder", path) }
+        var info = stat()
+        if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            // The group first: a change of group may clear the setgid bit.
+            if chown(path, uid_t.max, info.st_gid) != 0 && errno != EPERM { throw OutputFile.failure("set the group of", path) }
+            guard chmod(path, info.st_mode & 0o7777) == 0 else { throw OutputFile.failure("set the mode of", path) }
+        }
         return path
     }
 
@@ -144,3 +181,8 @@ func syncPath(_ path: String) {
     close(descriptor)
 }
 
+/// Whether `path` is a folder (after links).
+func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}

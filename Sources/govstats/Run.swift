@@ -69,7 +69,7 @@ struct Run: ParsableCommand {
             removeTree(staging)
             throw error
         }
-        for warning in warnings { writeError("govstats: warning: " + warning + "\n") }
+        for warning in warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
     }
 
     /// What the reports also say, for a cron job's mail: months without a record citywide
@@ -102,7 +102,7 @@ struct Run: ParsableCommand {
         if !result.refusals.isEmpty {
             // A quote left open may be why so many rows were rejected.
             progress.clear()
-            for warning in result.warnings { writeError("govstats: warning: " + warning + "\n") }
+            for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
             throw Failure.refused(result.refusals)
         }
 

@@ -43,6 +43,9 @@ struct Validate: ParsableCommand {
             if let rejects {
                 try Self.checkRejectsFolder(rejects, data: folder, config: input.configPath)
                 try makeDirectories(rejects)
+                // One writer at a time, as for run's --out: a lock beside the folder.
+                let lock = try Self.lockRejects(rejects)
+                defer { close(lock) }
                 // Written beside the files they replace and renamed over them once every
                 // file was read: a failure leaves the folder's rejects as they were.
                 var sink = try RejectFiles(folder: rejects, datasets: folder.presentDatasets, replacing: true)
@@ -63,7 +66,7 @@ struct Validate: ParsableCommand {
         }
         progress.clear()
         print(OutcomeTable.render(result), terminator: "")
-        for warning in result.warnings { writeError("govstats: warning: " + warning + "\n") }
+        for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
     }
 }
@@ -73,8 +76,22 @@ extension Validate {
     /// input (or the config), or be read as data by the next run: the data folder itself
     /// and its `<dataset>/` folders; and one where a `<dataset>.csv` is a folder, which the
     /// file could not be renamed over.
+    /// Locks `.<name>.lock` beside the rejects folder, or fails at once (exit 1).
+    static func lockRejects(_ rejects: String) throws(Failure) -> Int32 {
+        let publisher = try Publisher(output: rejects)
+        return try Publisher.takeLock(publisher.lockPath, holder: "another govstats validate is writing \(rejects)")
+    }
+
     static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
         let target = resolvedPath(allowingMissing: rejects)
+        // The rejects of published reports must stay the ones their run.json counts.
+        var folder = target
+        while folder != "/" && !folder.isEmpty {
+            if Publisher.isManifest(folder + "/run.json") {
+                throw .usage(["--rejects \(rejects) is \(folder == target ? "" : "inside ")a reports folder that govstats run published (\(folder)), whose rejects must match its run.json; choose another folder"])
+            }
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
+        }
         let root = resolvedPath(data.root) ?? data.root
         if target == root {
             throw .usage(["--rejects \(rejects) is the data folder, where the rejects files (<dataset>.csv) would replace inputs or be read as data next time; choose another folder"])

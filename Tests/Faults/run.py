@@ -1042,11 +1042,15 @@ def check_inputs(suite):
 
 # ---------------------------------------------------------------- main
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from attacks import check_attacks  # noqa: E402  (the table of a hostile user's attacks)
+
 CHECKS = {
     "kill": check_kill_loop,
     "disk": check_full_disk,
     "lock": check_two_runs,
     "inputs": check_inputs,
+    "attacks": check_attacks,
 }
 
 
