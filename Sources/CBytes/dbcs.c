@@ -1,6 +1,6 @@
 // GB18030 and Big5 text to UTF-8 through a table of their two-byte characters, for the
-// common case: glibc's iconv (its decoding and its UCS-4 step) took 23% of the samples of
-// `validate` on a GB18030 file, where a table lookup per character does the same.
+// common case: a table lookup per character does what glibc's iconv (its decoding and its
+// UCS-4 step) does, for less.
 #include <string.h>
 #include "cbytes.h"
 

@@ -1,8 +1,8 @@
 // Whether libcsv's trimming can act anywhere in a slice of a CSV file (see
 // CSVRecordDecoder.chooseSpaceHandling): it cannot when every space stands between two
 // plain bytes (none of , " CR LF space tab), not at either end, and there is no tab. Most
-// rows hold a space (between a date and its time), and finding them one memchr at a time
-// took 1.7% of the samples of `validate`; this looks at 64 bytes at a time.
+// rows hold a space (between a date and its time): this looks at 64 bytes at a time rather
+// than one memchr per space.
 #include "cbytes.h"
 
 static inline int plain(uint8_t b) {

@@ -1,6 +1,5 @@
-// UCS-4 to UTF-8, for text glibc's iconv decoded to wchar_t: iconv's own step from its
-// internal UCS-4 to UTF-8 (__gconv_transform_internal_utf8) took 23% of the samples of
-// `validate` on a GB18030 file, more than the GB18030 decoding itself (15%).
+// UCS-4 to UTF-8, for text glibc's iconv decoded to wchar_t: faster than iconv's own step
+// from its internal UCS-4 to UTF-8 (__gconv_transform_internal_utf8).
 #include "cbytes.h"
 
 size_t govstats_ucs4_to_utf8(const uint32_t *units, size_t count, uint8_t *out, size_t *stopped) {

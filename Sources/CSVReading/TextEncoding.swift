@@ -121,21 +121,18 @@ public struct UTF8Validator: Sendable {
 ///
 /// Into UTF-8 from GB18030 or Big5, ASCII and the two-byte characters are decoded through
 /// a table made from iconv's own decoding (`TwoByteTable`), and the rest (four-byte
-/// characters, faults) by iconv, as below: on a 379 MB GB18030 file, `validate --jobs 1`
-/// went from 4.42 s to 3.99 s (medians of 5 interleaved rounds).
+/// characters, faults) by iconv, as below.
 ///
 /// Into UTF-8 from GB18030 or Big5, iconv decodes 64 KiB at a time to `wchar_t` (UCS-4),
 /// into a buffer of 256 KiB that stays in the cache, and `govstats_ucs4_to_utf8` writes
-/// the UTF-8: glibc's own last step from UCS-4 to UTF-8 took 23% of the samples of
-/// `validate` on a 379 MB GB18030 file, more than the decoding (15%). A code point without
+/// the UTF-8, faster than glibc's own last step from UCS-4 to UTF-8. A code point without
 /// UTF-8 (which these decoders do not make: a test tries every sequence) sends the block
 /// through iconv's UTF-8 instead, so the text and the errors are iconv's either way.
 /// `check` stops at UCS-4: the verdict of `convert` without the text, for a first pass.
 /// Other conversions (into GB18030, for `generate`) are iconv's alone.
 ///
 /// The text goes to a buffer the transcoder keeps, grown when a block needs more (at most
-/// 4 bytes out per byte in): a buffer made and zeroed per 1 MiB block cost a page fault
-/// per 4 KiB (`exc_page_fault` was 9% of the samples on that file).
+/// 4 bytes out per byte in), rather than one made and zeroed per block.
 ///
 /// One thread uses a transcoder at a time; `TranscoderPool` hands them between threads.
 public final class Transcoder: @unchecked Sendable {

@@ -183,11 +183,11 @@ struct AlarmCallExport {
         }
     }
 
-    static let ideographicSpace = ByteTable(["\u{3000}"])
+    static let ideographicSpace = EncodedFields(["\u{3000}"])
 }
 
 extension Shanghai {
-    static let codeBytes = ByteTable(districts.map(\.code))
-    static let districtBytes = ByteTable(districts.map(\.name))
-    static let streetBytes = districts.map { ByteTable($0.streets) }
+    static let codeBytes = EncodedFields(districts.map(\.code))
+    static let districtBytes = EncodedFields(districts.map(\.name))
+    static let streetBytes = districts.map { EncodedFields($0.streets) }
 }

@@ -37,9 +37,9 @@ enum AlarmCallTables {
         [0],
     ]
 
-    static let callTypeBytes = ByteTable(callTypes)
-    static let categoryBytes = ByteTable(categories)
-    static let dispositionBytes = ByteTable(dispositions)
+    static let callTypeBytes = EncodedFields(callTypes)
+    static let categoryBytes = EncodedFields(categories)
+    static let dispositionBytes = EncodedFields(dispositions)
 
     static let baoshanOtherTypeWeights = [0, 55, 20, 22, 3]
     static let callTypeWeights = [700, 160, 60, 65, 15]

@@ -9,10 +9,10 @@ enum BurglaryTables {
     /// Older cases are more often closed; by year from 2015.
     static let statusWeights = [[450, 100, 440, 10], [400, 100, 430, 70], [300, 80, 320, 300], [100, 50, 150, 700]]
 
-    static let premisesBytes = ByteTable(premises)
-    static let statusBytes = ByteTable(statuses)
+    static let premisesBytes = EncodedFields(premises)
+    static let statusBytes = EncodedFields(statuses)
     /// The police sub-bureau (分局) that handles the case, an unknown column in one export.
-    static let unitBytes = ByteTable(Shanghai.districts.map { district in
+    static let unitBytes = EncodedFields(Shanghai.districts.map { district in
         let short = district.name.hasSuffix("新区") ? district.name.dropLast(2) : district.name.dropLast()
         return String(short) + "分局"
     })

@@ -91,7 +91,7 @@ final class ExportFile {
     /// A field from text, quoted as RFC 4180 wants when it holds a comma, quote or break.
     func field(text: String) {
         separate()
-        append(CSVText.encode(text))
+        append(CSVField.encode(text))
     }
 
     func emptyField() {

@@ -136,7 +136,7 @@ struct SafeCommunityExport {
             let districts = block.districts.isEmpty ? Array(Shanghai.districts.indices) : block.districts
             for district in districts {
                 let (yes, no) = plan.booleans.words(district: district)
-                let (yesBytes, noBytes) = (CSVText.encode(yes), CSVText.encode(no))
+                let (yesBytes, noBytes) = (CSVField.encode(yes), CSVField.encode(no))
                 let before = file.rows
                 for community in 0..<scale.communities(district: district) {
                     var row = assessment(district: district, community: community, period: block.period)

@@ -130,9 +130,9 @@ enum Shanghai {
         return (n % p + (n / p % s) * (p + 1)) % s
     }
 
-    static let communityPrefixBytes = ByteTable(communityPrefixes)
-    static let communitySuffixBytes = ByteTable(communitySuffixes)
-    static let kangchengBytes = ByteTable([kangcheng, "期"])
+    static let communityPrefixBytes = EncodedFields(communityPrefixes)
+    static let communitySuffixBytes = EncodedFields(communitySuffixes)
+    static let kangchengBytes = EncodedFields([kangcheng, "期"])
 
     /// Writes `communityName(district:index:)` as a field without building the string.
     static func writeCommunityName(district: Int, index: Int, to file: ExportFile) {

@@ -1,12 +1,12 @@
 /// Texts encoded once as CSV fields and kept in one block of memory for the life of the
 /// process, so writing a field is a copy with no reference counting on the way.
-final class ByteTable: @unchecked Sendable {
+final class EncodedFields: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<UInt8>
     private let offsets: UnsafeMutablePointer<Int>
     let count: Int
 
     /// Immutable after `init`, which is what makes the class safe to share.
-    init(_ texts: [String], encode: (String) -> [UInt8] = CSVText.encode) {
+    init(_ texts: [String], encode: (String) -> [UInt8] = CSVField.encode) {
         let encoded = texts.map(encode)
         count = encoded.count
         storage = .allocate(capacity: max(1, encoded.reduce(0) { $0 + $1.count }))
@@ -32,7 +32,7 @@ final class ByteTable: @unchecked Sendable {
 
 extension ExportFile {
     /// A field from a table of encoded texts.
-    @inline(__always) func field(_ table: ByteTable, _ index: Int) {
+    @inline(__always) func field(_ table: EncodedFields, _ index: Int) {
         separate()
         append(table.bytes(index))
     }

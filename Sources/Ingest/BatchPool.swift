@@ -18,10 +18,8 @@ extension ChunkedReading where Part == RowBatch {
 
 /// Row batches given back once applied, for workers to fill again. A chunk's batch grows
 /// to a few MiB; made afresh for every chunk, its arrays would be grown by copying, and
-/// glibc would map and unmap their pages each time (measured on a 456 MB file at
-/// `--jobs 2`: 380,000 page faults without this pool and `BlockPool`, 91,000 with both).
-/// One pool serves every file of a run: with a pool per file, 365 daily files made a batch
-/// each, grown by copying (`memmove` and page faults, 3.5% of the samples each).
+/// glibc would map and unmap their pages each time. One pool serves every file of a run,
+/// so that daily files do not each grow a batch of their own.
 final class BatchPool: Sendable {
     private let free = Mutex<[RowBatch]>([])
     /// More than the batches alive at once is never needed.

@@ -1,5 +1,5 @@
 /// RFC 4180 minimal quoting, done once per distinct value and kept as bytes.
-enum CSVText {
+enum CSVField {
     static func encode(_ text: String) -> [UInt8] {
         let bytes = Array(text.utf8)
         guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return bytes }
