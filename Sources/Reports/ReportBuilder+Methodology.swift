@@ -53,8 +53,8 @@ extension ReportBuilder {
                 "达标小区数 ÷ 参评小区数 × 100,一位小数,四舍五入;同时写出分子与分母。变化以百分点计,是两个精确比率之差,只舍入一次;对比同类的上一期(2017 年对比 2016 年,2017 年下半年对比上半年)。",
                 "Compliant communities ÷ assessed communities × 100, one decimal, rounded half away from zero, shown with its numerator and denominator. The change is in percentage points: the exact difference of the two exact rates, rounded once, against the period before of the same kind (2016 before 2017, 2017 H1 before 2017 H2)."))]),
             Definition(term: words.say("重复与冲突", "Duplicates and conflicts"), text: [.text(words.say(
-                "编号已出现过的有效行为重复(同一条记录在多个导出文件中出现):内容相同则丢弃;内容不同则以较晚读到的版本替换,并计为冲突。每个读入的数据行只有一种结果:接受、拒收或重复,因此读取行数 = 接受 + 拒收 + 重复。",
-                "A valid row whose key was already seen is a duplicate (exports overlap): equal to the standing version, it is dropped; different, it replaces it and also counts as a conflict. Every row read is accepted, rejected or a duplicate, so rows read = accepted + rejected + duplicates."))]),
+                "编号已出现过的有效行为重复(同一条记录在多个导出文件中出现):内容相同则丢弃;内容不同则以较晚读到的版本替换(设了 latest_by 时以日期较晚的为准),并计为冲突。被 keep、drop 规则筛除的行不作校验、不计入任何数字。每个读入的数据行只有一种结果:接受、拒收、重复或筛除,因此读取行数 = 接受 + 拒收 + 重复 + 筛除。",
+                "A valid row whose key was already seen is a duplicate (exports overlap): equal to the standing version, it is dropped; different, it replaces it (with latest_by, only when its date is not earlier) and also counts as a conflict. Rows left out by the keep and drop rules are filtered: never validated, never counted. Every row read is accepted, rejected, a duplicate or filtered, so rows read = accepted + rejected + duplicates + filtered."))]),
             Definition(term: words.say("拒收", "Rejected rows"), text: [.text(words.say(
                 "字段数不符、缺少必填值或值无效的行不计入任何数字,逐行列于 rejects/<数据集>.csv,注明文件、行号、列与原因。",
                 "Rows with the wrong number of fields, a required value missing or an invalid value count in no figure; each is listed in rejects/<dataset>.csv with its file, line, column and reason."))]),

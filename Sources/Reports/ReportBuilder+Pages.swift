@@ -34,7 +34,7 @@ extension ReportBuilder {
             quality.append(.paragraph([
                 .strong(words.say("可能缺少导出文件:", "An export may be missing:")),
                 .text(words.say(
-                    "\(empty.joined(separator: "、")) 全市没有一条记录,而前后月份都有。这些月份及所在季度、年度的数量因此偏低,与它们相比的环比、同比都不可信。",
+                    "\(empty.joined(separator: "、")) \(words.cityName)没有一条记录,而前后月份都有。这些月份及所在季度、年度的数量因此偏低,与它们相比的环比、同比都不可信。",
                     " no record at all citywide in \(empty.joined(separator: ", ")), with records before and after. Those months, and their quarters and years, count too few, so every change compared with them is not to be trusted.")),
             ]))
         }
@@ -64,7 +64,7 @@ extension ReportBuilder {
         }
         let metrics = trends.metrics(kind)
         blocks.append(.section(ReportSection(
-            level: 2, title: words.say("月度趋势(全市)", "Monthly trend, citywide"),
+            level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"),
             blocks: metrics.compactMap { monthlyChart(kind, $0, .city, input.city) })))
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("各区对比", "Districts side by side"),

@@ -1,3 +1,4 @@
+import Reports
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,6 +59,20 @@ final class OutputFile {
     static func write(_ text: String, to path: String) throws(Failure) {
         let file = try OutputFile(path: path)
         try file.write(text)
+        try file.close()
+    }
+}
+
+/// Writes the output files into the staging folder, each through an `OutputFile` (a full
+/// disk is seen and named), making its folder first.
+struct StagingSink: OutputSink {
+    let folder: String
+
+    func write(_ path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
+        let full = folder + "/" + path
+        if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
+        let file = try OutputFile(path: full)
+        try body { try file.write($0) }
         try file.close()
     }
 }

@@ -3,6 +3,8 @@ import Glibc
 #endif
 import CPublish
 import CSVReading
+import Foundation
+import Reports
 
 /// Publishes an output folder atomically (docs/reference.md):
 ///
@@ -118,7 +120,7 @@ struct Publisher {
 
     /// Whether the file at `path` is a `run.json` that govstats wrote.
     static func isManifest(_ path: String) -> Bool {
-        String(decoding: FileBlocks.head(path: path, count: 4096), as: UTF8.self).contains("\n" + TableFiles.toolLine)
+        RunManifest.isManifest(Data(FileBlocks.head(path: path, count: 1 << 20)))
     }
 
     /// Removes staging folders that killed runs left behind (only while holding the lock):

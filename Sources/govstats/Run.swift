@@ -121,19 +121,17 @@ struct Run: ParsableCommand {
         let compliance = result.datasets.flatMap { ComplianceTable.rows($0, city: city) }.sorted { utf8Less($0.csvFields, $1.csvFields) }
 
         progress.say("rendering reports")
-        let language = language
+        let report = ReportInput(
+            language: language, datasets: result.datasets, trends: trends, compliance: compliance,
+            spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version, city: city)
+        // Every output is one writer of `Outputs.all`; a large one gets a thread of its own.
+        let sink = StagingSink(folder: staging)
+        let large = Outputs.all.filter(\.isLarge)
+        let others = Outputs.all.filter { !$0.isLarge }
         _ = try Concurrently.run(jobs: jobs) {
-            try TableFiles.writeTrends(trends, to: staging + "/data/trends.csv")
+            for writer in large { try writer.write(report, to: sink) }
         } and: {
-            let report = ReportInput(
-                language: language, datasets: result.datasets, trends: trends, compliance: compliance,
-                spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version, city: city)
-            let documents = TableFiles.documents(
-                datasets: result.datasets, compliance: compliance, spans: spans,
-                generatedAt: generatedAt, language: language) + ReportRenderer.render(report)
-            for document in documents {
-                try OutputFile.write(document.contents, to: staging + "/" + document.path)
-            }
+            for writer in others { try writer.write(report, to: sink) }
         }
         return result.warnings + Self.warnings(trends)
     }

@@ -87,8 +87,8 @@ import TestSupport
         #expect(district.contains("## 市民热线"))
         #expect(district.contains("## 消防检查"))
         let manifest = try folder.read("out/run.json")
-        #expect(manifest.contains("\"contract_version\": 2,"))
-        #expect(manifest.contains("\"filtered\": 2}"))
+        #expect(manifest.contains("\"contract_version\" : 2,"))
+        #expect(manifest.contains("\"filtered\" : 2,"))
     }
 
     /// One mistyped year must not move the as-of date: a datetime after the day of the run

@@ -172,10 +172,10 @@ enum SampleReports {
         let result = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out"], environment: ["SOURCE_DATE_EPOCH": "1520208000"])
         #expect(result.status == 0)
         #expect(!folder.exists(".out.staging-99999"))
-        #expect(try folder.read("out/run.json").contains("\"generated_at\": \"2018-03-05 00:00:00 UTC\""))
+        #expect(try folder.read("out/run.json").contains("\"generated_at\" : \"2018-03-05 00:00:00 UTC\""))
         let plain = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/plain"])
         #expect(plain.status == 0)
-        #expect(try folder.read("plain/run.json").contains("\"generated_at\": null"))
+        #expect(try folder.read("plain/run.json").contains("\"generated_at\" : null"))
         // Every dataset present gets a rejects file, header alone when nothing was rejected.
         #expect(try folder.read("plain/rejects/alarm_calls.csv") == "file,line,column,reason,record\n")
         #expect(!folder.exists("plain/rejects/burglary_reports.csv"))

@@ -67,7 +67,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let sha = String(decoding: out.fileHandleForReading.readDataToEndOfFile().prefix(64), as: UTF8.self)
         sha256sum.waitUntilExit()
         #expect(sha.count == 64)
-        #expect(try folder.read("out/run.json").contains("\"sha256\": \"\(sha)\""))
+        #expect(try folder.read("out/run.json").contains("\"sha256\" : \"\(sha)\""))
         #expect(try folder.read("out/rejects/alarm_calls.csv") == folder.read("rejects/alarm_calls.csv"))
     }
 

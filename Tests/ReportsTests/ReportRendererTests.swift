@@ -312,3 +312,31 @@ enum TextOf {
         matches(#"<t[hd](?: [^>]*)?>(.*?)</t[hd]>"#, html).map { plainHTML($0[0]) }
     }
 }
+
+/// Every output is one writer of `Outputs.all`, written through a sink: the list makes every
+/// file of a run, and the same input gives the same bytes.
+@Suite struct OutputWriterTests {
+    @Test func everyOutputComesFromTheList() throws {
+        let input = try ReportFixture.input()
+        let sink = MemorySink()
+        for writer in Outputs.all { try writer.write(input, to: sink) }
+        let paths = sink.paths
+        #expect(Array(paths.prefix(4)) == ["data/trends.csv", "data/compliance.csv", "data/quality.csv", "run.json"])
+        #expect(paths.contains("index.html") && paths.contains("index.md"))
+        #expect(Set(paths.dropFirst(4)) == Set(ReportRenderer.render(input).map(\.path)))
+        let again = MemorySink()
+        for writer in Outputs.all { try writer.write(try ReportFixture.input(), to: again) }
+        #expect(again.contents == sink.contents)
+    }
+
+    @Test func theManifestIsSortedJSON() throws {
+        let sink = MemorySink()
+        try RunManifest().write(try ReportFixture.input(generatedAt: "2018-03-01 00:00:00 UTC"), to: sink)
+        let text = try #require(sink.contents["run.json"])
+        #expect(text.hasPrefix("{\n  \"contract_version\" : 2,\n  \"datasets\" : [\n"))
+        #expect(text.contains("\n  \"generated_at\" : \"2018-03-01 00:00:00 UTC\",\n"))
+        #expect(text.contains("\n  \"tool\" : \"govstats\",\n  \"tool_version\" : \"0.0-test\"\n}\n"))
+        #expect(RunManifest.isManifest(Data(text.utf8)))
+        #expect(!RunManifest.isManifest(Data("{\"tool\": \"other\"}".utf8)))
+    }
+}
