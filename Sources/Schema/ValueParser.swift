@@ -1,4 +1,4 @@
-/// Parses the contract's value forms (DATA_CONTRACT.md section 1, "Values") from the text of
+/// Parses the contract's value forms (docs/reference.md) from the text of
 /// one field. Every function takes text already trimmed by `trim` and returns nil for an
 /// invalid value; the ingest stage words the reject reason.
 ///

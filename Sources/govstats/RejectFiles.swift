@@ -5,7 +5,7 @@ import CSVReading
 import Ingest
 import Schema
 
-/// Streams rejected rows to `<folder>/<dataset>.csv` (DATA_CONTRACT.md section 2), one file
+/// Streams rejected rows to `<folder>/<dataset>.csv` (docs/reference.md), one file
 /// per dataset present, header alone when nothing was rejected. Rows arrive in file then
 /// line order, which is the contract's sort order, so nothing is held in memory.
 ///

@@ -1,7 +1,7 @@
 import Schema
 import Testing
 
-// Every accepted and rejected form of DATA_CONTRACT.md section 1, "Values".
+// Every accepted and rejected form of docs/reference.md.
 
 @Suite struct TrimTests {
     @Test(arguments: [
