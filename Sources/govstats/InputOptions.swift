@@ -16,10 +16,13 @@ struct InputOptions: ParsableArguments {
     var maxRejectPercent = "5"
 
     @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Threads for ingest. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobsOption: Int?
+
+    /// `--jobs`, or the number of cores.
+    var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+        if let jobsOption, jobsOption < 1 { throw ValidationError("--jobs must be at least 1, not \(jobsOption)") }
         guard let percent = ValueParser.amount(maxRejectPercent[...]), ValueParser.score(maxRejectPercent[...]) != nil else {
             throw ValidationError("--max-reject-pct takes a number from 0 to 100, not '\(maxRejectPercent)'")
         }
