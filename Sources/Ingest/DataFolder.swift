@@ -13,7 +13,7 @@ public struct InputFile: Equatable, Sendable {
     public let path: String
     public let relativePath: String
 
-    public init(dataset: Dataset, path: String, relativePath: String) {
+    package init(dataset: Dataset, path: String, relativePath: String) {
         self.dataset = dataset
         self.path = path
         self.relativePath = relativePath
@@ -22,28 +22,28 @@ public struct InputFile: Equatable, Sendable {
 
 /// The data folder's layout (docs/reference.md): `<dataset>/*.csv` or a single
 /// `<dataset>.csv`, files in byte order of their names.
-public struct DataFolder: Sendable {
-    public let root: String
-    public let files: [Dataset: [InputFile]]
+package struct DataFolder: Sendable {
+    package let root: String
+    package let files: [Dataset: [InputFile]]
 
-    public init(root: String, files: [Dataset: [InputFile]], datasets: [Dataset]) {
+    package init(root: String, files: [Dataset: [InputFile]], datasets: [Dataset]) {
         self.root = root
         self.files = files
         self.datasets = datasets
     }
 
     /// The datasets looked for, built-in then declared (`GovStatsConfig.allDatasets`).
-    public let datasets: [Dataset]
+    package let datasets: [Dataset]
     /// What a cron job's mail should say about the folder: a dataset folder without a
     /// `.csv` file, a declared dataset without files.
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 
-    public var presentDatasets: [Dataset] {
+    package var presentDatasets: [Dataset] {
         datasets.filter { !(files[$0] ?? []).isEmpty }
     }
 
     /// Lists the inputs of `datasets`. A data folder with none of them is a usage error.
-    public static func discover(root: String, datasets: [Dataset] = Dataset.builtIn) throws(IngestError) -> DataFolder {
+    package static func discover(root: String, datasets: [Dataset] = Dataset.builtIn) throws(IngestError) -> DataFolder {
         guard isDirectory(root) else {
             throw .usage("data folder \(root) does not exist or is not a folder")
         }

@@ -1,19 +1,19 @@
 import Schema
 
 /// Where each of a dataset's canonical columns stands in one file, from its header row.
-public struct FileLayout: Equatable, Sendable {
-    public let dataset: Dataset
+package struct FileLayout: Equatable, Sendable {
+    package let dataset: Dataset
     /// The header's field count: every data row must have as many.
-    public let fieldCount: Int
+    package let fieldCount: Int
     /// For each column of `dataset.columns` (same order), its field index, or nil if absent.
-    public let fieldIndex: [Int?]
+    package let fieldIndex: [Int?]
     /// Columns that more than one header could be, in table order: the file is refused
     /// rather than read from a guess.
-    public let ambiguous: [Ambiguity]
+    package let ambiguous: [Ambiguity]
     /// The fields `keep` and `drop` read, in the order of the settings; nil where the file
     /// has no such column (the file is then refused).
-    public let keepFields: [Int?]
-    public let dropFields: [Int?]
+    package let keepFields: [Int?]
+    package let dropFields: [Int?]
     let keepNames: [String]
     let dropNames: [String]
     /// The header as written, trimmed.
@@ -23,17 +23,17 @@ public struct FileLayout: Equatable, Sendable {
     /// The header's names, trimmed and lowercased.
     let headerNames: [String]
 
-    public struct Ambiguity: Equatable, Sendable {
-        public let column: String
+    package struct Ambiguity: Equatable, Sendable {
+        package let column: String
         /// The candidate headers' positions, 1-based.
-        public let positions: [Int]
+        package let positions: [Int]
     }
 
     /// Matches header names (trimmed, case-insensitive) against each column's canonical
     /// name, its aliases and the header named for it in `govstats.toml`. The header named
     /// in `govstats.toml` wins when the file has it; otherwise the name and the aliases
     /// must match one header only (two are `ambiguous`). Unknown headers are ignored.
-    public init(dataset: Dataset, header: [String], settings: DatasetSettings) {
+    package init(dataset: Dataset, header: [String], settings: DatasetSettings) {
         self.dataset = dataset
         self.fieldCount = header.count
         let names = header.map { ValueParser.trim($0[...]).lowercased() }
@@ -70,7 +70,7 @@ public struct FileLayout: Equatable, Sendable {
 
     /// Whether `fields` are the header again (compared as header names are), as when
     /// exports are joined into one file each with its header.
-    public func isHeader(_ fields: [String]) -> Bool {
+    package func isHeader(_ fields: [String]) -> Bool {
         fields.count == headerNames.count && zip(fields, headerNames).allSatisfy { ValueParser.trim($0[...]).lowercased() == $1 }
     }
 
@@ -78,7 +78,7 @@ public struct FileLayout: Equatable, Sendable {
     /// missing, a column named by `keep` or `drop` missing, or columns more than one header
     /// could be. A missing required column is shown with the file's own header and the
     /// `columns = { … }` line that would map it.
-    public var refusal: String? {
+    package var refusal: String? {
         let missing = missingRequired
         if !missing.isEmpty {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
@@ -132,7 +132,7 @@ public struct FileLayout: Equatable, Sendable {
     }
 
     /// Required columns that no header names, in table order.
-    public var missingRequired: [String] {
+    package var missingRequired: [String] {
         zip(dataset.columns, fieldIndex).compactMap { spec, index in
             spec.required && index == nil ? spec.name : nil
         }

@@ -8,17 +8,17 @@ import Synchronization
 /// to read it with; and its sha256 (for `run.json`), which with `jobs` > 1 is worked out on
 /// a thread of its own while the rows are read. A file that is neither UTF-8 nor the
 /// fallback is refused whole here, so no row of it is ever counted.
-public struct FileScan: Equatable, Sendable {
-    public let bytes: Int
-    public let encoding: TextEncoding
+package struct FileScan: Equatable, Sendable {
+    package let bytes: Int
+    package let encoding: TextEncoding
     private let digest: Digest
     /// The encoding judged by the file's start alone (`scan`'s `checkingAhead`): the reader
     /// checks the rest as it reads and throws `NotDecodableAfterAll` at a byte that the
     /// encoding cannot decode.
-    public let checkedAsRead: Bool
+    package let checkedAsRead: Bool
     /// The sha256 is left to the reader, which reads the file whole in one pass
     /// (`FileHasher`, `FileRowReader.hashed`): `sha256()` is then empty.
-    public let hashedAsRead: Bool
+    package let hashedAsRead: Bool
 
     init(bytes: Int, sha256: String, encoding: TextEncoding) {
         self.init(bytes: bytes, digest: Digest(ready: sha256), encoding: encoding)
@@ -34,16 +34,16 @@ public struct FileScan: Equatable, Sendable {
 
     /// The sha256 in hex (waiting for it if it is still being worked out). Fails when the
     /// file could not be read, or changed size, while it was hashed.
-    public func sha256() throws(FileReadError) -> String {
+    package func sha256() throws(FileReadError) -> String {
         try digest.value.get()
     }
 
-    public static func == (lhs: FileScan, rhs: FileScan) -> Bool {
+    package static func == (lhs: FileScan, rhs: FileScan) -> Bool {
         lhs.bytes == rhs.bytes && lhs.encoding == rhs.encoding && lhs.digest.value == rhs.digest.value
             && lhs.checkedAsRead == rhs.checkedAsRead && lhs.hashedAsRead == rhs.hashedAsRead
     }
 
-    public enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         case io(FileReadError)
         /// The message names the encoding tried and the 0-based offset of the first bad byte.
         case undecodable(String)
@@ -62,7 +62,7 @@ public struct FileScan: Equatable, Sendable {
     /// with no `checkingAhead` (`IngestStage.run`). With one job, the sha256 of such a file
     /// is left to the reader, which reads it whole in one pass (`hashedAsRead`); with more,
     /// it is worked out on a thread of its own.
-    public static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true, checkingAhead: Int? = nil) -> Result<FileScan, Failure> {
+    package static func scan(path: String, setting: EncodingSetting, jobs: Int = 1, hashing: Bool = true, checkingAhead: Int? = nil) -> Result<FileScan, Failure> {
         if let ahead = checkingAhead, let scan = startDecides(path: path, setting: setting, checking: ahead, hashing: hashing, readWhole: jobs == 1) {
             return .success(scan)
         }

@@ -20,13 +20,13 @@ public struct FileOutcome: Equatable, Sendable {
     public var filtered = 0
     /// Rejected rows by column and reason, the value itself left out (`received_at: not a
     /// valid date and time`).
-    public var rejectReasons: [String: Int] = [:]
+    package var rejectReasons: [String: Int] = [:]
     /// Set when the whole file was refused (no row of it counts).
     public var refusal: String?
     /// Records rejected as a whole that run over several lines.
     public var runOnRecords = RunOnRecords()
 
-    public init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
+    package init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
         self.file = file
         self.bytes = bytes
         self.sha256 = sha256
@@ -57,7 +57,7 @@ public struct RunOnRecords: Equatable, Sendable {
     }
 
     /// The warning for `file`, or nil when there is no such record.
-    public func warning(file: String) -> String? {
+    package func warning(file: String) -> String? {
         guard count > 0 else { return nil }
         let more = count > 1 ? " (and \(count - 1) more such \(count == 2 ? "record" : "records") in the file)" : ""
         return "\(file) line \(firstLine): a record rejected whole runs over \(firstLines) lines, which count as one rejected row\(more): a quote may be left open"
@@ -70,7 +70,7 @@ public struct DatasetIngest: Sendable {
     public var files: [FileOutcome] = []
     public var store: RecordStore
 
-    public init(dataset: Dataset) {
+    package init(dataset: Dataset) {
         self.dataset = dataset
         self.store = RecordStore(dataset: dataset)
     }
@@ -83,77 +83,77 @@ public struct DatasetIngest: Sendable {
     public var filtered: Int { files.reduce(0) { $0 + $1.filtered } }
     /// Rejected rows by column and reason (the value left out), for the refusal that names
     /// the commonest.
-    public var rejectReasons: [String: Int] {
+    package var rejectReasons: [String: Int] {
         files.reduce(into: [:]) { total, file in total.merge(file.rejectReasons, uniquingKeysWith: +) }
     }
 }
 
 /// What ingest hands to the transform stage.
-public struct IngestResult: Sendable {
-    public let folder: DataFolder
+package struct IngestResult: Sendable {
+    package let folder: DataFolder
     /// In contract order; only the datasets present.
-    public let datasets: [DatasetIngest]
+    package let datasets: [DatasetIngest]
     /// Why the data is refused (exit 3), one line per cause; empty when it is not.
-    public let refusals: [String]
+    package let refusals: [String]
 
     /// What a cron job's mail should also say, whatever the exit code: files with records
     /// rejected whole that run over several lines, in file order.
-    public var warnings: [String] {
+    package var warnings: [String] {
         folder.warnings + datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
     }
 
-    public func dataset(_ kind: Dataset) -> DatasetIngest? {
+    package func dataset(_ kind: Dataset) -> DatasetIngest? {
         datasets.first { $0.dataset == kind }
     }
 }
 
 /// Receives rejected rows, in file order then line order.
-public protocol RejectSink {
+package protocol RejectSink {
     mutating func reject(_ row: RejectedRow, dataset: Dataset) throws
     /// Forgets every row received: the ingest reads everything again (see `IngestStage.run`).
     mutating func startOver() throws
 }
 
 /// Counts nothing, keeps nothing: for `validate` without `--rejects`.
-public struct DiscardRejects: RejectSink {
-    public init() {}
-    public mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {}
-    public mutating func startOver() throws {}
+package struct DiscardRejects: RejectSink {
+    package init() {}
+    package mutating func reject(_ row: RejectedRow, dataset: Dataset) throws {}
+    package mutating func startOver() throws {}
 }
 
 /// Progress of ingest, in bytes of input, for a terminal display.
-public struct IngestProgress: Sendable {
-    public let file: String
-    public let bytesDone: Int
-    public let bytesTotal: Int
+package struct IngestProgress: Sendable {
+    package let file: String
+    package let bytesDone: Int
+    package let bytesTotal: Int
 }
 
 /// The ingest stage: files -> records -> typed rows -> standing records, with every row
 /// accounted for as accepted, rejected or duplicate.
-public struct IngestStage: Sendable {
-    public let config: GovStatsConfig
+package struct IngestStage: Sendable {
+    package let config: GovStatsConfig
     /// Percent of a dataset's rows read that may be rejected before it is refused, as text
     /// (`5`, `2.5`) so that the comparison is exact.
-    public let maxRejectPercent: ExactDecimal
+    package let maxRejectPercent: ExactDecimal
 
     /// Threads for decoding: with more than one, files are opened ahead (`FilesAhead`),
     /// large ones are validated as UTF-8 in parts, and files are cut into chunks of about
     /// `chunkBytes` at record boundaries (`ChunkedReading`) decoded in parallel; rows are
     /// still applied in file order, so the outcome is the same for any value.
-    public let jobs: Int
-    public let chunkBytes: Int
+    package let jobs: Int
+    package let chunkBytes: Int
     /// Whether each file's sha256 is worked out (for `run.json`); `validate` reports none.
-    public let hashing: Bool
+    package let hashing: Bool
     /// A file larger than this is checked only this far before it is read, and the rest as
     /// it is read (`FileScan.scan`); nil: every file is checked whole first. A file whose
     /// rest does not decode after all makes `run` start over. 64 KiB by default: an export
     /// with Chinese text shows it in its first rows, and a folder of daily files of about
     /// 1 MiB each would otherwise have most of every file read twice.
-    public private(set) var checkingAhead: Int?
+    package private(set) var checkingAhead: Int?
     /// Row batches given back once applied, for the next chunk or file to fill again.
     let batches: BatchPool
 
-    public init(
+    package init(
         config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true,
         checkingAhead: Int? = 1 << 16
     ) {
@@ -178,7 +178,7 @@ public struct IngestStage: Sendable {
     /// read again with every file checked whole first, as if there were no such shortcut:
     /// the outcome is the same, and `rejects` is told to start over. Progress then starts
     /// again from the first file.
-    public func run(
+    package func run(
         _ folder: DataFolder,
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void = { _ in }

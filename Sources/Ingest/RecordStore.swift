@@ -14,7 +14,7 @@ import Schema
 /// and counts as a conflict.
 public struct RecordStore: Sendable {
     public let dataset: Dataset
-    public let columns: [ColumnSpec]
+    package let columns: [ColumnSpec]
     private var keys = ByteTable(capacity: 1024)
     /// storage[column]; key-only text columns (call_id, case_id, community_id) are not kept.
     private var storage: [PackedColumn]
@@ -26,7 +26,7 @@ public struct RecordStore: Sendable {
     /// The column of `latest_by` (-1: none): a repeat with an earlier value does not replace.
     private let latestBy: Int
 
-    public init(dataset: Dataset) {
+    package init(dataset: Dataset) {
         self.dataset = dataset
         self.columns = dataset.columns
         self.keyless = dataset.keyIsOptional
@@ -45,20 +45,20 @@ public struct RecordStore: Sendable {
 
     /// Lets the key index go once every file of the dataset was read: the transform stage
     /// needs only the columns, and the index is most of the store's memory.
-    public mutating func releaseKeys() {
+    package mutating func releaseKeys() {
         keys = ByteTable(capacity: 0)
         keysReleased = true
     }
 
-    public enum Insertion: Equatable, Sendable {
+    package enum Insertion: Equatable, Sendable {
         case accepted, duplicate, conflict
     }
 
     /// What applying a batch did.
-    public struct Tally: Equatable, Sendable {
-        public var accepted = 0
-        public var duplicates = 0
-        public var conflicts = 0
+    package struct Tally: Equatable, Sendable {
+        package var accepted = 0
+        package var duplicates = 0
+        package var conflicts = 0
     }
 
     static let prefetchDistance = 16
@@ -140,7 +140,7 @@ public struct RecordStore: Sendable {
     private var newRows: [Int32] = []
 
     /// Inserts one row given as typed values (the key's parts joined by U+001F).
-    public mutating func insert(key: String, values: [FieldValue]) -> Insertion {
+    package mutating func insert(key: String, values: [FieldValue]) -> Insertion {
         for column in values.indices { encoded[column] = encode(values[column], column: column) }
         var key = key
         return key.withUTF8 { key in
@@ -206,36 +206,48 @@ public struct RecordStore: Sendable {
 
     // MARK: Reading the standing records
 
-    public func columnIndex(_ name: String) -> Int {
+    /// The slots of the column at `index` of `columns`, one per record, in order of first
+    /// appearance.
+    func slots(at index: Int) -> ColumnSlots {
+        ColumnSlots(storage: storage[index])
+    }
+
+    /// Every distinct text of the column at `index`, by number.
+    func texts(at index: Int) -> [String] {
+        let interner = interners[index]
+        return (0..<interner.count).map(interner.string)
+    }
+
+    // By name, for the fuzz harness and the tests.
+
+    package func columnIndex(_ name: String) -> Int {
         columns.firstIndex { $0.name == name }!
     }
 
-    /// The slots of one column, one per record, in order of first appearance.
-    public func slots(of name: String) -> ColumnSlots {
-        ColumnSlots(storage: storage[columnIndex(name)])
+    package func slots(of name: String) -> ColumnSlots {
+        slots(at: columnIndex(name))
     }
 
     /// The text behind an interned slot of a text, amount or score column.
-    public func text(of name: String, slot: UInt64) -> String? {
+    package func text(of name: String, slot: UInt64) -> String? {
         guard !Slot.isEmpty(slot) else { return nil }
         return interners[columnIndex(name)].string(Int(slot))
     }
 
-    /// Every distinct text of a column, indexed by slot.
-    public func texts(of name: String) -> [String] {
-        let interner = interners[columnIndex(name)]
-        return (0..<interner.count).map(interner.string)
+    package func texts(of name: String) -> [String] {
+        texts(at: columnIndex(name))
     }
 }
 
 /// One column's slots as 64-bit values (see `Slot`), read from its packed storage. Holds
 /// the storage (so it stays alive and unchanged) and reads it through a pointer, without
 /// reference counting per value.
-public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
+@usableFromInline
+package struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
     let storage: PackedColumn
     /// The same slots without the storage: for a loop over every record, where each copy of
     /// a `ColumnSlots` (into a closure, an optional, an array element) would retain it.
-    public let unretained: UnretainedSlots
+    @usableFromInline package let unretained: UnretainedSlots
 
     init(storage: PackedColumn) {
         self.storage = storage
@@ -243,12 +255,12 @@ public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
         unretained = UnretainedSlots(pointer: pointer, width: width, base: base, count: storage.count)
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { unretained.count }
+    @usableFromInline package var startIndex: Int { 0 }
+    @usableFromInline package var endIndex: Int { unretained.count }
 
     /// Inlined: the transform stage reads every record's slots through this.
     @inlinable @inline(__always)
-    public subscript(record: Int) -> UInt64 { unretained[record] }
+    package subscript(record: Int) -> UInt64 { unretained[record] }
 
     /// A stored value back as a slot: the top two values of a width are the sentinels
     /// (`Slot.missing`, `Slot.absent`), the others are offsets from `base`. `PackedColumn`
@@ -261,11 +273,12 @@ public struct ColumnSlots: RandomAccessCollection, @unchecked Sendable {
 
 /// A column's slots read through a pointer alone, valid only while the `ColumnSlots` it came
 /// from (or the store) lives and is not changed.
-public struct UnretainedSlots: @unchecked Sendable {
+@usableFromInline
+package struct UnretainedSlots: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeRawPointer?
     @usableFromInline let width: Int
     @usableFromInline let base: UInt64
-    public let count: Int
+    @usableFromInline package let count: Int
 
     init(pointer: UnsafeRawPointer?, width: Int, base: UInt64, count: Int) {
         self.pointer = pointer
@@ -276,7 +289,7 @@ public struct UnretainedSlots: @unchecked Sendable {
 
     /// Always inlined: a call per value would cost more than the read.
     @inlinable @inline(__always)
-    public subscript(record: Int) -> UInt64 {
+    package subscript(record: Int) -> UInt64 {
         precondition(record >= 0 && record < count, "record out of range")
         switch width {
         case 0: return Slot.absent
@@ -502,36 +515,37 @@ enum PackedColumn: Sendable {
 }
 
 /// The encoding of values in a `RecordStore`'s slots.
-public enum Slot {
+@usableFromInline
+package enum Slot {
     // Inlinable, like the other readers here: the transform stage calls them per record
     // from another module.
 
     /// The record's file had no such column.
-    @inlinable public static var absent: UInt64 { UInt64.max }
+    @inlinable package static var absent: UInt64 { UInt64.max }
     /// The column was there and the value empty.
-    @inlinable public static var missing: UInt64 { UInt64.max - 1 }
+    @inlinable package static var missing: UInt64 { UInt64.max - 1 }
 
-    @inlinable public static func isEmpty(_ slot: UInt64) -> Bool { slot >= missing }
+    @inlinable package static func isEmpty(_ slot: UInt64) -> Bool { slot >= missing }
 
     /// Seconds since 0001-01-01, doubled, plus one for month precision.
-    public static func encode(_ time: LocalDateTime) -> UInt64 {
+    package static func encode(_ time: LocalDateTime) -> UInt64 {
         UInt64(time.ordinalSeconds) << 1 | (time.monthPrecision ? 1 : 0)
     }
 
-    @inlinable public static func dayNumber(_ slot: UInt64) -> Int {
+    @inlinable package static func dayNumber(_ slot: UInt64) -> Int {
         Int(slot >> 1) / 86_400
     }
 
-    @inlinable public static func isMonthPrecision(_ slot: UInt64) -> Bool {
+    @inlinable package static func isMonthPrecision(_ slot: UInt64) -> Bool {
         slot & 1 == 1
     }
 
     /// Kind, year and index in 32 bits (a period column is stored narrow).
-    public static func encode(_ period: Period) -> UInt64 {
+    package static func encode(_ period: Period) -> UInt64 {
         UInt64(period.kind.rawValue) << 24 | UInt64(period.year) << 4 | UInt64(period.index)
     }
 
-    public static func period(_ slot: UInt64) -> Period {
+    package static func period(_ slot: UInt64) -> Period {
         let kind = Period.Kind(rawValue: Int(slot >> 24))!
         return Period(kind: kind, year: Int((slot >> 4) & 0xF_FFFF), index: Int(slot & 0xF))!
     }

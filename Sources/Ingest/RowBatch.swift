@@ -9,7 +9,7 @@ import Schema
 /// interned per batch: a text slot holds the batch's own number for the value, which the
 /// store maps to its number once per distinct value (`globals`). Workers hash the keys, so
 /// the thread that applies rows in order only probes its table.
-public struct RowBatch: Sendable {
+package struct RowBatch: Sendable {
     let width: Int
     /// Data rows, rejected and filtered rows alike.
     var rowsRead = 0

@@ -2,15 +2,15 @@ import CSVReading
 import Schema
 
 /// A row that failed validation: where, which column (empty for a record-level fault) and why.
-public struct RejectedRow: Equatable, Sendable {
-    public let file: String
-    public let line: Int
-    public let column: String
-    public let reason: String
+package struct RejectedRow: Equatable, Sendable {
+    package let file: String
+    package let line: Int
+    package let column: String
+    package let reason: String
     /// The record's fields as read, joined again as CSV text.
-    public let record: String
+    package let record: String
 
-    public init(file: String, line: Int, column: String, reason: String, record: String) {
+    package init(file: String, line: Int, column: String, reason: String, record: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -26,9 +26,9 @@ public struct RejectedRow: Equatable, Sendable {
 /// `String` is made only for a value that needs Unicode-aware trimming, a date tried
 /// against configured patterns, or a rejected row. `decode(_:)` gives the same verdicts as
 /// typed values, for callers that want them one at a time.
-public struct RowDecoder: Sendable {
-    public let layout: FileLayout
-    public let settings: DatasetSettings
+package struct RowDecoder: Sendable {
+    package let layout: FileLayout
+    package let settings: DatasetSettings
     private let columns: [ColumnSpec]
     private let keyPositions: [Int]
     /// Per column, what decoding it needs, in one place.
@@ -60,7 +60,7 @@ public struct RowDecoder: Sendable {
     /// Per column, whether a `RowBatch` interns its values.
     var interned: [Bool] { plans.map(\.interned) }
 
-    public init(layout: FileLayout, settings: DatasetSettings) {
+    package init(layout: FileLayout, settings: DatasetSettings) {
         self.layout = layout
         self.settings = settings
         let columns = layout.dataset.columns
@@ -98,7 +98,7 @@ public struct RowDecoder: Sendable {
         self.timeSlots = Slot.encode(first)..<end
     }
 
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case row(key: String, values: [FieldValue])
         case rejected(column: String, reason: String)
         /// Left out by `keep` or `drop`.
@@ -305,7 +305,7 @@ public struct RowDecoder: Sendable {
 
     // MARK: One record at a time, as typed values
 
-    public func decode(_ record: CSVRecord) -> Outcome {
+    package func decode(_ record: CSVRecord) -> Outcome {
         if let fault = recordFault(problem: record.problem, fieldCount: record.fields.count) {
             return .rejected(column: "", reason: fault)
         }
@@ -386,7 +386,7 @@ public struct RowDecoder: Sendable {
 }
 
 /// A parsed value of one column of one row.
-public enum FieldValue: Hashable, Sendable {
+package enum FieldValue: Hashable, Sendable {
     /// The file has no such column.
     case absent
     /// The column is there, the value is empty.

@@ -81,7 +81,7 @@ extension ReportBuilder {
                 let name = words.metricName(metric.title)
                 guard !metric.conditions.isEmpty else { return words.say("\(name):全部记录", "\(name): every record") }
                 let conditions = metric.conditions.map { condition -> String in
-                    var text = words.say("\(condition.column) 为 \(condition.patterns) 之一", "\(condition.column) matches \(condition.patterns)")
+                    var text = words.say("\(condition.column.name) 为 \(condition.patterns) 之一", "\(condition.column.name) matches \(condition.patterns)")
                     if condition.absentMatches {
                         text += words.say("(文件没有该列时全部计入)", " (every record counts when its file has no such column)")
                     }

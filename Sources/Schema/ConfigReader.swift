@@ -212,13 +212,13 @@ struct ConfigReader {
                 report(metricPath, "metrics.\(name) needs where = { column = [\"pattern\", …] }")
                 continue
             }
-            let conditions = filters(metricPath + ["where"], whereValue).compactMap { filter -> Metric.Condition? in
+            let conditions = filters(metricPath + ["where"], whereValue).compactMap { filter -> Metric.ConditionDeclaration? in
                 guard let spec = dataset.column(named: filter.column), spec.type == .text, !dataset.keyColumns.contains(spec.name) else {
                     let known = dataset.columns.filter { $0.type == .text && !dataset.keyColumns.contains($0.name) }.map(\.name).joined(separator: ", ")
                     report(metricPath + ["where", filter.column], "metrics.\(name): where names '\(filter.column)', which is not a text column of \(dataset.name) that a metric can read (those are: \(known))")
                     return nil
                 }
-                return Metric.Condition(column: filter.column, patterns: filter.patterns)
+                return Metric.ConditionDeclaration(column: filter.column, patterns: filter.patterns)
             }
             if let title, !conditions.isEmpty { metrics.append(.matching(name, title, conditions: conditions)) }
         }

@@ -63,9 +63,31 @@ public final class Dataset: Sendable, Hashable, Comparable, CustomStringConverti
         self.declaredColumns = columns
         self.declaredMetrics = metrics
         self.valueLists = metrics.compactMap(\.setting)
-        self.columns = Self.effective(columns, kind: kind, settings: settings)
-        self.metrics = metrics.map { $0.resolved(settings) }
+        let effective = Self.effective(columns, kind: kind, settings: settings)
+        self.columns = effective
+        func handle(_ name: String) -> Int {
+            guard let index = effective.firstIndex(where: { $0.name == name }) else { preconditionFailure("\(name) is not a column of the declaration") }
+            return index
+        }
+        func text(_ name: String) -> TextColumn { TextColumn(index: handle(name), name: name) }
+        self.metrics = metrics.map { $0.resolved(settings, text) }
+        self.places = PlaceHandles(district: text(areas.district), street: areas.street.map(text), community: areas.community.map(text))
+        self.date = dateColumn.map { DateColumn(index: handle($0), name: $0) }
+        self.breakdown = breakdownColumn.map(text)
+        self.complianceColumns = kind == .assessments
+            ? ComplianceHandles(period: PeriodColumn(index: handle(AssessmentColumns.period), name: AssessmentColumns.period),
+                                compliant: FlagColumn(index: handle(AssessmentColumns.compliant), name: AssessmentColumns.compliant))
+            : nil
     }
+
+    /// The handles of the columns that place a record.
+    public let places: PlaceHandles
+    /// The handle of `dateColumn`.
+    public let date: DateColumn?
+    /// The handle of `breakdownColumn`.
+    public let breakdown: TextColumn?
+    /// Assessments: the handles of the period and the compliance flag.
+    public let complianceColumns: ComplianceHandles?
 
     /// The columns and metrics as declared, before settings (kept to configure again).
     private let declaredColumns: [ColumnSpec]
@@ -213,19 +235,24 @@ public struct ColumnSpec: Sendable, Equatable {
     public let isArea: Bool
     /// Set for a column worked out from others: it is not read from the file.
     public let derivation: Derivation?
+    /// Words that an export's header for this column commonly holds, for `govstats init`'s
+    /// guesses (`HeaderGuess`), strongest first.
+    public let headerHints: [String]
 
-    public init(_ name: String, required: Bool, _ type: ColumnType, aliases: [String], isArea: Bool = false, derivation: Derivation? = nil) {
+    public init(_ name: String, required: Bool, _ type: ColumnType, aliases: [String], isArea: Bool = false, derivation: Derivation? = nil,
+                hints: [String] = []) {
         self.name = name
         self.required = required
         self.type = type
         self.aliases = aliases
         self.isArea = isArea
         self.derivation = derivation
+        self.headerHints = hints
     }
 
     func with(required: Bool? = nil, type: ColumnType? = nil, derivation: Derivation? = nil) -> ColumnSpec {
         ColumnSpec(name, required: required ?? self.required, type ?? self.type, aliases: aliases, isArea: isArea,
-                   derivation: derivation ?? self.derivation)
+                   derivation: derivation ?? self.derivation, hints: headerHints)
     }
 }
 
@@ -239,14 +266,25 @@ public struct Metric: Sendable, Equatable {
     /// A record counts when its value in `column` matches one of `patterns`. A record from a
     /// file without the column counts when `absentMatches`; an empty value never does.
     public struct Condition: Sendable, Equatable {
-        public let column: String
+        public let column: TextColumn
         public let patterns: PatternList
         public let absentMatches: Bool
 
-        public init(column: String, patterns: PatternList, absentMatches: Bool = false) {
+        public init(column: TextColumn, patterns: PatternList, absentMatches: Bool = false) {
             self.column = column
             self.patterns = patterns
             self.absentMatches = absentMatches
+        }
+    }
+
+    /// A condition as declared, on a column named in the declaration (`where`).
+    public struct ConditionDeclaration: Sendable, Equatable {
+        public let column: String
+        public let patterns: PatternList
+
+        public init(column: String, patterns: PatternList) {
+            self.column = column
+            self.patterns = patterns
         }
     }
 
@@ -270,7 +308,7 @@ public struct ValueListSetting: Sendable, Equatable {
 public struct MetricDeclaration: Sendable, Equatable {
     let name: String
     let title: Words
-    let conditions: [Metric.Condition]
+    let conditions: [Metric.ConditionDeclaration]
     /// The value list that gives the patterns of one more condition, on its column.
     let setting: ValueListSetting?
     let absentMatches: Bool
@@ -290,15 +328,16 @@ public struct MetricDeclaration: Sendable, Equatable {
     }
 
     /// The records that meet every condition (a declared metric's `where`).
-    public static func matching(_ name: String, _ title: Words, conditions: [Metric.Condition]) -> MetricDeclaration {
+    public static func matching(_ name: String, _ title: Words, conditions: [Metric.ConditionDeclaration]) -> MetricDeclaration {
         MetricDeclaration(name: name, title: title, conditions: conditions, setting: nil, absentMatches: false)
     }
 
-    func resolved(_ settings: DatasetSettings) -> Metric {
-        var conditions = self.conditions
+    /// The metric with its value list from `settings` and its columns as handles.
+    func resolved(_ settings: DatasetSettings, _ column: (String) -> TextColumn) -> Metric {
+        var conditions = self.conditions.map { Metric.Condition(column: column($0.column), patterns: $0.patterns) }
         if let setting {
             let patterns = settings.valueLists[setting.key] ?? PatternList(plain: setting.defaults)
-            conditions.append(Metric.Condition(column: setting.column, patterns: patterns, absentMatches: absentMatches))
+            conditions.append(Metric.Condition(column: column(setting.column), patterns: patterns, absentMatches: absentMatches))
         }
         return Metric(name: name, title: title, conditions: conditions)
     }

@@ -4,25 +4,12 @@
 public enum HeaderGuess {
     /// Words a header holding the column commonly contains, strongest first.
     static func hints(for spec: ColumnSpec) -> [String] {
-        var words = [spec.name.split(separator: "_").joined(separator: " ")] + spec.aliases
-        let name = spec.name
-        if name == "id" || name.hasSuffix("_id") {
-            words += ["id", "number", "no", "ref", "reference", "incident", "case", "编号", "号"]
-        }
+        var words = [spec.name.split(separator: "_").joined(separator: " ")] + spec.aliases + spec.headerHints
         switch spec.type {
         case .datetime: words += ["date", "time", "month", "when", "opened", "created", "reported", "received", "occurred", "日期", "时间"]
         case .period: words += ["period", "year", "年度"]
         case .score: words += ["score", "points", "得分", "分数"]
         case .boolean, .verdict: words += ["result", "pass", "compliant", "outcome", "结果", "达标"]
-        default: break
-        }
-        switch name {
-        case "district": words += ["district", "borough", "precinct", "area", "ward", "region", "falls within", "zip", "beat", "区"]
-        case "street": words += ["street", "neighborhood", "neighbourhood", "lsoa name", "街", "镇"]
-        case "community": words += ["community", "neighborhood", "neighbourhood", "lsoa name", "name", "小区", "社区"]
-        case "unit": words += ["name", "facility", "establishment", "building", "名称"]
-        case "category", "call_type": words += ["type", "category", "offense", "offence", "crime type", "call type", "类别", "类型"]
-        case "status", "disposition": words += ["status", "outcome", "disposition", "result", "状态"]
         default: break
         }
         return words.map { $0.lowercased() }

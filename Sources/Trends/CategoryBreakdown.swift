@@ -16,12 +16,12 @@ public struct CategoryBreakdown: Sendable {
     public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) {
         let store = ingest.store
         dataset = ingest.dataset
-        guard let column = dataset.breakdownColumn, let dateColumn = dataset.dateColumn, store.count > 0 else { return nil }
-        let categoryNames = store.texts(of: column)
-        let districtNames = store.texts(of: dataset.areas.district)
-        let categorySlots = store.slots(of: column)
-        let districtSlots = store.slots(of: dataset.areas.district)
-        let dates = store.slots(of: dateColumn)
+        guard let column = dataset.breakdown, let dateColumn = dataset.date, store.count > 0 else { return nil }
+        let categoryValues = store.texts(column)
+        let districtValues = store.texts(dataset.places.district)
+        let categoryNames = categoryValues.names
+        let districtNames = districtValues.names
+        let dates = store.dates(dateColumn)
         // Counted in a flat array by slot numbers, then named: one array update per record.
         let categoryCount = categoryNames.count
         let districtCount = districtNames.count
@@ -32,9 +32,12 @@ public struct CategoryBreakdown: Sendable {
         let lastYear = LocalDate(dayNumber: days.upperBound).year
         let yearCount = lastYear - firstYear + 1
         var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
-        for record in 0..<store.count where !Slot.isEmpty(categorySlots[record]) {
-            let year = months.month(of: dates[record]) / 12 - firstYear
-            flat[(Int(districtSlots[record]) * categoryCount + Int(categorySlots[record])) * yearCount + year] += 1
+        let (categories, districts, dated) = (categoryValues.codes, districtValues.codes, dates.days)
+        withExtendedLifetime((categoryValues, districtValues, dates)) {
+            for record in 0..<store.count where categories[record] >= 0 {
+                let year = months.month(ofDay: dated.day(record)) / 12 - firstYear
+                flat[(districts[record] * categoryCount + categories[record]) * yearCount + year] += 1
+            }
         }
         var counts: [ExactText: [ExactText: [Int: Int]]] = [:]
         var years: Set<Int> = []

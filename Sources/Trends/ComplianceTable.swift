@@ -32,13 +32,11 @@ public enum ComplianceTable {
     public static func rows(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) -> [ComplianceRow] {
         let store = ingest.store
         let dataset = ingest.dataset
-        guard dataset.kind == .assessments, store.count > 0 else { return [] }
-        let districts = store.slots(of: dataset.areas.district)
-        let districtNames = store.texts(of: dataset.areas.district)
-        let streets = dataset.areas.street.map { store.slots(of: $0) }
-        let streetNames = dataset.areas.street.map { store.texts(of: $0) } ?? []
-        let periods = store.slots(of: AssessmentColumns.period)
-        let flags = store.slots(of: AssessmentColumns.compliant)
+        guard let columns = dataset.complianceColumns, store.count > 0 else { return [] }
+        let districts = store.texts(dataset.places.district)
+        let streets = dataset.places.street.map(store.texts)
+        let periods = store.periods(columns.period)
+        let flags = store.flags(columns.compliant)
         let cityArea = Area(level: .city, name: city)
 
         struct Key: Hashable {
@@ -47,13 +45,13 @@ public enum ComplianceTable {
         }
         var tallies: [Key: (assessed: Int, compliant: Int)] = [:]
         for record in 0..<store.count {
-            let period = Slot.period(periods[record])
-            let district = districtNames[Int(districts[record])]
+            let period = periods[record]
+            guard let district = districts[record] else { continue }
             var areas = [cityArea, Area(level: .district, name: district)]
-            if let streets, !Slot.isEmpty(streets[record]) {
-                areas.append(Area(level: .street, name: district + "/" + streetNames[Int(streets[record])]))
+            if let street = streets?[record] {
+                areas.append(Area(level: .street, name: district + "/" + street))
             }
-            let compliant = flags[record] == 1 ? 1 : 0
+            let compliant = flags[record] == true ? 1 : 0
             for area in areas {
                 let key = Key(area: area, period: period)
                 let tally = tallies[key] ?? (0, 0)

@@ -34,21 +34,22 @@ public struct DatedTrends: Sendable {
     /// and metrics a cell adds to are worked out once per cell afterwards, not per record.
     public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity, jobs: Int = 1, partRecords: Int = 100_000, flatKeys: Int = 1 << 20) {
         let store = ingest.store
-        guard store.count > 0, ingest.dataset.kind == .events, let dateColumn = ingest.dataset.dateColumn else { return nil }
+        guard store.count > 0, ingest.dataset.kind == .events, let dateColumn = ingest.dataset.date else { return nil }
         dataset = ingest.dataset
         let cityArea = Area(level: .city, name: city)
-        let dates = store.slots(of: dateColumn)
+        let dates = store.dates(dateColumn)
+        let days = dates.days
 
         // The span: earliest date, latest date (a month-precision latest date ends its month).
         var firstDay = Int.max
         var lastDay = Int.min
         var lastDated = Int.min
-        for slot in dates {
-            let day = Slot.dayNumber(slot)
+        for record in 0..<days.count {
+            let day = days.day(record)
             firstDay = min(firstDay, day)
             lastDated = max(lastDated, day)
             var end = day
-            if Slot.isMonthPrecision(slot) {
+            if days.isMonthPrecision(record) {
                 let date = LocalDate(dayNumber: day)
                 end = day + LocalDate.daysInMonth(year: date.year, month: date.month) - 1
             }
@@ -60,14 +61,14 @@ public struct DatedTrends: Sendable {
 
         let memberships = Self.memberships(ingest: ingest)
         metrics = memberships.map(\.name)
-        let places = PlaceColumns(store: store, areas: dataset.areas)
+        let places = PlaceColumns(store: store, places: dataset.places)
         let counting = Counting(
             months: MonthLookup(days: firstDay...lastDated), firstMonth: firstMonth, monthCount: monthCount,
             ytd: span.ytd.start.dayNumber...span.ytd.end.dayNumber,
             prior: span.priorYtd.start.dayNumber...span.priorYtd.end.dayNumber,
             maskCount: 1 << memberships.count)
-        let histogram = withExtendedLifetime(store) {
-            Self.count(dates: dates.unretained, places: places, memberships: memberships, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
+        let histogram = withExtendedLifetime((dates, places, memberships)) {
+            Self.count(dates: days, places: places, memberships: memberships, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
         }
 
         // Areas: the city, and each district, district/street and district/community pair
@@ -133,10 +134,12 @@ public struct DatedTrends: Sendable {
     /// The place columns of an events dataset, and the numbering of combinations: a key per
     /// (district, street or none, community or none) from slot numbers.
     struct PlaceColumns {
-        // Read through pointers (`UnretainedSlots`): valid while the store lives.
-        let districts: UnretainedSlots
-        let streets: UnretainedSlots?
-        let communities: UnretainedSlots?
+        /// The columns, kept alive while their codes are read.
+        let values: [TextValues]
+        // Read through pointers: valid while `values` live.
+        let districts: TextCodes
+        let streets: TextCodes?
+        let communities: TextCodes?
         let districtNames: [String]
         let streetNames: [String]
         let communityNames: [String]
@@ -144,13 +147,17 @@ public struct DatedTrends: Sendable {
         /// then × (communities + 1) + community (communities: none).
         let keyCount: Int
 
-        init(store: RecordStore, areas: AreaColumns) {
-            districts = store.slots(of: areas.district).unretained
-            streets = areas.street.map { store.slots(of: $0).unretained }
-            communities = areas.community.map { store.slots(of: $0).unretained }
-            districtNames = store.texts(of: areas.district)
-            streetNames = areas.street.map { store.texts(of: $0) } ?? []
-            communityNames = areas.community.map { store.texts(of: $0) } ?? []
+        init(store: RecordStore, places: PlaceHandles) {
+            let district = store.texts(places.district)
+            let street = places.street.map(store.texts)
+            let community = places.community.map(store.texts)
+            values = [district] + [street, community].compactMap { $0 }
+            districts = district.codes
+            streets = street?.codes
+            communities = community?.codes
+            districtNames = district.names
+            streetNames = street?.names ?? []
+            communityNames = community?.names ?? []
             keyCount = districtNames.count * (streetNames.count + 1) * (communityNames.count + 1)
         }
 
@@ -162,10 +169,10 @@ public struct DatedTrends: Sendable {
         }
 
         @inline(__always)
-        private static func number(_ column: UnretainedSlots?, _ record: Int, none: Int) -> Int {
+        private static func number(_ column: TextCodes?, _ record: Int, none: Int) -> Int {
             guard let column else { return none }
-            let slot = column[record]
-            return Slot.isEmpty(slot) ? none : Int(slot)
+            let code = column[record]
+            return code < 0 ? none : code
         }
 
         /// The slot numbers a key stands for (nil: none).
@@ -207,7 +214,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of all records, counted in parts of at least `partRecords` on up to
     /// `jobs` threads, each part numbering the combinations it meets in its own order, then
     /// added up in the order of the parts (the same figures for any number of parts).
-    private static func count(dates: UnretainedSlots, places: PlaceColumns, memberships: [Membership], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
+    private static func count(dates: DateDays, places: PlaceColumns, memberships: [Membership], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
         let recordCount = dates.count
         precondition(recordCount < Int(UInt32.max), "too many records for 32-bit counts")
         let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
@@ -256,7 +263,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of `records`. Combinations are numbered through a flat table of keys
     /// when there are at most `flatKeys` possible keys (one array read per record), else
     /// through a dictionary.
-    private static func countRecords(_ records: Range<Int>, dates: UnretainedSlots, places: PlaceColumns, tests: [MetricTest], counting: Counting, flatKeys: Int) -> Histogram {
+    private static func countRecords(_ records: Range<Int>, dates: DateDays, places: PlaceColumns, tests: [MetricTest], counting: Counting, flatKeys: Int) -> Histogram {
         let flat = places.keyCount <= flatKeys
         var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
         var sparse: [Int: Int32] = [:]
@@ -279,9 +286,8 @@ public struct DatedTrends: Sendable {
             }
             var mask = 0
             for metric in tests.indices { mask |= tests[metric].counts(record) << metric }
-            let slot = dates[record]
-            let day = Slot.dayNumber(slot)
-            let month = counting.months.month(of: slot) - firstMonth
+            let day = dates.day(record)
+            let month = counting.months.month(ofDay: day) - firstMonth
             let state = (counting.ytd.contains(day) ? 1 : 0) | (counting.prior.contains(day) ? 2 : 0)
             months.pointer[Int(number) * monthCells + month * maskCount + mask] &+= 1
             ytd.pointer[Int(number) * ytdCells + state * maskCount + mask] &+= 1
@@ -321,13 +327,13 @@ public struct DatedTrends: Sendable {
     /// and whether each slot counts looked up in a table that also holds the two sentinels,
     /// so that a test is a read, not a branch. Valid while the store lives and until `release`.
     struct MetricTest: @unchecked Sendable {
-        let conditions: [(column: UnretainedSlots, counting: UnsafeMutableBufferPointer<Int>)]
+        let conditions: [(column: TextCodes, counting: UnsafeMutableBufferPointer<Int>)]
 
         init(_ membership: Membership) {
             conditions = membership.conditions.map { condition in
                 let counting = UnsafeMutableBufferPointer<Int>.allocate(capacity: condition.matches.count + 2)
                 _ = counting.initialize(from: condition.matches.map { $0 ? 1 : 0 } + [0, condition.absentMatches ? 1 : 0])
-                return (condition.column.unretained, counting)
+                return (condition.column.codes, counting)
             }
         }
 
@@ -338,9 +344,9 @@ public struct DatedTrends: Sendable {
         func counts(_ record: Int) -> Int {
             var result = 1
             for (column, counting) in conditions {
-                let slot = column[record]
-                let sentinels = counting.count - 2
-                result &= counting[slot >= Slot.missing ? sentinels + Int(slot - Slot.missing) : Int(slot)]
+                let code = column[record]
+                // Value numbers first, then an empty value's entry, then a lacking column's.
+                result &= counting[code >= 0 ? code : counting.count - 2 + (code == TextCodes.missing ? 0 : 1)]
             }
             return result
         }
@@ -354,7 +360,7 @@ public struct DatedTrends: Sendable {
         /// The records whose text in `column` is one of the accepted values (`matches`, by
         /// slot), a file without the column counting as `absentMatches`.
         struct Condition {
-            let column: ColumnSlots
+            let column: TextValues
             let matches: [Bool]
             let absentMatches: Bool
         }
@@ -365,8 +371,8 @@ public struct DatedTrends: Sendable {
         let store = ingest.store
         return ingest.dataset.metrics.map { metric in
             Membership(name: metric.name, conditions: metric.conditions.map { condition in
-                let matches = store.texts(of: condition.column).map(condition.patterns.matches)
-                return Membership.Condition(column: store.slots(of: condition.column), matches: matches, absentMatches: condition.absentMatches)
+                let values = store.texts(condition.column)
+                return Membership.Condition(column: values, matches: values.names.map(condition.patterns.matches), absentMatches: condition.absentMatches)
             })
         }
     }

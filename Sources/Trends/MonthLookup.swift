@@ -1,7 +1,7 @@
 import Ingest
 import Schema
 
-/// The month (year × 12 + month − 1) of each date slot, read from a table by day number:
+/// The month (year × 12 + month − 1) of each day number, read from a table:
 /// trends look up one per record, and turning a day number into a calendar date each time
 /// costs more than the rest of the counting.
 struct MonthLookup {
@@ -10,11 +10,12 @@ struct MonthLookup {
     /// The earliest and latest day numbers of the dates (nil: none).
     let days: ClosedRange<Int>?
 
-    init(dates: ColumnSlots) {
+    init(dates: DateValues) {
         var first = Int.max
         var last = Int.min
-        for slot in dates where !Slot.isEmpty(slot) {
-            let day = Slot.dayNumber(slot)
+        let days = dates.days
+        for record in 0..<days.count where days.hasDate(record) {
+            let day = days.day(record)
             first = min(first, day)
             last = max(last, day)
         }
@@ -47,7 +48,7 @@ struct MonthLookup {
     }
 
     @inline(__always)
-    func month(of slot: UInt64) -> Int {
-        Int(months[Slot.dayNumber(slot) - firstDay])
+    func month(ofDay day: Int) -> Int {
+        Int(months[day - firstDay])
     }
 }

@@ -24,7 +24,7 @@ import Testing
         #expect(hotline.kind == .events)
         #expect(hotline.title == Words(zh: "12345 市民热线", en: "12345 citizen hotline"))
         #expect(hotline.metrics.map(\.name) == ["count", "complaints"])
-        #expect(hotline.metrics[1].conditions == [Metric.Condition(column: "category", patterns: PatternList([try Pattern("投诉*")]))])
+        #expect(hotline.metrics[1].conditions == [Metric.Condition(column: TextColumn(index: 5, name: "category"), patterns: PatternList([try Pattern("投诉*")]))])
         #expect(hotline.settings.keep == [RowFilter(column: "工单状态", patterns: PatternList(plain: ["已办结", "办理中"]))])
         #expect(hotline.settings.columns["at"] == "受理时间")
         #expect(config.allDatasets.map(\.name) == ["alarm_calls", "burglary_reports", "safe_community", "hotline_12345"])

@@ -55,7 +55,7 @@ import Testing
         expected.datasets = [.alarmCalls: alarm, .burglaryReports: burglary, .safeCommunity: safe]
         #expect(config == expected)
         let theft = config.resolve(.alarmCalls).metrics.first { $0.name == "theft_calls" }!
-        #expect(theft.conditions == [Metric.Condition(column: "category", patterns: PatternList(plain: ["THEFT", "BURGLARY", "盗窃"]))])
+        #expect(theft.conditions == [Metric.Condition(column: TextColumn(index: 5, name: "category"), patterns: PatternList(plain: ["THEFT", "BURGLARY", "盗窃"]))])
         let defaults = GovStatsConfig().resolve(.alarmCalls).metrics.first { $0.name == "theft_calls" }!
         #expect(defaults.conditions[0].patterns == PatternList(plain: ["盗窃", "入室盗窃", "扒窃", "偷盗"]))
     }
