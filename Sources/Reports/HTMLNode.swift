@@ -93,7 +93,8 @@ extension HTMLNode {
 enum HTMLEscape {
     /// `& < > " '` become character references; code points that HTML forbids in a document
     /// (controls other than white space, noncharacters) become U+FFFD, so that a value cannot
-    /// make a page invalid either.
+    /// make a page invalid either; and so do the bidirectional controls (overrides,
+    /// embeddings, isolates), so that no value can reorder the text around it.
     static func text(_ value: String) -> String {
         var output = ""
         output.reserveCapacity(value.utf8.count)
@@ -106,7 +107,7 @@ enum HTMLEscape {
             case "'": output += "&#39;"
             case "\r": output += "\n"
             default:
-                if isForbidden(scalar) {
+                if isForbidden(scalar) || isBidiControl(scalar) {
                     output.unicodeScalars.append("\u{FFFD}")
                 } else {
                     output.unicodeScalars.append(scalar)
@@ -117,6 +118,15 @@ enum HTMLEscape {
     }
 
     static func attribute(_ value: String) -> String { text(value) }
+
+    /// The bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
+    /// isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). None of the reports'
+    /// own words holds one, so any one comes from the data.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+            || value == 0x200E || value == 0x200F || value == 0x061C
+    }
 
     /// Controls other than tab and line feed; DEL and the C1 controls; the noncharacters.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {

@@ -30,10 +30,14 @@ enum HTMLRenderer {
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         figure{margin:1rem 0;display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
         figcaption{flex-basis:100%}
-        figure svg{max-width:100%;height:auto}
+        .scroll{overflow-x:auto;max-width:100%}
+        .scroll:focus{outline:2px solid #1a4d8f}
+        figure svg{display:block}
+        p,li,dd,dt,caption,h1,h2,h3,td,th{overflow-wrap:anywhere}
         a{color:#1a4d8f}
         ul.links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
         @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}a{color:inherit;text-decoration:none}\
+        .scroll{overflow:visible}figure svg{max-width:100%;height:auto}\
         h2,h3{break-after:avoid}svg,tr{break-inside:avoid}thead{display:table-header-group}}
 
         """
@@ -63,7 +67,7 @@ enum HTMLRenderer {
             charts += 1
             return [HTMLNode("figure", [], [
                 HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
-                SVGChart.node(chart, id: "chart-\(charts)"),
+                scrolling(SVGChart.node(chart, id: "chart-\(charts)"), label: chart.title),
                 node(chart.table),
             ])]
         case .navigation(let items):
@@ -90,7 +94,15 @@ enum HTMLRenderer {
                     : HTMLNode("td", [("class", numeric)], inline(cell))
             })
         }
-        return HTMLNode("table", [], [HTMLNode("caption", text: table.caption), head, HTMLNode("tbody", [], rows)])
+        return scrolling(HTMLNode("table", [], [HTMLNode("caption", text: table.caption), head, HTMLNode("tbody", [], rows)]),
+                         label: table.caption)
+    }
+
+    /// A box that scrolls sideways on its own when its content is wider than the page (a
+    /// table, a chart on a phone), so that the page itself never does; it can be focused
+    /// and scrolled with the keyboard.
+    private static func scrolling(_ content: HTMLNode, label: String) -> HTMLNode {
+        HTMLNode("div", [("class", "scroll"), ("role", "region"), ("tabindex", "0"), ("aria-label", label)], [content])
     }
 
     private static func inline(_ inlines: [Inline]) -> [HTMLNode] {

@@ -84,6 +84,8 @@ enum MarkdownEscape {
             if special.contains(scalar) {
                 output += "\\"
                 output.unicodeScalars.append(scalar)
+            } else if HTMLEscape.isBidiControl(scalar) {
+                output.unicodeScalars.append("\u{FFFD}")
             } else if isBreakOrControl(scalar) {
                 output += " "
             } else {

@@ -101,3 +101,31 @@ import Testing
         }
     }
 }
+
+/// Names that hold markup, bidirectional controls and a 500-character word (in categories,
+/// which are not place names and so reach the pages): inert text in HTML and Markdown.
+@Suite struct HostileTextTests {
+    static let categories = ["<script>alert(1)</script>", "\u{202E}evil", "\u{2066}a\u{2069} \u{2067}b\u{2068}c", String(repeating: "W", count: 500)]
+
+    @Test func namesCannotReorderOrBreakThePage() throws {
+        var alarms = ReportFixture.alarmCalls()
+        for (index, category) in Self.categories.enumerated() {
+            alarms += "HX\(index),2017-05-0\(index + 1) 10:00:00,宝山区,,报警,\"\(category)\"\n"
+        }
+        let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": alarms]))
+        let bidi: Set<UInt32> = [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C]
+        for (path, text) in pages {
+            #expect(!text.unicodeScalars.contains { bidi.contains($0.value) }, "\(path) holds a bidirectional control")
+            if path.hasSuffix(".html") { #expect(!text.contains("<script"), "\(path)") }
+        }
+        let html = try #require(pages["alarm_calls.html"])
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("\u{FFFD}evil"))
+        #expect(html.contains(String(repeating: "W", count: 500)))
+        // Long words wrap rather than widen the page (checked in a browser by make check).
+        #expect(html.contains("overflow-wrap:anywhere"))
+        let markdown = try #require(pages["alarm_calls.md"])
+        #expect(markdown.contains("\\<script\\>alert(1)\\</script\\>"))
+        #expect(markdown.contains("\u{FFFD}a\u{FFFD} \u{FFFD}b\u{FFFD}c"))
+    }
+}
