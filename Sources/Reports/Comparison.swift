@@ -55,6 +55,12 @@ enum Comparison: Sendable, Equatable {
         return false
     }
 
+    /// Up, down or flat, when there is a change to tell.
+    var direction: Direction? {
+        if case .change(let direction, _, _, _, _, _) = self { return direction }
+        return nil
+    }
+
     /// The exact change ratio as a fraction (difference / prior), for ranking.
     var ratio: (numerator: Int, denominator: Int)? {
         if case .change(_, _, let difference, let prior, _, _) = self, prior > 0 { return (difference, prior) }

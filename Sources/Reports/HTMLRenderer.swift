@@ -3,8 +3,36 @@
 enum HTMLRenderer {
     static func render(_ page: ReportPage, words: Wording) -> String {
         var charts = 0
+        // Every part of the page gets an anchor; the parts are listed after the navigation.
+        let parts: [(id: String, title: String)?] = page.blocks.enumerated().map { position, block in
+            switch block {
+            case .section(let section): (section.anchor ?? "part-\(position)", section.title)
+            case .details(let summary, _): ("part-\(position)", summary)
+            default: nil
+            }
+        }
+        let contents = HTMLNode("nav", [("class", "contents"), ("aria-label", words.say("本页内容", "On this page"))], [
+            HTMLNode("strong", text: words.say("本页:", "On this page:")),
+            HTMLNode("ul", [("class", "links")], parts.compactMap { $0 }.map { part in
+                HTMLNode("li", [], [HTMLNode("a", [("href", "#" + part.id)], text: part.title)])
+            }),
+        ])
         var body: [HTMLNode] = [HTMLNode("h1", text: page.title)]
-        for block in page.blocks { body.append(contentsOf: nodes(block, charts: &charts)) }
+        for (block, part) in zip(page.blocks, parts) {
+            switch block {
+            case .section(let section):
+                body += nodes(.section(ReportSection(level: section.level, title: section.title, anchor: part!.id, blocks: section.blocks)), words: words, charts: &charts)
+            case .details(let summary, let blocks):
+                var children = [HTMLNode("summary", text: summary)]
+                for child in blocks { children += nodes(child, words: words, charts: &charts) }
+                body.append(HTMLNode("details", [("id", part!.id)], children))
+            case .navigation:
+                body += nodes(block, words: words, charts: &charts)
+                body.append(contents)
+            default:
+                body += nodes(block, words: words, charts: &charts)
+            }
+        }
         let document = HTMLNode("html", [("lang", words.languageTag)], [
             HTMLNode("head", [], [
                 HTMLNode("meta", [("charset", "utf-8")]),
@@ -12,7 +40,10 @@ enum HTMLRenderer {
                 HTMLNode("title", text: page.title),
                 HTMLNode("style", [], [.staticText(styleSheet)]),
             ]),
-            HTMLNode("body", [], [HTMLNode("main", [], body)]),
+            HTMLNode("body", [], [
+                HTMLNode("a", [("class", "skip"), ("href", "#main")], text: words.say("跳到正文", "Skip to the content")),
+                HTMLNode("main", [("id", "main")], body),
+            ]),
         ])
         return "<!DOCTYPE html>\n" + document.html
     }
@@ -36,13 +67,22 @@ enum HTMLRenderer {
         p,li,dd,dt,caption,h1,h2,h3,td,th{overflow-wrap:anywhere}
         a{color:#1a4d8f}
         ul.links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
-        @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}a{color:inherit;text-decoration:none}\
+        @media print{body{max-width:none;padding:0;font-size:10pt}nav,.skip{display:none}a{color:inherit;text-decoration:none}\
         .scroll{overflow:visible}figure svg{max-width:100%;height:auto}\
-        h2,h3{break-after:avoid}svg,tr{break-inside:avoid}thead{display:table-header-group}}
+        h2,h3{break-after:avoid}svg,tr,figure,.tile{break-inside:avoid}thead{display:table-header-group}details,nav.contents{display:none}}
+        details{margin:.5rem 0}summary{cursor:pointer;color:#1a4d8f}
+        ul.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}
+        .tile{border:1px solid #bbb;border-radius:4px;padding:.5rem .75rem}.tile p{margin:.1rem 0}
+        .tile-title{font-size:.9rem;color:#444}.tile-figure{font-size:1.5rem;font-weight:bold;font-variant-numeric:tabular-nums}
+        .tile-note{font-size:.85rem;color:#444}.spark{display:block;margin-top:.25rem;max-width:100%;height:auto}
+        .skip{position:absolute;left:-100rem}.skip:focus{position:static}
+        nav.contents{font-size:.9rem;display:flex;gap:.5rem;align-items:baseline}nav.contents ul{margin:.25rem 0}
+        nav.contents strong{white-space:nowrap}nav ul.links{margin:.25rem 0}
+        nav strong{font-weight:bold}
 
         """
 
-    private static func nodes(_ block: ReportBlock, charts: inout Int) -> [HTMLNode] {
+    private static func nodes(_ block: ReportBlock, words: Wording, charts: inout Int) -> [HTMLNode] {
         switch block {
         case .section(let section):
             let level = max(2, min(section.level, 6))
@@ -55,7 +95,7 @@ enum HTMLRenderer {
             default: heading = HTMLNode("h6", text: section.title)
             }
             var children = [heading]
-            for child in section.blocks { children.append(contentsOf: nodes(child, charts: &charts)) }
+            for child in section.blocks { children.append(contentsOf: nodes(child, words: words, charts: &charts)) }
             return [HTMLNode("section", [("id", section.anchor)], children)]
         case .paragraph(let inlines):
             return [HTMLNode("p", [], inline(inlines))]
@@ -68,10 +108,23 @@ enum HTMLRenderer {
             return [HTMLNode("figure", [], [
                 HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
                 scrolling(SVGChart.node(chart, id: "chart-\(charts)"), label: chart.title),
-                node(chart.table),
+                HTMLNode("details", [], [HTMLNode("summary", text: chart.table.caption), node(chart.table)]),
             ])]
-        case .navigation(let items):
-            return [HTMLNode("nav", [], [HTMLNode("ul", [("class", "links")], items.map { HTMLNode("li", [], inline($0)) })])]
+        case .navigation(let items, let districts):
+            var children = [HTMLNode("ul", [("class", "links")], items.map { HTMLNode("li", [], inline($0)) })]
+            if !districts.isEmpty {
+                children.append(HTMLNode("details", [("class", "districts")], [
+                    HTMLNode("summary", text: words.say("各区(\(districts.count))", "Districts (\(districts.count))")),
+                    HTMLNode("ul", [("class", "links")], districts.map { HTMLNode("li", [], inline($0)) }),
+                ]))
+            }
+            return [HTMLNode("nav", [("aria-label", words.say("各页", "Pages"))], children)]
+        case .details(let summary, let blocks):
+            var children = [HTMLNode("summary", text: summary)]
+            for child in blocks { children.append(contentsOf: nodes(child, words: words, charts: &charts)) }
+            return [HTMLNode("details", [], children)]
+        case .tiles(let tiles):
+            return [HTMLNode("ul", [("class", "tiles")], tiles.map(tile))]
         case .definitions(let definitions):
             var items: [HTMLNode] = []
             for definition in definitions {
@@ -80,6 +133,32 @@ enum HTMLRenderer {
             }
             return [HTMLNode("dl", [], items)]
         }
+    }
+
+    /// A headline figure as a card: its name, the figure, the change, notes, a sparkline
+    /// (decoration only: the figures are in the text).
+    private static func tile(_ tile: Tile) -> HTMLNode {
+        var children = [
+            HTMLNode("p", [("class", "tile-title")], text: tile.title),
+            HTMLNode("p", [("class", "tile-figure")], text: tile.figure),
+            HTMLNode("p", [("class", "tile-change")], text: tile.change),
+        ]
+        for note in tile.notes { children.append(HTMLNode("p", [("class", "tile-note")], text: note)) }
+        if let spark = sparkline(tile.sparkline) { children.append(spark) }
+        return HTMLNode("li", [("class", "tile")], children)
+    }
+
+    /// A small line of the values, integer coordinates only.
+    static func sparkline(_ values: [Int]) -> HTMLNode? {
+        guard values.count >= 2 else { return nil }
+        let (width, height) = (160, 32)
+        let top = max(values.max()!, 1)
+        let points = values.enumerated().map { index, value in
+            "\(index * width / (values.count - 1)),\(height - 2 - max(value, 0) * (height - 4) / top)"
+        }.joined(separator: " ")
+        return HTMLNode("svg", [("class", "spark"), ("aria-hidden", "true"), ("width", String(width)), ("height", String(height)),
+                                ("viewBox", "0 0 \(width) \(height)")],
+                        [HTMLNode("polyline", [("points", points), ("fill", "none"), ("stroke", "#4a6fa5"), ("stroke-width", "2")])])
     }
 
     private static func node(_ table: ReportTable) -> HTMLNode {

@@ -27,8 +27,17 @@ enum MarkdownRenderer {
         case .chart(let chart):
             output += "**" + MarkdownEscape.text(chart.title) + "** " + MarkdownEscape.text(chart.summary) + "\n\n"
             write(chart.table, into: &output)
-        case .navigation(let items):
+        case .navigation(let items, let districts):
             output += items.map { inline($0) }.joined(separator: " · ") + "\n"
+            if !districts.isEmpty { output += "\n" + districts.map { inline($0) }.joined(separator: " · ") + "\n" }
+        case .details(let summary, let blocks):
+            output += "**" + MarkdownEscape.text(summary) + "**\n"
+            for child in blocks { write(child, into: &output) }
+        case .tiles(let tiles):
+            for tile in tiles {
+                output += "- " + MarkdownEscape.lineStart(MarkdownEscape.text(tile.title)) + " **" + MarkdownEscape.text(tile.figure) + "** "
+                    + MarkdownEscape.text(([tile.change] + tile.notes).joined(separator: " · ")) + "\n"
+            }
         case .definitions(let definitions):
             for definition in definitions {
                 output += "- **" + MarkdownEscape.text(definition.term) + "** " + inline(definition.text) + "\n"

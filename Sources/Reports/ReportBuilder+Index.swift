@@ -4,28 +4,34 @@ import Trends
 
 /// The summary page, `index`.
 extension ReportBuilder {
+    /// The brief first (figures at a glance, the headlines that matter most), then the rest
+    /// folded: a reader on a phone or on paper gets the brief, the analyst opens the detail.
     func indexPage() -> ReportPage {
-        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: true)]
-        blocks.append(.section(asOfSection()))
+        var blocks: [ReportBlock] = [provenance, navigation(current: "index", includeDistricts: true)]
+        let tiles = tiles(level: .city, area: input.city)
+        if !tiles.isEmpty {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("概览", "At a glance"), anchor: "glance", blocks: [.tiles(tiles)])))
+        }
         blocks.append(.section(headlinesSection()))
         if !dated.isEmpty {
-            blocks.append(.section(districtComparisonSection()))
-            blocks.append(.section(rankingSection()))
+            blocks.append(.details(words.say("各区对比", "Districts side by side"), [.section(districtComparisonSection())]))
+            blocks.append(.details(words.say("升降幅度最大的区", "Largest rises and falls"), [.section(rankingSection())]))
         }
         for dataset in assessed {
             let scoped = scoped(to: dataset)
             guard let latest = scoped.compliance.latestPeriod else { continue }
             let rate = words.complianceName(dataset)
-            blocks.append(.section(ReportSection(
+            blocks.append(.details(words.say("\(rate)(各区)", "\(rate) by district"), [.section(ReportSection(
                 level: 2, title: words.say("\(rate)(各区)", "\(rate) by district"),
                 blocks: [
                     .paragraph([.text(words.say(
                         "最新考评期:\(words.compliancePeriod(latest))。",
                         "Latest assessment period: \(words.compliancePeriod(latest))."))]),
                     scoped.districtComplianceTable(dataset, latest),
-                ])))
+                ]))]))
         }
-        blocks.append(.section(ReportSection(
+        blocks.append(.details(words.say("数据截至日期", "As-of dates"), [.section(asOfSection())]))
+        blocks.append(.details(words.say("数据质量", "Data quality"), [.section(ReportSection(
             level: 2, title: words.say("数据质量", "Data quality"),
             blocks: [
                 .paragraph([.text(words.say(
@@ -33,8 +39,8 @@ extension ReportBuilder {
                     "Every data row read is accepted, rejected, a duplicate (a conflict is a duplicate with different values) or filtered out. Per file: ")),
                     .link("data/quality.csv", .file("data/quality.csv")), .text(words.say("。", "."))]),
                 qualitySummary(),
-            ])))
-        blocks.append(.section(methodology()))
+            ]))]))
+        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
         return ReportPage(name: "index", title: words.reportTitle, blocks: blocks)
     }
 
@@ -88,42 +94,11 @@ extension ReportBuilder {
     }
 
     func headlinesSection() -> ReportSection {
-        var items: [[Inline]] = []
-        for dataset in dated {
-            for metric in trends.metrics(dataset) {
-                let scopes = headlineScopes(dataset)
-                for scope in scopes {
-                    if let row = trends.row(dataset, metric, .city, input.city, scope.kind, scope.period) {
-                        items.append([.text(sentence(row, areaName: words.cityName))])
-                    }
-                }
-                if let scope = scopes.first {
-                    let ranked = ranking(dataset, metric, scope.kind, scope.period)
-                    if let fall = ranked.falls.first {
-                        items.append([.strong(words.say("降幅最大的区", "Largest fall by district")),
-                                      .text(words.say(":", ": ") + sentence(fall, areaName: fall.area))])
-                    }
-                    if let rise = ranked.rises.first {
-                        items.append([.strong(words.say("升幅最大的区", "Largest rise by district")),
-                                      .text(words.say(":", ": ") + sentence(rise, areaName: rise.area))])
-                    }
-                }
-            }
-        }
-        for dataset in assessed {
-            let compliance = complianceByDataset[dataset]!
-            if let latest = compliance.latestPeriod, let row = compliance.row(.city, input.city, latest),
-               row.assessed >= Comparison.smallBaseLimit {
-                items.append([.text(words.complianceSentence(area: words.cityName, row))])
-            }
-        }
-        let blocks: [ReportBlock] = items.isEmpty
-            ? [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])]
-            : [.paragraph([.text(words.say(
-                "“今年”指最近一个完整年度;基数小于 10、进行中或上期不完整的变化不列为要点。",
-                "\"This year\" is the latest complete year; changes on a base under 10, in periods under way, or against a partial prior period are not headlined."))]),
-               .list(items)]
-        return ReportSection(level: 2, title: words.say("要点", "Headlines"), blocks: blocks)
+        let ranked = rankedHeadlines(level: .city, area: input.city, areaName: words.cityName, withDistricts: true)
+        let note: ReportBlock = .paragraph([.text(words.say(
+            "按变化的绝对数量排列;“今年”指最近一个完整年度;基数小于 10、进行中或上期不完整的变化不列在前面。",
+            "Largest changes in counts first; \"this year\" is the latest complete year; changes on a base under 10, in periods under way, or against a partial prior period come last."))])
+        return ReportSection(level: 2, title: words.say("要点", "Headlines"), anchor: "headlines", blocks: [note] + headlineBlocks(ranked))
     }
 
     // MARK: Districts side by side

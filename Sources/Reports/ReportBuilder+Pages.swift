@@ -8,7 +8,7 @@ extension ReportBuilder {
 
     func datasetPage(_ ingest: DatasetIngest) -> ReportPage {
         let kind = ingest.dataset
-        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: false)]
+        var blocks: [ReportBlock] = [provenance, navigation(current: kind.name, includeDistricts: false)]
         switch kind.kind {
         case .events:
             if dated.contains(kind) {
@@ -50,8 +50,8 @@ extension ReportBuilder {
                     " in \(name), a record from line \(runOn.firstLine) runs over \(runOn.firstLines) lines and was rejected whole, as one rejected row" + (more > 0 ? " (the file holds \(more) more such \(more == 1 ? "record" : "records"))" : "") + ". The records on those lines are not counted.")),
             ]))
         }
-        blocks.append(.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality)))
-        blocks.append(.section(methodology()))
+        blocks.append(.details(words.say("数据质量", "Data quality"), [.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality))]))
+        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
         return ReportPage(name: kind.name, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
     }
 
@@ -63,29 +63,41 @@ extension ReportBuilder {
                 "Data from \(words.span(span.first, span.asOf)), as of \(span.asOf)."))]))
         }
         let metrics = trends.metrics(kind)
+        let tiles = metrics.compactMap { tile(kind, $0, level: .city, area: input.city) }
+        if !tiles.isEmpty {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("概览", "At a glance"), anchor: "glance", blocks: [.tiles(tiles)])))
+        }
+        let charts = metrics.compactMap { monthlyChart(kind, $0, .city, input.city) }
         blocks.append(.section(ReportSection(
-            level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"),
-            blocks: metrics.compactMap { monthlyChart(kind, $0, .city, input.city) })))
-        blocks.append(.section(ReportSection(
+            level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"), anchor: "trend",
+            blocks: Array(charts.prefix(1)) + (charts.count > 1
+                ? [.details(words.say("其他指标的月度趋势", "The other metrics month by month"), Array(charts.dropFirst()))] : []))))
+        blocks.append(.details(words.say("各区对比", "Districts side by side"), [.section(ReportSection(
             level: 2, title: words.say("各区对比", "Districts side by side"),
             blocks: metrics.map {
                 comparisonTable(kind, $0, subject: words.say("各区", "by district"),
                                 firstColumn: words.say("区", "District"), areas: districtRows(kind))
-            })))
+            }))]))
         if let table = categoryTable(kind, area: input.city, areaName: words.cityName) {
-            blocks.append(.section(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table])))
+            blocks.append(.details(words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"),
+                                   [.section(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table]))]))
+        }
+        if let highlights = communityHighlights(kind, district: nil) {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("变化最大的小区", "Communities that changed most"),
+                                                 anchor: "communities", blocks: [highlights])))
         }
         do {
             let communities = trends.areas(kind, .community).map {
                 AreaRow(cell: [.text($0)], level: .community, area: $0)
             }
             if !communities.isEmpty {
-                blocks.append(.section(ReportSection(
-                    level: 2, title: words.say("各小区\(words.datasetName(kind))", "\(words.datasetName(kind)) by community"),
+                let title = words.say("各小区\(words.datasetName(kind))", "\(words.datasetName(kind)) by community")
+                blocks.append(.details(title, [.section(ReportSection(
+                    level: 2, title: title,
                     blocks: metrics.map {
                         comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
                                         firstColumn: words.say("区/小区", "District/community"), areas: communities)
-                    })))
+                    }))]))
             }
         }
         return blocks
@@ -128,31 +140,16 @@ extension ReportBuilder {
         trends.metrics(dataset).contains { !trends.rows(dataset, $0, .district, district, .month).isEmpty }
     }
 
+    /// The district against the city and its rank at a glance, its headlines, the monthly
+    /// course of each dataset's main figure; the rest folded.
     func districtPage(_ district: String, page: String) -> ReportPage {
-        var blocks: [ReportBlock] = [provenance, navigation(includeDistricts: false)]
-
-        var headlines: [[Inline]] = []
-        for dataset in dated where hasRows(dataset, district: district) {
-            for metric in trends.metrics(dataset) {
-                for scope in headlineScopes(dataset) {
-                    if let row = trends.row(dataset, metric, .district, district, scope.kind, scope.period) {
-                        headlines.append([.text(sentence(row, areaName: district))])
-                    }
-                }
-            }
+        var blocks: [ReportBlock] = [provenance, navigation(current: page, includeDistricts: false)]
+        let tiles = tiles(level: .district, area: district)
+        if !tiles.isEmpty {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("概览", "At a glance"), anchor: "glance", blocks: [.tiles(tiles)])))
         }
-        for dataset in assessed {
-            let compliance = complianceByDataset[dataset]!
-            if let latest = compliance.latestPeriod, let row = compliance.row(.district, district, latest),
-               row.assessed >= Comparison.smallBaseLimit {
-                headlines.append([.text(words.complianceSentence(area: district, row))])
-            }
-        }
-        blocks.append(.section(ReportSection(
-            level: 2, title: words.say("要点", "Headlines"),
-            blocks: headlines.isEmpty
-                ? [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])]
-                : [.list(headlines)])))
+        let ranked = rankedHeadlines(level: .district, area: district, areaName: district, withDistricts: false)
+        blocks.append(.section(ReportSection(level: 2, title: words.say("要点", "Headlines"), anchor: "headlines", blocks: headlineBlocks(ranked))))
 
         for dataset in dated {
             guard hasRows(dataset, district: district) else {
@@ -167,9 +164,9 @@ extension ReportBuilder {
         for dataset in assessed {
             let scoped = scoped(to: dataset)
             guard let block = scoped.districtComplianceBlock(dataset, district) else { continue }
-            blocks.append(block)
+            blocks.append(.details(words.datasetName(dataset), [block]))
         }
-        blocks.append(.section(methodology()))
+        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
         return ReportPage(name: page, title: words.pageTitle(district), blocks: blocks)
     }
 
@@ -197,10 +194,15 @@ extension ReportBuilder {
 
     private func districtDatasetBlocks(_ dataset: Dataset, _ district: String) -> [ReportBlock] {
         let metrics = trends.metrics(dataset)
-        var blocks: [ReportBlock] = [.section(ReportSection(
-            level: 3, title: words.say("月度趋势", "Monthly trend"),
-            blocks: metrics.compactMap { monthlyChart(dataset, $0, .district, district) }))]
-        blocks.append(.section(ReportSection(
+        let charts = metrics.compactMap { monthlyChart(dataset, $0, .district, district) }
+        var blocks: [ReportBlock] = Array(charts.prefix(1))
+        if let highlights = communityHighlights(dataset, district: district) { blocks.append(highlights) }
+        var folded: [ReportBlock] = []
+        if charts.count > 1 {
+            folded.append(.section(ReportSection(level: 3, title: words.say("其他指标的月度趋势", "The other metrics month by month"),
+                                                 blocks: Array(charts.dropFirst()))))
+        }
+        folded.append(.section(ReportSection(
             level: 3, title: words.say("年度与年初至今", "Year and year to date"),
             blocks: metrics.map {
                 comparisonTable(dataset, $0, subject: district, firstColumn: words.say("区", "District"),
@@ -210,7 +212,7 @@ extension ReportBuilder {
             Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .street, area: area) }
         }
         if !streets.isEmpty {
-            blocks.append(.section(ReportSection(
+            folded.append(.section(ReportSection(
                 level: 3, title: words.say("各街镇", "By street"),
                 blocks: metrics.map {
                     comparisonTable(dataset, $0, subject: words.say("\(district) 各街镇", "by street in \(district)"),
@@ -222,7 +224,7 @@ extension ReportBuilder {
                 Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .community, area: area) }
             }
             if !communities.isEmpty {
-                blocks.append(.section(ReportSection(
+                folded.append(.section(ReportSection(
                     level: 3, title: words.say("各小区\(words.datasetName(dataset))", "\(words.datasetName(dataset)) by community"),
                     blocks: metrics.map {
                         comparisonTable(dataset, $0, subject: words.say("\(district) 各小区", "by community in \(district)"),
@@ -231,8 +233,9 @@ extension ReportBuilder {
             }
         }
         if let table = categoryTable(dataset, area: district, areaName: district) {
-            blocks.append(.section(ReportSection(level: 3, title: words.say("类别", "Categories"), blocks: [table])))
+            folded.append(.section(ReportSection(level: 3, title: words.say("类别", "Categories"), blocks: [table])))
         }
+        blocks.append(.details(words.say("\(words.datasetName(dataset))的详细数字", "\(words.datasetName(dataset)) in detail"), folded))
         return blocks
     }
 }

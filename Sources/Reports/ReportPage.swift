@@ -19,8 +19,29 @@ enum ReportBlock: Sendable {
     case table(ReportTable)
     case chart(BarChart)
     case definitions([Definition])
-    /// Links to the other pages (hidden in print).
-    case navigation([[Inline]])
+    /// Links to the other pages (hidden in print); the districts' pages as a group of their
+    /// own, folded on screen.
+    case navigation([[Inline]], districts: [[Inline]])
+    /// Content folded under a summary line: open on request on screen, left out in print
+    /// (Markdown shows it in full).
+    case details(String, [ReportBlock])
+    /// Headline figures at a glance, one tile each.
+    case tiles([Tile])
+}
+
+/// One headline figure: what it is, the figure, how it changed, and its recent course.
+struct Tile: Sendable {
+    /// `接警总数 · 2017 年`
+    let title: String
+    /// `9229 起`
+    let figure: String
+    /// `▼ 5.5%(减少 535 起)`, or why there is no change.
+    let change: String
+    let direction: Direction?
+    /// A further line (year to date, the city, the rank), if any.
+    let notes: [String]
+    /// The last months' counts, oldest first, for a sparkline (empty: none).
+    let sparkline: [Int]
 }
 
 /// A headed part of a page. `anchor` is a fixed identifier from the code (never from data).

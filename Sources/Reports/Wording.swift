@@ -152,6 +152,26 @@ struct Wording: Sendable {
         }
     }
 
+    /// A change in a tile: `▼ 5.5%(减少 535 起)` / `▼ 5.5% (−535)`; without a percentage,
+    /// why (a small base, no prior figure).
+    func shortChange(_ comparison: Comparison) -> String {
+        switch comparison {
+        case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial):
+            if smallBase || priorPartial {
+                return zh ? "上期 \(prior) 起(不计算百分比)" : "\(prior) before (no percentage)"
+            }
+            switch direction {
+            case .up: return zh ? "▲ \(percent)%(增加 \(difference) 起)" : "▲ \(percent)% (+\(difference))"
+            case .down: return zh ? "▼ \(percent)%(减少 \(-difference) 起)" : "▼ \(percent)% (−\(-difference))"
+            case .flat: return zh ? "= 持平" : "= unchanged"
+            }
+        case .noPrior(let beforeData):
+            return beforeData ? (zh ? "无可比数据" : "no comparable figure") : (zh ? "上期为 0" : "0 before")
+        case .notCompared(let status):
+            return zh ? "\(self.status(status)),不作比较" : "\(self.status(status)), not compared"
+        }
+    }
+
     /// A figure of a period, with its status when the period is not complete.
     func figure(_ value: Int, status: PeriodStatus) -> String {
         status == .complete ? String(value) : zh ? "\(value)(\(self.status(status)))" : "\(value) (\(self.status(status)))"

@@ -1,0 +1,162 @@
+import CSVReading
+import Schema
+import Trends
+
+/// The first screen of a page: the headline figures as tiles, and the headlines ranked by
+/// what matters (the size of the change in counts), a handful shown and the rest folded.
+extension ReportBuilder {
+    /// How many headlines stand above the fold.
+    static let headlinesShown = 5
+    /// Months in a tile's sparkline.
+    static let sparklineMonths = 24
+
+    /// Tiles of every metric of every dated dataset and every assessments dataset, for an
+    /// area (the city on the index, a district on its page).
+    func tiles(level: AreaLevel, area: String) -> [Tile] {
+        var tiles: [Tile] = []
+        for dataset in dated {
+            for metric in trends.metrics(dataset) {
+                if let tile = tile(dataset, metric, level: level, area: area) { tiles.append(tile) }
+            }
+        }
+        for dataset in assessed {
+            if let tile = complianceTile(dataset, level: level, area: area) { tiles.append(tile) }
+        }
+        return tiles
+    }
+
+    func tile(_ dataset: Dataset, _ metric: String, level: AreaLevel, area: String) -> Tile? {
+        let name = words.metricTitle(metricTitle(dataset, metric))
+        let scopes = headlineScopes(dataset)
+        guard let first = scopes.first, let row = trends.row(dataset, metric, level, area, first.kind, first.period) else { return nil }
+        let comparison = comparison(row)
+        var notes: [String] = []
+        if scopes.count > 1, let ytd = trends.row(dataset, metric, level, area, .ytd, scopes[1].period) {
+            notes.append(words.say("年初至今 \(words.count(ytd.value)),", "Year to date \(ytd.value): ") + words.shortChange(self.comparison(ytd)))
+        }
+        if level == .district, let city = trends.row(dataset, metric, .city, input.city, first.kind, first.period) {
+            notes.append(words.say("\(words.cityName) ", "\(words.cityName): ") + words.shortChange(self.comparison(city)))
+            if let rank = rank(dataset, metric, area, first.kind, first.period) {
+                notes.append(words.say("降幅在 \(rank.of) 个区中排第 \(rank.position)", "fall ranked \(rank.position) of \(rank.of) districts"))
+            }
+        }
+        let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
+        let scope = first.kind == .ytd ? words.span(first.period) : words.year(first.period)
+        return Tile(title: name + " · " + scope, figure: words.count(row.value), change: words.shortChange(comparison),
+                    direction: comparison.direction, notes: notes, sparkline: months.map(\.value))
+    }
+
+    private func complianceTile(_ dataset: Dataset, level: AreaLevel, area: String) -> Tile? {
+        let compliance = complianceByDataset[dataset]!
+        guard let latest = compliance.latestPeriod, let row = compliance.row(level, area, latest) else { return nil }
+        var notes = [words.compliantOf(row.compliant, row.assessed, unit: dataset.unit)]
+        if level == .district, let city = compliance.row(.city, input.city, latest) {
+            notes.append(words.say("\(words.cityName) \(city.ratePercent)%", "\(words.cityName): \(city.ratePercent)%"))
+            let districts = compliance.areas(.district).compactMap { compliance.row(.district, $0, latest) }
+            // Rank by the exact rate (compliant × assessed of the other), highest first.
+            let ahead = districts.filter { $0.compliant * row.assessed > row.compliant * $0.assessed }.count
+            notes.append(words.say("在 \(districts.count) 个区中排第 \(ahead + 1)", "ranked \(ahead + 1) of \(districts.count) districts"))
+        }
+        let history = compliance.rows(level, area).filter { $0.period.kind == latest.kind }.map { Self.tenths($0.ratePercent) }
+        let direction: Direction? = row.changePoints == nil ? nil
+            : row.compliant * row.priorAssessed > row.priorCompliant * row.assessed ? .up
+            : row.compliant * row.priorAssessed < row.priorCompliant * row.assessed ? .down : .flat
+        return Tile(title: words.complianceName(dataset) + " · " + words.compliancePeriod(latest), figure: row.ratePercent + "%",
+                    change: words.complianceChange(row), direction: direction, notes: notes, sparkline: history)
+    }
+
+    /// A district's place among the districts with a headline change, largest fall first.
+    func rank(_ dataset: Dataset, _ metric: String, _ district: String, _ kind: PeriodKind, _ period: String) -> (position: Int, of: Int)? {
+        var ratios: [(String, (numerator: Int, denominator: Int))] = []
+        for name in trends.areas(dataset, .district) {
+            guard let row = trends.row(dataset, metric, .district, name, kind, period) else { continue }
+            let comparison = comparison(row)
+            guard comparison.isHeadline, let ratio = comparison.ratio else { continue }
+            ratios.append((name, ratio))
+        }
+        guard let own = ratios.first(where: { compareUTF8($0.0, district) == 0 })?.1 else { return nil }
+        let ahead = ratios.filter { Comparison.ratioLess($0.1, own) }.count
+        return (ahead + 1, ratios.count)
+    }
+
+    /// Headlines of an area, most important first: the changes fit for a headline, by the
+    /// size of the change in counts (then in byte order of the sentence, for ties).
+    func rankedHeadlines(level: AreaLevel, area: String, areaName: String, withDistricts: Bool) -> [(weight: Int, item: [Inline])] {
+        var items: [(weight: Int, item: [Inline])] = []
+        for dataset in dated {
+            for metric in trends.metrics(dataset) {
+                let scopes = headlineScopes(dataset)
+                for scope in scopes {
+                    guard let row = trends.row(dataset, metric, level, area, scope.kind, scope.period) else { continue }
+                    let comparison = comparison(row)
+                    let weight = comparison.isHeadline ? abs(row.value - row.priorValue) : -1
+                    items.append((weight, [.text(sentence(row, areaName: areaName))]))
+                }
+                if withDistricts, let scope = scopes.first {
+                    let ranked = ranking(dataset, metric, scope.kind, scope.period)
+                    if let fall = ranked.falls.first {
+                        items.append((abs(fall.value - fall.priorValue), [.strong(words.say("降幅最大的区", "Largest fall by district")),
+                                      .text(words.say(":", ": ") + sentence(fall, areaName: fall.area))]))
+                    }
+                    if let rise = ranked.rises.first {
+                        items.append((abs(rise.value - rise.priorValue), [.strong(words.say("升幅最大的区", "Largest rise by district")),
+                                      .text(words.say(":", ": ") + sentence(rise, areaName: rise.area))]))
+                    }
+                }
+            }
+        }
+        for dataset in assessed {
+            let compliance = complianceByDataset[dataset]!
+            if let latest = compliance.latestPeriod, let row = compliance.row(level, area, latest),
+               row.assessed >= Comparison.smallBaseLimit {
+                // A rate's change in points, weighed as the communities it moved.
+                let moved = row.priorAssessed > 0 ? abs(row.compliant * row.priorAssessed - row.priorCompliant * row.assessed) / row.priorAssessed : 0
+                items.append((moved, [.text(words.complianceSentence(area: areaName, row))]))
+            }
+        }
+        return items.enumerated().sorted { lhs, rhs in
+            lhs.element.weight != rhs.element.weight ? lhs.element.weight > rhs.element.weight : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    /// The headlines section: a handful above the fold, the rest folded.
+    func headlineBlocks(_ ranked: [(weight: Int, item: [Inline])]) -> [ReportBlock] {
+        guard !ranked.isEmpty else { return [.paragraph([.text(words.say("没有可作要点的数字。", "No figure to headline."))])] }
+        let shown = ranked.prefix(Self.headlinesShown).map(\.item)
+        var blocks: [ReportBlock] = [.list(Array(shown))]
+        if ranked.count > Self.headlinesShown {
+            blocks.append(.details(words.say("其余 \(ranked.count - Self.headlinesShown) 条", "\(ranked.count - Self.headlinesShown) more"),
+                                   [.list(ranked.dropFirst(Self.headlinesShown).map(\.item))]))
+        }
+        return blocks
+    }
+
+    /// The communities whose main figure changed most in the latest complete year (in
+    /// counts), with the year before: the few that matter, not hundreds of rows; none whose
+    /// two years are both 0. `district`: only its communities.
+    func communityHighlights(_ dataset: Dataset, district: String?) -> ReportBlock? {
+        guard let metric = trends.metrics(dataset).first, let year = trends.latestCompleteYear(dataset), let number = Int(year) else { return nil }
+        let areas = trends.areas(dataset, .community).filter { area in district.map { Self.child(area, of: $0) != nil } ?? true }
+        let rows = areas.compactMap { area -> (String, TrendRow, TrendRow?)? in
+            guard let row = trends.row(dataset, metric, .community, area, .year, year), row.value != 0 || row.priorValue != 0 else { return nil }
+            return (area, row, trends.row(dataset, metric, .community, area, .year, String(number - 1)))
+        }.enumerated().sorted { lhs, rhs in
+            let (a, b) = (abs(lhs.element.1.value - lhs.element.1.priorValue), abs(rhs.element.1.value - rhs.element.1.priorValue))
+            return a != b ? a > b : lhs.offset < rhs.offset
+        }.prefix(Self.headlinesShown).map(\.element)
+        guard !rows.isEmpty else { return nil }
+        let name = words.metricName(metricTitle(dataset, metric))
+        let table = ReportTable(
+            caption: words.say("\(name)变化最大的小区(按 \(year) 年变化的绝对数量排列)",
+                               "Communities whose \(name) changed most (by the change in \(year), in counts)"),
+            columns: [.init(words.say("区/小区", "District/community")), .init(words.year(String(number - 1)), numeric: true),
+                      .init(words.say("同比", "Year on year")), .init(words.year(year), numeric: true), .init(words.say("同比", "Year on year"))],
+            rows: rows.map { area, row, prior in
+                let shown = district.flatMap { Self.child(area, of: $0) } ?? area
+                return [[.text(shown)],
+                        [.text(prior.map { String($0.value) } ?? "—")], [.text(prior.map { words.change(comparison($0)) } ?? "—")],
+                        [.text(String(row.value))], [.text(words.change(comparison(row)))]]
+            })
+        return .table(table)
+    }
+}
