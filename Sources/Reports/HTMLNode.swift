@@ -36,6 +36,23 @@ struct HTMLNode: Sendable {
     static func text(_ value: String) -> HTMLNode { HTMLNode(content: .text(value)) }
 
     static func staticText(_ value: StaticString) -> HTMLNode { HTMLNode(content: .literal(value.description)) }
+
+    /// The tree with each text node below an element (but `title`, `style` and SVG) replaced
+    /// by what `transform` makes of it.
+    func mappingText(_ transform: (String) -> [HTMLNode]) -> HTMLNode {
+        guard case .element(let name, let attributes, let children) = content else { return self }
+        if name == "title" || name == "style" || name == "svg" { return self }
+        let mapped = children.flatMap { child -> [HTMLNode] in
+            if case .text(let value) = child.content { return transform(value) }
+            return [child.mappingText(transform)]
+        }
+        return HTMLNode(content: .element(name: name, attributes: attributes, children: mapped))
+    }
+
+    /// `<span lang="…">` around `text`: an element of this module with a fixed language tag.
+    static func span(language: StaticString, _ text: String) -> HTMLNode {
+        HTMLNode("span", [("lang", language.description)], text: text)
+    }
 }
 
 extension HTMLNode {

@@ -45,7 +45,10 @@ enum HTMLRenderer {
                 HTMLNode("main", [("id", "main")], body),
             ]),
         ])
-        return "<!DOCTYPE html>\n" + document.html
+        // On an English page, Chinese text (names from the data, the default value lists) is
+        // marked as such, for screen readers and fonts.
+        let marked = words.zh ? document : document.mappingText(markingChinese)
+        return "<!DOCTYPE html>\n" + marked.html
     }
 
     /// Plain, printable, system fonts only (nothing is fetched).
@@ -63,12 +66,12 @@ enum HTMLRenderer {
         figcaption{flex-basis:100%}
         .scroll{overflow-x:auto;max-width:100%}
         .scroll:focus{outline:2px solid #1a4d8f}
-        figure svg{display:block}
+        figure svg,figure img{display:block;max-width:none}
         p,li,dd,dt,caption,h1,h2,h3,td,th{overflow-wrap:anywhere}
         a{color:#1a4d8f}
         ul.links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
         @media print{body{max-width:none;padding:0;font-size:10pt}nav,.skip{display:none}a{color:inherit;text-decoration:none}\
-        .scroll{overflow:visible}figure svg{max-width:100%;height:auto}\
+        .scroll{overflow:visible}figure svg,figure img{max-width:100%;height:auto}\
         h2,h3{break-after:avoid}svg,tr,figure,.tile{break-inside:avoid}thead{display:table-header-group}details,nav.contents{display:none}}
         details{margin:.5rem 0}summary{cursor:pointer;color:#1a4d8f}
         ul.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}
@@ -107,7 +110,7 @@ enum HTMLRenderer {
             charts += 1
             return [HTMLNode("figure", [], [
                 HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
-                scrolling(SVGChart.node(chart, id: "chart-\(charts)"), label: chart.title),
+                scrolling(image(chart), label: chart.title),
                 HTMLNode("details", [], [HTMLNode("summary", text: chart.table.caption), node(chart.table)]),
             ])]
         case .navigation(let items, let districts):
@@ -146,6 +149,38 @@ enum HTMLRenderer {
         for note in tile.notes { children.append(HTMLNode("p", [("class", "tile-note")], text: note)) }
         if let spark = sparkline(tile.sparkline) { children.append(spark) }
         return HTMLNode("li", [("class", "tile")], children)
+    }
+
+    /// Text split into runs, each run of Chinese characters in a `<span lang="zh-CN">`.
+    static func markingChinese(_ text: String) -> [HTMLNode] {
+        func isChinese(_ scalar: Unicode.Scalar) -> Bool {
+            let value = scalar.value
+            return (0x3000...0x303F).contains(value) || (0x3400...0x4DBF).contains(value) || (0x4E00...0x9FFF).contains(value)
+                || (0xF900...0xFAFF).contains(value) || (0xFF00...0xFFEF).contains(value) || (0x20000...0x2FA1F).contains(value)
+        }
+        guard text.unicodeScalars.contains(where: isChinese) else { return [.text(text)] }
+        var nodes: [HTMLNode] = []
+        var run = String.UnicodeScalarView()
+        var chinese = false
+        func flush() {
+            guard !run.isEmpty else { return }
+            nodes.append(chinese ? .span(language: "zh-CN", String(run)) : .text(String(run)))
+            run = String.UnicodeScalarView()
+        }
+        for scalar in text.unicodeScalars {
+            let this = isChinese(scalar)
+            if this != chinese && !(scalar.properties.isWhitespace && chinese) { flush(); chinese = this }
+            run.append(scalar)
+        }
+        flush()
+        return nodes
+    }
+
+    /// A chart's own SVG file, at its natural size (it scrolls in its box on a phone).
+    private static func image(_ chart: BarChart) -> HTMLNode {
+        let size = SVGChart.size(chart)
+        return HTMLNode("img", [("src", chart.file.map(MarkdownEscape.destination)), ("alt", chart.title),
+                                ("width", String(size.width)), ("height", String(size.height))])
     }
 
     /// A small line of the values, integer coordinates only.

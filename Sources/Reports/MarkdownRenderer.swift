@@ -26,6 +26,9 @@ enum MarkdownRenderer {
             write(table, into: &output)
         case .chart(let chart):
             output += "**" + MarkdownEscape.text(chart.title) + "** " + MarkdownEscape.text(chart.summary) + "\n\n"
+            if let file = chart.file {
+                output += "![" + MarkdownEscape.text(chart.title) + "](" + MarkdownEscape.destination(file) + ")\n\n"
+            }
             write(chart.table, into: &output)
         case .navigation(let items, let districts):
             output += items.map { inline($0) }.joined(separator: " · ") + "\n"

@@ -33,8 +33,17 @@ struct PeriodClock: Sendable {
             guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return false }
             return year * 12 + month - 2 < first.year * 12 + first.month - 1
         case .ytd:
-            return span.priorYtd.start.year < first.year
+            // The span a year earlier ends before the first record: there is no figure for
+            // it (not a figure of 0).
+            return span.priorYtd.end < first
         }
+    }
+
+    /// The year-to-date span in words when it starts before the first record: from the
+    /// first record (`2018-05-01(首条记录)至 2018-05-21`); nil when it does not.
+    func ytdFromFirstRecord(_ words: Wording) -> String? {
+        guard let span, span.ytd.start < span.first else { return nil }
+        return words.say("\(span.first)(首条记录)至 \(span.asOf)", "\(span.first), the first record, to \(span.asOf)")
     }
 
     /// Whether the prior period the row is compared with starts before the first record

@@ -40,9 +40,22 @@ extension ReportBuilder {
                 notes.append(words.say("降幅在 \(rank.of) 个区中排第 \(rank.position)", "fall ranked \(rank.position) of \(rank.of) districts"))
             }
         }
+        let declared = dataset.metrics.first { $0.name == metric }
+        if let share = declared?.shareOf, let whole = trends.row(dataset, share.metric, level, area, first.kind, first.period), whole.value > 0 {
+            // The share beside the count (the clearance rate), this period and the one before.
+            let rate = Percent.format(numerator: row.value * 100, denominator: whole.value)
+            let prior = whole.priorValue > 0 ? Percent.format(numerator: row.priorValue * 100, denominator: whole.priorValue) : nil
+            let name = words.text(share.title)
+            notes.insert(prior.map { words.say("\(name) \(rate)%(上期 \($0)%)", "\(name) \(rate)% (\($0)% before)") }
+                ?? words.say("\(name) \(rate)%", "\(name) \(rate)%"), at: 0)
+        }
+        var change = words.shortChange(comparison)
+        if declared?.riseIsGood == true, comparison.direction == .down {
+            change += words.say("(减少不是好消息)", " (a fall is not good news)")
+        }
         let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
-        let scope = first.kind == .ytd ? words.span(first.period) : words.year(first.period)
-        return Tile(title: name + " · " + scope, figure: words.count(row.value), change: words.shortChange(comparison),
+        let scope = first.kind == .ytd ? (clock(dataset).ytdFromFirstRecord(words) ?? words.span(first.period)) : words.year(first.period)
+        return Tile(title: name + " · " + scope, figure: words.count(row.value), change: change,
                     direction: comparison.direction, notes: notes, sparkline: months.map(\.value))
     }
 
@@ -158,5 +171,28 @@ extension ReportBuilder {
                         [.text(String(row.value))], [.text(words.change(comparison(row)))]]
             })
         return .table(table)
+    }
+
+    /// The communities with a record in the years shown, the largest change (in counts, in
+    /// the latest complete year) first: the rest are 0 and 0, and left out.
+    func activeCommunities(_ dataset: Dataset, _ areas: [String]) -> [String] {
+        guard let metric = trends.metrics(dataset).first, let scope = headlineScopes(dataset).first else { return areas }
+        let rows = areas.map { trends.row(dataset, metric, .community, $0, scope.kind, scope.period) }
+        let ytd = headlineScopes(dataset).dropFirst().first.map { scope in areas.map { trends.row(dataset, metric, .community, $0, scope.kind, scope.period) } }
+        return areas.indices.filter { index in
+            let row = rows[index]
+            let recent = ytd?[index]
+            return (row.map { $0.value != 0 || $0.priorValue != 0 } ?? false) || (recent.map { $0.value != 0 || $0.priorValue != 0 } ?? false)
+        }.sorted { lhs, rhs in
+            let a = rows[lhs].map { abs($0.value - $0.priorValue) } ?? 0
+            let b = rows[rhs].map { abs($0.value - $0.priorValue) } ?? 0
+            return a != b ? a > b : lhs < rhs
+        }.map { areas[$0] }
+    }
+
+    func communityOrderNote(_ dataset: Dataset) -> String {
+        guard let scope = headlineScopes(dataset).first else { return "" }
+        let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
+        return words.say("按\(when)变化的绝对数量排列,各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out")
     }
 }

@@ -103,8 +103,27 @@ extension ReportBuilder {
 
     // MARK: Districts side by side
 
+    /// The city first, then the districts from the largest figure of the dataset's first
+    /// metric in the latest complete year (the year to date without one) to the smallest.
     func districtRows(_ dataset: Dataset) -> [AreaRow] {
-        [cityRow()] + trends.areas(dataset, .district).map { AreaRow(cell: [districtLink($0)], level: .district, area: $0) }
+        [cityRow()] + byValue(dataset, level: .district, trends.areas(dataset, .district)).map {
+            AreaRow(cell: [districtLink($0)], level: .district, area: $0)
+        }
+    }
+
+    /// `areas` from the largest figure of the dataset's first metric to the smallest (in the
+    /// latest complete year, else the year to date), ties in byte order.
+    func byValue(_ dataset: Dataset, level: AreaLevel, _ areas: [String]) -> [String] {
+        guard let metric = trends.metrics(dataset).first, let scope = headlineScopes(dataset).first else { return areas }
+        let values = areas.map { trends.row(dataset, metric, level, $0, scope.kind, scope.period)?.value ?? 0 }
+        return areas.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }.map { areas[$0] }
+    }
+
+    /// The order `byValue` gives, in words, for a caption.
+    func orderNote(_ dataset: Dataset) -> String {
+        guard let scope = headlineScopes(dataset).first else { return "" }
+        let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
+        return words.say("按\(when)数量从多到少排列", "largest first, by the figure of \(when)")
     }
 
     func districtComparisonSection() -> ReportSection {
@@ -114,7 +133,7 @@ extension ReportBuilder {
                 level: 3, title: words.datasetName(dataset),
                 blocks: trends.metrics(dataset).map {
                     comparisonTable(dataset, $0, subject: words.say("各区", "by district"),
-                                    firstColumn: words.say("区", "District"), areas: districtRows(dataset))
+                                    firstColumn: words.say("区", "District"), areas: districtRows(dataset), order: orderNote(dataset))
                 })))
         }
         return ReportSection(level: 2, title: words.say("各区对比", "Districts side by side"), blocks: blocks)

@@ -76,7 +76,7 @@ extension ReportBuilder {
             level: 2, title: words.say("各区对比", "Districts side by side"),
             blocks: metrics.map {
                 comparisonTable(kind, $0, subject: words.say("各区", "by district"),
-                                firstColumn: words.say("区", "District"), areas: districtRows(kind))
+                                firstColumn: words.say("区", "District"), areas: districtRows(kind), order: orderNote(kind))
             }))]))
         if let table = categoryTable(kind, area: input.city, areaName: words.cityName) {
             blocks.append(.details(words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"),
@@ -87,7 +87,7 @@ extension ReportBuilder {
                                                  anchor: "communities", blocks: [highlights])))
         }
         do {
-            let communities = trends.areas(kind, .community).map {
+            let communities = activeCommunities(kind, trends.areas(kind, .community)).map {
                 AreaRow(cell: [.text($0)], level: .community, area: $0)
             }
             if !communities.isEmpty {
@@ -96,7 +96,8 @@ extension ReportBuilder {
                     level: 2, title: title,
                     blocks: metrics.map {
                         comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
-                                        firstColumn: words.say("区/小区", "District/community"), areas: communities)
+                                        firstColumn: words.say("区/小区", "District/community"), areas: communities,
+                                        order: communityOrderNote(kind))
                     }))]))
             }
         }
@@ -220,7 +221,7 @@ extension ReportBuilder {
                 })))
         }
         do {
-            let communities = trends.areas(dataset, .community).compactMap { area in
+            let communities = activeCommunities(dataset, trends.areas(dataset, .community).filter { Self.child($0, of: district) != nil }).compactMap { area in
                 Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .community, area: area) }
             }
             if !communities.isEmpty {
@@ -228,7 +229,7 @@ extension ReportBuilder {
                     level: 3, title: words.say("各小区\(words.datasetName(dataset))", "\(words.datasetName(dataset)) by community"),
                     blocks: metrics.map {
                         comparisonTable(dataset, $0, subject: words.say("\(district) 各小区", "by community in \(district)"),
-                                        firstColumn: words.say("小区", "Community"), areas: communities)
+                                        firstColumn: words.say("小区", "Community"), areas: communities, order: communityOrderNote(dataset))
                     })))
             }
         }

@@ -11,6 +11,9 @@ extension ReportBuilder {
         let area: String
     }
 
+    /// Months a monthly table shows: the latest and the same month a year earlier.
+    static let tableMonths = 13
+
     func cityRow() -> AreaRow { AreaRow(cell: [.text(words.cityName)], level: .city, area: input.city) }
 
     /// The year-to-date span and the span a year earlier, in words.
@@ -24,7 +27,7 @@ extension ReportBuilder {
 
     /// Areas side by side: the latest complete year against the year before, and the year to
     /// date against the same span a year earlier, with the change of each.
-    func comparisonTable(_ dataset: Dataset, _ metric: String, subject: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
+    func comparisonTable(_ dataset: Dataset, _ metric: String, subject: String, firstColumn: String, areas: [AreaRow], order: String? = nil) -> ReportBlock {
         let year = trends.latestCompleteYear(dataset)
         let ytd = trends.ytdPeriod(dataset)
         var columns = [ReportTable.Column(firstColumn)]
@@ -67,6 +70,9 @@ extension ReportBuilder {
             }
             return cells
         }
+        if let order {
+            scope.append(order)
+        }
         let caption = words.metricTitle(metricTitle(dataset, metric)) + words.say(":", ": ") + subject
             + (scope.isEmpty ? "" : words.say("(", " (") + scope.joined(separator: words.say(";", "; ")) + words.say(")", ")"))
         return .table(ReportTable(caption: caption, columns: columns, rows: rows))
@@ -84,13 +90,18 @@ extension ReportBuilder {
         for (position, row) in rows.enumerated() {
             let status = status(row)
             let month = Int(row.period.suffix(2)) ?? 1
-            let axisLabel = month == 1 || (position == 0 && month <= 10) ? String(row.period.prefix(4)) : nil
+            // The year under its January (or the first month), the month at each quarter.
+            let axisLabel = month == 1 || position == 0 ? String(row.period.prefix(4)) + (month == 1 ? "" : "-" + row.period.suffix(2))
+                : (month - 1) % 3 == 0 ? String(row.period.suffix(2)) : nil
             let figure = words.figure(row.value, status: status)
-            bars.append(BarChart.Bar(
+            var bar = BarChart.Bar(
                 axisLabel: axisLabel, magnitude: row.value,
                 caption: row.period + words.say(":", ": ") + (words.zh ? words.count(row.value) : String(row.value))
                     + (status == .complete ? "" : words.say("(\(words.status(status)))", " (\(words.status(status)))")),
-                incomplete: status != .complete))
+                incomplete: status != .complete)
+            if position >= 12 { bar.yearEarlier = rows[position - 12].value }
+            if status != .complete { bar.flag = words.status(status) }
+            bars.append(bar)
             tableRows.append([[.text(row.period)], [.text(figure)], [.text(words.change(comparison(row)))]])
         }
         let maximum = rows.map(\.value).max() ?? 0
@@ -116,14 +127,22 @@ extension ReportBuilder {
                     "; \(last.period) is in progress (data to \(span.asOf)) and not compared")
             }
         }
-        summary += words.say("。空心虚线柱为不完整或进行中的月份。", ". Hollow dashed bars are partial or in-progress months.")
+        summary += words.say("。", ".")
+        // The last 13 months (a month and the same month a year earlier); every month is in
+        // data/trends.csv.
+        let shown = tableRows.suffix(Self.tableMonths)
         let table = ReportTable(
-            caption: words.say("\(title):数据表", "\(title): data"),
+            caption: words.say("\(title):数据表", "\(title): data")
+                + (shown.count < tableRows.count
+                    ? words.say("(最近 \(shown.count) 个月;每个月见 data/trends.csv)", " (the last \(shown.count) months; every month is in data/trends.csv)")
+                    : ""),
             columns: [.init(words.say("月份", "Month")), .init(words.say("数量", "Count"), numeric: true),
                       .init(words.say("环比(对比上月)", "Against the month before"))],
-            rows: tableRows)
-        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: max(maximum, 1),
-                               scaleLabel: String(maximum), table: table))
+            rows: Array(shown))
+        let earlier = bars.contains { $0.yearEarlier != nil }
+        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: max(maximum, bars.compactMap(\.yearEarlier).max() ?? 0, 1),
+                               scaleLabel: String(maximum), table: table, unit: words.say("起", "count"),
+                               legend: words.say(earlier ? "柱:当月;横线:上年同月" : "柱:当月", earlier ? "bars: the month; lines: the same month a year earlier" : "bars: the month")))
     }
 
     /// Records of an events dataset per category and year (counts only) for the city or a district.
@@ -157,20 +176,25 @@ extension ReportBuilder {
          .init(words.say("变化", "Change"))]
     }
 
-    func complianceCells(_ row: ComplianceRow?) -> [[Inline]] {
+    /// `tagSmall`: mark rates on fewer than 10 assessments (off where every row would be).
+    func complianceCells(_ row: ComplianceRow?, tagSmall: Bool = true) -> [[Inline]] {
         guard let row else {
             return [[.text("—")], [.text(words.say("本期无考评", "not assessed in this period"))], [.text("—")], [.text("—")]]
         }
-        let prior = row.priorRatePercent.map { words.rate($0, assessed: row.priorAssessed) } ?? "—"
-        return [[.text(words.rate(row.ratePercent, assessed: row.assessed))],
+        let limit = tagSmall ? Comparison.smallBaseLimit : 0
+        let prior = row.priorRatePercent.map { words.rate($0, assessed: row.priorAssessed, limit: limit) } ?? "—"
+        return [[.text(words.rate(row.ratePercent, assessed: row.assessed, limit: limit))],
                 [.text(words.compliantOf(row.compliant, row.assessed, unit: row.dataset.unit))],
                 [.text(prior)], [.text(words.complianceChange(row))]]
     }
 
     /// Compliance of areas in one period, with numerator and denominator.
     func complianceTable(_ period: Period, caption: String, firstColumn: String, areas: [AreaRow]) -> ReportBlock {
-        let rows = areas.map { area in [area.cell] + complianceCells(compliance.row(area.level, area.area, period)) }
-        return .table(ReportTable(caption: caption, columns: [.init(firstColumn)] + complianceColumns, rows: rows))
+        // Streets are small: a tag on every row would say nothing; the caption says it once.
+        let streets = areas.allSatisfy { $0.level == .street }
+        let rows = areas.map { area in [area.cell] + complianceCells(compliance.row(area.level, area.area, period), tagSmall: !streets) }
+        let note = streets ? words.say("(街镇的参评数多在 10 个以下,比率宜谨慎看待)", " (most streets have fewer than 10 assessed; read rates with care)") : ""
+        return .table(ReportTable(caption: caption + note, columns: [.init(firstColumn)] + complianceColumns, rows: rows))
     }
 
     /// Every assessment period of one area.
@@ -179,7 +203,18 @@ extension ReportBuilder {
         guard !rows.isEmpty else { return nil }
         return .table(ReportTable(
             caption: caption, columns: [.init(words.say("考评期", "Period"))] + complianceColumns,
-            rows: rows.map { [[.text(words.compliancePeriod($0.period))]] + complianceCells($0) }))
+            rows: rows.map { [[.text(words.compliancePeriod($0.period) + (level == .city ? subsetNote($0.period) : ""))]] + complianceCells($0) }))
+    }
+
+    /// For a city row of a period assessed in fewer districts than the latest period: which
+    /// ones, so that it is not read as the whole city.
+    func subsetNote(_ period: Period) -> String {
+        guard let latest = compliance.latestPeriod else { return "" }
+        let all = compliance.areas(.district).filter { compliance.row(.district, $0, latest) != nil }
+        let these = compliance.areas(.district).filter { compliance.row(.district, $0, period) != nil }
+        guard these.count < all.count else { return "" }
+        let names = these.prefix(4).joined(separator: words.say("、", ", ")) + (these.count > 4 ? words.say(" 等 \(these.count) 个区", " and \(these.count - 4) more") : "")
+        return words.say("(仅 \(names))", " (\(names) only)")
     }
 
     /// The city's rate in each period of the latest period's kind, as a bar chart.
@@ -202,7 +237,8 @@ extension ReportBuilder {
             "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))).")
         guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data")),
               case .table(let data) = table else { return nil }
-        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data))
+        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data,
+                               unit: "%", tenths: true))
     }
 
     /// `80.0` as 800, digit by digit (no floating point).

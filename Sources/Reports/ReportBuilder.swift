@@ -94,7 +94,9 @@ struct ReportBuilder {
 
     /// The headline sentence of an area's figure for the latest complete year or the ytd span.
     func sentence(_ row: TrendRow, areaName: String) -> String {
-        let scope: Wording.Scope = row.periodKind == .ytd ? .ytd(row.period) : .year(row.period)
+        let scope: Wording.Scope = row.periodKind == .ytd
+            ? .ytd(clock(row.dataset).ytdFromFirstRecord(words) ?? words.span(row.period))
+            : .year(row.period)
         return words.sentence(area: areaName, metric: metricTitle(row.dataset, row.metric), scope: scope, value: row.value, comparison: comparison(row))
     }
 

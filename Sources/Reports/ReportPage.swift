@@ -100,6 +100,10 @@ struct BarChart: Sendable {
         let caption: String
         /// A period not wholly covered by the data: drawn hollow and labelled in words.
         let incomplete: Bool
+        /// The same period a year earlier, drawn as a mark across the bar (nil: none).
+        var yearEarlier: Int? = nil
+        /// A word over the bar (`进行中`), for an incomplete period.
+        var flag: String? = nil
     }
 
     let title: String
@@ -111,6 +115,14 @@ struct BarChart: Sendable {
     /// The figure at the top of the scale, in words.
     let scaleLabel: String
     let table: ReportTable
+    /// The unit of the scale (`起`, `%`), shown above it.
+    var unit: String = ""
+    /// Scale values are tenths (a rate of 80.0% is 800): tick labels are divided by 10.
+    var tenths: Bool = false
+    /// What the bars and the marks are, in words (empty: no legend).
+    var legend: String = ""
+    /// The chart's own file (`charts/<page>-<n>.svg`), set when the page is rendered.
+    var file: String? = nil
 }
 
 struct Definition: Sendable {

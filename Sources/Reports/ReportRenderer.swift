@@ -17,10 +17,33 @@ public enum ReportRenderer {
     public static func render(_ input: ReportInput) -> [OutputDocument] {
         let builder = ReportBuilder(input)
         var documents: [OutputDocument] = []
-        for page in builder.pages() {
+        for built in builder.pages() {
+            var charts: [OutputDocument] = []
+            let page = ReportPage(name: built.name, title: built.title, blocks: built.blocks.map { filing($0, page: built.name, into: &charts) })
+            documents += charts
             documents.append(OutputDocument(path: page.name + ".md", contents: MarkdownRenderer.render(page, words: builder.words)))
             documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: builder.words)))
         }
         return documents.sorted { utf8Less($0.path, $1.path) }
+    }
+
+    /// Gives every chart of a block its file, `charts/<page>-<n>.svg` in page order, and
+    /// adds the chart's document to `charts`.
+    static func filing(_ block: ReportBlock, page: String, into charts: inout [OutputDocument]) -> ReportBlock {
+        switch block {
+        case .chart(var chart):
+            let number = charts.count + 1
+            let path = "charts/\(page)-\(number).svg"
+            chart.file = path
+            charts.append(OutputDocument(path: path, contents: SVGChart.document(chart, id: "chart")))
+            return .chart(chart)
+        case .section(let section):
+            return .section(ReportSection(level: section.level, title: section.title, anchor: section.anchor,
+                                          blocks: section.blocks.map { filing($0, page: page, into: &charts) }))
+        case .details(let summary, let blocks):
+            return .details(summary, blocks.map { filing($0, page: page, into: &charts) })
+        default:
+            return block
+        }
     }
 }

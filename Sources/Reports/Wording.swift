@@ -78,7 +78,7 @@ struct Wording: Sendable {
     enum Scope {
         /// A calendar year, `2017`.
         case year(String)
-        /// A year-to-date span, `2018-01-01..2018-02-28`.
+        /// A year-to-date span in words, `2018-01-01 至 2018-02-28`.
         case ytd(String)
     }
 
@@ -92,10 +92,10 @@ struct Wording: Sendable {
             ytd = false
             opening = zh ? "\(area) \(period) 年\(metricName(metric)) \(value) 起"
                 : "\(area) \(metricName(metric)) in \(period): \(value)"
-        case .ytd(let label):
+        case .ytd(let words):
             ytd = true
-            opening = zh ? "\(area) \(span(label)) \(metricName(metric)) \(value) 起"
-                : "\(area) \(metricName(metric)) from \(span(label)): \(value)"
+            opening = zh ? "\(area) \(words) \(metricName(metric)) \(value) 起"
+                : "\(area) \(metricName(metric)) from \(words): \(value)"
         }
         let before = zh ? (ytd ? "上年同期" : "上年") : (ytd ? "in the same span a year earlier" : "a year earlier")
         switch comparison {
@@ -184,8 +184,8 @@ struct Wording: Sendable {
         zh ? "\(assessed) \(unit.zh)中 \(compliant) 个达标" : "\(compliant) of \(assessed) \(unit.en)"
     }
 
-    func rate(_ percent: String, assessed: Int) -> String {
-        assessed < Comparison.smallBaseLimit ? (zh ? "\(percent)%(小基数)" : "\(percent)% (small base)") : "\(percent)%"
+    func rate(_ percent: String, assessed: Int, limit: Int = Comparison.smallBaseLimit) -> String {
+        assessed < limit ? (zh ? "\(percent)%(小基数)" : "\(percent)% (small base)") : "\(percent)%"
     }
 
     /// The change in percentage points between two exact rates, direction from the exact

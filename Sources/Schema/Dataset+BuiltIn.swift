@@ -39,7 +39,8 @@ extension Dataset {
         metrics: [
             .all("burglaries", Words(zh: "入室盗窃案件", en: "burglaries")),
             .matching("cleared", column: "status", setting: "cleared_statuses", defaults: ["已破", "破案", "solved"],
-                      Words(zh: "已破入室盗窃案件", en: "cleared burglaries")),
+                      Words(zh: "已破入室盗窃案件", en: "cleared burglaries"))
+                .share(of: "burglaries", Words(zh: "破案率", en: "clearance rate"), riseIsGood: true),
         ],
         breakdownColumn: nil, complianceTitle: Words(zh: "", en: ""), isBuiltIn: true, order: 1)
 

@@ -262,6 +262,17 @@ public struct Metric: Sendable, Equatable {
     public let title: Words
     /// Every condition must hold; none: every record counts.
     public let conditions: [Condition]
+    /// A share of another metric worth stating beside the count (cleared burglaries of all
+    /// burglaries: the clearance rate), with its name.
+    public var shareOf: (metric: String, title: Words)? { share.map { ($0.metric, $0.title) } }
+    let share: Share?
+    /// A rise is the good news (cleared cases), not a fall (calls, crimes).
+    public let riseIsGood: Bool
+
+    struct Share: Sendable, Equatable {
+        let metric: String
+        let title: Words
+    }
 
     /// A record counts when its value in `column` matches one of `patterns`. A record from a
     /// file without the column counts when `absentMatches`; an empty value never does.
@@ -288,10 +299,16 @@ public struct Metric: Sendable, Equatable {
         }
     }
 
-    public init(name: String, title: Words, conditions: [Condition]) {
+    public init(name: String, title: Words, conditions: [Condition], shareOf: (metric: String, title: Words)? = nil, riseIsGood: Bool = false) {
         self.name = name
         self.title = title
         self.conditions = conditions
+        self.share = shareOf.map { Share(metric: $0.metric, title: $0.title) }
+        self.riseIsGood = riseIsGood
+    }
+
+    public static func == (lhs: Metric, rhs: Metric) -> Bool {
+        lhs.name == rhs.name && lhs.title == rhs.title && lhs.conditions == rhs.conditions && lhs.share == rhs.share && lhs.riseIsGood == rhs.riseIsGood
     }
 }
 
@@ -312,6 +329,21 @@ public struct MetricDeclaration: Sendable, Equatable {
     /// The value list that gives the patterns of one more condition, on its column.
     let setting: ValueListSetting?
     let absentMatches: Bool
+    var shareOf: (metric: String, title: Words)?
+    var riseIsGood = false
+
+    /// The metric as a share of `metric`, named `title` (the clearance rate of burglaries).
+    public func share(of metric: String, _ title: Words, riseIsGood: Bool) -> MetricDeclaration {
+        var copy = self
+        copy.shareOf = (metric, title)
+        copy.riseIsGood = riseIsGood
+        return copy
+    }
+
+    public static func == (lhs: MetricDeclaration, rhs: MetricDeclaration) -> Bool {
+        lhs.name == rhs.name && lhs.title == rhs.title && lhs.conditions == rhs.conditions && lhs.setting == rhs.setting
+            && lhs.absentMatches == rhs.absentMatches && lhs.shareOf?.metric == rhs.shareOf?.metric && lhs.riseIsGood == rhs.riseIsGood
+    }
 
     /// Every record.
     public static func all(_ name: String, _ title: Words) -> MetricDeclaration {
@@ -339,6 +371,6 @@ public struct MetricDeclaration: Sendable, Equatable {
             let patterns = settings.valueLists[setting.key] ?? PatternList(plain: setting.defaults)
             conditions.append(Metric.Condition(column: column(setting.column), patterns: patterns, absentMatches: absentMatches))
         }
-        return Metric(name: name, title: title, conditions: conditions)
+        return Metric(name: name, title: title, conditions: conditions, shareOf: shareOf, riseIsGood: riseIsGood)
     }
 }

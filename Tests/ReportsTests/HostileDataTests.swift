@@ -48,7 +48,7 @@ import Testing
         let pages = ReportFixture.render(try ReportFixture.input())
         for (path, text) in pages where path.hasSuffix(".html") {
             #expect(!text.contains("<script"), "\(path)")
-            #expect(!text.contains("<img"), "\(path)")
+            #expect(!text.contains("<img src=x"), "\(path)")
             #expect(!text.contains("<b>"), "\(path)")
         }
         let index = pages["index.html"]!
@@ -82,7 +82,9 @@ import Testing
         let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": alarms]))
         let districtPages = pages.keys.filter { $0.hasPrefix("district-") && $0.hasSuffix(".html") }.sorted()
         for path in pages.keys {
-            #expect(!path.contains("/") && !path.hasPrefix(".") && !path.contains(".."), "\(path)")
+            // Pages at the top of the folder, charts in charts/: nothing a name holds leaves it.
+            let name = path.hasPrefix("charts/") ? String(path.dropFirst("charts/".count)) : path
+            #expect(!name.contains("/") && !name.hasPrefix(".") && !name.contains(".."), "\(path)")
         }
         // 宝山区, 闵行区, two hostile ones, ../../etc/passwd, /, ., ABC, abc, Café (ingest keeps
         // one spelling of canonically equivalent names).
