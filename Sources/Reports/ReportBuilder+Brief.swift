@@ -190,9 +190,75 @@ extension ReportBuilder {
         }.map { areas[$0] }
     }
 
-    func communityOrderNote(_ dataset: Dataset) -> String {
+    /// Communities a table lists at most; every one is in data/trends.csv.
+    static let communityRows = 30
+
+    func communityOrderNote(_ dataset: Dataset, total: Int) -> String {
         guard let scope = headlineScopes(dataset).first else { return "" }
         let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
-        return words.say("按\(when)变化的绝对数量排列,各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out")
+        let cut = total > Self.communityRows
+            ? words.say(";列出前 \(Self.communityRows) 个,共 \(total) 个,全部见 data/trends.csv", "; the first \(Self.communityRows) of \(total), all of them in data/trends.csv")
+            : ""
+        return words.say("按\(when)变化的绝对数量排列,各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
+    }
+
+    /// The districts ranked by the first metric of a dataset in its headline period, largest
+    /// first, each with its change: the comparison at a glance (the table is its data).
+    func districtRanking(_ dataset: Dataset) -> ReportBlock? {
+        guard let metric = trends.metrics(dataset).first, let scope = headlineScopes(dataset).first else { return nil }
+        let rows = byValue(dataset, level: .district, trends.areas(dataset, .district)).compactMap { district in
+            trends.row(dataset, metric, .district, district, scope.kind, scope.period).map { (district, $0) }
+        }
+        guard rows.count >= 2 else { return nil }
+        let name = words.metricName(metricTitle(dataset, metric))
+        let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
+        let title = words.say("各区\(name)(\(when))", "\(words.metricTitle(metricTitle(dataset, metric))) by district, \(when)")
+        let bars = rows.map { district, row in
+            var bar = BarChart.Bar(axisLabel: district, magnitude: row.value,
+                                   caption: district + words.say(":", ": ") + words.count(row.value) + words.say(",", ", ") + words.shortChange(comparison(row)),
+                                   incomplete: false)
+            bar.flag = String(row.value) + " " + words.shortChange(comparison(row))
+            return bar
+        }
+        let table = ReportTable(
+            caption: title + words.say(":数据表", ": data"),
+            columns: [.init(words.say("区", "District")), .init(when, numeric: true), .init(words.say("变化", "Change"))],
+            rows: rows.map { district, row in [[districtLink(district)], [.text(String(row.value))], [.text(words.change(comparison(row)))]] })
+        let summary = words.say("\(rows.count) 个区按数量从多到少排列;最多为 \(rows.first!.0) \(rows.first!.1.value) 起,最少为 \(rows.last!.0) \(rows.last!.1.value) 起。",
+                                "\(rows.count) districts, largest first: \(rows.first!.0) with \(rows.first!.1.value), \(rows.last!.0) with \(rows.last!.1.value) the smallest.")
+        var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: rows.map(\.1.value).max() ?? 1,
+                             scaleLabel: "", table: table, legend: words.say("数量与同比", "count and change on the year before"))
+        chart.horizontal = true
+        return .chart(chart)
+    }
+
+    /// The districts ranked by their compliance rate in the latest period.
+    func complianceRanking(_ dataset: Dataset) -> ReportBlock? {
+        let compliance = complianceByDataset[dataset]!
+        guard let latest = compliance.latestPeriod else { return nil }
+        let rows = compliance.areas(.district).compactMap { compliance.row(.district, $0, latest) }.enumerated().sorted { lhs, rhs in
+            let (a, b) = (lhs.element, rhs.element)
+            let left = a.compliant * b.assessed, right = b.compliant * a.assessed
+            return left != right ? left > right : lhs.offset < rhs.offset
+        }.map(\.element)
+        guard rows.count >= 2 else { return nil }
+        let title = words.say("各区\(words.complianceName(dataset))(\(words.compliancePeriod(latest)))",
+                              "\(words.complianceName(dataset)) by district, \(words.compliancePeriod(latest))")
+        let bars = rows.map { row in
+            var bar = BarChart.Bar(axisLabel: row.area, magnitude: Self.tenths(row.ratePercent),
+                                   caption: row.area + words.say(":", ": ") + row.ratePercent + "%", incomplete: false)
+            bar.flag = row.ratePercent + "%"
+            return bar
+        }
+        let table = ReportTable(
+            caption: title + words.say(":数据表", ": data"),
+            columns: [.init(words.say("区", "District")), .init(words.say("达标率", "Rate"), numeric: true),
+                      .init(words.say("达标数", "Compliant"))],
+            rows: rows.map { row in [[districtLink(row.area)], [.text(row.ratePercent + "%")], [.text(words.compliantOf(row.compliant, row.assessed, unit: dataset.unit))]] })
+        let summary = words.say("\(rows.count) 个区按达标率从高到低排列,刻度 0% 至 100%。", "\(rows.count) districts, highest rate first, on a scale of 0% to 100%.")
+        var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: table,
+                             legend: words.say("达标率", "compliance rate"))
+        chart.horizontal = true
+        return .chart(chart)
     }
 }

@@ -13,6 +13,16 @@ extension ReportBuilder {
             blocks.append(.section(ReportSection(level: 2, title: words.say("概览", "At a glance"), anchor: "glance", blocks: [.tiles(tiles)])))
         }
         blocks.append(.section(headlinesSection()))
+        // The first dataset's and the first compliance rate's ranking in view, the others folded.
+        let counts = dated.compactMap(districtRanking)
+        let rates = assessed.compactMap { scoped(to: $0).complianceRanking($0) }
+        let shown = Array(counts.prefix(1)) + Array(rates.prefix(1))
+        let more = Array(counts.dropFirst()) + Array(rates.dropFirst())
+        if !shown.isEmpty {
+            blocks.append(.section(ReportSection(
+                level: 2, title: words.say("各区排名", "Districts ranked"), anchor: "ranked",
+                blocks: shown + (more.isEmpty ? [] : [.details(words.say("其他数据集的排名", "The other datasets ranked"), more)]))))
+        }
         if !dated.isEmpty {
             blocks.append(.details(words.say("各区对比", "Districts side by side"), [.section(districtComparisonSection())]))
             blocks.append(.details(words.say("升降幅度最大的区", "Largest rises and falls"), [.section(rankingSection())]))

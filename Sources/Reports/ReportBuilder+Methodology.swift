@@ -38,8 +38,8 @@ extension ReportBuilder {
                 "从数据最晚一年的 1 月 1 日到截至日期,对比上一年的同一时段。",
                 "From 1 January of the latest year with data to the as-of date, against the same span a year earlier.") + thisRun(spans))]),
             Definition(term: words.say("变化率", "Change"), text: [.text(words.say(
-                "(本期 − 上期)÷ 上期 × 100,由整数计数精确计算,保留一位小数,四舍五入(恰为一半时远离零),不经过二进制浮点数,舍入为零时写作 0.0。百分比旁注明绝对变化(本期 − 上期,起)。上期为 0 或早于数据起始时不计算百分比。",
-                "(this period − prior period) ÷ prior period × 100, computed exactly from integer counts, printed with one decimal, rounded half away from zero, never through binary floating point; a value that rounds to zero prints 0.0. Beside every percentage is the absolute change (this period − prior period). No percentage when the prior value is 0 or the prior period is before the data."))]),
+                "(本期 − 上期)÷ 上期 × 100,保留一位小数,四舍五入;百分比旁写出增减的数量。上期为 0 或没有上期数据时不计算百分比。",
+                "(this period − prior period) ÷ prior period × 100, to one decimal, with the change in counts beside it. No percentage when the prior value is 0 or there is no prior figure."))]),
             Definition(term: words.say("完整、进行中、不完整", "Complete, in progress, partial"), text: [.text(words.say(
                 "一个期间完全处于首条记录日期至截至日期之间时为“完整”。包含截至日期、尚未结束的期间标为“进行中”,始于首条记录日期之前的期间标为“不完整”;两者都不与上期比较,不会显示为下降。上期不完整的比较会加注,且不列为要点或排名。年初至今总是与上一年的同一时段相比,视为完整。",
                 "A period wholly inside the first record date .. as-of date is complete. A period that holds the as-of date is in progress; one that starts before the first record date is partial. Neither is compared with the period before, so neither is ever shown as a fall. A change against a partial prior period carries a note and is never headlined or ranked. The year to date always compares like with like and counts as complete."))]),
@@ -47,8 +47,8 @@ extension ReportBuilder {
                 "上期数量小于 10 时,百分比标为“小基数”,不用于要点和排名;要点中只写出两期的数量。达标率的参评小区少于 10 个时同样标注。",
                 "When the prior value is under 10 the percentage is marked small base and never used in a headline or ranking; a headline states the two counts instead. A compliance rate on fewer than 10 assessed communities is marked the same way."))]),
             Definition(term: words.say("排名", "Rankings"), text: [.text(words.say(
-                "各区按精确变化率排序(整数交叉相乘比较,不做除法),相同时按区名的 UTF-8 字节序。",
-                "Districts are ordered by their exact change ratio (compared by integer cross-multiplication, no division), ties in byte order of their UTF-8 names."))]),
+                "各区按变化率排序,变化率相同的按区名排序。",
+                "Districts are ordered by their rate of change; districts with the same rate, by name."))]),
             Definition(term: words.say("达标率", "Compliance rate"), text: [.text(words.say(
                 "达标小区数 ÷ 参评小区数 × 100,一位小数,四舍五入;同时写出分子与分母。变化以百分点计,是两个精确比率之差,只舍入一次;对比同类的上一期(2017 年对比 2016 年,2017 年下半年对比上半年)。",
                 "Compliant communities ÷ assessed communities × 100, one decimal, rounded half away from zero, shown with its numerator and denominator. The change is in percentage points: the exact difference of the two exact rates, rounded once, against the period before of the same kind (2016 before 2017, 2017 H1 before 2017 H2)."))]),

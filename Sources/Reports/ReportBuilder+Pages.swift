@@ -67,6 +67,10 @@ extension ReportBuilder {
         if !tiles.isEmpty {
             blocks.append(.section(ReportSection(level: 2, title: words.say("概览", "At a glance"), anchor: "glance", blocks: [.tiles(tiles)])))
         }
+        if let highlights = communityHighlights(kind, district: nil) {
+            blocks.append(.section(ReportSection(level: 2, title: words.say("变化最大的小区", "Communities that changed most"),
+                                                 anchor: "communities", blocks: [highlights])))
+        }
         let charts = metrics.compactMap { monthlyChart(kind, $0, .city, input.city) }
         blocks.append(.section(ReportSection(
             level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"), anchor: "trend",
@@ -82,12 +86,9 @@ extension ReportBuilder {
             blocks.append(.details(words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"),
                                    [.section(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table]))]))
         }
-        if let highlights = communityHighlights(kind, district: nil) {
-            blocks.append(.section(ReportSection(level: 2, title: words.say("变化最大的小区", "Communities that changed most"),
-                                                 anchor: "communities", blocks: [highlights])))
-        }
         do {
-            let communities = activeCommunities(kind, trends.areas(kind, .community)).map {
+            let active = activeCommunities(kind, trends.areas(kind, .community))
+            let communities = active.prefix(Self.communityRows).map {
                 AreaRow(cell: [.text($0)], level: .community, area: $0)
             }
             if !communities.isEmpty {
@@ -96,8 +97,8 @@ extension ReportBuilder {
                     level: 2, title: title,
                     blocks: metrics.map {
                         comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
-                                        firstColumn: words.say("区/小区", "District/community"), areas: communities,
-                                        order: communityOrderNote(kind))
+                                        firstColumn: words.say("区/小区", "District/community"), areas: Array(communities),
+                                        order: communityOrderNote(kind, total: active.count))
                     }))]))
             }
         }
@@ -221,7 +222,8 @@ extension ReportBuilder {
                 })))
         }
         do {
-            let communities = activeCommunities(dataset, trends.areas(dataset, .community).filter { Self.child($0, of: district) != nil }).compactMap { area in
+            let active = activeCommunities(dataset, trends.areas(dataset, .community).filter { Self.child($0, of: district) != nil })
+            let communities = active.prefix(Self.communityRows).compactMap { area in
                 Self.child(area, of: district).map { AreaRow(cell: [.text($0)], level: .community, area: area) }
             }
             if !communities.isEmpty {
@@ -229,7 +231,7 @@ extension ReportBuilder {
                     level: 3, title: words.say("各小区\(words.datasetName(dataset))", "\(words.datasetName(dataset)) by community"),
                     blocks: metrics.map {
                         comparisonTable(dataset, $0, subject: words.say("\(district) 各小区", "by community in \(district)"),
-                                        firstColumn: words.say("小区", "Community"), areas: communities, order: communityOrderNote(dataset))
+                                        firstColumn: words.say("小区", "Community"), areas: communities, order: communityOrderNote(dataset, total: active.count))
                     })))
             }
         }

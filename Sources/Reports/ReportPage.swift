@@ -123,6 +123,9 @@ struct BarChart: Sendable {
     var legend: String = ""
     /// The chart's own file (`charts/<page>-<n>.svg`), set when the page is rendered.
     var file: String? = nil
+    /// Bars across, one row each, labelled by `axisLabel` on the left and `caption` at the
+    /// bar's end: a ranking of areas.
+    var horizontal: Bool = false
 }
 
 struct Definition: Sendable {

@@ -34,6 +34,7 @@ enum SVGChart {
     }
 
     static func document(_ chart: BarChart, id: String) -> String {
+        if chart.horizontal { return ranking(chart) }
         let count = chart.bars.count
         let step = step(count)
         let gap = step >= 12 ? step / 4 : 2
@@ -105,6 +106,42 @@ enum SVGChart {
 
     /// The chart's size, for the page that shows it.
     static func size(_ chart: BarChart) -> (width: Int, height: Int) {
-        (left + max(chart.bars.count, 1) * step(chart.bars.count) + right, top + plotHeight + bottom)
+        if chart.horizontal { return (rankLabel + rankBar + rankCaption, rankTop + max(chart.bars.count, 1) * rankRow + 8) }
+        return (left + max(chart.bars.count, 1) * step(chart.bars.count) + right, top + plotHeight + bottom)
+    }
+
+    static let rankRow = 20
+    static let rankTop = 24
+    static let rankLabel = 150
+    static let rankBar = 320
+    static let rankCaption = 230
+
+    /// Bars across, largest first as given: the area's name, the bar, its figure and change.
+    static func ranking(_ chart: BarChart) -> String {
+        let (width, height) = size(chart)
+        let maximum = max(chart.scaleMaximum, 1)
+        var children: [HTMLNode] = [
+            HTMLNode("title", text: chart.title),
+            HTMLNode("desc", text: chart.summary),
+            HTMLNode("rect", [("x", "0"), ("y", "0"), ("width", String(width)), ("height", String(height)), ("fill", "#fff")]),
+            HTMLNode("text", [("x", String(rankLabel)), ("y", String(rankTop - 10)), ("font-size", fontSize), ("fill", "#333")],
+                     text: chart.legend),
+        ]
+        for (position, bar) in chart.bars.enumerated() {
+            let y = rankTop + position * rankRow
+            let length = max(min(max(bar.magnitude, 0), maximum) * rankBar / maximum, bar.magnitude > 0 ? 1 : 0)
+            children.append(HTMLNode("text", [("x", String(rankLabel - 6)), ("y", String(y + 14)), ("text-anchor", "end"),
+                                              ("font-size", fontSize), ("fill", "#111")], text: bar.axisLabel ?? ""))
+            children.append(HTMLNode("rect", [("x", String(rankLabel)), ("y", String(y + 3)), ("width", String(length)),
+                                              ("height", String(rankRow - 6)), ("fill", "#4a6fa5")], [HTMLNode("title", text: bar.caption)]))
+            children.append(HTMLNode("text", [("x", String(rankLabel + length + 6)), ("y", String(y + 14)),
+                                              ("font-size", fontSize), ("fill", "#333")], text: bar.flag ?? ""))
+        }
+        let svg = HTMLNode("svg", [
+            ("xmlns", "http://www.w3.org/2000/svg"), ("width", String(width)), ("height", String(height)),
+            ("viewBox", "0 0 \(width) \(height)"),
+            ("font-family", "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"),
+        ], children)
+        return svg.html + "\n"
     }
 }
