@@ -112,8 +112,10 @@ extension ReportBuilder {
             blocks.append(.paragraph([.text(words.say(
                 "最新考评期:\(words.compliancePeriod(latest))。",
                 "Latest assessment period: \(words.compliancePeriod(latest))."))]))
-            if let chart = complianceChart() {
-                blocks.append(.section(ReportSection(level: 2, title: words.say("\(words.cityName)达标率", "Compliance, \(words.cityName)"), blocks: [chart])))
+            // A chart for every kind of period assessed: years, half-years, quarters.
+            let charts = [Period.Kind.year, .half, .quarter].compactMap(complianceChart)
+            if !charts.isEmpty {
+                blocks.append(.section(ReportSection(level: 2, title: words.say("\(words.cityName)达标率", "Compliance, \(words.cityName)"), blocks: charts)))
             }
             blocks.append(.section(ReportSection(
                 level: 2, title: words.say("各区达标率", "Compliance by district"), blocks: [districtComplianceTable(dataset, latest)])))

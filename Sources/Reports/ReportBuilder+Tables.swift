@@ -198,8 +198,8 @@ extension ReportBuilder {
     }
 
     /// Every assessment period of one area.
-    func complianceHistory(_ level: AreaLevel, _ area: String, caption: String) -> ReportBlock? {
-        let rows = compliance.rows(level, area)
+    func complianceHistory(_ level: AreaLevel, _ area: String, caption: String, kind: Period.Kind? = nil) -> ReportBlock? {
+        let rows = compliance.rows(level, area).filter { kind == nil || $0.period.kind == kind }
         guard !rows.isEmpty else { return nil }
         return .table(ReportTable(
             caption: caption, columns: [.init(words.say("考评期", "Period"))] + complianceColumns,
@@ -218,11 +218,13 @@ extension ReportBuilder {
     }
 
     /// The city's rate in each period of the latest period's kind, as a bar chart.
-    func complianceChart() -> ReportBlock? {
-        guard let latest = compliance.latestPeriod else { return nil }
-        let rows = compliance.rows(.city, input.city).filter { $0.period.kind == latest.kind }
+    func complianceChart(_ kind: Period.Kind) -> ReportBlock? {
+        let rows = compliance.rows(.city, input.city).filter { $0.period.kind == kind }
         guard let dataset = rows.first?.dataset else { return nil }
-        let title = words.say("\(words.cityName)\(words.complianceName(dataset))", "\(words.cityName): \(words.complianceName(dataset))")
+        let periods = words.say(["年度", "半年", "季度"][kind.rawValue], ["by year", "by half-year", "by quarter"][kind.rawValue])
+        // Periods assessed in only some districts say which (not the whole city).
+        let title = words.say("\(words.cityName)\(words.complianceName(dataset))(\(periods))", "\(words.cityName): \(words.complianceName(dataset)), \(periods)")
+            + subsetNote(rows.last!.period)
         let unit = dataset.unit
         let every = rows.count <= 12 ? 1 : (rows.count + 11) / 12
         let bars = rows.enumerated().map { position, row in
@@ -235,7 +237,7 @@ extension ReportBuilder {
         let summary = words.say(
             "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率,刻度 0% 至 100%;最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%(\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit)))。",
             "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))).")
-        guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data")),
+        guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data"), kind: kind),
               case .table(let data) = table else { return nil }
         return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data,
                                unit: "%", tenths: true))

@@ -1,8 +1,8 @@
-/// Typed handles of a dataset's columns, taken from its declaration: the stages after
-/// ingest read the standing records through these (`RecordStore.texts(_:)`, `dates(_:)`,
+/// A typed handle of a dataset's column, taken from its declaration: the stages after ingest
+/// read the standing records through these (`RecordStore.texts(_:)`, `dates(_:)`,
 /// `periods(_:)`, `flags(_:)`), never by a column's name. A handle is the column's position
-/// in `Dataset.columns`, and its name for messages.
-public struct TextColumn: Hashable, Sendable {
+/// in `Dataset.columns`, and its name for messages; `Kind` says what values it holds.
+public struct ColumnHandle<Kind>: Hashable, Sendable {
     public let index: Int
     public let name: String
 
@@ -12,38 +12,18 @@ public struct TextColumn: Hashable, Sendable {
     }
 }
 
-/// A datetime column (see `TextColumn`).
-public struct DateColumn: Hashable, Sendable {
-    public let index: Int
-    public let name: String
+/// What a column holds, for `ColumnHandle`: text, a datetime, a period, yes or no.
+public enum TextKind {}
+public enum DateKind {}
+public enum PeriodValueKind {}
+public enum FlagKind {}
 
-    package init(index: Int, name: String) {
-        self.index = index
-        self.name = name
-    }
-}
-
-/// A period column: `YYYY`, `YYYYH1`, `YYYYQ3` (see `TextColumn`).
-public struct PeriodColumn: Hashable, Sendable {
-    public let index: Int
-    public let name: String
-
-    package init(index: Int, name: String) {
-        self.index = index
-        self.name = name
-    }
-}
-
-/// A yes/no column, or one judged yes or no (`compliant`; see `TextColumn`).
-public struct FlagColumn: Hashable, Sendable {
-    public let index: Int
-    public let name: String
-
-    package init(index: Int, name: String) {
-        self.index = index
-        self.name = name
-    }
-}
+public typealias TextColumn = ColumnHandle<TextKind>
+public typealias DateColumn = ColumnHandle<DateKind>
+/// A period column: `YYYY`, `YYYYH1`, `YYYYQ3`.
+public typealias PeriodColumn = ColumnHandle<PeriodValueKind>
+/// A yes/no column, or one judged yes or no (`compliant`).
+public typealias FlagColumn = ColumnHandle<FlagKind>
 
 /// The columns that place a record: its district, and its street and community where the
 /// dataset has them.
