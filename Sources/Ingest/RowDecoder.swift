@@ -42,8 +42,6 @@ package struct RowDecoder: Sendable {
     private let derived: [(column: Int, derivation: Derivation)]
     /// The column whose score `compliant_when.score_at_least` judges (-1: none).
     private let judgedScore: Int
-    /// The column of `latest_by` (-1: none).
-    let latestBy: Int
 
     private struct ColumnPlan {
         /// The field of the record that holds the column (-1: the file has no such column).
@@ -87,7 +85,6 @@ package struct RowDecoder: Sendable {
         judgedScore = derived.lazy.compactMap { _, derivation -> Int? in
             if case .scoreAtLeast(let column, _) = derivation { columns.firstIndex { $0.name == column } } else { nil }
         }.first ?? -1
-        latestBy = settings.latestBy.flatMap { name in columns.firstIndex { $0.name == name } } ?? -1
         let years = settings.years
         let first = LocalDateTime(date: LocalDate(year: years.lowerBound, month: 1, day: 1)!)!
         let after = LocalDate(year: years.upperBound + 1, month: 1, day: 1).map { LocalDateTime(date: $0)! }
