@@ -40,7 +40,8 @@ struct FileRowReader: Sendable {
     /// keeps them there until `flush`: a small file is read whole this way on a worker.
     mutating func hold(_ record: RawCSVRecord) {
         if outcome.refusal != nil || record.isBlank { return }
-        guard let decoder else {
+        // Used in place, not bound to a constant: a copy per record would retain its arrays.
+        guard decoder != nil else {
             let layout = FileLayout(dataset: dataset, header: record.strings(), settings: dataset.settings)
             if let refusal = layout.refusal {
                 outcome.refusal = "\(file.relativePath): file refused: \(refusal) (read as \(scan.encoding.rawValue))"
@@ -51,7 +52,7 @@ struct FileRowReader: Sendable {
             pending = batches.take(decoder: decoder)
             return
         }
-        decoder.decode(record, into: &pending!)
+        decoder!.decode(record, into: &pending!)
     }
 
     /// The sha256 of the file, worked out as it was read whole (`FileScan.hashedAsRead`).

@@ -358,15 +358,42 @@ extension ValueParser {
     @inlinable @inline(__always)
     public static func mayHaveTextProblem(utf8 bytes: UnsafeBufferPointer<UInt8>, isArea: Bool) -> Bool {
         if bytes.count > maxTextScalars { return true }
-        for byte in bytes {
+        guard let base = bytes.baseAddress else { return false }
+        // Eight bytes at a time; the bytes after the last whole word one by one.
+        var index = 0
+        while index + 8 <= bytes.count {
+            if wordMayHaveTextProblem(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self), isArea: isArea) { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte < 0x20 || byte == 0x7F || byte == 0xC2 { return true }
-            // Lead bytes of the blocks that hold format characters (U+00AD, U+0600–U+08FF,
-            // U+180E, U+200B–U+206F, U+FEFF, U+FFF9–U+FFFB, planes 1 and 14).
             if isArea && (byte == 0xD8 || byte == 0xDB || byte == 0xDC || byte == 0xE1 || byte == 0xE2 || byte == 0xEF || byte >= 0xF0) {
                 return true
             }
+            index += 1
         }
         return false
+    }
+
+    /// `mayHaveTextProblem` for eight bytes: a lane below 0x20, equal to 0x7F or 0xC2 (and in
+    /// a place name to a lead byte of the blocks that hold format characters, or 0xF0 and up).
+    @inlinable @inline(__always)
+    static func wordMayHaveTextProblem(_ word: UInt64, isArea: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ value: UInt64) -> UInt64 {
+            let x = word ^ (ones &* value)
+            return (x &- ones) & ~x & high
+        }
+        var found = ((word &- ones &* 0x20) & ~word & high) | hasByte(0x7F) | hasByte(0xC2)
+        if isArea {
+            let top = word & (ones &* 0xF0)
+            let x = top ^ (ones &* 0xF0)
+            found |= hasByte(0xD8) | hasByte(0xDB) | hasByte(0xDC) | hasByte(0xE1) | hasByte(0xE2) | hasByte(0xEF)
+                | ((x &- ones) & ~x & high)
+        }
+        return found != 0
     }
 
     private static func hex(_ value: UInt32) -> String {

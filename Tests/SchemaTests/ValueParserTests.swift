@@ -193,3 +193,41 @@ import Testing
         #expect(ValueParser.period(Substring(text)) == nil)
     }
 }
+
+/// The byte screen in front of `textProblem` reads eight bytes at a time: whatever
+/// `textProblem` refuses must pass the screen at every offset within and across words.
+@Suite struct TextScreenTests {
+    static let refused: [Unicode.Scalar] = ["\u{00}", "\u{01}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{0B}"]
+    static let refusedInNames: [Unicode.Scalar] = ["\u{0A}", "\u{0D}", "\u{00AD}", "\u{0600}", "\u{061C}", "\u{180E}",
+                                                  "\u{200B}", "\u{200E}", "\u{202E}", "\u{2066}", "\u{FEFF}", "\u{FFF9}",
+                                                  "\u{110BD}", "\u{E0001}"]
+
+    static func screened(_ text: String, isArea: Bool) -> Bool {
+        var copy = text
+        return copy.withUTF8 { ValueParser.mayHaveTextProblem(utf8: $0, isArea: isArea) }
+    }
+
+    @Test func noRefusedCharacterSlipsPastTheScreen() {
+        for isArea in [false, true] {
+            for scalar in Self.refused + (isArea ? Self.refusedInNames : []) {
+                for offset in 0..<19 {
+                    let text = String(repeating: "a", count: offset) + String(scalar) + String(repeating: "宝", count: 3)
+                    #expect(ValueParser.textProblem(text, isArea: isArea) != nil, "\(scalar.value) at \(offset)")
+                    #expect(Self.screened(text, isArea: isArea), "U+\(String(scalar.value, radix: 16)) at \(offset)")
+                }
+            }
+        }
+    }
+
+    @Test func plainTextPassesTheScreen() {
+        for isArea in [false, true] {
+            for offset in 0..<19 {
+                let text = String(repeating: "x", count: offset) + "宝山区罗店镇 Main St. 1-2 (东) 路"
+                #expect(!Self.screened(text, isArea: isArea), "\(offset)")
+            }
+        }
+        // A line break in a note is screened and then allowed.
+        #expect(Self.screened("第一行\n第二行", isArea: false))
+        #expect(ValueParser.textProblem("第一行\n第二行", isArea: false) == nil)
+    }
+}
