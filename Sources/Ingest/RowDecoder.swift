@@ -39,7 +39,7 @@ package struct RowDecoder: Sendable {
     private let keepFilters: [(field: Int, patterns: PatternList)]
     private let dropFilters: [(field: Int, patterns: PatternList)]
     /// Columns worked out after the others were read, in table order.
-    private let derived: [(column: Int, derivation: Derivation)]
+    private let derived: [(column: Int, derivation: ColumnDerivation)]
     /// The column whose score `compliant_when.score_at_least` judges (-1: none).
     private let judgedScore: Int
 
@@ -53,6 +53,12 @@ package struct RowDecoder: Sendable {
         /// A `RowBatch` interns the column's values: text that is not only part of the key,
         /// amounts and scores (by their canonical text).
         let interned: Bool
+    }
+
+    /// A `Derivation` with the columns it reads as their positions.
+    private enum ColumnDerivation {
+        case period(from: Int, Period.Kind)
+        case scoreAtLeast(column: Int, ExactDecimal)
     }
 
     /// Per column, whether a `RowBatch` interns its values.
@@ -79,11 +85,20 @@ package struct RowDecoder: Sendable {
         }
         keepFilters = zip(settings.keep, layout.keepFields).map { filter, field in (field!, filter.patterns) }
         dropFilters = zip(settings.drop, layout.dropFields).map { filter, field in (field!, filter.patterns) }
-        derived = columns.indices.compactMap { column in columns[column].derivation.map { (column, $0) } }
+        // The columns a derivation reads, found by name once here rather than per row.
+        func position(_ name: String) -> Int { columns.firstIndex { $0.name == name }! }
+        derived = columns.indices.compactMap { column in
+            columns[column].derivation.map { derivation in
+                switch derivation {
+                case .period(let from, let kind): (column, .period(from: position(from), kind))
+                case .scoreAtLeast(let score, let threshold): (column, .scoreAtLeast(column: position(score), threshold))
+                }
+            }
+        }
         // A derived key part is written after the others: it must be the last key column.
         precondition(derived.allSatisfy { !keyPositions.contains($0.column) || $0.column == keyPositions.last }, "a derived key column must be the last")
         judgedScore = derived.lazy.compactMap { _, derivation -> Int? in
-            if case .scoreAtLeast(let column, _) = derivation { columns.firstIndex { $0.name == column } } else { nil }
+            if case .scoreAtLeast(let column, _) = derivation { column } else { nil }
         }.first ?? -1
         let years = settings.years
         let first = LocalDateTime(date: LocalDate(year: years.lowerBound, month: 1, day: 1)!)!
@@ -117,26 +132,29 @@ package struct RowDecoder: Sendable {
         return nil
     }
 
-    /// Whether the record passes `keep` and `drop` (read from its fields, trimmed).
-    private func passesFilters(_ field: (Int) -> UnsafeRawBufferPointer) -> Bool {
-        func matches(_ bytes: UnsafeRawBufferPointer, _ patterns: PatternList) -> Bool {
-            let bytes = bytes.assumingMemoryBound(to: UInt8.self)
-            if let range = ValueParser.trimmedRange(utf8: bytes) { return patterns.matches(utf8: UnsafeBufferPointer(rebasing: bytes[range])) }
-            return patterns.matches(String(ValueParser.trim(String(decoding: bytes, as: UTF8.self)[...])))
-        }
-        for (index, patterns) in keepFilters where !matches(field(index), patterns) { return false }
-        for (index, patterns) in dropFilters where matches(field(index), patterns) { return false }
+    /// Whether the record passes `keep` and `drop`: `matches(field, patterns)` says whether
+    /// a field's value matches.
+    private func passesFilters(_ matches: (Int, PatternList) -> Bool) -> Bool {
+        for (index, patterns) in keepFilters where !matches(index, patterns) { return false }
+        for (index, patterns) in dropFilters where matches(index, patterns) { return false }
         return true
+    }
+
+    /// Whether a field's value (UTF-8, trimmed) matches `patterns`.
+    private static func field(_ field: UnsafeRawBufferPointer, matches patterns: PatternList) -> Bool {
+        let bytes = field.assumingMemoryBound(to: UInt8.self)
+        if let range = ValueParser.trimmedRange(utf8: bytes) { return patterns.matches(utf8: UnsafeBufferPointer(rebasing: bytes[range])) }
+        return patterns.matches(String(ValueParser.trim(String(decoding: bytes, as: UTF8.self)[...])))
     }
 
     private var hasFilters: Bool { !keepFilters.isEmpty || !dropFilters.isEmpty }
 
     /// The value of a derived column, from the row's other values: the period holding a date
     /// (`period_from`), or whether a score reaches the threshold (`compliant_when`).
-    private func derive(_ derivation: Derivation, row: (Int) -> UInt64, score: ExactDecimal?) -> FieldValue {
+    private func derive(_ derivation: ColumnDerivation, row: (Int) -> UInt64, score: ExactDecimal?) -> FieldValue {
         switch derivation {
         case .period(let from, let kind):
-            let slot = row(columns.firstIndex { $0.name == from }!)
+            let slot = row(from)
             guard !Slot.isEmpty(slot) else { return .missing }
             let date = LocalDate(dayNumber: Slot.dayNumber(slot))
             let index = switch kind {
@@ -211,7 +229,7 @@ package struct RowDecoder: Sendable {
             batch.reject(line: record.line, column: "", reason: fault, record: record)
             return
         }
-        if hasFilters && !passesFilters({ record[$0] }) {
+        if hasFilters && !passesFilters({ Self.field(record[$0], matches: $1) }) {
             batch.filtered += 1
             return
         }
@@ -306,13 +324,11 @@ package struct RowDecoder: Sendable {
         if let fault = recordFault(problem: record.problem, fieldCount: record.fields.count) {
             return .rejected(column: "", reason: fault)
         }
-        if hasFilters {
-            var fields = record.fields
-            let passes = passesFilters { index in
-                fields[index].withUTF8 { UnsafeRawBufferPointer($0) }
-            }
-            _ = fields
-            if !passes { return .filtered }
+        if hasFilters && !passesFilters({ index, patterns in
+            var field = record.fields[index]
+            return field.withUTF8 { Self.field(UnsafeRawBufferPointer($0), matches: patterns) }
+        }) {
+            return .filtered
         }
         var values: [FieldValue] = []
         values.reserveCapacity(columns.count)
