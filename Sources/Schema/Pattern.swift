@@ -54,13 +54,12 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
     /// Whether the pattern matches the whole of `value` (already trimmed).
     public func matches(_ value: String) -> Bool {
         if let literal { return literal.elementsEqual(value.utf8) }
-        return Self.match(tokens[...], Array(value.unicodeScalars)[...])
+        return matches(scalars: Array(value.unicodeScalars)[...])
     }
 
-    /// As `matches(_:)`, on UTF-8 bytes.
-    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let literal { return literal.elementsEqual(bytes) }
-        return matches(String(decoding: bytes, as: UTF8.self))
+    /// As `matches(_:)`, on the value's scalars.
+    func matches(scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        Self.match(tokens[...], scalars)
     }
 
     /// Wildcard matching with one point of return: on a mismatch, the last `*` takes one
@@ -101,12 +100,14 @@ public struct Pattern: Hashable, Sendable, CustomStringConvertible {
 /// A list of patterns: a value matches the list when it matches one of them.
 public struct PatternList: Hashable, Sendable, CustomStringConvertible {
     public let patterns: [Pattern]
-    private let literals: Set<[UInt8]>
+    /// The plain patterns' values, by their length in bytes: a value is looked up without
+    /// being copied.
+    private let literals: [Int: [[UInt8]]]
     private let wildcards: [Pattern]
 
     public init(_ patterns: [Pattern]) {
         self.patterns = patterns
-        literals = Set(patterns.compactMap(\.literal))
+        literals = Dictionary(grouping: Set(patterns.compactMap(\.literal)).sorted { $0.lexicographicallyPrecedes($1) }, by: \.count)
         wildcards = patterns.filter(\.hasWildcards)
     }
 
@@ -118,12 +119,16 @@ public struct PatternList: Hashable, Sendable, CustomStringConvertible {
     public var isEmpty: Bool { patterns.isEmpty }
 
     public func matches(_ value: String) -> Bool {
-        literals.contains(Array(value.utf8)) || wildcards.contains { $0.matches(value) }
+        var value = value
+        return value.withUTF8 { matches(utf8: $0) }
     }
 
+    /// As `matches(_:)`, on UTF-8 bytes: the value is decoded once, and only for wildcards.
     public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if !literals.isEmpty && literals.contains(Array(bytes)) { return true }
-        return wildcards.contains { $0.matches(utf8: bytes) }
+        if let candidates = literals[bytes.count], candidates.contains(where: { $0.elementsEqual(bytes) }) { return true }
+        if wildcards.isEmpty { return false }
+        let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)[...]
+        return wildcards.contains { $0.matches(scalars: scalars) }
     }
 
     /// `"THEFT*", "盗窃"`, as written.

@@ -17,7 +17,17 @@ import TestSupport
         let compiled = try Pattern(pattern)
         #expect(compiled.matches(value) == matches, "\(pattern) against \(value)")
         var bytes = Array(value.utf8)
-        #expect(bytes.withUnsafeMutableBufferPointer { compiled.matches(utf8: UnsafeBufferPointer($0)) } == matches)
+        #expect(bytes.withUnsafeMutableBufferPointer { PatternList([compiled]).matches(utf8: UnsafeBufferPointer($0)) } == matches)
+    }
+
+    /// A list matches a value when one of its patterns does, by bytes as by text: plain
+    /// values of the same length, and wildcards after them.
+    @Test(arguments: [("抢劫", true), ("盗窃", true), ("诈骗", false), ("THEFT VEHICLE", true), ("AUTO", false), ("", false)])
+    func lists(_ value: String, _ matches: Bool) throws {
+        let list = PatternList([try Pattern("盗窃"), try Pattern("抢劫"), try Pattern("扒窃"), try Pattern("THEFT*")])
+        #expect(list.matches(value) == matches)
+        var bytes = Array(value.utf8)
+        #expect(bytes.withUnsafeMutableBufferPointer { list.matches(utf8: UnsafeBufferPointer($0)) } == matches)
     }
 
     @Test func badEscapesAreNamed() {
