@@ -2,7 +2,6 @@
 /// print rules, inline SVG charts, no script and nothing fetched from anywhere.
 enum HTMLRenderer {
     static func render(_ page: ReportPage, words: Wording) -> String {
-        var charts = 0
         // Every part of the page gets an anchor; the parts are listed after the navigation.
         let parts: [(id: String, title: String)?] = page.blocks.enumerated().map { position, block in
             switch block {
@@ -21,16 +20,16 @@ enum HTMLRenderer {
         for (block, part) in zip(page.blocks, parts) {
             switch block {
             case .section(let section):
-                body += nodes(.section(ReportSection(level: section.level, title: section.title, anchor: part!.id, blocks: section.blocks)), words: words, charts: &charts)
+                body += nodes(.section(ReportSection(level: section.level, title: section.title, anchor: part!.id, blocks: section.blocks)), words: words)
             case .details(let summary, let blocks):
                 var children = [HTMLNode("summary", text: summary)]
-                for child in blocks { children += nodes(child, words: words, charts: &charts) }
+                for child in blocks { children += nodes(child, words: words) }
                 body.append(HTMLNode("details", [("id", part!.id)], children))
             case .navigation:
-                body += nodes(block, words: words, charts: &charts)
+                body += nodes(block, words: words)
                 body.append(contents)
             default:
-                body += nodes(block, words: words, charts: &charts)
+                body += nodes(block, words: words)
             }
         }
         let document = HTMLNode("html", [("lang", words.languageTag)], [
@@ -85,7 +84,7 @@ enum HTMLRenderer {
 
         """
 
-    private static func nodes(_ block: ReportBlock, words: Wording, charts: inout Int) -> [HTMLNode] {
+    private static func nodes(_ block: ReportBlock, words: Wording) -> [HTMLNode] {
         switch block {
         case .section(let section):
             let level = max(2, min(section.level, 6))
@@ -98,7 +97,7 @@ enum HTMLRenderer {
             default: heading = HTMLNode("h6", text: section.title)
             }
             var children = [heading]
-            for child in section.blocks { children.append(contentsOf: nodes(child, words: words, charts: &charts)) }
+            for child in section.blocks { children.append(contentsOf: nodes(child, words: words)) }
             return [HTMLNode("section", [("id", section.anchor)], children)]
         case .paragraph(let inlines):
             return [HTMLNode("p", [], inline(inlines))]
@@ -107,7 +106,6 @@ enum HTMLRenderer {
         case .table(let table):
             return [node(table)]
         case .chart(let chart):
-            charts += 1
             return [HTMLNode("figure", [], [
                 HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
                 scrolling(image(chart), label: chart.title),
@@ -124,7 +122,7 @@ enum HTMLRenderer {
             return [HTMLNode("nav", [("aria-label", words.say("各页", "Pages"))], children)]
         case .details(let summary, let blocks):
             var children = [HTMLNode("summary", text: summary)]
-            for child in blocks { children.append(contentsOf: nodes(child, words: words, charts: &charts)) }
+            for child in blocks { children.append(contentsOf: nodes(child, words: words)) }
             return [HTMLNode("details", [], children)]
         case .tiles(let tiles):
             return [HTMLNode("ul", [("class", "tiles")], tiles.map(tile))]

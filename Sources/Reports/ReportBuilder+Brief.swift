@@ -56,7 +56,7 @@ extension ReportBuilder {
         let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
         let scope = first.kind == .ytd ? (clock(dataset).ytdFromFirstRecord(words) ?? words.span(first.period)) : words.year(first.period)
         return Tile(title: name + " · " + scope, figure: words.count(row.value), change: change,
-                    direction: comparison.direction, notes: notes, sparkline: months.map(\.value))
+                    notes: notes, sparkline: months.map(\.value))
     }
 
     private func complianceTile(_ dataset: Dataset, level: AreaLevel, area: String) -> Tile? {
@@ -71,11 +71,8 @@ extension ReportBuilder {
             notes.append(words.say("在 \(districts.count) 个区中排第 \(ahead + 1)", "ranked \(ahead + 1) of \(districts.count) districts"))
         }
         let history = compliance.rows(level, area).filter { $0.period.kind == latest.kind }.map { Self.tenths($0.ratePercent) }
-        let direction: Direction? = row.changePoints == nil ? nil
-            : row.compliant * row.priorAssessed > row.priorCompliant * row.assessed ? .up
-            : row.compliant * row.priorAssessed < row.priorCompliant * row.assessed ? .down : .flat
         return Tile(title: words.complianceName(dataset) + " · " + words.compliancePeriod(latest), figure: row.ratePercent + "%",
-                    change: words.complianceChange(row), direction: direction, notes: notes, sparkline: history)
+                    change: words.complianceChange(row), notes: notes, sparkline: history)
     }
 
     /// A district's place among the districts with a headline change, largest fall first.
@@ -227,7 +224,7 @@ extension ReportBuilder {
         let summary = words.say("\(rows.count) 个区按数量从多到少排列;最多为 \(rows.first!.0) \(rows.first!.1.value) 起,最少为 \(rows.last!.0) \(rows.last!.1.value) 起。",
                                 "\(rows.count) districts, largest first: \(rows.first!.0) with \(rows.first!.1.value), \(rows.last!.0) with \(rows.last!.1.value) the smallest.")
         var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: rows.map(\.1.value).max() ?? 1,
-                             scaleLabel: "", table: table, legend: words.say("数量与同比", "count and change on the year before"))
+                             table: table, legend: words.say("数量与同比", "count and change on the year before"))
         chart.horizontal = true
         return .chart(chart)
     }
@@ -256,7 +253,7 @@ extension ReportBuilder {
                       .init(words.say("达标数", "Compliant"))],
             rows: rows.map { row in [[districtLink(row.area)], [.text(row.ratePercent + "%")], [.text(words.compliantOf(row.compliant, row.assessed, unit: dataset.unit))]] })
         let summary = words.say("\(rows.count) 个区按达标率从高到低排列,刻度 0% 至 100%。", "\(rows.count) districts, highest rate first, on a scale of 0% to 100%.")
-        var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: table,
+        var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, table: table,
                              legend: words.say("达标率", "compliance rate"))
         chart.horizontal = true
         return .chart(chart)

@@ -24,24 +24,24 @@ extension ReportBuilder {
                 blocks: shown + (more.isEmpty ? [] : [.details(words.say("其他数据集的排名", "The other datasets ranked"), more)]))))
         }
         if !dated.isEmpty {
-            blocks.append(.details(words.say("各区对比", "Districts side by side"), [.section(districtComparisonSection())]))
-            blocks.append(.details(words.say("升降幅度最大的区", "Largest rises and falls"), [.section(rankingSection())]))
+            blocks.append(folded(districtComparisonSection()))
+            blocks.append(folded(rankingSection()))
         }
         for dataset in assessed {
             let scoped = scoped(to: dataset)
             guard let latest = scoped.compliance.latestPeriod else { continue }
             let rate = words.complianceName(dataset)
-            blocks.append(.details(words.say("\(rate)(各区)", "\(rate) by district"), [.section(ReportSection(
+            blocks.append(folded(ReportSection(
                 level: 2, title: words.say("\(rate)(各区)", "\(rate) by district"),
                 blocks: [
                     .paragraph([.text(words.say(
                         "最新考评期:\(words.compliancePeriod(latest))。",
                         "Latest assessment period: \(words.compliancePeriod(latest))."))]),
                     scoped.districtComplianceTable(dataset, latest),
-                ]))]))
+                ])))
         }
-        blocks.append(.details(words.say("数据截至日期", "As-of dates"), [.section(asOfSection())]))
-        blocks.append(.details(words.say("数据质量", "Data quality"), [.section(ReportSection(
+        blocks.append(folded(asOfSection()))
+        blocks.append(folded(ReportSection(
             level: 2, title: words.say("数据质量", "Data quality"),
             blocks: [
                 .paragraph([.text(words.say(
@@ -49,8 +49,8 @@ extension ReportBuilder {
                     "Every data row read is accepted, rejected, a duplicate (a conflict is a duplicate with different values) or filtered out. Per file: ")),
                     .link("data/quality.csv", .file("data/quality.csv")), .text(words.say("。", "."))]),
                 qualitySummary(),
-            ]))]))
-        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
+            ])))
+        blocks.append(folded(methodology()))
         return ReportPage(name: "index", title: words.reportTitle, blocks: blocks)
     }
 

@@ -50,8 +50,8 @@ extension ReportBuilder {
                     " in \(name), a record from line \(runOn.firstLine) runs over \(runOn.firstLines) lines and was rejected whole, as one rejected row" + (more > 0 ? " (the file holds \(more) more such \(more == 1 ? "record" : "records"))" : "") + ". The records on those lines are not counted.")),
             ]))
         }
-        blocks.append(.details(words.say("数据质量", "Data quality"), [.section(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality))]))
-        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
+        blocks.append(folded(ReportSection(level: 2, title: words.say("数据质量", "Data quality"), blocks: quality)))
+        blocks.append(folded(methodology()))
         return ReportPage(name: kind.name, title: words.pageTitle(words.datasetName(kind)), blocks: blocks)
     }
 
@@ -76,15 +76,14 @@ extension ReportBuilder {
             level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"), anchor: "trend",
             blocks: Array(charts.prefix(1)) + (charts.count > 1
                 ? [.details(words.say("其他指标的月度趋势", "The other metrics month by month"), Array(charts.dropFirst()))] : []))))
-        blocks.append(.details(words.say("各区对比", "Districts side by side"), [.section(ReportSection(
+        blocks.append(folded(ReportSection(
             level: 2, title: words.say("各区对比", "Districts side by side"),
             blocks: metrics.map {
                 comparisonTable(kind, $0, subject: words.say("各区", "by district"),
                                 firstColumn: words.say("区", "District"), areas: districtRows(kind), order: orderNote(kind))
-            }))]))
+            })))
         if let table = categoryTable(kind, area: input.city, areaName: words.cityName) {
-            blocks.append(.details(words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"),
-                                   [.section(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table]))]))
+            blocks.append(folded(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table])))
         }
         do {
             let active = activeCommunities(kind, trends.areas(kind, .community))
@@ -92,14 +91,13 @@ extension ReportBuilder {
                 AreaRow(cell: [.text($0)], level: .community, area: $0)
             }
             if !communities.isEmpty {
-                let title = words.say("各小区\(words.datasetName(kind))", "\(words.datasetName(kind)) by community")
-                blocks.append(.details(title, [.section(ReportSection(
-                    level: 2, title: title,
+                blocks.append(folded(ReportSection(
+                    level: 2, title: words.say("各小区\(words.datasetName(kind))", "\(words.datasetName(kind)) by community"),
                     blocks: metrics.map {
                         comparisonTable(kind, $0, subject: words.say("各小区", "by community"),
                                         firstColumn: words.say("区/小区", "District/community"), areas: Array(communities),
                                         order: communityOrderNote(kind, total: active.count))
-                    }))]))
+                    })))
             }
         }
         return blocks
@@ -170,7 +168,7 @@ extension ReportBuilder {
             guard let block = scoped.districtComplianceBlock(dataset, district) else { continue }
             blocks.append(.details(words.datasetName(dataset), [block]))
         }
-        blocks.append(.details(words.say("方法说明", "Methodology"), [.section(methodology())]))
+        blocks.append(folded(methodology()))
         return ReportPage(name: page, title: words.pageTitle(district), blocks: blocks)
     }
 

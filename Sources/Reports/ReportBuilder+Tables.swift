@@ -141,7 +141,7 @@ extension ReportBuilder {
             rows: Array(shown))
         let earlier = bars.contains { $0.yearEarlier != nil }
         return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: max(maximum, bars.compactMap(\.yearEarlier).max() ?? 0, 1),
-                               scaleLabel: String(maximum), table: table, unit: words.say("起", "count"),
+                               table: table, unit: words.say("起", "count"),
                                legend: words.say(earlier ? "柱:当月;横线:上年同月" : "柱:当月", earlier ? "bars: the month; lines: the same month a year earlier" : "bars: the month")))
     }
 
@@ -239,7 +239,7 @@ extension ReportBuilder {
             "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))).")
         guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data"), kind: kind),
               case .table(let data) = table else { return nil }
-        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, scaleLabel: "100%", table: data,
+        return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, table: data,
                                unit: "%", tenths: true))
     }
 

@@ -61,6 +61,11 @@ struct ReportBuilder {
         pageByName = byName
     }
 
+    /// A section folded away under its own title.
+    func folded(_ section: ReportSection) -> ReportBlock {
+        .details(section.title, [.section(section)])
+    }
+
     /// The same builder with `dataset`'s compliance rows in scope.
     func scoped(to dataset: Dataset) -> ReportBuilder {
         var scoped = self

@@ -37,7 +37,6 @@ struct Tile: Sendable {
     let figure: String
     /// `▼ 5.5%(减少 535 起)`, or why there is no change.
     let change: String
-    let direction: Direction?
     /// A further line (year to date, the city, the rank), if any.
     let notes: [String]
     /// The last months' counts, oldest first, for a sparkline (empty: none).
@@ -112,8 +111,6 @@ struct BarChart: Sendable {
     let bars: [Bar]
     /// The top of the scale, in the bars' units (at least 1).
     let scaleMaximum: Int
-    /// The figure at the top of the scale, in words.
-    let scaleLabel: String
     let table: ReportTable
     /// The unit of the scale (`起`, `%`), shown above it.
     var unit: String = ""

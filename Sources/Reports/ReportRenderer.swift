@@ -35,7 +35,7 @@ public enum ReportRenderer {
             let number = charts.count + 1
             let path = "charts/\(page)-\(number).svg"
             chart.file = path
-            charts.append(OutputDocument(path: path, contents: SVGChart.document(chart, id: "chart")))
+            charts.append(OutputDocument(path: path, contents: SVGChart.document(chart)))
             return .chart(chart)
         case .section(let section):
             return .section(ReportSection(level: section.level, title: section.title, anchor: section.anchor,

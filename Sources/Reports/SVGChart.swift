@@ -33,7 +33,7 @@ enum SVGChart {
         }
     }
 
-    static func document(_ chart: BarChart, id: String) -> String {
+    static func document(_ chart: BarChart) -> String {
         if chart.horizontal { return ranking(chart) }
         let count = chart.bars.count
         let step = step(count)
