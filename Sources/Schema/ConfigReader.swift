@@ -115,7 +115,7 @@ struct ConfigReader {
                 report(path, "datasets.\(name) must be a section [datasets.\(name)], not \(Self.describe(value.type))")
                 continue
             }
-            guard Self.isDeclaredName(name) else {
+            guard Dataset.isValidName(name) else {
                 report(path, "dataset name '\(name)' must be lowercase letters, digits and _, starting with a letter")
                 continue
             }
@@ -150,7 +150,6 @@ struct ConfigReader {
         }
     }
 
-    static func isDeclaredName(_ name: String) -> Bool { Dataset.isValidName(name) }
 
     /// `{ zh = "…", en = "…" }`, both required.
     private mutating func words(_ path: [String], _ value: (any TOMLValueConvertible)?, what: String) -> Words? {
@@ -194,7 +193,7 @@ struct ConfigReader {
         for name in table.keys {
             guard let entry = table[name] else { continue }
             let metricPath = path + [name]
-            guard Self.isDeclaredName(name), name != "count" else {
+            guard Dataset.isValidName(name), name != "count" else {
                 report(metricPath, name == "count"
                     ? "metric name 'count' is taken (every record): choose another"
                     : "metric name '\(name)' must be lowercase letters, digits and _, starting with a letter")

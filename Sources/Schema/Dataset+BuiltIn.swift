@@ -75,9 +75,6 @@ extension Dataset {
             complianceTitle: Words(zh: "", en: ""), settings: settings, isBuiltIn: false, order: 100)
     }
 
-    /// The canonical columns of a declared `events` dataset, in table order.
-    public static let declaredEventColumns = ["id", "at", "district", "street", "community", "category"]
-
     /// A dataset of `kind = "assessments"` declared in `govstats.toml`: the columns of
     /// safe_community with `unit_id` and `unit` for the assessed unit.
     public static func declaredAssessments(name: String, title: Words, settings: DatasetSettings) -> Dataset {

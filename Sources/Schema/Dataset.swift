@@ -306,10 +306,6 @@ public struct Metric: Sendable, Equatable {
         self.share = shareOf.map { Share(metric: $0.metric, title: $0.title) }
         self.riseIsGood = riseIsGood
     }
-
-    public static func == (lhs: Metric, rhs: Metric) -> Bool {
-        lhs.name == rhs.name && lhs.title == rhs.title && lhs.conditions == rhs.conditions && lhs.share == rhs.share && lhs.riseIsGood == rhs.riseIsGood
-    }
 }
 
 /// A value list of a dataset's section (`theft_categories`), the column it matches and

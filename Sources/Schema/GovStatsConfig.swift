@@ -55,9 +55,6 @@ public struct DatasetSettings: Equatable, Sendable {
     public static let defaultYears = 1980...2099
 
     public init() {}
-
-    /// Whether rows are filtered before they are validated.
-    public var filters: Bool { !keep.isEmpty || !drop.isEmpty }
 }
 
 /// The parsed `govstats.toml` (reference: "Configuration").

@@ -19,12 +19,13 @@ public enum HeaderGuess {
     static func score(_ header: String, _ spec: ColumnSpec) -> Int {
         let lowered = header.lowercased()
         let hints = hints(for: spec)
+        let words = lowered.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
         var best = 0
         for (rank, hint) in hints.enumerated() where !hint.isEmpty {
             let fit: Int
             if lowered == hint {
                 fit = 1000 - rank
-            } else if lowered.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains(where: { $0 == hint }) || (hint.contains(" ") && lowered.contains(hint)) {
+            } else if words.contains(where: { $0 == hint }) || (hint.contains(" ") && lowered.contains(hint)) {
                 fit = 500 - rank
             } else if hint.unicodeScalars.allSatisfy({ $0.value > 0x2E80 }) && lowered.contains(hint) {
                 fit = 400 - rank

@@ -12,7 +12,6 @@ public enum AreaLevel: String, Sendable, CaseIterable, Comparable {
 public struct Area: Hashable, Sendable {
     public let level: AreaLevel
     public let name: String
-    public static let city = Area(level: .city, name: "全市")
 
     public init(level: AreaLevel, name: String) {
         self.level = level

@@ -66,7 +66,7 @@ struct Init: ParsableCommand {
         var names: Set<String> = []
         for name in listing.names where !name.hasPrefix(".") {
             let stem = name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
-            if !builtIn.contains(stem) && Dataset.isValidName(stem) && (name.hasSuffix(".csv") || isFolder(root + "/" + name)) {
+            if !builtIn.contains(stem) && Dataset.isValidName(stem) && (name.hasSuffix(".csv") || isDirectory(root + "/" + name)) {
                 names.insert(stem)
             }
         }
@@ -126,11 +126,6 @@ struct Init: ParsableCommand {
         } catch {
             return  // undecodable after its start: the sample so far stands
         }
-    }
-
-    private static func isFolder(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Creates `path` with `text`, failing if it exists (no race with another writer).

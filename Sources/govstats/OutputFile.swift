@@ -54,13 +54,6 @@ final class OutputFile {
         let hint = code == ENOSPC ? " (the disk holding \(path) is full)" : ""
         return .error(["cannot \(operation) \(path): \(reason)\(hint)"])
     }
-
-    /// Writes a whole small file at once.
-    static func write(_ text: String, to path: String) throws(Failure) {
-        let file = try OutputFile(path: path)
-        try file.write(text)
-        try file.close()
-    }
 }
 
 /// Writes the output files into the staging folder, each through an `OutputFile` (a full

@@ -118,7 +118,7 @@ struct Run: ParsableCommand {
         }
         var spans: [Dataset: DataSpan] = [:]
         for table in trends { spans[table.dataset] = table.span }
-        let compliance = result.datasets.flatMap { ComplianceTable.rows($0, city: city) }.sorted { utf8Less($0.csvFields, $1.csvFields) }
+        let compliance = result.datasets.flatMap { ComplianceTable.rows($0, city: city) }
 
         progress.say("rendering reports")
         let report = ReportInput(

@@ -72,16 +72,16 @@ struct Validate: ParsableCommand {
 }
 
 extension Validate {
-    /// Refuses (exit 2) a `--rejects` folder whose `<dataset>.csv` files would overwrite an
-    /// input (or the config), or be read as data by the next run: the data folder itself
-    /// and its `<dataset>/` folders; and one where a `<dataset>.csv` is a folder, which the
-    /// file could not be renamed over.
     /// Locks `.<name>.lock` beside the rejects folder, or fails at once (exit 1).
     static func lockRejects(_ rejects: String) throws(Failure) -> Int32 {
         let publisher = try Publisher(output: rejects)
         return try Publisher.takeLock(publisher.lockPath, holder: "another govstats validate is writing \(rejects)")
     }
 
+    /// Refuses (exit 2) a `--rejects` folder whose `<dataset>.csv` files would overwrite an
+    /// input (or the config), or be read as data by the next run: the data folder itself
+    /// and its `<dataset>/` folders; and one where a `<dataset>.csv` is a folder, which the
+    /// file could not be renamed over.
     static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
         let target = resolvedPath(allowingMissing: rejects)
         // The rejects of published reports must stay the ones their run.json counts.
