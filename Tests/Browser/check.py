@@ -6,7 +6,7 @@ Selenium) as a reader would, at phone and desktop widths, and prints them to PDF
 
 For every *.html page of the folder, at each width (360, 390, 1280 CSS px):
   - the page must not scroll sideways (the document is no wider than the window);
-  - no text may be set smaller than 11 CSS px;
+  - no text may be set smaller than 11 CSS px, in the page or in an SVG image as drawn;
   - every image must load.
 Each page named by --print-pages is printed to A4 PDF; with --print-limit N, more than N
 pages fails (without it, the page counts are only reported).
@@ -16,6 +16,7 @@ Prints `PASS`/`FAIL` per check and `N passed, N failed` last; exits 1 on any fai
 import argparse
 import base64
 import os
+import re
 import sys
 import urllib.parse
 
@@ -45,6 +46,9 @@ while (walker.nextNode()) {
   }
   if (size < smallest) { smallest = size; smallestText = node.textContent.trim().slice(0, 40); }
 }
+// Text inside an SVG image is out of the page's reach: its drawn width is measured here.
+const drawn = Array.from(document.images).filter(i => i.getClientRects().length && /\.svg$/.test(i.getAttribute('src')))
+  .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width}));
 const broken = Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
 let widest = '';
 if (overflow > 0) {
@@ -54,8 +58,19 @@ if (overflow > 0) {
     if (right > best && right > doc.clientWidth) { best = right; widest = element.tagName + (element.className ? '.' + element.className : ''); }
   }
 }
-return {overflow: overflow, smallest: smallest, smallestText: smallestText, broken: broken, widest: widest};
+return {overflow: overflow, smallest: smallest, smallestText: smallestText, broken: broken, widest: widest, drawn: drawn};
 """
+
+
+def svg_text(root, image):
+    """The smallest text of an SVG image as drawn: its font size scaled by drawn / viewBox width."""
+    with open(os.path.join(root, urllib.parse.unquote(image["src"])), encoding="utf-8") as f:
+        svg = f.read()
+    box = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"', svg)
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    if not box or not sizes:
+        return None
+    return min(sizes) * image["width"] / float(box.group(1))
 
 
 def driver():
@@ -96,6 +111,7 @@ def main():
         failed += not ok
         print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)
 
+    result("pages found", bool(pages), f"{len(pages)} pages in {root}")
     browser = driver()
     try:
         for width in WIDTHS:
@@ -106,6 +122,10 @@ def main():
                 problems = []
                 if m["overflow"] > 0:
                     problems.append(f"scrolls sideways by {m['overflow']} px (widest: {m['widest']})")
+                for image in m["drawn"]:
+                    size = svg_text(root, image)
+                    if size is not None and size < m["smallest"]:
+                        m["smallest"], m["smallestText"] = size, "text of " + image["src"]
                 if m["smallest"] < MIN_TEXT_PX:
                     problems.append(f"text of {m['smallest']:.1f} px ({m['smallestText']!r})")
                 if m["broken"]:

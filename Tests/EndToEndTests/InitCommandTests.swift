@@ -24,8 +24,8 @@ import TestSupport
             """))
         #expect(draft.contains("datetime_formats = [\"M/d/yyyy h:mm:ss a\"]   # guessed from 3 of 3 values of \"Call Date\""))
         #expect(draft.contains("# disposition: read from \"Disposition\" (its name or an alias)"))
-        #expect(draft.contains("# most frequent values of category (\"Call Type\"): \"THEFT\" (1), \"ASSAULT\" (1), \"THEFT VEHICLE\" (1)")
-            || draft.contains("# most frequent values of category (\"Call Type\"): \"ASSAULT\" (1), \"THEFT\" (1), \"THEFT VEHICLE\" (1)"))
+        // Ties in byte order.
+        #expect(draft.contains("# most frequent values of category (\"Call Type\"): \"ASSAULT\" (1), \"THEFT\" (1), \"THEFT VEHICLE\" (1)"))
         let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data"])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("alarm_calls/calls.csv  utf-8             3         3         0           0          0         0\n"), "\(validate.stdout)")

@@ -75,6 +75,7 @@ def main():
                         os.path.join(scratch, "exports", "safe_community"))
         env = dict(os.environ, EDITOR="true")
         prelude = f'govstats() {{ "{binary}" "$@"; }}\nset -e\n'
+        commands = 0
         for heading, lang, body, _ in blocks(readme):
             if heading != "Quick start" or lang != "sh":
                 continue
@@ -82,13 +83,19 @@ def main():
                 command = command.split("  #")[0].strip()
                 if not command:
                     continue
+                commands += 1
+                # The README's /tmp/reports is a folder of the scratch here: nothing is left behind.
+                command = command.replace("/tmp/reports", os.path.join(scratch, "tmp-reports"))
                 p = subprocess.run(["bash", "-c", prelude + command], cwd=scratch, env=env,
                                    capture_output=True, text=True, timeout=300)
                 check(f"quick start: {command}", p.returncode == 0, f"exit {p.returncode}: {p.stderr.strip()[:400]}")
 
+        check("the quick start has commands", commands > 0, "no sh block under a heading 'Quick start'")
+        configs = 0
         for index, (heading, lang, body, before) in enumerate(blocks(readme)):
             if lang != "toml":
                 continue
+            configs += 1
             config = os.path.join(scratch, f"block{index}.toml")
             with open(config, "w", encoding="utf-8") as f:
                 f.write(body)
@@ -108,6 +115,7 @@ def main():
                                    capture_output=True, text=True, timeout=60)
                 check(f"toml block {index} parses", " line " not in p.stderr and "toml" not in p.stderr,
                       p.stderr.strip()[:400])
+        check("the README has configuration examples", configs > 0, "no toml block")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
