@@ -47,26 +47,6 @@ int govstats_remove_tree(const char *path) {
     return remove_at(AT_FDCWD, path);
 }
 
-/// fsyncs the folder `name` in `parent` and every folder under it.
-static void sync_at(int parent, const char *name) {
-    int folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (folder < 0) return;
-    int copy = dup(folder);
-    DIR *listing = copy >= 0 ? fdopendir(copy) : NULL;
-    if (listing) {
-        struct dirent *entry;
-        while ((entry = readdir(listing)) != NULL) {
-            if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
-            if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) sync_at(dirfd(listing), entry->d_name);
-        }
-        closedir(listing);
-    } else if (copy >= 0) {
-        close(copy);
-    }
-    fsync(folder);
-    close(folder);
-}
-
-void govstats_sync_tree(const char *path) {
-    sync_at(AT_FDCWD, path);
+int govstats_sync_file_system(int descriptor) {
+    return syncfs(descriptor);
 }

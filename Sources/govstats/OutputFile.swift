@@ -11,8 +11,14 @@ final class OutputFile {
     private var buffer: [UInt8] = []
     private static let flushBytes = 1 << 20
 
-    init(path: String) throws(Failure) {
+    /// Whether `close` syncs the file to disk. Files written into a staging folder are not:
+    /// the publish syncs the whole file system once (`Publisher.publish`), which costs one
+    /// journal commit where a sync per file costs one each.
+    private let syncing: Bool
+
+    init(path: String, syncing: Bool = true) throws(Failure) {
         self.path = path
+        self.syncing = syncing
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create", path) }
         buffer.reserveCapacity(Self.flushBytes)
@@ -24,6 +30,11 @@ final class OutputFile {
 
     func write(_ text: String) throws(Failure) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.flushBytes { try flush() }
+    }
+
+    func write(bytes: UnsafeRawBufferPointer) throws(Failure) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushBytes { try flush() }
     }
 
@@ -40,10 +51,10 @@ final class OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs to disk and closes.
+    /// Flushes, syncs to disk (`syncing`) and closes.
     func close() throws(Failure) {
         try flush()
-        if fsync(descriptor) != 0 && errno != EINVAL { throw Self.failure("sync", path) }
+        if syncing && fsync(descriptor) != 0 && errno != EINVAL { throw Self.failure("sync", path) }
         if Glibc.close(descriptor) != 0 { throw Self.failure("close", path) }
         descriptor = -1
     }
@@ -64,7 +75,7 @@ struct StagingSink: OutputSink {
     func write(_ path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
         let full = folder + "/" + path
         if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
-        let file = try OutputFile(path: full)
+        let file = try OutputFile(path: full, syncing: false)
         try body { try file.write($0) }
         try file.close()
     }

@@ -14,6 +14,8 @@ int govstats_map_blocks_from(int bytes);
 /// when something could not be removed (the rest is still removed).
 int govstats_remove_tree(const char *path);
 
-/// fsyncs the folder at `path` and every folder under it (not following links).
-void govstats_sync_tree(const char *path);
+/// syncfs(2): writes every file of the file system that holds the open file `descriptor`
+/// to disk. 0, or -1 with errno.
+int govstats_sync_file_system(int descriptor);
+
 #endif
