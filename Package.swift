@@ -29,7 +29,7 @@ let package = Package(
         // CSV records -> typed values (datasets, columns, aliases, value forms, govstats.toml)
         .target(name: "Schema", dependencies: ["CSVReading", .product(name: "TOMLKit", package: "TOMLKit")]),
         // files -> row outcomes, rejects and the standing records
-        .target(name: "Ingest", dependencies: ["CSVReading", "Schema", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Ingest", dependencies: ["CSVReading", "CBytes", "Schema", .product(name: "Crypto", package: "swift-crypto")]),
         // standing records -> trend and compliance tables (pure)
         .target(name: "Trends", dependencies: ["CSVReading", "Schema", "Ingest"]),
         // tables -> report model -> Markdown, HTML, CSV (pure)

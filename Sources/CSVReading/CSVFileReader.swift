@@ -111,6 +111,16 @@ public struct FileVersion: Equatable, Sendable {
     public let changedSeconds: Int
     public let changedNanoseconds: Int
 
+    public init(device: UInt64, inode: UInt64, size: Int, modifiedSeconds: Int, modifiedNanoseconds: Int, changedSeconds: Int, changedNanoseconds: Int) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedSeconds = modifiedSeconds
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.changedSeconds = changedSeconds
+        self.changedNanoseconds = changedNanoseconds
+    }
+
     /// The version of the file at `path` now (following links, as opening it does; a
     /// failure is reported as opening's would be).
     public static func of(_ path: String) throws(FileReadError) -> FileVersion {

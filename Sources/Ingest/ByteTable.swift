@@ -125,6 +125,11 @@ struct ByteTable: Sendable {
         table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
         mask = size - 1
         shift += 1
+        placeAll()
+    }
+
+    /// Places every string's number in the (empty) table by its tag.
+    private mutating func placeAll() {
         let count = ends.count
         for number in 0..<count {
             // Buckets are taken at random: fetch a later string's bucket now.
@@ -178,5 +183,37 @@ enum ByteHash {
         // Bytes 0, count / 2 and count - 1 are every byte of 1 to 3.
         return UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count / 2, as: UInt8.self)) << 8
             | UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
+    }
+}
+
+// MARK: The run state
+
+extension ByteTable {
+    /// The strings (arena, ends, tags); the table of buckets is made again when read.
+    func write(to writer: StateWriter) throws {
+        try arena.write(to: writer)
+        try ends.write(to: writer)
+        try tags.write(to: writer)
+    }
+
+    /// The table `write` wrote, numbers as they were. `capacity`: the least the table is
+    /// made for, as `init(capacity:)`.
+    init(from reader: StateReader, capacity: Int) throws {
+        let arena = try FlatArray<UInt8>(from: reader)
+        let ends = try FlatArray<UInt32>(from: reader)
+        let tags = try FlatArray<UInt32>(from: reader)
+        guard ends.count == tags.count else { throw StateError("\(reader.path) is damaged (a table's lengths differ)") }
+        var previous: UInt32 = 0
+        for number in 0..<ends.count {
+            guard ends[number] >= previous else { throw StateError("\(reader.path) is damaged (a table's strings overlap)") }
+            previous = ends[number]
+        }
+        guard Int(previous) == arena.count else { throw StateError("\(reader.path) is damaged (a table's strings overrun it)") }
+        // At most 70% full, as `insert` keeps it.
+        self.init(capacity: max(capacity, (ends.count * 5 + 6) / 7))
+        self.arena = arena
+        self.ends = ends
+        self.tags = tags
+        placeAll()
     }
 }

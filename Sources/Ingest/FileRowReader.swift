@@ -105,6 +105,7 @@ struct FileRowReader: Sendable {
         outcome.conflicts += tally.conflicts
         for rejection in batch.rejections {
             outcome.rejectReasons[Self.reasonKind(column: rejection.column, reason: rejection.reason), default: 0] += 1
+            if rejection.reason.hasSuffix(RowDecoder.dayOfRun) { outcome.namesRunDay = true }
             if rejection.mayBeRunOn {
                 outcome.runOnRecords.note(line: rejection.line + firstLine - 1, lines: rejection.lines)
             }

@@ -406,3 +406,10 @@ private let hexDigits = (0..<16).map { String($0, radix: 16) }
 private func hexText(_ digest: SHA256.Digest) -> String {
     digest.map { hexDigits[Int($0 >> 4)] + hexDigits[Int($0 & 0xF)] }.joined()
 }
+
+/// The sha256 of `bytes` in hex (the run state keys itself to the configuration's).
+package func sha256Hex(of bytes: [UInt8]) -> String {
+    var hasher = FileHasher()
+    bytes.withUnsafeBytes { hasher.feed($0) }
+    return hasher.finished().sha256
+}

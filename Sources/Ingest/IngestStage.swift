@@ -3,7 +3,7 @@ import Schema
 
 /// Row outcomes of one input file (a row of `data/quality.csv`).
 public struct FileOutcome: Equatable, Sendable {
-    public let file: InputFile
+    public internal(set) var file: InputFile
     public let bytes: Int
     /// Empty when the file was refused before it was hashed, or hashing was off.
     public internal(set) var sha256: String
@@ -25,6 +25,12 @@ public struct FileOutcome: Equatable, Sendable {
     public var refusal: String?
     /// Records rejected as a whole that run over several lines.
     public var runOnRecords = RunOnRecords()
+    /// The file's version when it was read (nil: refused before it was opened), which the
+    /// run state records to know it unchanged.
+    package internal(set) var version: FileVersion?
+    /// Whether a rejection names the day of the run (a date in the future): the file's
+    /// outcome may differ on another day.
+    package internal(set) var namesRunDay = false
 
     package init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
         self.file = file
@@ -47,6 +53,14 @@ public struct RunOnRecords: Equatable, Sendable {
     /// The first one's line, and how many lines it runs over.
     public private(set) var firstLine = 0
     public private(set) var firstLines = 0
+
+    init() {}
+
+    init(count: Int, firstLine: Int, firstLines: Int) {
+        self.count = count
+        self.firstLine = firstLine
+        self.firstLines = firstLines
+    }
 
     mutating func note(line: Int, lines: Int) {
         if count == 0 {
@@ -92,7 +106,7 @@ public struct DatasetIngest: Sendable {
 package struct IngestResult: Sendable {
     package let folder: DataFolder
     /// In contract order; only the datasets present.
-    package let datasets: [DatasetIngest]
+    package private(set) var datasets: [DatasetIngest]
     /// Why the data is refused (exit 3), one line per cause; empty when it is not.
     package let refusals: [String]
 
@@ -100,6 +114,11 @@ package struct IngestResult: Sendable {
     /// rejected whole that run over several lines, in file order.
     package var warnings: [String] {
         folder.warnings + datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
+    }
+
+    /// Lets every store's key index go (`IngestStage.keepsKeys`), once the run state is written.
+    package mutating func releaseKeys() {
+        for index in datasets.indices { datasets[index].store.releaseKeys() }
     }
 
     package func dataset(_ kind: Dataset) -> DatasetIngest? {
@@ -152,6 +171,9 @@ package struct IngestStage: Sendable {
     package private(set) var checkingAhead: Int?
     /// Row batches given back once applied, for the next chunk or file to fill again.
     let batches: BatchPool
+    /// Whether the stores keep their key index after ingest, for the run state to be
+    /// written (the caller lets it go then, `RecordStore.releaseKeys`).
+    package var keepsKeys = false
 
     package init(
         config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true,
@@ -178,23 +200,40 @@ package struct IngestStage: Sendable {
     /// read again with every file checked whole first, as if there were no such shortcut:
     /// the outcome is the same, and `rejects` is told to start over. Progress then starts
     /// again from the first file.
+    ///
+    /// `resuming` (from the run state): per dataset, the ingest of its first files, which
+    /// are not read again; its rejected rows are already in `rejects`. Each is taken out of
+    /// the dictionary as it is used (so that its store has no other holder and is changed in
+    /// place); on starting over, the rest are dropped and every file is read.
+    package func run(
+        _ folder: DataFolder,
+        resuming: inout [Dataset: DatasetIngest],
+        rejects: inout some RejectSink,
+        progress: (IngestProgress) -> Void = { _ in }
+    ) throws -> IngestResult {
+        do {
+            return try readAll(folder, resuming: &resuming, rejects: &rejects, progress: progress)
+        } catch is NotDecodableAfterAll {
+            resuming.removeAll()
+            try rejects.startOver()
+            var again = self
+            again.checkingAhead = nil
+            return try again.readAll(folder, resuming: &resuming, rejects: &rejects, progress: progress)
+        }
+    }
+
     package func run(
         _ folder: DataFolder,
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void = { _ in }
     ) throws -> IngestResult {
-        do {
-            return try readAll(folder, rejects: &rejects, progress: progress)
-        } catch is NotDecodableAfterAll {
-            try rejects.startOver()
-            var again = self
-            again.checkingAhead = nil
-            return try again.readAll(folder, rejects: &rejects, progress: progress)
-        }
+        var none: [Dataset: DatasetIngest] = [:]
+        return try run(folder, resuming: &none, rejects: &rejects, progress: progress)
     }
 
     private func readAll(
         _ folder: DataFolder,
+        resuming: inout [Dataset: DatasetIngest],
         rejects: inout some RejectSink,
         progress: (IngestProgress) -> Void
     ) throws -> IngestResult {
@@ -202,8 +241,8 @@ package struct IngestStage: Sendable {
         var causes: [String] = []
         for listed in folder.presentDatasets {
             let kind = config.resolve(listed)
-            var ingest = DatasetIngest(dataset: kind)
-            let files = folder.files[listed] ?? []
+            var ingest = resuming.removeValue(forKey: kind) ?? DatasetIngest(dataset: kind)
+            let files = Array((folder.files[listed] ?? []).dropFirst(ingest.files.count))
             // With several jobs, the files after the one being applied are opened ahead.
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
@@ -220,7 +259,7 @@ package struct IngestStage: Sendable {
             }
             if let share = excessiveRejects(ingest) { causes.append(share) }
             if let many = tooManyDistricts(ingest) { causes.append(many) }
-            ingest.store.releaseKeys()
+            if !keepsKeys { ingest.store.releaseKeys() }
             datasets.append(ingest)
         }
         return IngestResult(folder: folder, datasets: datasets, refusals: causes)
@@ -327,6 +366,7 @@ package struct IngestStage: Sendable {
         }
         try opened.reader.finish()
         opened.reader.releaseBatch()
+        opened.reader.outcome.version = version
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
         return opened.reader.outcome
     }

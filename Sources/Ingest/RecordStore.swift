@@ -550,3 +550,64 @@ package enum Slot {
         return Period(kind: kind, year: Int((slot >> 4) & 0xF_FFFF), index: Int(slot & 0xF))!
     }
 }
+
+// MARK: The run state
+
+extension RecordStore {
+    /// The store as it stands, keys included (before `releaseKeys`).
+    func write(to writer: StateWriter) throws {
+        precondition(!keysReleased, "a store written after its key index was let go")
+        try writer.integer(count)
+        try keys.write(to: writer)
+        try writer.integer(storage.count)
+        for column in storage { try column.write(to: writer) }
+        for interner in interners { try interner.write(to: writer) }
+    }
+
+    /// The store `write` wrote, for `dataset` (whose columns it must have): rows can be
+    /// applied to it as to the store it was.
+    init(dataset: Dataset, from reader: StateReader) throws {
+        self.init(dataset: dataset)
+        let damaged = { (what: String) in StateError("\(reader.path) is damaged (\(dataset.name): \(what))") }
+        count = try reader.integer()
+        keys = try ByteTable(from: reader, capacity: 1024)
+        guard count >= 0, keyless ? keys.count <= count : keys.count == count else { throw damaged("keys and records differ") }
+        guard try reader.integer() == storage.count else { throw damaged("another number of columns") }
+        for column in storage.indices {
+            let read = try PackedColumn(from: reader)
+            guard read.isNone == storage[column].isNone, read.isNone || read.count == count else { throw damaged("a column of another length") }
+            storage[column] = read
+        }
+        for column in interners.indices { interners[column] = try ByteTable(from: reader, capacity: 16) }
+    }
+}
+
+extension PackedColumn {
+    func write(to writer: StateWriter) throws {
+        switch self {
+        case .none: try writer.integer(0)
+        case .u8(let values): try writer.integer(1); try values.write(to: writer)
+        case .u16(let values): try writer.integer(2); try values.write(to: writer)
+        case .u32(let values): try writer.integer(3); try values.write(to: writer)
+        case .offset32(let values, let base):
+            try writer.integer(4)
+            try writer.integer(Int(truncatingIfNeeded: base))
+            try values.write(to: writer)
+        case .u64(let values): try writer.integer(5); try values.write(to: writer)
+        }
+    }
+
+    init(from reader: StateReader) throws {
+        switch try reader.integer() {
+        case 0: self = .none
+        case 1: self = .u8(try FlatArray(from: reader))
+        case 2: self = .u16(try FlatArray(from: reader))
+        case 3: self = .u32(try FlatArray(from: reader))
+        case 4:
+            let base = UInt64(truncatingIfNeeded: try reader.integer())
+            self = .offset32(try FlatArray(from: reader), base: base)
+        case 5: self = .u64(try FlatArray(from: reader))
+        case let kind: throw StateError("\(reader.path) is damaged (a column of kind \(kind))")
+        }
+    }
+}

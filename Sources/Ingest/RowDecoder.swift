@@ -210,10 +210,14 @@ package struct RowDecoder: Sendable {
             return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is \(Self.outside(settings.years))")
         }
         if case .time(let time) = value, let lastDay = settings.lastDay, time.date > lastDay {
-            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is in the future (after \(lastDay), the day of this run)")
+            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is in the future (after \(lastDay)\(Self.dayOfRun)")
         }
         return .value(value)
     }
+
+    /// How a reason that names the day of the run ends: such a row may be accepted on a
+    /// later day (the run state reads its file again then).
+    static let dayOfRun = ", the day of this run)"
 
     /// Why a date or period outside the years read is rejected.
     static func outside(_ years: ClosedRange<Int>) -> String {

@@ -70,6 +70,9 @@ public struct GovStatsConfig: Equatable, Sendable {
     /// The day of the run (SOURCE_DATE_EPOCH's, or today's), given to every dataset: a
     /// datetime after it is invalid. Set by the command, never read from the file.
     public var runDay: LocalDate?
+    /// The sha256 of the file it was read from ("none": no file), to which the run state
+    /// is keyed. Set by the command.
+    public var fingerprint = "none"
 
     public static let defaultMaxDistricts = 200
     /// The city level's name when `[report] city` is not set.

@@ -60,6 +60,7 @@ struct InputOptions: ParsableArguments {
         var config: GovStatsConfig
         do { config = try GovStatsConfig.parse(text, file: path) } catch { throw .usage([error.description]) }
         config.runDay = try RunDay.today()
+        config.fingerprint = sha256Hex(of: bytes)
         return config
     }
 

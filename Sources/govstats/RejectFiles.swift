@@ -20,7 +20,9 @@ struct RejectFiles: RejectSink {
     /// Per dataset, the path the file is renamed to by `close()` (replacing only).
     private var finalPaths: [Dataset: String] = [:]
 
-    init(folder: String, datasets: [Dataset], replacing: Bool = false) throws {
+    /// `resuming`: the datasets whose first files the run state reuses; their files start
+    /// with the rows those files had rejected (header included), copied from the state.
+    init(folder: String, datasets: [Dataset], replacing: Bool = false, resuming: Resumption = Resumption()) throws {
         let present = replacing ? (try? directoryListing(folder).names) ?? [] : []
         for dataset in datasets {
             let path = folder + "/" + dataset.name + ".csv"
@@ -31,13 +33,28 @@ struct RejectFiles: RejectSink {
                 written = folder + "/" + prefix + String(getpid())
                 finalPaths[dataset] = path
             }
-            files[dataset] = try Self.started(written)
+            if let range = resuming.rejects[dataset] {
+                files[dataset] = try Self.continued(written, from: resuming.path, range: range, syncing: replacing)
+            } else {
+                files[dataset] = try Self.started(written, syncing: replacing)
+            }
         }
     }
 
+    /// A rejects file at `path` that starts with the bytes at `range` of the run state.
+    private static func continued(_ path: String, from state: String, range: Range<Int>, syncing: Bool) throws -> OutputFile {
+        let file = try OutputFile(path: path, syncing: syncing)
+        do {
+            try FileBlocks.forEach(path: state, range: range) { try file.write(bytes: $0) }
+        } catch let error as FileReadError {
+            throw Failure.error(["cannot read the run state \(state): \(error.reason)"])
+        }
+        return file
+    }
+
     /// A new (or emptied) rejects file at `path`, holding its header.
-    private static func started(_ path: String) throws -> OutputFile {
-        let file = try OutputFile(path: path)
+    private static func started(_ path: String, syncing: Bool) throws -> OutputFile {
+        let file = try OutputFile(path: path, syncing: syncing)
         try file.write(header)
         return file
     }
@@ -48,7 +65,7 @@ struct RejectFiles: RejectSink {
 
     /// Empties every file again, down to its header (the ingest reads everything again).
     mutating func startOver() throws {
-        for (dataset, file) in files { files[dataset] = try Self.started(file.path) }
+        for (dataset, file) in files { files[dataset] = try Self.started(file.path, syncing: !finalPaths.isEmpty) }
     }
 
     /// Flushes and closes every file; they are complete only after this (and, replacing,

@@ -25,6 +25,14 @@ struct Run: ParsableCommand {
             run.json of a govstats run), and must not hold the data or the config: anything \
             else is refused (exit 2) and left as it is.
 
+            A run keeps what it read in a run state (.<out>.state beside --out, or \
+            --state DIR): the next run, when its inputs are the same files unchanged plus new \
+            ones whose names sort after them, reads only the new files, and publishes the \
+            same bytes as a run that reads everything (--full). A state that cannot be used \
+            (damaged, or made by another build, govstats.toml or data folder) is ignored with \
+            one warning. On a terminal the run ends by saying how many files it read and \
+            reused.
+
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
             standard error is not a terminal (cron), only errors and warnings are printed: \
@@ -51,25 +59,71 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("quiet"), help: "No progress display; only errors and warnings.")
     var quiet = false
 
+    @Option(name: .customLong("state"), help: ArgumentHelp("The run state's folder, where a run keeps what it read so that the next one reads only new files. Default: .<out>.state beside --out.", valueName: "dir"))
+    var state: String?
+
+    @Flag(name: .customLong("full"), help: "Read every file, ignoring the run state, and write the state anew.")
+    var full = false
+
     func run() throws {
         let generatedAt = try sourceDateEpoch()
         let config = try input.loadConfig()
         let folder = try input.discover(config)
         var publisher = try Publisher(output: out)
         try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
+        let stateFolder = StateFolder(path: state ?? publisher.parent + "/." + publisher.name + ".state", config: config, data: input.data)
+        try checkStateFolder(stateFolder.path, publisher: publisher)
         try publisher.lock()
         defer { publisher.unlock() }
         publisher.removeStaleStaging()
+        stateFolder.removeStalePartials()
+        let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
+        var resumption = Resumption()
+        var stateWarning: String?
+        if !full {
+            (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: Publisher.isManifest(publisher.output + "/run.json"))
+        }
+        let reused = resumption.files
         let staging = try publisher.makeStaging()
-        let warnings: [String]
+        var built = Built()
         do {
-            warnings = try build(into: staging, folder: folder, config: config, generatedAt: generatedAt)
+            built = try build(
+                into: staging, folder: folder, config: config, generatedAt: generatedAt, resuming: &resumption, state: stateFolder, progress: progress)
             try publisher.publish(staging: staging)
         } catch {
+            built.state?.discard()
             removeTree(staging)
             throw error
         }
-        for warning in warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
+        // The state goes in place only once the reports it was made with are published.
+        if let writer = built.state, let warning = stateFolder.commit(writer) { built.warnings.append(warning) }
+        // Said once the run succeeded: a run that fails leaves the state as it was.
+        if let stateWarning { built.warnings.insert(stateWarning, at: 0) }
+        for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
+        if progress.enabled {
+            let total = folder.files.values.reduce(0) { $0 + $1.count }
+            let read = total - reused
+            writeError("published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\n")
+        }
+    }
+
+    /// What `build` leaves for after the publish: warnings and the state to put in place.
+    struct Built {
+        var warnings: [String] = []
+        var state: StateWriter?
+    }
+
+    /// Refuses (exit 2) a state folder that publishing would remove, or that is a file.
+    private func checkStateFolder(_ path: String, publisher: Publisher) throws(Failure) {
+        let target = resolvedPath(allowingMissing: path)
+        let reports = resolvedPath(allowingMissing: publisher.output)
+        if target == reports || target.hasPrefix(reports + "/") {
+            throw .usage(["--state \(path) is inside --out \(publisher.output), which each run replaces whole: choose a folder beside it"])
+        }
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
+            throw .usage(["--state \(path) is not a folder"])
+        }
     }
 
     /// What the reports also say, for a cron job's mail: months without a record citywide
@@ -84,17 +138,20 @@ struct Run: ParsableCommand {
         }
     }
 
-    private func build(into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?) throws -> [String] {
-        let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
+    private func build(
+        into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?, resuming: inout Resumption, state: StateFolder,
+        progress: ProgressDisplay
+    ) throws -> Built {
         defer { progress.clear() }
         try makeDirectories(staging + "/rejects")
         try makeDirectories(staging + "/data")
 
-        var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets)
-        let result: IngestResult
+        var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets, resuming: resuming)
+        var result: IngestResult
         do {
-            result = try IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
-                .run(folder, rejects: &rejects, progress: progress.update)
+            var stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
+            stage.keepsKeys = true
+            result = try stage.run(folder, resuming: &resuming.datasets, rejects: &rejects, progress: progress.update)
         } catch let error as IngestError {
             throw Failure(error)
         }
@@ -105,6 +162,24 @@ struct Run: ParsableCommand {
             for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
             throw Failure.refused(result.refusals)
         }
+        // A run that read no file leaves the state as it is: it holds what this run knows.
+        let total = folder.files.values.reduce(0) { $0 + $1.count }
+        var (writer, stateWarning): (StateWriter?, String?) = (nil, nil)
+        if !(resuming.isWhole && resuming.files == total) {
+            progress.say("writing the run state")
+            (writer, stateWarning) = state.writePartial(result, rejectsFolder: staging + "/rejects")
+        }
+        result.releaseKeys()
+        do {
+            return Built(warnings: try transform(result, into: staging, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
+        } catch {
+            writer?.discard()
+            throw error
+        }
+    }
+
+    /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.
+    private func transform(_ result: IngestResult, into staging: String, config: GovStatsConfig, generatedAt: String?, progress: ProgressDisplay) throws -> [String] {
 
         progress.say("computing trends")
         // With --jobs 2 or more, independent steps of the transform and emit stages run side

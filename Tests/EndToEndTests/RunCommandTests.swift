@@ -92,8 +92,8 @@ enum SampleReports {
         let after = listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) }
         #expect(before.map(\.0) == after.map(\.0))
         #expect(before.map(\.1) == after.map(\.1))
-        // No staging folder is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "bad", "good", "out"])
+        // No staging folder is left behind; the run state is the good run's.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", ".out.state", "bad", "good", "out"])
     }
 
     /// Publishing removes what stood at `--out`: only nothing, an empty folder or earlier
@@ -208,7 +208,7 @@ enum SampleReports {
         #expect(symlink(folder.path + "/kept", folder.path + "/out/extra/link") == 0)
         let second = try GovStatsBinary.run(arguments)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "data", "kept", "out"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", ".out.state", "data", "kept", "out"])
         #expect(try folder.read("kept/notes.txt") == "not ours")
         // The reports are those of a run into a new folder, and nothing else.
         let fresh = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/fresh", "--quiet"])

@@ -33,4 +33,8 @@ size_t govstats_ucs4_first_without_utf8(const uint32_t *units, size_t count);
 /// length (2 or 3) in its top byte. The UTF-8 is written to `out` (`*written` bytes),
 /// which must have room for one byte more; with `out` NULL nothing is written.
 size_t govstats_dbcs_to_utf8(const uint8_t *in, size_t count, const uint32_t *table, uint8_t *out, size_t *written);
+
+/// The CRC-32C of `count` bytes continuing `crc` (0 to start): the same for a stream
+/// however it is cut into calls.
+uint32_t govstats_crc32c(uint32_t crc, const uint8_t *bytes, size_t count);
 #endif

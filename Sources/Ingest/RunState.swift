@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSVReading
+import Schema
+
+/// What a run state was made for. A state is used only with the same program, the same
+/// configuration and the same data folder; the day matters only to files whose outcome
+/// names it (`FileOutcome.namesRunDay`).
+package struct StateKey: Equatable, Sendable {
+    /// The version, and the identity of the executable (another build may read otherwise).
+    package var program: String
+    /// The sha256 of the configuration file's bytes, or "none".
+    package var config: String
+    /// The data folder's real path.
+    package var dataFolder: String
+    /// The day of the run, `YYYY-MM-DD`.
+    package var runDay: String
+
+    package init(program: String, config: String, dataFolder: String, runDay: String) {
+        self.program = program
+        self.config = config
+        self.dataFolder = dataFolder
+        self.runDay = runDay
+    }
+}
+
+/// The run state (docs/design.md, "Run state"): one file, written by `write` after a run
+/// that succeeded and read by `read` before the next, which goes on from it
+/// (`resumable`) rather than reading its inputs again.
+///
+///     header    "govstats run state", format, the key (`StateKey`)
+///     datasets  per dataset: name; per file its name, version and outcome; the record
+///               store as it stood (keys, packed columns, interned texts)
+///     rejects   per dataset: the bytes of rejects/<dataset>.csv
+///     sha256    of everything before it
+package enum RunState {
+    static let magic = "govstats run state"
+    static let format = 1
+
+    /// Writes the state of `result`, whose stores still hold their keys, and of the rejects
+    /// files in `rejectsFolder` (complete and closed).
+    package static func write(_ result: IngestResult, key: StateKey, rejectsFolder: String, to writer: StateWriter) throws {
+        try writer.text(magic)
+        try writer.integer(format)
+        for part in [key.program, key.config, key.dataFolder, key.runDay] { try writer.text(part) }
+        try writer.integer(result.datasets.count)
+        for ingest in result.datasets {
+            try writer.text(ingest.dataset.name)
+            try writer.integer(ingest.files.count)
+            for outcome in ingest.files { try write(outcome, to: writer) }
+            try ingest.store.write(to: writer)
+        }
+        for ingest in result.datasets {
+            let path = rejectsFolder + "/" + ingest.dataset.name + ".csv"
+            let size: Int
+            do { size = try FileBlocks.size(path: path) } catch { throw StateError("cannot read \(path): \((error as? FileReadError)?.reason ?? "\(error)")") }
+            try writer.integer(size)
+            do {
+                try FileBlocks.forEach(path: path, range: 0..<size) { try writer.bytes($0) }
+            } catch let error as FileReadError {
+                throw StateError("cannot read \(path): \(error.reason)")
+            }
+        }
+        try writer.finish()
+    }
+
+    private static func write(_ outcome: FileOutcome, to writer: StateWriter) throws {
+        guard let version = outcome.version else { throw StateError("\(outcome.file.relativePath) has no version to record") }
+        try writer.text(outcome.file.relativePath)
+        for value in [Int(truncatingIfNeeded: version.device), Int(truncatingIfNeeded: version.inode), version.size,
+                      version.modifiedSeconds, version.modifiedNanoseconds, version.changedSeconds, version.changedNanoseconds] {
+            try writer.integer(value)
+        }
+        try writer.integer(outcome.bytes)
+        try writer.text(outcome.sha256)
+        try writer.text(outcome.encoding.rawValue)
+        for value in [outcome.decoded ? 1 : 0, outcome.rowsRead, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.conflicts,
+                      outcome.filtered, outcome.runOnRecords.count, outcome.runOnRecords.firstLine, outcome.runOnRecords.firstLines,
+                      outcome.namesRunDay ? 1 : 0] {
+            try writer.integer(value)
+        }
+        let reasons = outcome.rejectReasons.sorted { utf8Less($0.key, $1.key) }
+        try writer.integer(reasons.count)
+        for (reason, count) in reasons {
+            try writer.text(reason)
+            try writer.integer(count)
+        }
+    }
+
+    /// Reads the state at `path`, made for datasets among `datasets` (resolved, as ingest
+    /// reads them). Throws when the file is damaged, cut short or of another format; its
+    /// key is for the caller to judge.
+    package static func read(path: String, root: String, datasets: [Dataset]) throws -> SavedState {
+        let reader = try StateReader(path: path)
+        guard try reader.text() == magic else { throw StateError("\(path) is not a govstats run state") }
+        let format = try reader.integer()
+        guard format == Self.format else { throw StateError("\(path) is of another format (\(format))") }
+        let key = StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
+        var saved: [SavedDataset] = []
+        for _ in 0..<(try reader.count(of: 8)) {
+            let name = try reader.text()
+            guard let dataset = datasets.first(where: { $0.name == name }) else { throw StateError("\(path) holds a dataset this configuration has not: \(name)") }
+            var ingest = DatasetIngest(dataset: dataset)
+            for _ in 0..<(try reader.count(of: 8)) {
+                ingest.files.append(try readOutcome(reader, dataset: dataset, root: root))
+            }
+            ingest.store = try RecordStore(dataset: dataset, from: reader)
+            saved.append(SavedDataset(ingest: ingest, rejects: 0..<0))
+        }
+        for index in saved.indices {
+            let size = try reader.count(of: 1)
+            saved[index].rejects = reader.offset..<reader.offset + size
+            try reader.skip(size)
+        }
+        try reader.verify()
+        return SavedState(key: key, written: reader.written, datasets: saved, path: path)
+    }
+
+    private static func readOutcome(_ reader: StateReader, dataset: Dataset, root: String) throws -> FileOutcome {
+        let name = try reader.text()
+        var numbers: [Int] = []
+        for _ in 0..<7 { numbers.append(try reader.integer()) }
+        let version = FileVersion(
+            device: UInt64(truncatingIfNeeded: numbers[0]), inode: UInt64(truncatingIfNeeded: numbers[1]), size: numbers[2],
+            modifiedSeconds: numbers[3], modifiedNanoseconds: numbers[4], changedSeconds: numbers[5], changedNanoseconds: numbers[6])
+        let bytes = try reader.integer()
+        let sha256 = try reader.text()
+        let encodingName = try reader.text()
+        guard let encoding = TextEncoding(rawValue: encodingName) else { throw StateError("\(reader.path) is damaged (encoding \(encodingName))") }
+        var outcome = FileOutcome(file: InputFile(dataset: dataset, path: root + "/" + name, relativePath: name), bytes: bytes, sha256: sha256, encoding: encoding)
+        outcome.version = version
+        var values: [Int] = []
+        for _ in 0..<11 { values.append(try reader.integer()) }
+        outcome.decoded = values[0] != 0
+        outcome.rowsRead = values[1]
+        outcome.accepted = values[2]
+        outcome.rejected = values[3]
+        outcome.duplicates = values[4]
+        outcome.conflicts = values[5]
+        outcome.filtered = values[6]
+        outcome.runOnRecords = RunOnRecords(count: values[7], firstLine: values[8], firstLines: values[9])
+        outcome.namesRunDay = values[10] != 0
+        for _ in 0..<(try reader.count(of: 16)) {
+            let reason = try reader.text()
+            outcome.rejectReasons[reason] = try reader.integer()
+        }
+        return outcome
+    }
+}
+
+/// A run state as read, before it is judged against the inputs (`resumable`).
+package struct SavedState: Sendable {
+    package let key: StateKey
+    /// When the state file was last written (seconds, nanoseconds).
+    package let written: (seconds: Int, nanoseconds: Int)
+    package var datasets: [SavedDataset]
+    /// The state file, where `SavedDataset.rejects` are.
+    package let path: String
+}
+
+package struct SavedDataset: Sendable {
+    /// The files' outcomes and the store, as the last run left them.
+    package var ingest: DatasetIngest
+    /// Where the bytes of its rejects file are in the state file.
+    package var rejects: Range<Int>
+}
+
+/// What a run goes on from: per dataset, the ingest of its first files, which are read no
+/// more, and the bytes its rejects file starts with.
+package struct Resumption: Sendable {
+    package var datasets: [Dataset: DatasetIngest] = [:]
+    package var rejects: [Dataset: Range<Int>] = [:]
+    /// The state file the rejects are in.
+    package var path = ""
+    /// The number of input files reused.
+    package var files = 0
+    /// Whether every dataset of the state was reused: with no file read besides, the
+    /// state stays true as it is.
+    package var isWhole = false
+
+    package init() {}
+}
+
+extension SavedState {
+    /// Which datasets a run on `folder` may go on from, for a run whose key is `key`
+    /// (which must be this state's but for the day): those whose recorded files are the
+    /// first files of the dataset now, each unchanged, and whose outcomes do not depend
+    /// on the day when the day is another. The others are read whole.
+    package consuming func resumable(in folder: DataFolder, key: StateKey) -> Resumption {
+        var resumption = Resumption()
+        resumption.path = path
+        for index in datasets.indices {
+            let dataset = datasets[index].ingest.dataset
+            guard let files = folder.files[dataset], files.count >= datasets[index].ingest.files.count else { continue }
+            let recorded = datasets[index].ingest.files
+            if key.runDay != self.key.runDay {
+                // A date accepted before may be in the future on an earlier day; one
+                // refused as in the future may be accepted on a later day.
+                guard key.runDay > self.key.runDay, !recorded.contains(where: \.namesRunDay) else { continue }
+            }
+            guard recorded.indices.allSatisfy({ isUnchanged(recorded[$0], now: files[$0]) }) else { continue }
+            var ingest = DatasetIngest(dataset: dataset)
+            swap(&ingest, &datasets[index].ingest)
+            for number in ingest.files.indices { ingest.files[number].file = files[number] }
+            resumption.files += ingest.files.count
+            resumption.datasets[dataset] = ingest
+            resumption.rejects[dataset] = datasets[index].rejects
+        }
+        resumption.isWhole = resumption.datasets.count == datasets.count
+        return resumption
+    }
+
+    /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
+    /// and modified before the state was written (a change in the same clock tick as the
+    /// recorded version would leave them all as they were).
+    private func isUnchanged(_ outcome: FileOutcome, now file: InputFile) -> Bool {
+        guard outcome.file.relativePath == file.relativePath, let recorded = outcome.version,
+              let current = try? FileVersion.of(file.path), current == recorded else { return false }
+        return (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds)
+    }
+}

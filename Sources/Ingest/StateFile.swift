@@ -1,0 +1,271 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBytes
+
+/// Why a run state could not be written or read.
+package struct StateError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+
+    static func system(_ operation: String, _ path: String) -> StateError {
+        StateError("cannot \(operation) \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Writes a run state file: little-endian integers, texts and raw arrays through a buffer,
+/// every byte fed to a CRC-32C that closes the file (`finish`). A reader that finds another
+/// checksum, or a file cut short, knows the file is not one `finish` completed. (A CRC, not
+/// a sha256: it finds damage, which is all it is for, at several GB/s; the state is read
+/// and written whole by every run.)
+package final class StateWriter {
+    package let path: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var checksum = Checksum()
+    private static let flushBytes = 1 << 20
+
+    package init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw StateError.system("create", path) }
+        buffer.reserveCapacity(Self.flushBytes)
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    package func integer(_ value: Int) throws {
+        var little = Int64(value).littleEndian
+        try withUnsafeBytes(of: &little) { bytes in try self.bytes(bytes) }
+    }
+
+    package func text(_ value: String) throws {
+        var value = value
+        try integer(value.utf8.count)
+        try value.withUTF8 { (utf8) throws in try bytes(UnsafeRawBufferPointer(utf8)) }
+    }
+
+    package func bytes(_ raw: UnsafeRawBufferPointer) throws {
+        guard !raw.isEmpty else { return }
+        checksum.feed(raw)
+        if raw.count >= Self.flushBytes {
+            try flush()
+            try writeAll(raw)
+        } else {
+            buffer.append(contentsOf: raw)
+            if buffer.count >= Self.flushBytes { try flush() }
+        }
+    }
+
+    private func flush() throws {
+        let pending = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try pending.withUnsafeBytes { raw in try writeAll(raw) }
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < raw.count {
+            let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw StateError.system("write", path)
+            }
+            offset += written
+        }
+    }
+
+    /// Writes the checksum of everything before it and closes the file. It is not synced
+    /// to disk: a state that a crash left incomplete fails its checksum and is ignored, and
+    /// a sync would cost a nightly run more than reading its new files.
+    package func finish() throws {
+        try flush()
+        var digest = checksum.value.littleEndian
+        try withUnsafeBytes(of: &digest) { raw in try writeAll(raw) }
+        let code = close(descriptor)
+        descriptor = -1
+        if code != 0 { throw StateError.system("close", path) }
+    }
+
+    /// Closes and removes the file (a run that failed, or a state not worth keeping).
+    package func discard() {
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        unlink(path)
+    }
+}
+
+/// CRC-32C of a stream fed in parts.
+struct Checksum {
+    private(set) var value: UInt32 = 0
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        value = govstats_crc32c(value, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+}
+
+/// Reads what a `StateWriter` wrote, checking as it goes: `verify` at the end says whether
+/// the file is whole. Every count is checked against the bytes left before anything is
+/// allocated for it, so a damaged file fails with an error, never a vast allocation.
+package final class StateReader {
+    package let path: String
+    /// The file's modification time (seconds, nanoseconds): the moment the state was written.
+    package let written: (seconds: Int, nanoseconds: Int)
+    private let descriptor: Int32
+    private var buffer: [UInt8]
+    private var position = 0
+    private var filled = 0
+    /// Bytes of content not read yet (the digest after them excluded).
+    private(set) var remaining: Int
+    private let contentBytes: Int
+    private var checksum = Checksum()
+    private static let digestBytes = 4
+
+    package init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StateError.system("open", path) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            close(descriptor)
+            throw StateError.system("read", path)
+        }
+        guard Int(info.st_size) > Self.digestBytes else {
+            close(descriptor)
+            throw StateError("\(path) is cut short (\(info.st_size) bytes)")
+        }
+        written = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+        remaining = Int(info.st_size) - Self.digestBytes
+        contentBytes = remaining
+        buffer = Array(repeating: 0, count: 1 << 20)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The offset of the next byte of content.
+    package var offset: Int { contentBytes - remaining }
+
+    /// Fills `target` with the next bytes of content.
+    package func read(into target: UnsafeMutableRawBufferPointer) throws {
+        guard target.count <= remaining else { throw StateError("\(path) is cut short") }
+        var done = 0
+        while done < target.count {
+            if position == filled {
+                if target.count - done >= buffer.count {
+                    // A large array: straight into place.
+                    try readSystem(into: UnsafeMutableRawBufferPointer(rebasing: target[done...]))
+                    done = target.count
+                    break
+                }
+                position = 0
+                filled = 0
+                let wanted = min(buffer.count, remaining - done + Self.digestBytes)
+                let got = try buffer.withUnsafeMutableBytes { raw in try readSome(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<wanted])) }
+                guard got > 0 else { throw StateError("\(path) is cut short") }
+                filled = got
+            }
+            let take = min(filled - position, target.count - done)
+            buffer.withUnsafeBytes { raw in
+                (target.baseAddress! + done).copyMemory(from: raw.baseAddress! + position, byteCount: take)
+            }
+            position += take
+            done += take
+        }
+        checksum.feed(UnsafeRawBufferPointer(target))
+        remaining -= target.count
+    }
+
+    private func readSome(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let got = Glibc.read(descriptor, target.baseAddress!, target.count)
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw StateError.system("read", path) }
+            return got
+        }
+    }
+
+    private func readSystem(into target: UnsafeMutableRawBufferPointer) throws {
+        var done = 0
+        while done < target.count {
+            let got = try readSome(into: UnsafeMutableRawBufferPointer(rebasing: target[done...]))
+            guard got > 0 else { throw StateError("\(path) is cut short") }
+            done += got
+        }
+    }
+
+    package func integer() throws -> Int {
+        var value: Int64 = 0
+        try withUnsafeMutableBytes(of: &value) { raw in try read(into: raw) }
+        return Int(Int64(littleEndian: value))
+    }
+
+    /// A count of items of `size` bytes each that the rest of the file can hold.
+    package func count(of size: Int) throws -> Int {
+        let value = try integer()
+        guard value >= 0, value <= remaining / max(1, size) else { throw StateError("\(path) is damaged (a count of \(value))") }
+        return value
+    }
+
+    package func text() throws -> String {
+        let length = try count(of: 1)
+        var bytes = [UInt8](repeating: 0, count: length)
+        try bytes.withUnsafeMutableBytes { raw in try read(into: raw) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw StateError("\(path) is damaged (a text that is not UTF-8)") }
+        return text
+    }
+
+    /// Skips `count` bytes of content (hashing them).
+    package func skip(_ count: Int) throws {
+        var left = count
+        var scratch = [UInt8](repeating: 0, count: min(count, 1 << 16))
+        while left > 0 {
+            let step = min(left, scratch.count)
+            try scratch.withUnsafeMutableBytes { raw in try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<step])) }
+            left -= step
+        }
+    }
+
+    /// Whether every byte of content was read and the digest after it is theirs.
+    package func verify() throws {
+        guard remaining == 0 else { throw StateError("\(path) is damaged (\(remaining) bytes left over)") }
+        var digest = [UInt8](repeating: 0, count: Self.digestBytes)
+        var got = 0
+        while position < filled && got < Self.digestBytes {
+            digest[got] = buffer[position]
+            got += 1
+            position += 1
+        }
+        if got < Self.digestBytes {
+            try digest.withUnsafeMutableBytes { raw in try readSystem(into: UnsafeMutableRawBufferPointer(rebasing: raw[got...])) }
+        }
+        let expected = withUnsafeBytes(of: checksum.value.littleEndian) { Array($0) }
+        guard expected == digest else { throw StateError("\(path) is damaged (its checksum does not match)") }
+    }
+}
+
+extension FlatArray {
+    func write(to writer: StateWriter) throws {
+        try writer.integer(count)
+        try withUnsafeBufferPointer { values in try writer.bytes(UnsafeRawBufferPointer(values)) }
+    }
+
+    init(from reader: StateReader) throws {
+        let count = try reader.count(of: MemoryLayout<Element>.stride)
+        self.init()
+        var failure: (any Error)?
+        append(count: count) { target in
+            do {
+                try reader.read(into: UnsafeMutableRawBufferPointer(start: target, count: count * MemoryLayout<Element>.stride))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `run --state` and `--full` as a user meets them: where the state goes, the one warning
+/// for a state that cannot be used, and what a failed run or `validate` leave of it. That
+/// a warm run publishes the bytes of a full one is RunStatePropertyTests'.
+@Suite struct RunStateCommandTests {
+    static let header = "call_id,received_at,district,street,call_type,category,response_seconds,disposition\n"
+
+    /// A data folder of two daily files, written an hour before the runs.
+    static func folder() throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory("state")
+        for (day, rows) in [(1, "A1,2017-03-01 10:00,宝山区,,报警,盗窃,,\n"), (2, "A2,2017-03-02 10:00,闵行区,,报警,纠纷,,\n")] {
+            let path = try folder.write("data/alarm_calls/2017-03-0\(day).csv", header + rows)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        return folder
+    }
+
+    static func run(_ folder: TemporaryDirectory, _ extra: [String] = []) throws -> CommandResult {
+        try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"] + extra)
+    }
+
+    @Test func theStateLivesBesideTheReportsAndWarnsOnceWhenItCannotBeUsed() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state/state"
+        // A first run into a new folder has no state to miss.
+        let first = try Self.run(folder)
+        #expect(first.status == 0 && first.stderr == "")
+        #expect(FileManager.default.fileExists(atPath: state))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.out.state") == ["state"])
+
+        // Nothing read: the state is left as it is, byte for byte and untouched.
+        let before = try FileManager.default.attributesOfItem(atPath: state)[.modificationDate] as! Date
+        let again = try Self.run(folder)
+        #expect(again.status == 0 && again.stderr == "")
+        #expect(try FileManager.default.attributesOfItem(atPath: state)[.modificationDate] as! Date == before)
+
+        // Damaged (the last byte before the checksum: the rejects file's): one warning, and
+        // the run goes on.
+        var bytes = try #require(FileManager.default.contents(atPath: state))
+        bytes[bytes.count - 5] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: state))
+        let damaged = try Self.run(folder)
+        #expect(damaged.status == 0)
+        #expect(damaged.stderr == "govstats: warning: run state ignored: \(state) is damaged (its checksum does not match): every file is read, and the state is written anew\n")
+        #expect(try Self.run(folder).stderr == "")
+
+        // Another configuration.
+        _ = try folder.write("data/govstats.toml", "[report]\ncity = \"上海市\"\n")
+        let configured = try Self.run(folder)
+        #expect(configured.stderr == "govstats: warning: run state \(state) was written with another configuration (govstats.toml): every file is read, and the state is written anew\n")
+
+        // Removed after earlier reports.
+        try FileManager.default.removeItem(atPath: folder.path + "/.out.state")
+        let missing = try Self.run(folder)
+        #expect(missing.stderr == "govstats: warning: no run state in \(folder.path)/.out.state beside the earlier reports: every file is read, and the state is written anew\n")
+
+        // Another data folder.
+        try FileManager.default.copyItem(atPath: folder.path + "/data", toPath: folder.path + "/other")
+        let other = try GovStatsBinary.run(["run", "--data", folder.path + "/other", "--out", folder.path + "/out", "--quiet"])
+        #expect(other.stderr == "govstats: warning: run state \(state) is for another data folder (\(URL(fileURLWithPath: folder.path + "/data").resolvingSymlinksInPath().path)): every file is read, and the state is written anew\n")
+
+        // --full says nothing of the state it ignores.
+        bytes = try #require(FileManager.default.contents(atPath: state))
+        try Data(bytes.prefix(10)).write(to: URL(fileURLWithPath: state))
+        let full = try GovStatsBinary.run(["run", "--data", folder.path + "/other", "--out", folder.path + "/out", "--quiet", "--full"])
+        #expect(full.status == 0 && full.stderr == "")
+        #expect(try #require(FileManager.default.contents(atPath: state)).count > 10)
+    }
+
+    @Test func aFailedRunAndValidateLeaveTheStateAsItWas() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/kept-state"
+        #expect(try Self.run(folder, ["--state", state]).status == 0)
+        let before = try #require(FileManager.default.contents(atPath: state + "/state"))
+        // A third file refused whole: exit 3, nothing published, the state as it was.
+        _ = try folder.write("data/alarm_calls/2017-03-03.csv", "call_id\nA3\n")
+        let refused = try Self.run(folder, ["--state", state])
+        #expect(refused.status == 3)
+        #expect(FileManager.default.contents(atPath: state + "/state") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state) == ["state"])
+        // validate reads everything and writes no state anywhere.
+        let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data"], in: folder.path)
+        #expect(validate.status == 3)
+        #expect(FileManager.default.contents(atPath: state + "/state") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "data", "kept-state", "out"])
+    }
+
+    @Test func aStateInsideTheReportsIsRefused() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let inside = try Self.run(folder, ["--state", folder.path + "/out/state"])
+        #expect(inside.status == 2)
+        #expect(inside.stderr == "govstats: --state \(folder.path)/out/state is inside --out \(folder.path)/out, which each run replaces whole: choose a folder beside it\n")
+        _ = try folder.write("file", "x")
+        let file = try Self.run(folder, ["--state", folder.path + "/file"])
+        #expect(file.status == 2)
+        #expect(file.stderr == "govstats: --state \(folder.path)/file is not a folder\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+    }
+}

@@ -1,0 +1,206 @@
+import CSVReading
+import Foundation
+import Ingest
+import Schema
+import Testing
+import TestSupport
+
+/// The run state file: what it keeps comes back exactly, a run that goes on from it ends
+/// where a run over every file ends, and a damaged or outdated one is never used.
+@Suite struct RunStateTests {
+    static let key = StateKey(program: "test", config: "none", dataFolder: "/data", runDay: "2018-03-02")
+
+    static func row(_ id: String, _ day: Int, _ district: String, _ category: String) -> String {
+        "\(id),2018-02-\(String(format: "%02d", day)) 10:00:00,\(district),街道,报警,\(category),300,已处置\n"
+    }
+
+    /// Three daily files: duplicates and a conflict across them, and rows rejected.
+    static func write(_ folder: TemporaryDirectory, days: Range<Int>) throws {
+        let files = [
+            alarmHeader + row("A1", 1, "宝山区", "盗窃") + row("A2", 1, "闵行区", "纠纷") + "A3,not a date,宝山区,,报警,盗窃,,\n",
+            alarmHeader + row("A1", 1, "宝山区", "盗窃") + row("A4", 2, "宝山区", "盗窃") + row("A2", 1, "闵行区", "盗窃"),
+            alarmHeader + row("A5", 3, "闵行区", "诈骗") + row("A4", 2, "宝山区", "纠纷") + "A6,2018-02-03,,,报警,盗窃,,\n",
+        ]
+        for day in days {
+            let path = try folder.write("data/alarm_calls/2018-02-0\(day + 1).csv", files[day])
+            // Written well before the state: an export of an earlier night.
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+    }
+
+    static func stage(keepingKeys: Bool = true) -> IngestStage {
+        var config = GovStatsConfig()
+        config.runDay = LocalDate(year: 2018, month: 3, day: 2)
+        var stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount("100"[...])!)
+        stage.keepsKeys = keepingKeys
+        return stage
+    }
+
+    static func folder(_ root: TemporaryDirectory) throws -> DataFolder {
+        try DataFolder.discover(root: root.path + "/data")
+    }
+
+    /// Ingests the folder (going on from `resuming`) and writes its state with a rejects
+    /// file per dataset holding one line per rejected row.
+    static func ingestAndSave(_ root: TemporaryDirectory, resuming: inout [Dataset: DatasetIngest]) throws -> (IngestResult, [RejectedRow]) {
+        var sink = CollectedRejects()
+        let result = try stage().run(try folder(root), resuming: &resuming, rejects: &sink)
+        try FileManager.default.createDirectory(atPath: root.path + "/rejects", withIntermediateDirectories: true)
+        for ingest in result.datasets {
+            _ = try root.write("rejects/\(ingest.dataset.name).csv", "rejected\n" + sink.rows.map { "\($0.file):\($0.line)\n" }.joined())
+        }
+        let writer = try StateWriter(path: root.path + "/state")
+        try RunState.write(result, key: key, rejectsFolder: root.path + "/rejects", to: writer)
+        return (result, sink.rows)
+    }
+
+    /// Everything a store holds, column by column: slots and texts.
+    static func contents(_ store: RecordStore) -> [String] {
+        store.columns.map { column in
+            "\(column.name): \(Array(store.slots(of: column.name))) \(store.texts(of: column.name))"
+        }
+    }
+
+    static func summary(_ outcome: FileOutcome) -> String {
+        "\(outcome.file.relativePath) \(outcome.bytes) \(outcome.sha256) \(counts(outcome)) \(outcome.filtered) \(outcome.rejectReasons.sorted { $0.key < $1.key }) \(outcome.runOnRecords) \(outcome.encoding)"
+    }
+
+    @Test func crc32cIsTheCastagnoliChecksumWhereverTheStreamIsCut() throws {
+        // The check value of CRC-32C (RFC 3720 B.4): "123456789" -> 0xE3069283, as the last
+        // four bytes of a state holding nothing else.
+        let folder = try TemporaryDirectory("crc")
+        defer { folder.remove() }
+        for cuts in [[9], [1, 8], [4, 4, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]] {
+            let writer = try StateWriter(path: folder.path + "/state")
+            var start = 0
+            let bytes = Array("123456789".utf8)
+            for cut in cuts {
+                try bytes[start..<start + cut].withUnsafeBytes { try writer.bytes($0) }
+                start += cut
+            }
+            try writer.finish()
+            let written = try #require(FileManager.default.contents(atPath: folder.path + "/state"))
+            #expect(Array(written) == bytes + [0x83, 0x92, 0x06, 0xE3], "cut as \(cuts)")
+        }
+    }
+
+    @Test func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<2)
+        var none: [Dataset: DatasetIngest] = [:]
+        let (first, firstRejects) = try Self.ingestAndSave(root, resuming: &none)
+        #expect(firstRejects.count == 1)
+
+        // A third night's export arrives; the state is read back and goes on.
+        try Self.write(root, days: 2..<3)
+        let folder = try Self.folder(root)
+        let saved = try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets)
+        #expect(saved.key == Self.key)
+        var resumption = saved.resumable(in: folder, key: Self.key)
+        #expect(resumption.files == 2)
+        #expect(!resumption.isWhole || resumption.datasets.count == 1)
+        let rejects = try #require(resumption.rejects[Dataset.alarmCalls])
+        let stateBytes = try #require(FileManager.default.contents(atPath: root.path + "/state"))
+        #expect(String(decoding: stateBytes[rejects], as: UTF8.self) == "rejected\nalarm_calls/2018-02-01.csv:4\n")
+        var sink = CollectedRejects()
+        let warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+        #expect(resumption.datasets.isEmpty, "the resumed ingest is taken, not copied")
+        #expect(sink.rows.map { "\($0.file):\($0.line)" } == ["alarm_calls/2018-02-03.csv:4"])
+
+        var fullSink = CollectedRejects()
+        let full = try Self.stage().run(folder, rejects: &fullSink)
+        #expect(fullSink.rows.map { "\($0.file):\($0.line)" } == ["alarm_calls/2018-02-01.csv:4", "alarm_calls/2018-02-03.csv:4"])
+        let warmAlarms = try #require(warm.dataset(.alarmCalls))
+        let fullAlarms = try #require(full.dataset(.alarmCalls))
+        #expect(warmAlarms.files.map(Self.summary) == fullAlarms.files.map(Self.summary))
+        #expect(Self.contents(warmAlarms.store) == Self.contents(fullAlarms.store))
+        #expect(warmAlarms.files.map(counts) == [[3, 2, 1, 0, 0], [3, 1, 0, 2, 1], [3, 1, 1, 1, 1]])
+        #expect(first.dataset(.alarmCalls)!.store.count == 3)
+        #expect(warmAlarms.store.count == 4)
+    }
+
+    @Test func aChangedFileIsNotReused() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<2)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        let folder = try Self.folder(root)
+        let read = { try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets) }
+        #expect(try read().resumable(in: folder, key: Self.key).files == 2)
+
+        // Another day: reused, as no outcome names the day of the run.
+        var tomorrow = Self.key
+        tomorrow.runDay = "2018-03-03"
+        #expect(try read().resumable(in: folder, key: tomorrow).files == 2)
+        // An earlier day may make an accepted date one in the future.
+        var yesterday = Self.key
+        yesterday.runDay = "2018-03-01"
+        #expect(try read().resumable(in: folder, key: yesterday).files == 0)
+
+        // The same bytes written again: the change time moved.
+        let path = folder.files[Dataset.alarmCalls]![1].path
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
+        #expect(try read().resumable(in: folder, key: Self.key).files == 0)
+
+        // A file modified after the state was written, even if it looks the same otherwise.
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        #expect(try read().resumable(in: folder, key: Self.key).files == 2)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: root.path + "/state")
+        #expect(try read().resumable(in: folder, key: Self.key).files == 2)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: root.path + "/state")
+        #expect(try read().resumable(in: folder, key: Self.key).files == 0)
+    }
+
+    @Test func aFileRejectedAsInTheFutureIsReadAgainOnAnotherDay() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        _ = try root.write("data/alarm_calls/a.csv", alarmHeader + Self.row("A1", 1, "宝山区", "盗窃") + "A2,2018-03-05 10:00:00,宝山区,,报警,盗窃,,\n")
+        var none: [Dataset: DatasetIngest] = [:]
+        let (result, rejected) = try Self.ingestAndSave(root, resuming: &none)
+        #expect(rejected.map(\.reason) == ["'2018-03-05 10:00:00' is in the future (after 2018-03-02, the day of this run)"])
+        #expect(result.datasets[0].files[0].namesRunDay)
+        let folder = try Self.folder(root)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: root.path + "/state")
+        let saved = { try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets) }
+        #expect(try saved().resumable(in: folder, key: Self.key).files == 1)
+        var tomorrow = Self.key
+        tomorrow.runDay = "2018-03-03"
+        #expect(try saved().resumable(in: folder, key: tomorrow).files == 0)
+    }
+
+    @Test func aDamagedStateIsRefusedWhereverItIsDamaged() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<3)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        let path = root.path + "/state"
+        let good = Array(try #require(FileManager.default.contents(atPath: path)))
+        let datasets = GovStatsConfig().allDatasets
+        #expect(try RunState.read(path: path, root: root.path, datasets: datasets).datasets.count == 1)
+        var random = SplitMix(state: 7)
+        // Cut short anywhere, a byte changed anywhere, bytes added: each is an error, never
+        // a state read (nor a crash, nor a vast allocation).
+        var damaged: [[UInt8]] = [Array(good.dropLast()), good + [0], good + good]
+        for cut in stride(from: 0, to: good.count, by: max(1, good.count / 97)) { damaged.append(Array(good[..<cut])) }
+        for _ in 0..<200 {
+            var bytes = good
+            let at = Int(random.next() % UInt64(bytes.count))
+            bytes[at] ^= UInt8(1 + random.next() % 255)
+            damaged.append(bytes)
+        }
+        for bytes in damaged {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets) }
+        }
+        // And one of another format or for other datasets.
+        #expect(throws: StateError.self) { try RunState.read(path: root.path + "/data/alarm_calls/2018-02-01.csv", root: root.path, datasets: datasets) }
+        try Data(good).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: [.burglaryReports]) }
+    }
+}
