@@ -129,9 +129,9 @@ struct ByteTable: Sendable {
     }
 
     /// Places every string's number in the (empty) table by its tag.
-    private mutating func placeAll() {
+    private mutating func placeAll(from first: Int = 0) {
         let count = ends.count
-        for number in 0..<count {
+        for number in first..<count {
             // Buckets are taken at random: fetch a later string's bucket now.
             if number + 16 < count { prefetch(hash: UInt64(tags[number + 16])) }
             let tag = tags[number]
@@ -217,3 +217,48 @@ extension ByteTable {
         placeAll()
     }
 }
+
+extension ByteTable {
+    /// The strings added after the first `mark` (a count of strings), for a run state's
+    /// delta.
+    func writeDelta(since mark: Int, to writer: StateWriter) throws {
+        let start = mark == 0 ? 0 : Int(ends[mark - 1])
+        try arena.withUnsafeBufferPointer { arena in try writer.integer(arena.count - start); try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: arena[start...]))) }
+        try writer.integer(count - mark)
+        try ends.withUnsafeBufferPointer { ends in try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: ends[mark...]))) }
+        try tags.withUnsafeBufferPointer { tags in try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: tags[mark...]))) }
+    }
+
+    /// Adds the strings a delta written by `writeDelta` holds, numbered after these.
+    mutating func readDelta(from reader: StateReader) throws {
+        let added = try FlatArray<UInt8>(from: reader)
+        let count = try reader.count(of: 8)
+        var newEnds = [UInt32](repeating: 0, count: count)
+        var newTags = [UInt32](repeating: 0, count: count)
+        try newEnds.withUnsafeMutableBytes { try reader.read(into: $0) }
+        try newTags.withUnsafeMutableBytes { try reader.read(into: $0) }
+        var previous = UInt32(arena.count)
+        for end in newEnds {
+            guard end >= previous else { throw StateError("\(reader.path) is damaged (a table's strings overlap)") }
+            previous = end
+        }
+        guard Int(previous) == arena.count + added.count else { throw StateError("\(reader.path) is damaged (a table's strings overrun it)") }
+        let first = ends.count
+        added.withUnsafeBufferPointer { arena.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        for index in 0..<count {
+            ends.append(newEnds[index])
+            tags.append(newTags[index])
+        }
+        if ends.count * 10 > table.count * 7 {
+            var size = table.count
+            while ends.count * 10 > size * 7 { size *= 2; shift += 1 }
+            table = FlatArray()
+            table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
+            mask = size - 1
+            placeAll()
+        } else {
+            placeAll(from: first)
+        }
+    }
+}
+

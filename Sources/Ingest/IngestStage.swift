@@ -31,6 +31,9 @@ public struct FileOutcome: Equatable, Sendable {
     /// Whether a rejection names the day of the run (a date in the future): the file's
     /// outcome may differ on another day.
     package internal(set) var namesRunDay = false
+    /// The day of the run that read the file, when that was an earlier run (restored from
+    /// the run state); nil: this run.
+    package internal(set) var readOn: String?
 
     package init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
         self.file = file

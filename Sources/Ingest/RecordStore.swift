@@ -40,6 +40,16 @@ public struct RecordStore: Sendable {
 
     /// The number of distinct records.
     public private(set) var count = 0
+    /// What the store held when it was restored from the run state (`markRestored`), and
+    /// the records replaced since: what a delta of the state writes (`writeDelta`).
+    private var restored: Restored?
+
+    struct Restored: Sendable {
+        let records: Int
+        let keys: Int
+        let interned: [Int]
+        var replaced: [Int] = []
+    }
     /// The key index was let go (`releaseKeys`): no row can be inserted any more.
     private var keysReleased = false
 
@@ -180,6 +190,7 @@ public struct RecordStore: Sendable {
         guard differs else { return .duplicate }
         if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: storage[latestBy][record]) { return .conflict }
         for column in storage.indices { storage[column][record] = encoded[column] }
+        if let restored, record < restored.records { self.restored!.replaced.append(record) }
         return .conflict
     }
 
@@ -579,6 +590,57 @@ extension RecordStore {
             storage[column] = read
         }
         for column in interners.indices { interners[column] = try ByteTable(from: reader, capacity: 16) }
+    }
+}
+
+extension RecordStore {
+    /// Marks the store as restored: `writeDelta` writes what changes from here on.
+    package mutating func markRestored() {
+        restored = Restored(records: count, keys: keys.count, interned: interners.map(\.count))
+    }
+
+    /// Whether the store was restored, so that a delta of it can be written.
+    package var isRestored: Bool { restored != nil }
+
+    /// What changed since `markRestored`: the records added (keys and every column), the
+    /// records replaced (every column), the texts interned.
+    func writeDelta(to writer: StateWriter) throws {
+        guard let restored else { preconditionFailure("a delta of a store that was not restored") }
+        precondition(!keysReleased, "a store written after its key index was let go")
+        try writer.integer(restored.records)
+        try writer.integer(count)
+        try keys.writeDelta(since: restored.keys, to: writer)
+        let replaced = Array(Set(restored.replaced)).sorted()
+        try writer.integer(replaced.count)
+        for record in replaced { try writer.integer(record) }
+        for column in storage.indices where !storage[column].isNone {
+            for record in restored.records..<count { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
+            for record in replaced { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
+        }
+        for column in interners.indices { try interners[column].writeDelta(since: restored.interned[column], to: writer) }
+    }
+
+    /// Applies a delta written by `writeDelta` to the store it was written from.
+    mutating func readDelta(from reader: StateReader) throws {
+        let name = dataset.name
+        let damaged = { (what: String) in StateError("\(reader.path) is damaged (\(name): \(what))") }
+        guard try reader.integer() == count else { throw damaged("a delta of another store") }
+        let after = try reader.integer()
+        guard after >= count, after - count <= reader.remaining / 8 else { throw damaged("a count of \(after) records") }
+        try keys.readDelta(from: reader)
+        guard keyless ? keys.count <= after : keys.count == after else { throw damaged("keys and records differ") }
+        var replaced: [Int] = []
+        for _ in 0..<(try reader.count(of: 8)) {
+            let record = try reader.integer()
+            guard record >= 0 && record < count else { throw damaged("a replaced record out of range") }
+            replaced.append(record)
+        }
+        for column in storage.indices where !storage[column].isNone {
+            for _ in count..<after { storage[column].append(UInt64(UInt(bitPattern: try reader.integer()))) }
+            for record in replaced { storage[column][record] = UInt64(UInt(bitPattern: try reader.integer())) }
+        }
+        count = after
+        for column in interners.indices { try interners[column].readDelta(from: reader) }
     }
 }
 

@@ -25,18 +25,26 @@ package struct StateKey: Equatable, Sendable {
     }
 }
 
-/// The run state (docs/design.md, "Run state"): one file, written by `write` after a run
-/// that succeeded and read by `read` before the next, which goes on from it
+/// The run state (docs/design.md, "Run state"): a file `state`, written whole by `write`,
+/// and deltas `state.1`, `state.2`, … each written by `writeDelta` after a run that read
+/// only new files; read by `read` before the next run, which goes on from it
 /// (`resumable`) rather than reading its inputs again.
 ///
-///     header    "govstats run state", format, the key (`StateKey`)
-///     datasets  per dataset: name; per file its name, version and outcome; the record
-///               store as it stood (keys, packed columns, interned texts)
-///     rejects   per dataset: the bytes of rejects/<dataset>.csv
-///     sha256    of everything before it
+///     state     "govstats run state", format, the key (`StateKey`)
+///               per dataset: name; per file its name, version, day read and outcome;
+///               the record store as it stood (keys, packed columns, interned texts)
+///               per dataset: the bytes of rejects/<dataset>.csv
+///               CRC-32C of everything before it
+///     state.N   "govstats run state delta", format, the CRC of the file before it
+///               per dataset: the files added, what the store gained and replaced
+///               per dataset: the bytes added to rejects/<dataset>.csv
+///               CRC-32C
 package enum RunState {
     static let magic = "govstats run state"
-    static let format = 1
+    static let deltaMagic = "govstats run state delta"
+    static let format = 2
+    /// Deltas after which a run writes the state whole again.
+    package static let longestChain = 30
 
     /// Writes the state of `result`, whose stores still hold their keys, and of the rejects
     /// files in `rejectsFolder` (complete and closed).
@@ -48,26 +56,55 @@ package enum RunState {
         for ingest in result.datasets {
             try writer.text(ingest.dataset.name)
             try writer.integer(ingest.files.count)
-            for outcome in ingest.files { try write(outcome, to: writer) }
+            for outcome in ingest.files { try write(outcome, day: key.runDay, to: writer) }
             try ingest.store.write(to: writer)
         }
+        for ingest in result.datasets { try copyRejects(rejectsFolder, ingest.dataset, from: 0, to: writer) }
+        try writer.finish()
+    }
+
+    /// Writes what `result` added to the state it went on from (`resumption`, whose every
+    /// dataset it went on from, and no other): the files read, what each store gained and
+    /// replaced, the rejected rows added.
+    package static func writeDelta(_ result: IngestResult, key: StateKey, resumption: Resumption, rejectsFolder: String, to writer: StateWriter) throws {
+        try writer.text(deltaMagic)
+        try writer.integer(format)
+        try writer.integer(Int(resumption.chainChecksum))
+        try writer.integer(result.datasets.count)
         for ingest in result.datasets {
-            let path = rejectsFolder + "/" + ingest.dataset.name + ".csv"
-            let size: Int
-            do { size = try FileBlocks.size(path: path) } catch { throw StateError("cannot read \(path): \((error as? FileReadError)?.reason ?? "\(error)")") }
-            try writer.integer(size)
-            do {
-                try FileBlocks.forEach(path: path, range: 0..<size) { try writer.bytes($0) }
-            } catch let error as FileReadError {
-                throw StateError("cannot read \(path): \(error.reason)")
+            guard let first = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
+                throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
             }
+            try writer.text(ingest.dataset.name)
+            try writer.integer(ingest.files.count - first)
+            for outcome in ingest.files[first...] { try write(outcome, day: key.runDay, to: writer) }
+            try ingest.store.writeDelta(to: writer)
+        }
+        for ingest in result.datasets {
+            let prefix = resumption.rejects[ingest.dataset, default: []].reduce(0) { $0 + $1.range.count }
+            try copyRejects(rejectsFolder, ingest.dataset, from: prefix, to: writer)
         }
         try writer.finish()
     }
 
-    private static func write(_ outcome: FileOutcome, to writer: StateWriter) throws {
+    /// The bytes of the dataset's rejects file from `offset` on, after their count.
+    private static func copyRejects(_ folder: String, _ dataset: Dataset, from offset: Int, to writer: StateWriter) throws {
+        let path = folder + "/" + dataset.name + ".csv"
+        let size: Int
+        do { size = try FileBlocks.size(path: path) } catch { throw StateError("cannot read \(path): \((error as? FileReadError)?.reason ?? "\(error)")") }
+        guard size >= offset else { throw StateError("\(path) is shorter than the rejects the state holds") }
+        try writer.integer(size - offset)
+        do {
+            try FileBlocks.forEach(path: path, range: offset..<size) { try writer.bytes($0) }
+        } catch let error as FileReadError {
+            throw StateError("cannot read \(path): \(error.reason)")
+        }
+    }
+
+    private static func write(_ outcome: FileOutcome, day: String, to writer: StateWriter) throws {
         guard let version = outcome.version else { throw StateError("\(outcome.file.relativePath) has no version to record") }
         try writer.text(outcome.file.relativePath)
+        try writer.text(outcome.readOn ?? day)
         for value in [Int(truncatingIfNeeded: version.device), Int(truncatingIfNeeded: version.inode), version.size,
                       version.modifiedSeconds, version.modifiedNanoseconds, version.changedSeconds, version.changedNanoseconds] {
             try writer.integer(value)
@@ -106,19 +143,30 @@ package enum RunState {
                 ingest.files.append(try readOutcome(reader, dataset: dataset, root: root))
             }
             ingest.store = try RecordStore(dataset: dataset, from: reader)
-            saved.append(SavedDataset(ingest: ingest, rejects: 0..<0))
+            saved.append(SavedDataset(ingest: ingest, recordedAt: Array(repeating: reader.written, count: ingest.files.count)))
         }
         for index in saved.indices {
             let size = try reader.count(of: 1)
-            saved[index].rejects = reader.offset..<reader.offset + size
+            saved[index].rejects.append(StateBytes(path: path, range: reader.offset..<reader.offset + size))
             try reader.skip(size)
         }
         try reader.verify()
-        return SavedState(key: key, written: reader.written, datasets: saved, path: path)
+        var state = SavedState(key: key, datasets: saved, path: path, checksum: reader.checksum)
+        // The deltas, in order, while each continues the one before; a leftover of an
+        // earlier chain (the state was written whole since) continues nothing and ends it.
+        while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
+            guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
+            guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
+            guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else { break }
+            try state.apply(delta, root: root)
+        }
+        for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
+        return state
     }
 
-    private static func readOutcome(_ reader: StateReader, dataset: Dataset, root: String) throws -> FileOutcome {
+    static func readOutcome(_ reader: StateReader, dataset: Dataset, root: String) throws -> FileOutcome {
         let name = try reader.text()
+        let day = try reader.text()
         var numbers: [Int] = []
         for _ in 0..<7 { numbers.append(try reader.integer()) }
         let version = FileVersion(
@@ -141,6 +189,7 @@ package enum RunState {
         outcome.filtered = values[6]
         outcome.runOnRecords = RunOnRecords(count: values[7], firstLine: values[8], firstLines: values[9])
         outcome.namesRunDay = values[10] != 0
+        outcome.readOn = day
         for _ in 0..<(try reader.count(of: 16)) {
             let reason = try reader.text()
             outcome.rejectReasons[reason] = try reader.integer()
@@ -152,32 +201,67 @@ package enum RunState {
 /// A run state as read, before it is judged against the inputs (`resumable`).
 package struct SavedState: Sendable {
     package let key: StateKey
-    /// When the state file was last written (seconds, nanoseconds).
-    package let written: (seconds: Int, nanoseconds: Int)
     package var datasets: [SavedDataset]
-    /// The state file, where `SavedDataset.rejects` are.
+    /// The state file (`state`; its deltas are `state.1`, …).
     package let path: String
+    /// The CRC of the last file read, which the next delta names.
+    package var checksum: UInt32
+    /// The number of deltas read.
+    package var chain = 0
+
+    /// Applies a delta (after its header) to every dataset.
+    mutating func apply(_ delta: StateReader, root: String) throws {
+        guard try delta.count(of: 8) == datasets.count else { throw StateError("\(delta.path) is damaged (another number of datasets)") }
+        for index in datasets.indices {
+            let dataset = datasets[index].ingest.dataset
+            guard try delta.text() == dataset.name else { throw StateError("\(delta.path) is damaged (another dataset)") }
+            for _ in 0..<(try delta.count(of: 8)) {
+                datasets[index].ingest.files.append(try RunState.readOutcome(delta, dataset: dataset, root: root))
+                datasets[index].recordedAt.append(delta.written)
+            }
+            try datasets[index].ingest.store.readDelta(from: delta)
+        }
+        for index in datasets.indices {
+            let size = try delta.count(of: 1)
+            datasets[index].rejects.append(StateBytes(path: delta.path, range: delta.offset..<delta.offset + size))
+            try delta.skip(size)
+        }
+        try delta.verify()
+        checksum = delta.checksum
+        chain += 1
+    }
 }
 
 package struct SavedDataset: Sendable {
     /// The files' outcomes and the store, as the last run left them.
     package var ingest: DatasetIngest
-    /// Where the bytes of its rejects file are in the state file.
-    package var rejects: Range<Int>
+    /// Where the bytes of its rejects file are, in order.
+    package var rejects: [StateBytes] = []
+    /// Per file, when the state file that recorded it was written (seconds, nanoseconds).
+    package var recordedAt: [(seconds: Int, nanoseconds: Int)] = []
+}
+
+/// A stretch of bytes of a file of the run state.
+package struct StateBytes: Sendable, Equatable {
+    package let path: String
+    package let range: Range<Int>
 }
 
 /// What a run goes on from: per dataset, the ingest of its first files, which are read no
 /// more, and the bytes its rejects file starts with.
 package struct Resumption: Sendable {
     package var datasets: [Dataset: DatasetIngest] = [:]
-    package var rejects: [Dataset: Range<Int>] = [:]
-    /// The state file the rejects are in.
-    package var path = ""
+    package var rejects: [Dataset: [StateBytes]] = [:]
+    /// Per dataset, the number of its files reused.
+    package var reusedFiles: [Dataset: Int] = [:]
     /// The number of input files reused.
     package var files = 0
     /// Whether every dataset of the state was reused: with no file read besides, the
-    /// state stays true as it is.
+    /// state stays true as it is; with new files, a delta can be written.
     package var isWhole = false
+    /// The deltas the state has, and the CRC of its last file (which a delta names).
+    package var chain = 0
+    package var chainChecksum: UInt32 = 0
 
     package init() {}
 }
@@ -189,21 +273,22 @@ extension SavedState {
     /// on the day when the day is another. The others are read whole.
     package consuming func resumable(in folder: DataFolder, key: StateKey) -> Resumption {
         var resumption = Resumption()
-        resumption.path = path
+        resumption.chain = chain
+        resumption.chainChecksum = checksum
         for index in datasets.indices {
             let dataset = datasets[index].ingest.dataset
             guard let files = folder.files[dataset], files.count >= datasets[index].ingest.files.count else { continue }
             let recorded = datasets[index].ingest.files
-            if key.runDay != self.key.runDay {
-                // A date accepted before may be in the future on an earlier day; one
-                // refused as in the future may be accepted on a later day.
-                guard key.runDay > self.key.runDay, !recorded.contains(where: \.namesRunDay) else { continue }
-            }
-            guard recorded.indices.allSatisfy({ isUnchanged(recorded[$0], now: files[$0]) }) else { continue }
+            // A date accepted before may be in the future on an earlier day; one refused as
+            // in the future may be accepted on a later day.
+            guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
+            let recordedAt = datasets[index].recordedAt
+            guard recorded.indices.allSatisfy({ isUnchanged(recorded[$0], now: files[$0], recordedAt: recordedAt[$0]) }) else { continue }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }
             resumption.files += ingest.files.count
+            resumption.reusedFiles[dataset] = ingest.files.count
             resumption.datasets[dataset] = ingest
             resumption.rejects[dataset] = datasets[index].rejects
         }
@@ -212,9 +297,9 @@ extension SavedState {
     }
 
     /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
-    /// and modified before the state was written (a change in the same clock tick as the
-    /// recorded version would leave them all as they were).
-    private func isUnchanged(_ outcome: FileOutcome, now file: InputFile) -> Bool {
+    /// and modified before the state file that recorded it was written (a change in the
+    /// same clock tick as the recorded version would leave them all as they were).
+    private func isUnchanged(_ outcome: FileOutcome, now file: InputFile, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
         guard outcome.file.relativePath == file.relativePath, let recorded = outcome.version,
               let current = try? FileVersion.of(file.path), current == recorded else { return false }
         return (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds)

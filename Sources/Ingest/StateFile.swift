@@ -124,7 +124,7 @@ package final class StateReader {
     /// Bytes of content not read yet (the digest after them excluded).
     private(set) var remaining: Int
     private let contentBytes: Int
-    private var checksum = Checksum()
+    private var checksumState = Checksum()
     private static let digestBytes = 4
 
     package init(path: String) throws {
@@ -177,7 +177,7 @@ package final class StateReader {
             position += take
             done += take
         }
-        checksum.feed(UnsafeRawBufferPointer(target))
+        checksumState.feed(UnsafeRawBufferPointer(target))
         remaining -= target.count
     }
 
@@ -231,6 +231,9 @@ package final class StateReader {
         }
     }
 
+    /// The CRC of the content read so far (all of it, after `verify`).
+    package var checksum: UInt32 { checksumState.value }
+
     /// Whether every byte of content was read and the digest after it is theirs.
     package func verify() throws {
         guard remaining == 0 else { throw StateError("\(path) is damaged (\(remaining) bytes left over)") }
@@ -244,7 +247,7 @@ package final class StateReader {
         if got < Self.digestBytes {
             try digest.withUnsafeMutableBytes { raw in try readSystem(into: UnsafeMutableRawBufferPointer(rebasing: raw[got...])) }
         }
-        let expected = withUnsafeBytes(of: checksum.value.littleEndian) { Array($0) }
+        let expected = withUnsafeBytes(of: checksumState.value.littleEndian) { Array($0) }
         guard expected == digest else { throw StateError("\(path) is damaged (its checksum does not match)") }
     }
 }

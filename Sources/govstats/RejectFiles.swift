@@ -33,21 +33,23 @@ struct RejectFiles: RejectSink {
                 written = folder + "/" + prefix + String(getpid())
                 finalPaths[dataset] = path
             }
-            if let range = resuming.rejects[dataset] {
-                files[dataset] = try Self.continued(written, from: resuming.path, range: range, syncing: replacing)
+            if let parts = resuming.rejects[dataset] {
+                files[dataset] = try Self.continued(written, from: parts, syncing: replacing)
             } else {
                 files[dataset] = try Self.started(written, syncing: replacing)
             }
         }
     }
 
-    /// A rejects file at `path` that starts with the bytes at `range` of the run state.
-    private static func continued(_ path: String, from state: String, range: Range<Int>, syncing: Bool) throws -> OutputFile {
+    /// A rejects file at `path` that starts with the bytes of `parts` of the run state.
+    private static func continued(_ path: String, from parts: [StateBytes], syncing: Bool) throws -> OutputFile {
         let file = try OutputFile(path: path, syncing: syncing)
-        do {
-            try FileBlocks.forEach(path: state, range: range) { try file.write(bytes: $0) }
-        } catch let error as FileReadError {
-            throw Failure.error(["cannot read the run state \(state): \(error.reason)"])
+        for part in parts {
+            do {
+                try FileBlocks.forEach(path: part.path, range: part.range) { try file.write(bytes: $0) }
+            } catch let error as FileReadError {
+                throw Failure.error(["cannot read the run state \(part.path): \(error.reason)"])
+            }
         }
         return file
     }

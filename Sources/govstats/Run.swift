@@ -91,7 +91,7 @@ struct Run: ParsableCommand {
                 into: staging, folder: folder, config: config, generatedAt: generatedAt, resuming: &resumption, state: stateFolder, progress: progress)
             try publisher.publish(staging: staging)
         } catch {
-            built.state?.discard()
+            built.state?.writer.discard()
             removeTree(staging)
             throw error
         }
@@ -110,7 +110,7 @@ struct Run: ParsableCommand {
     /// What `build` leaves for after the publish: warnings and the state to put in place.
     struct Built {
         var warnings: [String] = []
-        var state: StateWriter?
+        var state: StateFolder.Pending?
     }
 
     /// Refuses (exit 2) a state folder that publishing would remove, or that is a file.
@@ -164,16 +164,16 @@ struct Run: ParsableCommand {
         }
         // A run that read no file leaves the state as it is: it holds what this run knows.
         let total = folder.files.values.reduce(0) { $0 + $1.count }
-        var (writer, stateWarning): (StateWriter?, String?) = (nil, nil)
+        var (writer, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
         if !(resuming.isWhole && resuming.files == total) {
             progress.say("writing the run state")
-            (writer, stateWarning) = state.writePartial(result, rejectsFolder: staging + "/rejects")
+            (writer, stateWarning) = state.writePartial(result, resumption: resuming, rejectsFolder: staging + "/rejects")
         }
         result.releaseKeys()
         do {
             return Built(warnings: try transform(result, into: staging, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
         } catch {
-            writer?.discard()
+            writer?.writer.discard()
             throw error
         }
     }

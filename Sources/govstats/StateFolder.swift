@@ -6,8 +6,10 @@ import Ingest
 import Schema
 
 /// The run state's folder (docs/reference.md, "Run state"): `.<out>.state` beside the
-/// reports folder, or `--state`. It holds one file, `state`, replaced in one rename after
-/// the reports are published; a run writes `state.partial-<pid>` first.
+/// reports folder, or `--state`. It holds `state`, and the deltas `state.1`, `state.2`, …
+/// of the runs since that read only new files. A run writes `state.partial-<pid>` first
+/// and renames it, after the reports are published, to `state` (then removes the deltas,
+/// which no longer continue it) or to the next delta.
 ///
 /// Only the run holding the reports' lock touches it. A state that cannot be used is
 /// ignored with one warning, and the run reads everything: never a wrong figure, never a
@@ -70,31 +72,53 @@ struct StateFolder {
         }
     }
 
-    /// Writes the state of a run that succeeded so far into the partial file; nil (with
-    /// the warning) when it cannot be written, which leaves the state as it was.
-    func writePartial(_ result: IngestResult, rejectsFolder: String) -> (writer: StateWriter?, warning: String?) {
+    /// A state written, to be put in place after the reports are published.
+    struct Pending: @unchecked Sendable {
+        let writer: StateWriter
+        /// The delta's number; nil: the whole state.
+        let delta: Int?
+    }
+
+    /// Writes the state of a run that succeeded so far into the partial file: a delta when
+    /// the run went on from every dataset of the state and read only new files (up to
+    /// `RunState.longestChain` deltas), else the whole state. Nil (with the warning) when
+    /// it cannot be written, which leaves the state as it was.
+    func writePartial(_ result: IngestResult, resumption: Resumption, rejectsFolder: String) -> (Pending?, warning: String?) {
         do {
             try makeDirectories(path)
         } catch {
-            return (nil, "cannot write the run state: \(error.lines.joined(separator: "; ")): the next run reads every file")
+            return (nil, "cannot write the run state: \(error.lines.joined(separator: "; ")): it is left as it was")
         }
+        let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil }
+        let delta = resumedAll && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
         var writer: StateWriter?
         do {
             writer = try StateWriter(path: partialPath)
-            try RunState.write(result, key: key, rejectsFolder: rejectsFolder, to: writer!)
-            return (writer, nil)
+            if delta != nil {
+                try RunState.writeDelta(result, key: key, resumption: resumption, rejectsFolder: rejectsFolder, to: writer!)
+            } else {
+                try RunState.write(result, key: key, rejectsFolder: rejectsFolder, to: writer!)
+            }
+            return (Pending(writer: writer!, delta: delta), nil)
         } catch {
             writer?.discard()
-            return (nil, "cannot write the run state: \(error): the next run reads every file")
+            return (nil, "cannot write the run state: \(error): it is left as it was")
         }
     }
 
-    /// Puts the partial state in place, after the reports were published.
-    func commit(_ writer: StateWriter) -> String? {
-        guard rename(writer.path, statePath) == 0 else {
+    /// Puts the partial state in place, after the reports were published: as the next
+    /// delta, or as the whole state, whose deltas are then removed (left behind by a kill,
+    /// they name another state as the one they continue, and are not read).
+    func commit(_ pending: Pending) -> String? {
+        let target = pending.delta.map { statePath + "." + String($0) } ?? statePath
+        guard rename(pending.writer.path, target) == 0 else {
             let reason = String(cString: strerror(errno))
-            writer.discard()
-            return "cannot put the run state in place (\(statePath): \(reason)): the next run reads every file"
+            pending.writer.discard()
+            return "cannot put the run state in place (\(target): \(reason)): it is left as it was"
+        }
+        if pending.delta == nil {
+            var number = 1
+            while unlink(statePath + "." + String(number)) == 0 { number += 1 }
         }
         syncPath(path)
         return nil

@@ -71,6 +71,34 @@ import TestSupport
         #expect(try #require(FileManager.default.contents(atPath: state)).count > 10)
     }
 
+    /// A night that adds a file writes a delta beside the state; any other change writes
+    /// the state whole and removes the deltas. Each time the reports are those of --full.
+    @Test func newFilesAddADeltaAndOtherChangesRewriteTheState() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        func agreesWithFull() throws -> Bool {
+            let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full-state", "--full", "--quiet"])
+            return full.status == 0 && listFiles(folder.path + "/out").allSatisfy {
+                FileManager.default.contents(atPath: folder.path + "/out/" + $0) == FileManager.default.contents(atPath: folder.path + "/full/" + $0)
+            } && listFiles(folder.path + "/out") == listFiles(folder.path + "/full")
+        }
+        #expect(try Self.run(folder).status == 0)
+        for day in 3...4 {
+            let path = try folder.write("data/alarm_calls/2017-03-0\(day).csv", Self.header + "A\(day),2017-03-0\(day) 10:00,宝山区,,报警,盗窃,,\nA1,2017-03-01 10:00,宝山区,,报警,纠纷,,\n")
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+            let night = try Self.run(folder)
+            #expect(night.status == 0 && night.stderr == "")
+            #expect(try agreesWithFull())
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["state", "state.1", "state.2"])
+        // A file removed: the state is written whole, and the deltas go.
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv")
+        #expect(try Self.run(folder).status == 0)
+        #expect(try agreesWithFull())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state) == ["state"])
+    }
+
     @Test func aFailedRunAndValidateLeaveTheStateAsItWas() throws {
         let folder = try Self.folder()
         defer { folder.remove() }

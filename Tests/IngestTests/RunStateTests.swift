@@ -101,8 +101,9 @@ import TestSupport
         #expect(resumption.files == 2)
         #expect(!resumption.isWhole || resumption.datasets.count == 1)
         let rejects = try #require(resumption.rejects[Dataset.alarmCalls])
+        #expect(rejects.map(\.path) == [root.path + "/state"])
         let stateBytes = try #require(FileManager.default.contents(atPath: root.path + "/state"))
-        #expect(String(decoding: stateBytes[rejects], as: UTF8.self) == "rejected\nalarm_calls/2018-02-01.csv:4\n")
+        #expect(String(decoding: stateBytes[rejects[0].range], as: UTF8.self) == "rejected\nalarm_calls/2018-02-01.csv:4\n")
         var sink = CollectedRejects()
         let warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
         #expect(resumption.datasets.isEmpty, "the resumed ingest is taken, not copied")
@@ -118,6 +119,40 @@ import TestSupport
         #expect(warmAlarms.files.map(counts) == [[3, 2, 1, 0, 0], [3, 1, 0, 2, 1], [3, 1, 1, 1, 1]])
         #expect(first.dataset(.alarmCalls)!.store.count == 3)
         #expect(warmAlarms.store.count == 4)
+    }
+
+    /// A run that read only new files writes a delta; read back, the base and the delta
+    /// are the state a full run would write. A delta left from another state is not read.
+    @Test func aDeltaContinuesTheStateItNames() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<1)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        try Self.write(root, days: 1..<3)
+        let folder = try Self.folder(root)
+        let datasets = GovStatsConfig().allDatasets
+        var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
+        #expect(resumption.files == 1 && resumption.isWhole && resumption.chain == 0)
+        var sink = CollectedRejects()
+        let warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+        _ = try root.write("rejects/alarm_calls.csv", "rejected\nalarm_calls/2018-02-01.csv:4\n" + sink.rows.map { "\($0.file):\($0.line)\n" }.joined())
+        let writer = try StateWriter(path: root.path + "/state.1")
+        try RunState.writeDelta(warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+
+        let chained = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets)
+        #expect(chained.chain == 1)
+        let full = try Self.stage().run(folder, rejects: &sink)
+        #expect(chained.datasets[0].ingest.files.map(Self.summary) == full.datasets[0].files.map(Self.summary))
+        #expect(Self.contents(chained.datasets[0].ingest.store) == Self.contents(full.datasets[0].store))
+        let parts = chained.datasets[0].rejects
+        #expect(parts.map(\.path) == [root.path + "/state", root.path + "/state.1"])
+        let text = try parts.map { part in String(decoding: try #require(FileManager.default.contents(atPath: part.path))[part.range], as: UTF8.self) }.joined()
+        #expect(text == "rejected\nalarm_calls/2018-02-01.csv:4\nalarm_calls/2018-02-03.csv:4\n")
+
+        // The state written whole again: the delta names the old one and is not read.
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        #expect(try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).chain == 0)
     }
 
     @Test func aChangedFileIsNotReused() throws {
