@@ -180,7 +180,6 @@ struct Run: ParsableCommand {
 
     /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.
     private func transform(_ result: IngestResult, into staging: String, config: GovStatsConfig, generatedAt: String?, progress: ProgressDisplay) throws -> [String] {
-
         progress.say("computing trends")
         // With --jobs 2 or more, independent steps of the transform and emit stages run side
         // by side (each reads the ingest result, none changes it): the output is the same.

@@ -89,7 +89,9 @@ struct StateFolder {
         } catch {
             return (nil, "cannot write the run state: \(error.lines.joined(separator: "; ")): it is left as it was")
         }
-        let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil }
+        // (A run that started over, having found a file not in the encoding its start
+        // showed, read everything: its stores were not restored.)
+        let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil && $0.store.isRestored }
         let delta = resumedAll && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
         var writer: StateWriter?
         do {
