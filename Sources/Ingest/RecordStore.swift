@@ -581,7 +581,7 @@ extension RecordStore {
         self.init(dataset: dataset)
         let damaged = { (what: String) in StateError("\(reader.path) is damaged (\(dataset.name): \(what))") }
         count = try reader.integer()
-        keys = try ByteTable(from: reader, capacity: 1024)
+        keys = try ByteTable(from: reader)
         guard count >= 0, keyless ? keys.count <= count : keys.count == count else { throw damaged("keys and records differ") }
         guard try reader.integer() == storage.count else { throw damaged("another number of columns") }
         for column in storage.indices {
@@ -589,7 +589,7 @@ extension RecordStore {
             guard read.isNone == storage[column].isNone, read.isNone || read.count == count else { throw damaged("a column of another length") }
             storage[column] = read
         }
-        for column in interners.indices { interners[column] = try ByteTable(from: reader, capacity: 16) }
+        for column in interners.indices { interners[column] = try ByteTable(from: reader) }
     }
 }
 

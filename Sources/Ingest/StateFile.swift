@@ -261,6 +261,7 @@ extension FlatArray {
     init(from reader: StateReader) throws {
         let count = try reader.count(of: MemoryLayout<Element>.stride)
         self.init()
+        if count * MemoryLayout<Element>.stride >= 4 << 20 { reserveHugePages(count) }
         var failure: (any Error)?
         append(count: count) { target in
             do {
