@@ -134,12 +134,26 @@ def prepare(rows):
                 prepare_seconds=round(time.monotonic() - started, 1))
     if os.environ.get("BENCH_KEEP_GEN") != "1":
         shutil.rmtree(gen)
-    with open(stamp + ".tmp", "w") as f:
-        json.dump(info, f, indent=1)
-    os.replace(stamp + ".tmp", stamp)
+    save(stamp, info)
     log(f"data {rows:,}: {info['distinct']:,} distinct rows, {info['bytes'] / 1e6:.1f} MB "
         f"(raw exports {raw_bytes / 1e6:.1f} MB in {len(raw)} files), {info['prepare_seconds']} s")
     return data, info
+
+
+def cached(stamp, what):
+    """The info a preparation saved at `stamp`, or None when it has not run yet."""
+    if not os.path.exists(stamp):
+        return None
+    with open(stamp) as f:
+        info = json.load(f)
+    log(f"{what}: cached")
+    return info
+
+
+def save(stamp, info):
+    with open(stamp + ".tmp", "w") as f:
+        json.dump(info, f, indent=1)
+    os.replace(stamp + ".tmp", stamp)
 
 
 def mem_available():
@@ -155,10 +169,8 @@ def prepare_shapes(rows, data):
     folder = os.path.join(DATA_ROOT, str(rows))
     stamp = os.path.join(folder, "shapes.json")
     daily, gb = os.path.join(folder, "daily"), os.path.join(folder, "gb18030")
-    if os.path.exists(stamp):
-        with open(stamp) as f:
-            info = json.load(f)
-        log(f"shapes {rows:,}: cached {rel(daily)} ({info['daily_files']} files), {rel(gb)}")
+    info = cached(stamp, f"shapes {rows:,}: {rel(daily)}, {rel(gb)}")
+    if info:
         return daily, gb, info
     started = time.monotonic()
     shutil.rmtree(daily, ignore_errors=True)
@@ -190,9 +202,7 @@ def prepare_shapes(rows, data):
             part.close()
     info = {"daily_files": files, "daily_bytes": dir_bytes(daily),
             "gb18030_bytes": dir_bytes(gb), "prepare_seconds": round(time.monotonic() - started, 1)}
-    with open(stamp + ".tmp", "w") as f:
-        json.dump(info, f, indent=1)
-    os.replace(stamp + ".tmp", stamp)
+    save(stamp, info)
     log(f"shapes {rows:,}: {files} files of {info['daily_bytes'] / 1e6:.1f} MB; GB18030 "
         f"{info['gb18030_bytes'] / 1e6:.1f} MB; {info['prepare_seconds']} s")
     return daily, gb, info
@@ -208,10 +218,8 @@ def prepare_nightly(rows, data):
     folder = os.path.join(DATA_ROOT, str(rows))
     stamp = os.path.join(folder, "nightly.json")
     two, four = os.path.join(folder, "nightly-2y"), os.path.join(folder, "nightly-4y")
-    if os.path.exists(stamp):
-        with open(stamp) as f:
-            info = json.load(f)
-        log(f"nightly {rows:,}: cached {rel(two)}, {rel(four)}")
+    info = cached(stamp, f"nightly {rows:,}: {rel(two)}, {rel(four)}")
+    if info:
         return two, four, info
     started = time.monotonic()
     for top in (two, four):
@@ -255,9 +263,7 @@ def prepare_nightly(rows, data):
     info = {"files": NIGHTS + 1, "new_rows": new_rows, "bytes_2y": dir_bytes(two),
             "bytes_new": os.path.getsize(os.path.join(two, "alarm_calls", names[-1])),
             "bytes_4y": dir_bytes(four), "prepare_seconds": round(time.monotonic() - started, 1)}
-    with open(stamp + ".tmp", "w") as f:
-        json.dump(info, f, indent=1)
-    os.replace(stamp + ".tmp", stamp)
+    save(stamp, info)
     log(f"nightly {rows:,}: {info['bytes_2y'] / 1e6:.1f} MB and {info['bytes_4y'] / 1e6:.1f} MB; "
         f"{info['prepare_seconds']} s")
     return two, four, info
