@@ -130,10 +130,7 @@ package enum RunState {
     /// key is for the caller to judge.
     package static func read(path: String, root: String, datasets: [Dataset]) throws -> SavedState {
         let reader = try StateReader(path: path)
-        guard try reader.text() == magic else { throw StateError("\(path) is not a govstats run state") }
-        let format = try reader.integer()
-        guard format == Self.format else { throw StateError("\(path) is of another format (\(format))") }
-        let key = StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
+        let key = try readKey(reader)
         var saved: [SavedDataset] = []
         for _ in 0..<(try reader.count(of: 8)) {
             let name = try reader.text()
@@ -162,6 +159,19 @@ package enum RunState {
         }
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
+    }
+
+    /// What the state at `path` was made for, read from its start alone (the rest is
+    /// checked by `read`).
+    package static func key(path: String) throws -> StateKey {
+        try readKey(try StateReader(path: path))
+    }
+
+    private static func readKey(_ reader: StateReader) throws -> StateKey {
+        guard try reader.text() == magic else { throw StateError("\(reader.path) is not a govstats run state") }
+        let format = try reader.integer()
+        guard format == Self.format else { throw StateError("\(reader.path) is of another format (\(format))") }
+        return StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
     }
 
     static func readOutcome(_ reader: StateReader, dataset: Dataset, root: String) throws -> FileOutcome {

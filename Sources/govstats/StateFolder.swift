@@ -45,22 +45,23 @@ struct StateFolder {
             return (Resumption(), missing ? "no run state in \(path) beside the earlier reports: every file is read, and the state is written anew" : nil)
         }
         let ignored = "every file is read, and the state is written anew"
-        let saved: SavedState
+        // What it was made for first (from its start alone), then the whole of it.
         do {
-            saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets)
+            let made = try RunState.key(path: statePath)
+            if made.program != key.program {
+                return (Resumption(), "run state \(statePath) was written by another build of govstats: \(ignored)")
+            }
+            if made.config != key.config {
+                return (Resumption(), "run state \(statePath) was written with another configuration (govstats.toml): \(ignored)")
+            }
+            if made.dataFolder != key.dataFolder {
+                return (Resumption(), "run state \(statePath) is for another data folder (\(made.dataFolder)): \(ignored)")
+            }
+            let saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets)
+            return (saved.resumable(in: folder, key: key), nil)
         } catch {
             return (Resumption(), "run state ignored: \(error): \(ignored)")
         }
-        if saved.key.program != key.program {
-            return (Resumption(), "run state \(statePath) was written by another build of govstats: \(ignored)")
-        }
-        if saved.key.config != key.config {
-            return (Resumption(), "run state \(statePath) was written with another configuration (govstats.toml): \(ignored)")
-        }
-        if saved.key.dataFolder != key.dataFolder {
-            return (Resumption(), "run state \(statePath) is for another data folder (\(saved.key.dataFolder)): \(ignored)")
-        }
-        return (saved.resumable(in: folder, key: key), nil)
     }
 
     /// Removes what runs killed while writing the state left (only under the lock).
@@ -73,7 +74,7 @@ struct StateFolder {
     }
 
     /// A state written, to be put in place after the reports are published.
-    struct Pending: @unchecked Sendable {
+    struct Pending {
         let writer: StateWriter
         /// The delta's number; nil: the whole state.
         let delta: Int?
