@@ -119,12 +119,15 @@ struct ByteTable: Sendable {
         return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + range.lowerBound, bytes.baseAddress!, bytes.count) == 0 }
     }
 
+    /// Doubles the table until it holds every string at most 70% full, and places them all
+    /// again.
     private mutating func grow() {
-        let size = table.count * 2
+        var size = table.count * 2
+        shift += 1
+        while ends.count * 10 > size * 7 { size *= 2; shift += 1 }
         table = FlatArray()  // the old table goes before the new one is made
         table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
         mask = size - 1
-        shift += 1
         placeAll()
     }
 
@@ -265,16 +268,7 @@ extension ByteTable {
             ends.append(newEnds[index])
             tags.append(newTags[index])
         }
-        if ends.count * 10 > table.count * 7 {
-            var size = table.count
-            while ends.count * 10 > size * 7 { size *= 2; shift += 1 }
-            table = FlatArray()
-            table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
-            mask = size - 1
-            placeAll()
-        } else {
-            placeAll(from: first)
-        }
+        if ends.count * 10 > table.count * 7 { grow() } else { placeAll(from: first) }
     }
 }
 

@@ -38,6 +38,9 @@ package struct DataFolder: Sendable {
     /// `.csv` file, a declared dataset without files.
     package var warnings: [String] = []
 
+    /// The number of input files, of every dataset.
+    package var fileCount: Int { files.values.reduce(0) { $0 + $1.count } }
+
     package var presentDatasets: [Dataset] {
         datasets.filter { !(files[$0] ?? []).isEmpty }
     }

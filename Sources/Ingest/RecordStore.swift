@@ -190,7 +190,9 @@ public struct RecordStore: Sendable {
         guard differs else { return .duplicate }
         if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: storage[latestBy][record]) { return .conflict }
         for column in storage.indices { storage[column][record] = encoded[column] }
-        if let restored, record < restored.records { self.restored!.replaced.append(record) }
+        // Read as a number, not bound: a binding would hold the list being appended to,
+        // which would then be copied whole on every conflict.
+        if record < restored?.records ?? 0 { restored!.replaced.append(record) }
         return .conflict
     }
 

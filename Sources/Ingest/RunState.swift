@@ -265,7 +265,7 @@ package struct Resumption: Sendable {
     /// Per dataset, the number of its files reused.
     package var reusedFiles: [Dataset: Int] = [:]
     /// The number of input files reused.
-    package var files = 0
+    package var files: Int { reusedFiles.values.reduce(0, +) }
     /// Whether every dataset of the state was reused: with no file read besides, the
     /// state stays true as it is; with new files, a delta can be written.
     package var isWhole = false
@@ -297,7 +297,6 @@ extension SavedState {
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }
-            resumption.files += ingest.files.count
             resumption.reusedFiles[dataset] = ingest.files.count
             resumption.datasets[dataset] = ingest
             resumption.rejects[dataset] = datasets[index].rejects

@@ -126,10 +126,7 @@ struct Publisher {
     /// Removes staging folders that killed runs left behind (only while holding the lock):
     /// those of processes that are gone, never a live run's.
     func removeStaleStaging() {
-        for entry in (try? directoryListing(parent).names) ?? [] where entry.hasPrefix(stagingPrefix) {
-            if let pid = pid_t(entry.dropFirst(stagingPrefix.count)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM { continue }
-            removeTree(parent + "/" + entry)
-        }
+        for entry in leftoversOfDeadRuns(in: parent, prefix: stagingPrefix) { removeTree(parent + "/" + entry) }
     }
 
     /// A new, empty staging folder, with the mode (setgid included) and group of the
@@ -166,6 +163,17 @@ struct Publisher {
             guard rename(staging, output) == 0 else { throw OutputFile.failure("rename \(staging) to", output) }
         }
         syncPath(parent)
+    }
+}
+
+/// The entries of `folder` named `<prefix><pid>` that no other live process owns: a run
+/// killed left them (one named after this process is a leftover of an earlier process
+/// that had its number).
+func leftoversOfDeadRuns(in folder: String, prefix: String) -> [String] {
+    ((try? directoryListing(folder).names) ?? []).filter { entry in
+        guard entry.hasPrefix(prefix) else { return false }
+        if let pid = pid_t(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM { return false }
+        return true
     }
 }
 

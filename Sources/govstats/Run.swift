@@ -101,8 +101,7 @@ struct Run: ParsableCommand {
         if let stateWarning { built.warnings.insert(stateWarning, at: 0) }
         for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if progress.enabled {
-            let total = folder.files.values.reduce(0) { $0 + $1.count }
-            let read = total - reused
+            let read = folder.fileCount - reused
             writeError("published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\n")
         }
     }
@@ -163,9 +162,8 @@ struct Run: ParsableCommand {
             throw Failure.refused(result.refusals)
         }
         // A run that read no file leaves the state as it is: it holds what this run knows.
-        let total = folder.files.values.reduce(0) { $0 + $1.count }
         var (writer, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
-        if !(resuming.isWhole && resuming.files == total) {
+        if !(resuming.isWhole && resuming.files == folder.fileCount) {
             progress.say("writing the run state")
             (writer, stateWarning) = state.writePartial(result, resumption: resuming, rejectsFolder: staging + "/rejects")
         }

@@ -66,11 +66,7 @@ struct StateFolder {
 
     /// Removes what runs killed while writing the state left (only under the lock).
     func removeStalePartials() {
-        let prefix = "state.partial-"
-        for entry in (try? directoryListing(path).names) ?? [] where entry.hasPrefix(prefix) {
-            if let pid = pid_t(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM { continue }
-            unlink(path + "/" + entry)
-        }
+        for entry in leftoversOfDeadRuns(in: path, prefix: "state.partial-") { unlink(path + "/" + entry) }
     }
 
     /// A state written, to be put in place after the reports are published.

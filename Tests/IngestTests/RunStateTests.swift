@@ -99,7 +99,7 @@ import TestSupport
         #expect(saved.key == Self.key)
         var resumption = saved.resumable(in: folder, key: Self.key)
         #expect(resumption.files == 2)
-        #expect(!resumption.isWhole || resumption.datasets.count == 1)
+        #expect(resumption.isWhole && resumption.datasets.count == 1)
         let rejects = try #require(resumption.rejects[Dataset.alarmCalls])
         #expect(rejects.map(\.path) == [root.path + "/state"])
         let stateBytes = try #require(FileManager.default.contents(atPath: root.path + "/state"))
