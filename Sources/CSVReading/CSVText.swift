@@ -14,7 +14,14 @@ public enum CSVText {
 
     /// One line of an output CSV, with its final LF; every cell neutralised (`cell`).
     public static func line(_ fields: [String]) -> String {
-        fields.map { field(cell($0)) }.joined(separator: ",") + "\n"
+        var line = ""
+        line.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
+        for (index, text) in fields.enumerated() {
+            if index > 0 { line += "," }
+            line += field(cell(text))
+        }
+        line += "\n"
+        return line
     }
 
     /// Guards a cell against spreadsheet formula injection: text that begins with `=`, `+`,

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CBytes
 import CSVReading
 
 /// Distinct byte strings, exactly: their bytes one after another in an arena, and an
@@ -99,6 +100,12 @@ struct ByteTable: Sendable {
 
     private func range(of number: Int) -> Range<Int> {
         (number == 0 ? 0 : Int(ends[number - 1]))..<Int(ends[number])
+    }
+
+    /// The arena's bytes, valid during `body`: strings of one length `length` are string
+    /// number n at n × length.
+    func withArena<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try arena.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0)) }
     }
 
     /// The bytes of string `number`, valid during `body`.
@@ -201,32 +208,43 @@ extension ByteTable {
         try table.write(to: writer)
     }
 
-    /// The table `write` wrote, numbers as they were.
-    init(from reader: StateReader) throws {
+    /// The table `write` wrote, numbers as they were; `length`: each string's length, when
+    /// they all have one. Its arrays are checked as they are read (`FlatArray.init(from:check:)`),
+    /// so that a large one mapped from the state is not brought into memory for it.
+    init(from reader: StateReader, length: Int? = nil) throws {
         let damaged = { (what: String) in StateError("\(reader.path) is damaged (a table's \(what))") }
         let arena = try FlatArray<UInt8>(from: reader)
-        let ends = try FlatArray<UInt32>(from: reader)
-        let tags = try FlatArray<UInt32>(from: reader)
-        let table = try FlatArray<UInt32>(from: reader)
-        guard ends.count == tags.count else { throw damaged("lengths differ") }
         var previous: UInt32 = 0
-        for number in 0..<ends.count {
-            guard ends[number] >= previous else { throw damaged("strings overlap") }
-            previous = ends[number]
-        }
-        guard Int(previous) == arena.count else { throw damaged("strings overrun it") }
-        // A power of two, at most 70% full (as `insert` keeps it), each string in one bucket.
-        let size = table.count
-        guard size >= 16, size & (size - 1) == 0, ends.count * 10 <= size * 7 else { throw damaged("buckets are \(size)") }
-        let shift = UInt32(size.trailingZeroBitCount)
-        let numberMask = UInt32(truncatingIfNeeded: size - 1)
-        var placed = 0
-        table.withUnsafeBufferPointer { buckets in
-            for entry in buckets where entry != 0 {
-                let number = Int(entry & numberMask)
-                if number >= 1 && number <= ends.count { placed += 1 } else { placed = -1; break }
+        var overlap = false
+        var otherLength = false
+        let ends = try FlatArray<UInt32>(from: reader) { ends in
+            guard let start = ends.baseAddress else { return }
+            switch govstats_check_ends(start, ends.count, &previous, UInt32(truncatingIfNeeded: length ?? 0)) {
+            case 1: overlap = true
+            case 2: otherLength = otherLength || length != nil
+            default: break
             }
         }
+        guard !overlap else { throw damaged("strings overlap") }
+        guard !otherLength else { throw damaged("strings of another length") }
+        guard Int(previous) == arena.count else { throw damaged("strings overrun it") }
+        let tags = try FlatArray<UInt32>(from: reader)
+        guard ends.count == tags.count else { throw damaged("lengths differ") }
+        // A power of two, at most 70% full (as `insert` keeps it), each string in one bucket.
+        let size = try reader.count(of: 4)
+        guard size >= 16, size & (size - 1) == 0, ends.count * 10 <= size * 7 else { throw damaged("buckets are \(size)") }
+        let numberMask = UInt32(truncatingIfNeeded: size - 1)
+        let strings = UInt32(truncatingIfNeeded: ends.count)
+        var placed = 0
+        var outside = false
+        let table = try FlatArray<UInt32>(fromCount: size, reader: reader) { buckets in
+            // A bucket holds number + 1 under the mask, 0 when empty.
+            guard let start = buckets.baseAddress else { return }
+            var held = 0
+            if govstats_check_buckets(start, buckets.count, numberMask, strings, &held) != 0 { outside = true }
+            placed += held
+        }
+        guard !outside else { throw damaged("buckets hold a string it has not") }
         guard placed == ends.count else { throw damaged("buckets hold \(placed) of \(ends.count) strings") }
         self.init(capacity: 0)
         self.arena = arena
@@ -234,7 +252,7 @@ extension ByteTable {
         self.tags = tags
         self.table = table
         self.mask = size - 1
-        self.shift = shift
+        self.shift = UInt32(size.trailingZeroBitCount)
     }
 }
 extension ByteTable {
@@ -250,7 +268,7 @@ extension ByteTable {
 
     /// Adds the strings a delta written by `writeDelta` holds, numbered after these.
     mutating func readDelta(from reader: StateReader) throws {
-        let added = try FlatArray<UInt8>(from: reader)
+        let added = try FlatArray<UInt8>(from: reader, mapping: false)
         let count = try reader.count(of: 8)
         var newEnds = [UInt32](repeating: 0, count: count)
         var newTags = [UInt32](repeating: 0, count: count)

@@ -1,30 +1,9 @@
 import Schema
 
-// Typed views of the standing records' columns, for the stages after ingest. Each holds its
-// column's storage (so it stays alive and unchanged); its `codes` or `days` reads it through
-// a pointer, without reference counting per value, for loops over every record.
-
-extension RecordStore {
-    /// The values of a text column.
-    public func texts(_ column: TextColumn) -> TextValues {
-        TextValues(slots: slots(at: column.index), names: texts(at: column.index))
-    }
-
-    /// The values of a datetime column.
-    public func dates(_ column: DateColumn) -> DateValues {
-        DateValues(slots: slots(at: column.index))
-    }
-
-    /// The values of a period column.
-    public func periods(_ column: PeriodColumn) -> PeriodValues {
-        PeriodValues(slots: slots(at: column.index))
-    }
-
-    /// The values of a yes/no column.
-    public func flags(_ column: FlagColumn) -> FlagValues {
-        FlagValues(slots: slots(at: column.index))
-    }
-}
+// Typed views of a column of the record groups (`RecordGroups.texts(_:)`, `dates(_:)`,
+// `periods(_:)`, `flags(_:)`), for the stages after ingest: one value per group. Each holds
+// its column's storage (so it stays alive and unchanged); its `codes` or `days` reads it
+// through a pointer, without reference counting per value, for loops over every group.
 
 /// A text column: each record's value as its number in `names`, the column's distinct values.
 public struct TextValues: Sendable {

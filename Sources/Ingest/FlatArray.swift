@@ -14,14 +14,19 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         var base: UnsafeMutablePointer<Element>?
         var count = 0
         var capacity = 0
+        /// The reservation of address space the elements were mapped into from a file
+        /// (`init(mapping:)`), else nil (a `malloc` block).
+        var mapping: (start: UnsafeMutableRawPointer, bytes: Int)?
 
         init() {}
 
-        deinit { free(base) }
+        deinit {
+            if let mapping { munmap(mapping.start, mapping.bytes) } else { free(base) }
+        }
 
         func copy() -> Storage {
             let other = Storage()
-            other.reserve(capacity)
+            other.reserve(mapping == nil ? capacity : count)
             if count > 0 { other.base!.update(from: base!, count: count) }
             other.count = count
             return other
@@ -31,8 +36,14 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
             guard wanted > capacity else { return }
             var size = max(capacity, 16)
             while size < wanted { size += size / 2 + 16 }
-            guard let grown = realloc(base, size * MemoryLayout<Element>.stride) else {
+            guard let grown = realloc(mapping == nil ? base : nil, size * MemoryLayout<Element>.stride) else {
                 fatalError("out of memory: \(size * MemoryLayout<Element>.stride) bytes for the record store")
+            }
+            if let mapping {
+                // Past its reservation: the elements move to a block of their own.
+                if count > 0 { grown.copyMemory(from: base!, byteCount: count * MemoryLayout<Element>.stride) }
+                munmap(mapping.start, mapping.bytes)
+                self.mapping = nil
             }
             base = grown.assumingMemoryBound(to: Element.self)
             capacity = size
@@ -42,6 +53,29 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     private var storage = Storage()
 
     init() {}
+
+    /// `count` elements mapped from the file `descriptor` at `offset` (a multiple of the
+    /// page size), privately: a change is the process's own, copied a page at a time, and
+    /// the file is never written. Pages are read when first touched, so a large array of
+    /// which a run reads a few elements costs only those pages. Room to grow is reserved
+    /// after them (address space, taken by appends); past it they move to memory.
+    init?(mapping descriptor: Int32, offset: Int, count: Int) {
+        let bytes = count * MemoryLayout<Element>.stride
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let mapped = (bytes + page - 1) / page * page
+        let reserved = mapped + max(mapped, 16 << 20)
+        guard offset % page == 0,
+              let start = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+              start != MAP_FAILED else { return nil }
+        if mapped > 0 && mmap(start, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, descriptor, off_t(offset)) != start {
+            munmap(start, reserved)
+            return nil
+        }
+        storage.base = start.assumingMemoryBound(to: Element.self)
+        storage.count = count
+        storage.capacity = reserved / MemoryLayout<Element>.stride
+        storage.mapping = (start, reserved)
+    }
 
     /// `hugePages`: ask the kernel for 2 MiB pages before the memory is first touched (for
     /// a large table read at random, where 4 KiB pages would miss the TLB on nearly every
@@ -88,16 +122,6 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     mutating func reserveCapacity(_ wanted: Int) {
         makeUnique()
         storage.reserve(wanted)
-    }
-
-    /// Reserves room for `wanted` elements in an empty array, asking for 2 MiB pages (see
-    /// `init(repeating:count:hugePages:)`): an array about to be filled whole, such as one
-    /// read from the run state, then takes one page fault per 2 MiB rather than per 4 KiB.
-    mutating func reserveHugePages(_ wanted: Int) {
-        precondition(storage.count == 0 && storage.capacity == 0, "huge pages for an array already in use")
-        makeUnique()
-        storage.reserve(wanted)
-        if wanted > 0 { Self.adviseHugePages(storage.base!, bytes: wanted * MemoryLayout<Element>.stride) }
     }
 
     @inline(__always)

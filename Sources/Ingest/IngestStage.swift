@@ -124,6 +124,12 @@ package struct IngestResult: Sendable {
         for index in datasets.indices { datasets[index].store.releaseKeys() }
     }
 
+    /// Counts every store's records in their groups (`RecordStore.countStanding`), where
+    /// ingest left it to the run state's writer (`IngestStage.countsGroups`).
+    package mutating func countStanding(jobs: Int) {
+        for index in datasets.indices { datasets[index].store.countStanding(jobs: jobs) }
+    }
+
     package func dataset(_ kind: Dataset) -> DatasetIngest? {
         datasets.first { $0.dataset == kind }
     }
@@ -177,6 +183,11 @@ package struct IngestStage: Sendable {
     /// Whether the stores keep their key index after ingest, for the run state to be
     /// written (the caller lets it go then, `RecordStore.releaseKeys`).
     package var keepsKeys = false
+    /// Whether each dataset's records are counted in groups once read
+    /// (`RecordStore.countStanding`), which the transform stage reads. `validate` has no use
+    /// for them; `run` leaves them to the run state's writer (`IngestResult.countStanding`),
+    /// which counts them once the key index is written and let go.
+    package var countsGroups = true
 
     package init(
         config: GovStatsConfig, maxRejectPercent: ExactDecimal, jobs: Int = 1, chunkBytes: Int = 1 << 20, hashing: Bool = true,
@@ -260,6 +271,8 @@ package struct IngestStage: Sendable {
                 if let refusal = outcome.refusal { causes.append(refusal) }
                 ingest.files.append(outcome)
             }
+            batches.drain()
+            if countsGroups { ingest.store.countStanding(jobs: jobs) }
             if let share = excessiveRejects(ingest) { causes.append(share) }
             if let many = tooManyDistricts(ingest) { causes.append(many) }
             if !keepsKeys { ingest.store.releaseKeys() }
@@ -436,8 +449,17 @@ package struct IngestStage: Sendable {
         let column = dataset.areas.district
         let store = ingest.store
         guard store.count > 0, store.texts(of: column).count > config.maxDistricts else { return nil }
-        var seen = Set<UInt64>()
-        for slot in store.slots(of: column) where !Slot.isEmpty(slot) { seen.insert(slot) }
+        var seen = Set<Int>()
+        // The grouping with the fewest groups, when they are counted: each names the district.
+        if store.isCounted, let groups = Grouping.allCases.compactMap(store.groups).min(by: { $0.count < $1.count }) {
+            let districts = groups.texts(dataset.places.district)
+            let codes = districts.codes
+            withExtendedLifetime(districts) {
+                for group in 0..<groups.count where codes[group] >= 0 { seen.insert(codes[group]) }
+            }
+        } else {
+            for slot in store.slots(of: column) where !Slot.isEmpty(slot) { seen.insert(Int(slot)) }
+        }
         guard seen.count > config.maxDistricts else { return nil }
         let source = dataset.settings.columns[column].map { "column '\($0)'" } ?? "column '\(column)' (or an alias)"
         return "\(dataset.name): the records name \(seen.count) distinct districts, read from \(source), more than \(config.maxDistricts): the column mapped as district is most likely not one (if it is, raise max_districts under [report] in govstats.toml)"

@@ -21,6 +21,9 @@ public struct RecordStore: Sendable {
     /// The distinct values of each text, amount and score column.
     private var interners: [ByteTable]
     private var encoded: [UInt64]
+    /// The records counted in groups (`countStanding`): the first `tallied` of them.
+    private var grouped: RecordTally
+    private var tallied = 0
     /// A row with an empty key is a record of its own (a declared dataset without `id`).
     private let keyless: Bool
     /// The column of `latest_by` (-1: none): a repeat with an earlier value does not replace.
@@ -36,6 +39,7 @@ public struct RecordStore: Sendable {
         }
         self.interners = Array(repeating: ByteTable(), count: dataset.columns.count)
         self.encoded = Array(repeating: 0, count: dataset.columns.count)
+        self.grouped = RecordTally(dataset: dataset)
     }
 
     /// The number of distinct records.
@@ -166,15 +170,27 @@ public struct RecordStore: Sendable {
         if keyless && key.isEmpty {
             count += 1
             for column in storage.indices { storage[column].append(encoded[column]) }
+            countNewest()
             return .accepted
         }
         let (record, isNew) = keys.insert(key, hash: hash)
         if isNew {
             count += 1
             for column in storage.indices { storage[column].append(encoded[column]) }
+            countNewest()
             return .accepted
         }
         return compareAndReplace(record)
+    }
+
+    /// Counts the record just inserted one at a time when every record before it is
+    /// counted (batches are counted together, `countStanding`).
+    @inline(__always)
+    private mutating func countNewest() {
+        guard tallied == count - 1 else { return }
+        grouped.prepare(interners)
+        grouped.change(by: 1) { encoded[$0] }
+        tallied = count
     }
 
     /// A repeat of `record`, whose incoming slots are in `encoded`: compared on the columns
@@ -189,6 +205,12 @@ public struct RecordStore: Sendable {
         }
         guard differs else { return .duplicate }
         if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: storage[latestBy][record]) { return .conflict }
+        if record < tallied {
+            // Counted already (restored from the run state): it moves to its new group.
+            grouped.prepare(interners)
+            grouped.change(by: -1) { storage[$0][record] }
+            grouped.change(by: 1) { encoded[$0] }
+        }
         for column in storage.indices { storage[column][record] = encoded[column] }
         // Read as a number, not bound: a binding would hold the list being appended to,
         // which would then be copied whole on every conflict.
@@ -218,6 +240,32 @@ public struct RecordStore: Sendable {
     }
 
     // MARK: Reading the standing records
+
+    /// Counts the records not counted yet in their groups (`RecordTally`): once the
+    /// dataset's files are all read, before `groups` or the run state.
+    package mutating func countStanding(jobs: Int = 1) {
+        guard tallied < count else { return }
+        grouped.prepare(interners)
+        let columns = storage.map { ColumnSlots(storage: $0).unretained }
+        let isText = columns.indices.map { !storage[$0].isNone && self.columns[$0].type == .text }
+        withExtendedLifetime(storage) {
+            grouped.count(tallied..<count, columns: columns, isText: isText, textCounts: interners.map(\.count), jobs: jobs)
+        }
+        tallied = count
+    }
+
+    /// Whether every record is counted in its groups (`countStanding`).
+    package var isCounted: Bool { tallied == count }
+
+    /// The standing records in the groups of `grouping` (nil: the dataset has no such
+    /// figures).
+    public func groups(_ grouping: Grouping) -> RecordGroups? {
+        precondition(tallied == count, "groups read before every record was counted")
+        guard let table = grouped.table(grouping) else { return nil }
+        var names: [Int: [String]] = [:]
+        for case .slot(let index) in table.parts where interners[index].count > 0 { names[index] = texts(at: index) }
+        return RecordGroups(table: table, names: names, metricSets: grouped.metricSets)
+    }
 
     /// The slots of the column at `index` of `columns`, one per record, in order of first
     /// appearance.
@@ -577,6 +625,20 @@ extension RecordStore {
         for interner in interners { try interner.write(to: writer) }
     }
 
+    /// The record groups (`countStanding` done), written apart from the rest of the store:
+    /// a full run writes them after letting the key index go, so that the two are never in
+    /// memory at once.
+    func writeGroups(to writer: StateWriter) throws {
+        precondition(tallied == count, "groups written before every record was counted")
+        try grouped.write(to: writer)
+    }
+
+    /// The groups `writeGroups` wrote, for this store as `init(from:)` read it.
+    mutating func readGroups(from reader: StateReader) throws {
+        try grouped.read(from: reader, records: count)
+        tallied = count
+    }
+
     /// The store `write` wrote, for `dataset` (whose columns it must have): rows can be
     /// applied to it as to the store it was.
     init(dataset: Dataset, from reader: StateReader) throws {
@@ -598,7 +660,9 @@ extension RecordStore {
 extension RecordStore {
     /// Marks the store as restored: `writeDelta` writes what changes from here on.
     package mutating func markRestored() {
+        precondition(tallied == count, "a store restored before every record was counted")
         restored = Restored(records: count, keys: keys.count, interned: interners.map(\.count))
+        grouped.markRestored()
     }
 
     /// Whether the store was restored, so that a delta of it can be written.
@@ -620,6 +684,18 @@ extension RecordStore {
             for record in replaced { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
         }
         for column in interners.indices { try interners[column].writeDelta(since: restored.interned[column], to: writer) }
+    }
+
+    /// What changed in the groups since `markRestored` (`countStanding` done).
+    func writeGroupsDelta(to writer: StateWriter) throws {
+        precondition(tallied == count, "a delta of groups written before every record was counted")
+        try grouped.writeDelta(to: writer)
+    }
+
+    /// Applies a delta written by `writeGroupsDelta`, after `readDelta` of the same file.
+    mutating func readGroupsDelta(from reader: StateReader) throws {
+        try grouped.readDelta(from: reader, records: count)
+        tallied = count
     }
 
     /// Applies a delta written by `writeDelta` to the store it was written from.

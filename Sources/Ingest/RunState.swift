@@ -30,27 +30,34 @@ package struct StateKey: Equatable, Sendable {
 /// only new files; read by `read` before the next run, which goes on from it
 /// (`resumable`) rather than reading its inputs again.
 ///
-///     state     "govstats run state", format, the key (`StateKey`)
+///     state     "govstats run state", format, the size from which arrays are mapped,
+///               the key (`StateKey`)
 ///               per dataset: name; per file its name, version, day read and outcome;
 ///               the record store as it stood (keys, packed columns, interned texts)
+///               per dataset: the record groups
 ///               per dataset: the bytes of rejects/<dataset>.csv
 ///               CRC-32C of everything before it
-///     state.N   "govstats run state delta", format, the CRC of the file before it
+///     state.N   "govstats run state delta", format, the size from which arrays are
+///               mapped, the CRC of the file before it
 ///               per dataset: the files added, what the store gained and replaced
+///               per dataset: the groups added and the counts changed
 ///               per dataset: the bytes added to rejects/<dataset>.csv
 ///               CRC-32C
 package enum RunState {
     static let magic = "govstats run state"
     static let deltaMagic = "govstats run state delta"
-    static let format = 3
+    static let format = 4
     /// Deltas after which a run writes the state whole again.
     package static let longestChain = 30
 
     /// Writes the state of `result`, whose stores still hold their keys, and of the rejects
-    /// files in `rejectsFolder` (complete and closed).
-    package static func write(_ result: IngestResult, key: StateKey, rejectsFolder: String, to writer: StateWriter) throws {
+    /// files in `rejectsFolder` (complete and closed). The key index is let go once it is
+    /// written, and the records are counted in their groups then (`countStanding`, with
+    /// `jobs`): the index and the groups are never in memory at once.
+    package static func write(_ result: inout IngestResult, key: StateKey, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
         try writer.text(magic)
         try writer.integer(format)
+        try writer.integer(writer.mapBytes)
         for part in [key.program, key.config, key.dataFolder, key.runDay] { try writer.text(part) }
         try writer.integer(result.datasets.count)
         for ingest in result.datasets {
@@ -59,16 +66,21 @@ package enum RunState {
             for outcome in ingest.files { try write(outcome, day: key.runDay, to: writer) }
             try ingest.store.write(to: writer)
         }
+        result.releaseKeys()
+        result.countStanding(jobs: jobs)
+        for ingest in result.datasets { try ingest.store.writeGroups(to: writer) }
         for ingest in result.datasets { try copyRejects(rejectsFolder, ingest.dataset, from: 0, to: writer) }
         try writer.finish()
     }
 
     /// Writes what `result` added to the state it went on from (`resumption`, whose every
     /// dataset it went on from, and no other): the files read, what each store gained and
-    /// replaced, the rejected rows added.
-    package static func writeDelta(_ result: IngestResult, key: StateKey, resumption: Resumption, rejectsFolder: String, to writer: StateWriter) throws {
+    /// replaced, how their groups changed, the rejected rows added. The key index is let go
+    /// and the new records counted as in `write`.
+    package static func writeDelta(_ result: inout IngestResult, key: StateKey, resumption: Resumption, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
         try writer.text(deltaMagic)
         try writer.integer(format)
+        try writer.integer(writer.mapBytes)
         try writer.integer(Int(resumption.chainChecksum))
         try writer.integer(result.datasets.count)
         for ingest in result.datasets {
@@ -80,6 +92,9 @@ package enum RunState {
             for outcome in ingest.files[first...] { try write(outcome, day: key.runDay, to: writer) }
             try ingest.store.writeDelta(to: writer)
         }
+        result.releaseKeys()
+        result.countStanding(jobs: jobs)
+        for ingest in result.datasets { try ingest.store.writeGroupsDelta(to: writer) }
         for ingest in result.datasets {
             let prefix = resumption.rejects[ingest.dataset, default: []].reduce(0) { $0 + $1.range.count }
             try copyRejects(rejectsFolder, ingest.dataset, from: prefix, to: writer)
@@ -142,18 +157,21 @@ package enum RunState {
             ingest.store = try RecordStore(dataset: dataset, from: reader)
             saved.append(SavedDataset(ingest: ingest, recordedAt: Array(repeating: reader.written, count: ingest.files.count)))
         }
+        for index in saved.indices { try saved[index].ingest.store.readGroups(from: reader) }
         for index in saved.indices {
             let size = try reader.count(of: 1)
             saved[index].rejects.append(StateBytes(path: path, range: reader.offset..<reader.offset + size))
             try reader.skip(size)
         }
         try reader.verify()
-        var state = SavedState(key: key, datasets: saved, path: path, checksum: reader.checksum)
+        // Consumed: a copy left alive would make every array a delta changes be copied whole.
+        var state = SavedState(key: key, datasets: consume saved, path: path, checksum: reader.checksum)
         // The deltas, in order, while each continues the one before; a leftover of an
         // earlier chain (the state was written whole since) continues nothing and ends it.
         while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
+            try readMapBytes(delta)
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else { break }
             try state.apply(delta, root: root)
         }
@@ -171,7 +189,15 @@ package enum RunState {
         guard try reader.text() == magic else { throw StateError("\(reader.path) is not a govstats run state") }
         let format = try reader.integer()
         guard format == Self.format else { throw StateError("\(reader.path) is of another format (\(format))") }
+        try readMapBytes(reader)
         return StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
+    }
+
+    /// The size from which the writer laid arrays out to be mapped (`FlatArray.write`).
+    private static func readMapBytes(_ reader: StateReader) throws {
+        let bytes = try reader.integer()
+        guard bytes > 0 else { throw StateError("\(reader.path) is damaged (arrays mapped from \(bytes) bytes)") }
+        reader.mapBytes = bytes
     }
 
     static func readOutcome(_ reader: StateReader, dataset: Dataset, root: String) throws -> FileOutcome {
@@ -231,6 +257,7 @@ package struct SavedState: Sendable {
             }
             try datasets[index].ingest.store.readDelta(from: delta)
         }
+        for index in datasets.indices { try datasets[index].ingest.store.readGroupsDelta(from: delta) }
         for index in datasets.indices {
             let size = try delta.count(of: 1)
             datasets[index].rejects.append(StateBytes(path: delta.path, range: delta.offset..<delta.offset + size))

@@ -28,8 +28,14 @@ package final class StateWriter {
     private var checksum = Checksum()
     private static let flushBytes = 1 << 20
 
-    package init(path: String) throws {
+    /// Arrays of at least this many bytes are written to be mapped (`FlatArray.write`).
+    let mapBytes: Int
+
+    /// `mapBytes`: a page (an array smaller than that is read, as cheaply as a mapping
+    /// is made); in tests, 1, to map every array.
+    package init(path: String, mapBytes: Int = 4096) throws {
         self.path = path
+        self.mapBytes = mapBytes
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StateError.system("create", path) }
         buffer.reserveCapacity(Self.flushBytes)
@@ -50,8 +56,20 @@ package final class StateWriter {
         try value.withUTF8 { (utf8) throws in try bytes(UnsafeRawBufferPointer(utf8)) }
     }
 
+    /// Zero bytes up to the next multiple of `alignment` of the file's length.
+    func align(_ alignment: Int) throws {
+        let padding = (alignment - offset % alignment) % alignment
+        guard padding > 0 else { return }
+        let zeros = [UInt8](repeating: 0, count: padding)
+        try zeros.withUnsafeBytes { try bytes($0) }
+    }
+
+    /// The number of bytes written so far.
+    private var offset = 0
+
     package func bytes(_ raw: UnsafeRawBufferPointer) throws {
         guard !raw.isEmpty else { return }
+        offset += raw.count
         checksum.feed(raw)
         if raw.count >= Self.flushBytes {
             try flush()
@@ -126,6 +144,8 @@ package final class StateReader {
     private let contentBytes: Int
     private var checksumState = Checksum()
     private static let digestBytes = 4
+    /// The writer's `mapBytes`, once read from the header (none before).
+    var mapBytes = Int.max
 
     package init(path: String) throws {
         self.path = path
@@ -231,6 +251,49 @@ package final class StateReader {
         }
     }
 
+    /// Skips the writer's padding up to the next multiple of `alignment` (`StateWriter.align`).
+    func align(_ alignment: Int) throws {
+        try skip((alignment - offset % alignment) % alignment)
+    }
+
+    /// The next `count` elements mapped from the file (`FlatArray.init(mapping:)`), at an
+    /// offset that `align` made a multiple of the page size; nil where they cannot be
+    /// mapped, and the caller reads them. Their bytes are read once as well, for the
+    /// checksum and for `check`, which is given them a part at a time: through a window of
+    /// the file mapped for a moment (no copy), so the pages stay in the page cache, not in
+    /// the process.
+    func mapped<Element: BitwiseCopyable>(count: Int, check: (UnsafeBufferPointer<Element>) throws -> Void) throws -> FlatArray<Element>? {
+        let stride = MemoryLayout<Element>.stride
+        let bytes = count * stride
+        let start = offset
+        guard count <= remaining / stride, let array = FlatArray<Element>(mapping: descriptor, offset: start, count: count) else { return nil }
+        let window = 4 << 20
+        var done = 0
+        while done < bytes {
+            let step = min(window, bytes - done)
+            guard let view = mmap(nil, step, PROT_READ, MAP_PRIVATE, descriptor, off_t(start + done)), view != MAP_FAILED else {
+                throw StateError.system("read", path)
+            }
+            defer { munmap(view, step) }
+            // One call brings the window's pages in, rather than a fault per page (a hint:
+            // where the kernel has no such advice, the faults serve).
+            _ = madvise(view, step, 22 /* MADV_POPULATE_READ */)
+            let raw = UnsafeRawBufferPointer(start: view, count: step)
+            checksumState.feed(raw)
+            try check(UnsafeBufferPointer(start: view.assumingMemoryBound(to: Element.self), count: step / stride))
+            done += step
+        }
+        // The buffer and the descriptor go on after the array.
+        remaining -= bytes
+        if filled - position >= bytes {
+            position += bytes
+        } else {
+            position = filled
+            guard lseek(descriptor, off_t(start + bytes), SEEK_SET) == off_t(start + bytes) else { throw StateError.system("read", path) }
+        }
+        return array
+    }
+
     /// The CRC of the content read so far (all of it, after `verify`).
     package var checksum: UInt32 { checksumState.value }
 
@@ -253,15 +316,38 @@ package final class StateReader {
 }
 
 extension FlatArray {
+    /// Arrays of at least `mapBytes` bytes (the writer's, recorded in the header) start at
+    /// a multiple of `mapAlignment` in the file, and a reader maps them rather than reading
+    /// them (`StateReader.mapped`).
+    static var mapAlignment: Int { 4096 }
+
+    private static func isMapped(_ count: Int, _ mapBytes: Int) -> Bool {
+        count * MemoryLayout<Element>.stride >= mapBytes
+    }
+
     func write(to writer: StateWriter) throws {
         try writer.integer(count)
+        if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
         try withUnsafeBufferPointer { values in try writer.bytes(UnsafeRawBufferPointer(values)) }
     }
 
-    init(from reader: StateReader) throws {
-        let count = try reader.count(of: MemoryLayout<Element>.stride)
+    /// The array `write` wrote. `check` is given its elements, in parts, before it is
+    /// returned (it throws for values that cannot be).
+    /// `mapping` false: an array written as a count and bytes without `write`'s padding.
+    init(from reader: StateReader, mapping: Bool = true, check: (UnsafeBufferPointer<Element>) throws -> Void = { _ in }) throws {
+        try self.init(fromCount: try reader.count(of: MemoryLayout<Element>.stride), reader: reader, mapping: mapping, check: check)
+    }
+
+    /// The rest of `init(from:check:)`, once the count is read (and judged).
+    init(fromCount count: Int, reader: StateReader, mapping: Bool = true, check: (UnsafeBufferPointer<Element>) throws -> Void = { _ in }) throws {
+        if mapping && Self.isMapped(count, reader.mapBytes) {
+            try reader.align(Self.mapAlignment)
+            if let mapped = try reader.mapped(count: count, check: check) {
+                self = mapped
+                return
+            }
+        }
         self.init()
-        if count * MemoryLayout<Element>.stride >= 4 << 20 { reserveHugePages(count) }
         var failure: (any Error)?
         append(count: count) { target in
             do {
@@ -271,5 +357,6 @@ extension FlatArray {
             }
         }
         if let failure { throw failure }
+        try withUnsafeBufferPointer(check)
     }
 }

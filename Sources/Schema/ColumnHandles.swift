@@ -1,5 +1,5 @@
 /// A typed handle of a dataset's column, taken from its declaration: the stages after ingest
-/// read the standing records through these (`RecordStore.texts(_:)`, `dates(_:)`,
+/// read the standing records' groups through these (`RecordGroups.texts(_:)`, `dates(_:)`,
 /// `periods(_:)`, `flags(_:)`), never by a column's name. A handle is the column's position
 /// in `Dataset.columns`, and its name for messages; `Kind` says what values it holds.
 public struct ColumnHandle<Kind>: Hashable, Sendable {

@@ -14,29 +14,26 @@ public struct CategoryBreakdown: Sendable {
     let counts: [ExactText: [ExactText: [Int: Int]]]
 
     public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) {
-        let store = ingest.store
         dataset = ingest.dataset
-        guard let column = dataset.breakdown, let dateColumn = dataset.date, store.count > 0 else { return nil }
-        let categoryValues = store.texts(column)
-        let districtValues = store.texts(dataset.places.district)
+        guard let column = dataset.breakdown, let dateColumn = dataset.date,
+              let groups = ingest.store.groups(.breakdown), groups.count > 0 else { return nil }
+        let categoryValues = groups.texts(column)
+        let districtValues = groups.texts(dataset.places.district)
         let categoryNames = categoryValues.names
         let districtNames = districtValues.names
-        let dates = store.dates(dateColumn)
-        // Counted in a flat array by slot numbers, then named: one array update per record.
+        let groupYears = groups.years(dateColumn)
+        // Counted in a flat array by slot numbers, then named: one array update per group.
         let categoryCount = categoryNames.count
         let districtCount = districtNames.count
-        // The years of the earliest and latest days, which the month table already found.
-        let months = MonthLookup(dates: dates)
-        guard let days = months.days else { return nil }
-        let firstYear = LocalDate(dayNumber: days.lowerBound).year
-        let lastYear = LocalDate(dayNumber: days.upperBound).year
+        let known = groupYears.compactMap { $0 }
+        guard let firstYear = known.min(), let lastYear = known.max() else { return nil }
         let yearCount = lastYear - firstYear + 1
         var flat = Array(repeating: 0, count: districtCount * categoryCount * yearCount)
-        let (categories, districts, dated) = (categoryValues.codes, districtValues.codes, dates.days)
-        withExtendedLifetime((categoryValues, districtValues, dates)) {
-            for record in 0..<store.count where categories[record] >= 0 {
-                let year = months.month(ofDay: dated.day(record)) / 12 - firstYear
-                flat[(districts[record] * categoryCount + categories[record]) * yearCount + year] += 1
+        let (categories, districts, sizes) = (categoryValues.codes, districtValues.codes, groups.sizes)
+        withExtendedLifetime((categoryValues, districtValues)) {
+            for group in 0..<groups.count where categories[group] >= 0 {
+                guard let year = groupYears[group] else { continue }
+                flat[(districts[group] * categoryCount + categories[group]) * yearCount + year - firstYear] += sizes[group]
             }
         }
         var counts: [ExactText: [ExactText: [Int: Int]]] = [:]

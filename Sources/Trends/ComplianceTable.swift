@@ -30,13 +30,13 @@ public struct ComplianceRow: Equatable, Sendable {
 /// standing records of an assessments dataset.
 public enum ComplianceTable {
     public static func rows(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity) -> [ComplianceRow] {
-        let store = ingest.store
         let dataset = ingest.dataset
-        guard let columns = dataset.complianceColumns, store.count > 0 else { return [] }
-        let districts = store.texts(dataset.places.district)
-        let streets = dataset.places.street.map(store.texts)
-        let periods = store.periods(columns.period)
-        let flags = store.flags(columns.compliant)
+        guard let columns = dataset.complianceColumns, let groups = ingest.store.groups(.compliance), groups.count > 0 else { return [] }
+        let districts = groups.texts(dataset.places.district)
+        let streets = dataset.places.street.map(groups.texts)
+        let periods = groups.periods(columns.period)
+        let flags = groups.flags(columns.compliant)
+        let sizes = groups.sizes
         let cityArea = Area(level: .city, name: city)
 
         struct Key: Hashable {
@@ -44,18 +44,19 @@ public enum ComplianceTable {
             let period: Period
         }
         var tallies: [Key: (assessed: Int, compliant: Int)] = [:]
-        for record in 0..<store.count {
-            let period = periods[record]
-            guard let district = districts[record] else { continue }
+        for group in 0..<groups.count {
+            let period = periods[group]
+            guard let district = districts[group] else { continue }
             var areas = [cityArea, Area(level: .district, name: district)]
-            if let street = streets?[record] {
+            if let street = streets?[group] {
                 areas.append(Area(level: .street, name: district + "/" + street))
             }
-            let compliant = flags[record] == true ? 1 : 0
+            let records = sizes[group]
+            let compliant = flags[group] == true ? records : 0
             for area in areas {
                 let key = Key(area: area, period: period)
                 let tally = tallies[key] ?? (0, 0)
-                tallies[key] = (tally.assessed + 1, tally.compliant + compliant)
+                tallies[key] = (tally.assessed + records, tally.compliant + compliant)
             }
         }
         return tallies.map { key, tally in

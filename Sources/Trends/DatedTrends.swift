@@ -23,21 +23,22 @@ public struct DatedTrends: Sendable {
     let ytdCounts: [[(Int, Int)]]
     private let areaIndex: [Area: Int]
 
-    /// nil when the dataset has no standing records. `jobs` > 1: the records are counted in
+    /// nil when the dataset has no standing records. `jobs` > 1: the groups are counted in
     /// that many parts at once (each of at least `partRecords`), whose counts are added:
     /// the same figures for any value. `flatKeys`: the most possible combinations numbered
     /// through a flat table, beyond which a dictionary numbers them (the same figures too).
     ///
-    /// One pass over the records counts each in a histogram by its place (district, street,
-    /// community: a "combination"), month, year-to-date state and the set of metrics it
-    /// counts in: one increment per record, and one for its year-to-date state. The areas
-    /// and metrics a cell adds to are worked out once per cell afterwards, not per record.
+    /// One pass over the record groups (`RecordStore.groups(.trends)`: records by day,
+    /// place and set of metrics) adds each group's size to a histogram by its place
+    /// (district, street, community: a "combination"), month, year-to-date state and set
+    /// of metrics. The areas and metrics a cell adds to are worked out once per cell
+    /// afterwards, not per group.
     public init?(_ ingest: DatasetIngest, city: String = GovStatsConfig.defaultCity, jobs: Int = 1, partRecords: Int = 100_000, flatKeys: Int = 1 << 20) {
-        let store = ingest.store
-        guard store.count > 0, ingest.dataset.kind == .events, let dateColumn = ingest.dataset.date else { return nil }
+        guard ingest.dataset.kind == .events, let dateColumn = ingest.dataset.date,
+              let groups = ingest.store.groups(.trends), groups.count > 0 else { return nil }
         dataset = ingest.dataset
         let cityArea = Area(level: .city, name: city)
-        let dates = store.dates(dateColumn)
+        let dates = groups.dates(dateColumn)
         let days = dates.days
 
         // The span: earliest date, latest date (a month-precision latest date ends its month).
@@ -59,16 +60,16 @@ public struct DatedTrends: Sendable {
         firstMonth = span.first.year * 12 + span.first.month - 1
         monthCount = span.asOf.year * 12 + span.asOf.month - firstMonth
 
-        let memberships = Self.memberships(ingest: ingest)
-        metrics = memberships.map(\.name)
-        let places = PlaceColumns(store: store, places: dataset.places)
+        metrics = dataset.metrics.map(\.name)
+        let metricSets = groups.metricSets
+        let places = PlaceColumns(groups: groups, places: dataset.places)
         let counting = Counting(
             months: MonthLookup(days: firstDay...lastDated), firstMonth: firstMonth, monthCount: monthCount,
             ytd: span.ytd.start.dayNumber...span.ytd.end.dayNumber,
             prior: span.priorYtd.start.dayNumber...span.priorYtd.end.dayNumber,
-            maskCount: 1 << memberships.count)
-        let histogram = withExtendedLifetime((dates, places, memberships)) {
-            Self.count(dates: days, places: places, memberships: memberships, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
+            maskCount: 1 << metrics.count)
+        let histogram = withExtendedLifetime((groups, dates, places)) {
+            Self.count(dates: days, sizes: groups.sizes, places: places, metricSets: metricSets, counting: counting, jobs: jobs, partRecords: partRecords, flatKeys: flatKeys)
         }
 
         // Areas: the city, and each district, district/street and district/community pair
@@ -97,7 +98,7 @@ public struct DatedTrends: Sendable {
         // Each cell of the histogram added to the counts of its metrics and areas.
         let areaCount = areas.count
         let monthCount = monthCount
-        let metricCount = memberships.count
+        let metricCount = metrics.count
         let maskCount = counting.maskCount
         var counts = Array(repeating: 0, count: metricCount * areaCount * monthCount)
         var ytdFlat = Array(repeating: 0, count: metricCount * areaCount * 2)
@@ -147,10 +148,10 @@ public struct DatedTrends: Sendable {
         /// then × (communities + 1) + community (communities: none).
         let keyCount: Int
 
-        init(store: RecordStore, places: PlaceHandles) {
-            let district = store.texts(places.district)
-            let street = places.street.map(store.texts)
-            let community = places.community.map(store.texts)
+        init(groups: RecordGroups, places: PlaceHandles) {
+            let district = groups.texts(places.district)
+            let street = places.street.map(groups.texts)
+            let community = places.community.map(groups.texts)
             values = [district] + [street, community].compactMap { $0 }
             districts = district.codes
             streets = street?.codes
@@ -214,18 +215,16 @@ public struct DatedTrends: Sendable {
     /// The histogram of all records, counted in parts of at least `partRecords` on up to
     /// `jobs` threads, each part numbering the combinations it meets in its own order, then
     /// added up in the order of the parts (the same figures for any number of parts).
-    private static func count(dates: DateDays, places: PlaceColumns, memberships: [Membership], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
+    private static func count(dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [Int], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
         let recordCount = dates.count
         precondition(recordCount < Int(UInt32.max), "too many records for 32-bit counts")
         let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
         let results = UnsafeMutableBufferPointer<Histogram>.allocate(capacity: parts)
         results.initialize(repeating: Histogram())
         defer { results.deinitialize().deallocate() }
-        let tests = memberships.map(MetricTest.init)
-        defer { tests.forEach { $0.release() } }
         let countPart = { (part: Int) in
             results[part] = countRecords((part * recordCount / parts)..<((part + 1) * recordCount / parts),
-                                         dates: dates, places: places, tests: tests, counting: counting, flatKeys: flatKeys)
+                                         dates: dates, sizes: sizes, places: places, metricSets: metricSets, counting: counting, flatKeys: flatKeys)
         }
         if parts == 1 {
             countPart(0)
@@ -263,7 +262,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of `records`. Combinations are numbered through a flat table of keys
     /// when there are at most `flatKeys` possible keys (one array read per record), else
     /// through a dictionary.
-    private static func countRecords(_ records: Range<Int>, dates: DateDays, places: PlaceColumns, tests: [MetricTest], counting: Counting, flatKeys: Int) -> Histogram {
+    private static func countRecords(_ records: Range<Int>, dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [Int], counting: Counting, flatKeys: Int) -> Histogram {
         let flat = places.keyCount <= flatKeys
         var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
         var sparse: [Int: Int32] = [:]
@@ -284,13 +283,13 @@ public struct DatedTrends: Sendable {
                 months.add()
                 ytd.add()
             }
-            var mask = 0
-            for metric in tests.indices { mask |= tests[metric].counts(record) << metric }
+            let mask = metricSets[record]
             let day = dates.day(record)
             let month = counting.months.month(ofDay: day) - firstMonth
             let state = (counting.ytd.contains(day) ? 1 : 0) | (counting.prior.contains(day) ? 2 : 0)
-            months.pointer[Int(number) * monthCells + month * maskCount + mask] &+= 1
-            ytd.pointer[Int(number) * ytdCells + state * maskCount + mask] &+= 1
+            let size = UInt32(truncatingIfNeeded: sizes[record])
+            months.pointer[Int(number) * monthCells + month * maskCount + mask] &+= size
+            ytd.pointer[Int(number) * ytdCells + state * maskCount + mask] &+= size
         }
         return Histogram(combinations: combinations, months: months.array(), ytd: ytd.array())
     }
@@ -321,60 +320,6 @@ public struct DatedTrends: Sendable {
         func array() -> [UInt32] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
         func free() { pointer.deallocate() }
-    }
-
-    /// A `Membership` for the counting loop: each condition's column read through a pointer,
-    /// and whether each slot counts looked up in a table that also holds the two sentinels,
-    /// so that a test is a read, not a branch. Valid while the store lives and until `release`.
-    struct MetricTest: @unchecked Sendable {
-        let conditions: [(column: TextCodes, counting: UnsafeMutableBufferPointer<Int>)]
-
-        init(_ membership: Membership) {
-            conditions = membership.conditions.map { condition in
-                let counting = UnsafeMutableBufferPointer<Int>.allocate(capacity: condition.matches.count + 2)
-                _ = counting.initialize(from: condition.matches.map { $0 ? 1 : 0 } + [0, condition.absentMatches ? 1 : 0])
-                return (condition.column.codes, counting)
-            }
-        }
-
-        func release() { conditions.forEach { $0.counting.deallocate() } }
-
-        /// 1 if the record counts, else 0.
-        @inline(__always)
-        func counts(_ record: Int) -> Int {
-            var result = 1
-            for (column, counting) in conditions {
-                let code = column[record]
-                // Value numbers first, then an empty value's entry, then a lacking column's.
-                result &= counting[code >= 0 ? code : counting.count - 2 + (code == TextCodes.missing ? 0 : 1)]
-            }
-            return result
-        }
-    }
-
-    /// Which records a metric counts: those that meet every condition (none: all of them).
-    struct Membership {
-        let name: String
-        let conditions: [Condition]
-
-        /// The records whose text in `column` is one of the accepted values (`matches`, by
-        /// slot), a file without the column counting as `absentMatches`.
-        struct Condition {
-            let column: TextValues
-            let matches: [Bool]
-            let absentMatches: Bool
-        }
-    }
-
-    /// The dataset's metrics and which records each counts.
-    static func memberships(ingest: DatasetIngest) -> [Membership] {
-        let store = ingest.store
-        return ingest.dataset.metrics.map { metric in
-            Membership(name: metric.name, conditions: metric.conditions.map { condition in
-                let values = store.texts(condition.column)
-                return Membership.Condition(column: values, matches: values.names.map(condition.patterns.matches), absentMatches: condition.absentMatches)
-            })
-        }
     }
 
     // MARK: Figures

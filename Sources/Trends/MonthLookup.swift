@@ -10,18 +10,6 @@ struct MonthLookup {
     /// The earliest and latest day numbers of the dates (nil: none).
     let days: ClosedRange<Int>?
 
-    init(dates: DateValues) {
-        var first = Int.max
-        var last = Int.min
-        let days = dates.days
-        for record in 0..<days.count where days.hasDate(record) {
-            let day = days.day(record)
-            first = min(first, day)
-            last = max(last, day)
-        }
-        self.init(days: first <= last ? first...last : nil)
-    }
-
     /// The table for the day numbers `days`, the earliest and latest of the dates (nil: none).
     init(days range: ClosedRange<Int>?) {
         guard let range else {

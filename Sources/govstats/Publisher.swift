@@ -82,8 +82,10 @@ struct Publisher {
     /// folder holding the `run.json` of a govstats run, and never one that holds `inputs`
     /// (the data folder, the config file). Checked before the lock is taken, so that nothing
     /// is made beside a refused `--out`; a run publishing meanwhile swaps reports for
-    /// reports in one step, so what is seen here stays true.
-    func checkReplaceable(inputs: [String]) throws(Failure) {
+    /// reports in one step, so what is seen here stays true. Returns whether the folder
+    /// holds earlier reports.
+    @discardableResult
+    func checkReplaceable(inputs: [String]) throws(Failure) -> Bool {
         // Reports inside the data folder would be read as data by the next run, or fail it.
         let target = resolvedPath(allowingMissing: output)
         for input in inputs {
@@ -92,7 +94,7 @@ struct Publisher {
         }
         var info = stat()
         guard lstat(output, &info) == 0 else {
-            if errno == ENOENT { return }
+            if errno == ENOENT { return false }
             throw OutputFile.failure("read", output)
         }
         let rule = "govstats replaces the whole --out folder, so it must be a new or empty folder or earlier reports"
@@ -114,7 +116,8 @@ struct Publisher {
         }
         let entries: DirectoryListing
         do { entries = try directoryListing(output) } catch { throw .error([error.description]) }
-        if entries.isEmpty || Self.isManifest(output + "/run.json") { return }
+        if entries.isEmpty { return false }
+        if Self.isManifest(output + "/run.json") { return true }
         throw .usage(["--out \(output) holds files but no run.json of a govstats run (\(rule))"])
     }
 

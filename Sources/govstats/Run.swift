@@ -70,7 +70,7 @@ struct Run: ParsableCommand {
         let config = try input.loadConfig()
         let folder = try input.discover(config)
         var publisher = try Publisher(output: out)
-        try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
+        let hadReports = try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
         let stateFolder = StateFolder(path: state ?? publisher.parent + "/." + publisher.name + ".state", config: config, data: input.data)
         try checkStateFolder(stateFolder.path, publisher: publisher)
         try publisher.lock()
@@ -81,7 +81,7 @@ struct Run: ParsableCommand {
         var resumption = Resumption()
         var stateWarning: String?
         if !full {
-            (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: Publisher.isManifest(publisher.output + "/run.json"))
+            (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports)
         }
         let reused = resumption.files
         let staging = try publisher.makeStaging()
@@ -150,6 +150,7 @@ struct Run: ParsableCommand {
         do {
             var stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
             stage.keepsKeys = true
+            stage.countsGroups = false
             result = try stage.run(folder, resuming: &resuming.datasets, rejects: &rejects, progress: progress.update)
         } catch let error as IngestError {
             throw Failure(error)
@@ -165,9 +166,11 @@ struct Run: ParsableCommand {
         var (writer, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
         if !(resuming.isWhole && resuming.files == folder.fileCount) {
             progress.say("writing the run state")
-            (writer, stateWarning) = state.writePartial(result, resumption: resuming, rejectsFolder: staging + "/rejects")
+            (writer, stateWarning) = state.writePartial(&result, resumption: resuming, rejectsFolder: staging + "/rejects", jobs: input.jobs)
         }
+        // (Done by writing the state; and here for a run that read no file.)
         result.releaseKeys()
+        result.countStanding(jobs: input.jobs)
         do {
             return Built(warnings: try transform(result, into: staging, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
         } catch {

@@ -79,8 +79,13 @@ struct StateFolder {
     /// Writes the state of a run that succeeded so far into the partial file: a delta when
     /// the run went on from every dataset of the state and read only new files (up to
     /// `RunState.longestChain` deltas), else the whole state. Nil (with the warning) when
-    /// it cannot be written, which leaves the state as it was.
-    func writePartial(_ result: IngestResult, resumption: Resumption, rejectsFolder: String) -> (Pending?, warning: String?) {
+    /// it cannot be written, which leaves the state as it was. It lets the key index go and
+    /// counts the records in their groups (`RunState.write`), whatever happens.
+    func writePartial(_ result: inout IngestResult, resumption: Resumption, rejectsFolder: String, jobs: Int) -> (Pending?, warning: String?) {
+        defer {
+            result.releaseKeys()
+            result.countStanding(jobs: jobs)
+        }
         do {
             try makeDirectories(path)
         } catch {
@@ -94,9 +99,9 @@ struct StateFolder {
         do {
             writer = try StateWriter(path: partialPath)
             if delta != nil {
-                try RunState.writeDelta(result, key: key, resumption: resumption, rejectsFolder: rejectsFolder, to: writer!)
+                try RunState.writeDelta(&result, key: key, resumption: resumption, rejectsFolder: rejectsFolder, jobs: jobs, to: writer!)
             } else {
-                try RunState.write(result, key: key, rejectsFolder: rejectsFolder, to: writer!)
+                try RunState.write(&result, key: key, rejectsFolder: rejectsFolder, jobs: jobs, to: writer!)
             }
             return (Pending(writer: writer!, delta: delta), nil)
         } catch {

@@ -36,7 +36,8 @@ struct Validate: ParsableCommand {
         let config = try input.loadConfig()
         let folder = try input.discover(config)
         // No sha256: validate reports none (run.json does), and it is a pass over every byte.
-        let stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs, hashing: false)
+        var stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs, hashing: false)
+        stage.countsGroups = false
         let progress = ProgressDisplay(enabled: ProgressDisplay.isTerminal(2))
         let result: IngestResult
         do {

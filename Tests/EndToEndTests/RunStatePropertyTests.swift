@@ -841,7 +841,9 @@ private final class RunStateWalk {
             bytes = garbage
         case 4:
             try FileManager.default.removeItem(atPath: path)
-            return ("corrupt the state: delete \(name) (one of \(files.count) files)", .one)
+            // Without `state`, the run says so; without a delta, what is left is the state
+            // of an earlier run, which is sound (the run reads what it holds not).
+            return ("corrupt the state: delete \(name) (one of \(files.count) files)", name == "state" ? .one : .atMostOne)
         default:
             try FileManager.default.removeItem(atPath: warmState)
             return ("corrupt the state: remove the whole state folder (\(files.count) files)", .atMostOne)

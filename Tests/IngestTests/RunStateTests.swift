@@ -42,22 +42,25 @@ import TestSupport
 
     /// Ingests the folder (going on from `resuming`) and writes its state with a rejects
     /// file per dataset holding one line per rejected row.
-    static func ingestAndSave(_ root: TemporaryDirectory, resuming: inout [Dataset: DatasetIngest]) throws -> (IngestResult, [RejectedRow]) {
+    /// `mapBytes`: the writer's (1: every array laid out to be mapped).
+    static func ingestAndSave(_ root: TemporaryDirectory, resuming: inout [Dataset: DatasetIngest], mapBytes: Int = 4096) throws -> (IngestResult, [RejectedRow]) {
         var sink = CollectedRejects()
-        let result = try stage().run(try folder(root), resuming: &resuming, rejects: &sink)
+        var result = try stage().run(try folder(root), resuming: &resuming, rejects: &sink)
         try FileManager.default.createDirectory(atPath: root.path + "/rejects", withIntermediateDirectories: true)
         for ingest in result.datasets {
             _ = try root.write("rejects/\(ingest.dataset.name).csv", "rejected\n" + sink.rows.map { "\($0.file):\($0.line)\n" }.joined())
         }
-        let writer = try StateWriter(path: root.path + "/state")
-        try RunState.write(result, key: key, rejectsFolder: root.path + "/rejects", to: writer)
+        let writer = try StateWriter(path: root.path + "/state", mapBytes: mapBytes)
+        try RunState.write(&result, key: key, rejectsFolder: root.path + "/rejects", to: writer)
         return (result, sink.rows)
     }
 
-    /// Everything a store holds, column by column: slots and texts.
+    /// Everything a store holds, column by column: slots and texts; and its groups.
     static func contents(_ store: RecordStore) -> [String] {
         store.columns.map { column in
             "\(column.name): \(Array(store.slots(of: column.name))) \(store.texts(of: column.name))"
+        } + Grouping.allCases.compactMap { grouping in
+            store.groups(grouping).map { "\(grouping): " + $0.lines.joined(separator: "; ") }
         }
     }
 
@@ -84,12 +87,42 @@ import TestSupport
         }
     }
 
-    @Test func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds() throws {
+    @Test func crc32cOfALongStreamIsTheBitwiseOne() throws {
+        // Long enough for the three-lane path (12 KiB blocks), and a remainder after them;
+        // checked against CRC-32C worked out a bit at a time, fed whole and in small cuts
+        // (which take the one-lane path).
+        var state: UInt64 = 20180301
+        let bytes = (0..<100_003).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        var reference: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            reference ^= UInt32(byte)
+            for _ in 0..<8 { reference = reference & 1 == 1 ? (reference >> 1) ^ 0x82F6_3B78 : reference >> 1 }
+        }
+        reference = ~reference
+        let folder = try TemporaryDirectory("crc-long")
+        defer { folder.remove() }
+        for cut in [bytes.count, 12_288, 7] {
+            let writer = try StateWriter(path: folder.path + "/state")
+            for start in stride(from: 0, to: bytes.count, by: cut) {
+                try bytes[start..<min(start + cut, bytes.count)].withUnsafeBytes { try writer.bytes($0) }
+            }
+            try writer.finish()
+            let written = try #require(FileManager.default.contents(atPath: folder.path + "/state"))
+            #expect(Array(written.suffix(4)) == withUnsafeBytes(of: reference.littleEndian) { Array($0) }, "cut every \(cut) bytes")
+        }
+    }
+
+    /// With the arrays read (`mapBytes` 2^30), and mapped (1).
+    @Test(arguments: [1 << 30, 1])
+    func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds(mapBytes: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         try Self.write(root, days: 0..<2)
         var none: [Dataset: DatasetIngest] = [:]
-        let (first, firstRejects) = try Self.ingestAndSave(root, resuming: &none)
+        let (first, firstRejects) = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
         #expect(firstRejects.count == 1)
 
         // A third night's export arrives; the state is read back and goes on.
@@ -123,22 +156,23 @@ import TestSupport
 
     /// A run that read only new files writes a delta; read back, the base and the delta
     /// are the state a full run would write. A delta left from another state is not read.
-    @Test func aDeltaContinuesTheStateItNames() throws {
+    @Test(arguments: [1 << 30, 1])
+    func aDeltaContinuesTheStateItNames(mapBytes: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         try Self.write(root, days: 0..<1)
         var none: [Dataset: DatasetIngest] = [:]
-        _ = try Self.ingestAndSave(root, resuming: &none)
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
         try Self.write(root, days: 1..<3)
         let folder = try Self.folder(root)
         let datasets = GovStatsConfig().allDatasets
         var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
         #expect(resumption.files == 1 && resumption.isWhole && resumption.chain == 0)
         var sink = CollectedRejects()
-        let warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+        var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
         _ = try root.write("rejects/alarm_calls.csv", "rejected\nalarm_calls/2018-02-01.csv:4\n" + sink.rows.map { "\($0.file):\($0.line)\n" }.joined())
-        let writer = try StateWriter(path: root.path + "/state.1")
-        try RunState.writeDelta(warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        let writer = try StateWriter(path: root.path + "/state.1", mapBytes: mapBytes)
+        try RunState.writeDelta(&warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
 
         let chained = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets)
         #expect(chained.chain == 1)
@@ -208,12 +242,13 @@ import TestSupport
         #expect(try saved().resumable(in: folder, key: tomorrow).files == 0)
     }
 
-    @Test func aDamagedStateIsRefusedWhereverItIsDamaged() throws {
+    @Test(arguments: [1 << 30, 1])
+    func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         try Self.write(root, days: 0..<3)
         var none: [Dataset: DatasetIngest] = [:]
-        _ = try Self.ingestAndSave(root, resuming: &none)
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
         let path = root.path + "/state"
         let good = Array(try #require(FileManager.default.contents(atPath: path)))
         let datasets = GovStatsConfig().allDatasets

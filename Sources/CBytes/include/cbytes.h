@@ -37,4 +37,12 @@ size_t govstats_dbcs_to_utf8(const uint8_t *in, size_t count, const uint32_t *ta
 /// The CRC-32C of `count` bytes continuing `crc` (0 to start): the same for a stream
 /// however it is cut into calls.
 uint32_t govstats_crc32c(uint32_t crc, const uint8_t *bytes, size_t count);
+
+/// Buckets of a run state's table: adds to `held` those holding a number (low bits under
+/// `mask`), and returns 1 when one holds a number above `strings` or only high bits.
+int govstats_check_buckets(const uint32_t *buckets, size_t count, uint32_t mask, uint32_t strings, size_t *held);
+
+/// Ends of a run state's strings, going on from `previous` (updated): returns 1 when one
+/// is below the one before it, 2 when one is not `length` after it (0: fine).
+int govstats_check_ends(const uint32_t *ends, size_t count, uint32_t *previous, uint32_t length);
 #endif
