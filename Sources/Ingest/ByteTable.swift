@@ -26,6 +26,10 @@ struct ByteTable: Sendable {
     private var table: FlatArray<UInt32>
     private var mask: Int
     private var shift: UInt32
+    /// The table of buckets is mapped from a run state: a probe takes its bucket's page
+    /// for a write first (`govstats_own_page`), so that probes at random bring in a page
+    /// each, not the 16 the kernel would map around a read.
+    private var tableIsMapped = false
 
     init(capacity: Int = 16) {
         var size = 16
@@ -56,6 +60,9 @@ struct ByteTable: Sendable {
         let tagHigh = high(tag)
         let numberMask = UInt32(truncatingIfNeeded: mask)
         var bucket = Int(tag) & mask
+        if tableIsMapped {
+            table.withUnsafeBufferPointer { govstats_own_page(UnsafeMutablePointer(mutating: $0.baseAddress! + bucket)) }
+        }
         while true {
             let entry = table[bucket]
             if entry == 0 { break }
@@ -133,6 +140,7 @@ struct ByteTable: Sendable {
         shift += 1
         while ends.count * 10 > size * 7 { size *= 2; shift += 1 }
         table = FlatArray()  // the old table goes before the new one is made
+        tableIsMapped = false
         table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
         mask = size - 1
         placeAll()
@@ -253,6 +261,7 @@ extension ByteTable {
         self.table = table
         self.mask = size - 1
         self.shift = UInt32(size.trailingZeroBitCount)
+        self.tableIsMapped = table.isMapped
     }
 }
 extension ByteTable {

@@ -99,6 +99,9 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     var count: Int { storage.count }
 
+    /// Whether the elements are mapped from a file (`init(mapping:)`).
+    var isMapped: Bool { storage.mapping != nil }
+
     /// The first element's address, valid while this storage lives and is not changed.
     var baseAddress: UnsafeRawPointer? { UnsafeRawPointer(storage.base) }
     var indices: Range<Int> { 0..<storage.count }

@@ -255,25 +255,46 @@ struct GroupTable: Sendable {
         return groups
     }
 
-    /// The values of the part at `position` (as slots) of `groups`.
-    func values(at position: Int, of groups: [Int32]) -> FlatArray<UInt64> {
-        var values = FlatArray<UInt64>()
-        let part = parts[position]
+    /// The values of the part at `position` of `groups`, as a column of slots: a day's as
+    /// 64-bit slots, any other part's 32-bit values as they are kept (their sentinels are a
+    /// 32-bit column's, `PackedColumn`), half the memory.
+    func values(at position: Int, of groups: [Int32]) -> PackedColumn {
         let width = width
-        values.append(count: groups.count) { target in
-            if position == keyParts {
-                for (index, group) in groups.enumerated() { target[index] = UInt64(Int(group) % width) }
-                return
-            }
-            // Every key has `keyParts` values: key n is at n × keyParts × 4 in the arena.
-            let stride = keyParts * 4
-            keys.withArena { arena in
-                for (index, group) in groups.enumerated() {
-                    target[index] = Self.slot(part, arena.load(fromByteOffset: Int(group) / width * stride + position * 4, as: UInt32.self))
+        let stride = keyParts * 4
+        func fill<T: FixedWidthInteger & BitwiseCopyable>(_ type: T.Type, _ value: @escaping (UInt32) -> T) -> FlatArray<T> {
+            var values = FlatArray<T>()
+            values.append(count: groups.count) { target in
+                if position == keyParts {
+                    for (index, group) in groups.enumerated() { target[index] = value(UInt32(Int(group) % width)) }
+                    return
+                }
+                // Every key has `keyParts` values: key n is at n × keyParts × 4 in the arena.
+                keys.withArena { arena in
+                    for (index, group) in groups.enumerated() {
+                        target[index] = value(arena.load(fromByteOffset: Int(group) / width * stride + position * 4, as: UInt32.self))
+                    }
                 }
             }
+            return values
         }
-        return values
+        let part = parts[position]
+        guard case .day = part else { return .u32(fill(UInt32.self) { $0 }) }
+        // Days as slots less the earliest one, in 32 bits while the days span less than
+        // about 68 years (a day is 172,800 apart in slots).
+        var lowest = UInt64.max
+        var highest: UInt64 = 0
+        keys.withArena { arena in
+            for number in 0..<keys.count {
+                let value = arena.load(fromByteOffset: number * stride + position * 4, as: UInt32.self)
+                guard value < Self.missing else { continue }
+                lowest = min(lowest, Self.slot(part, value))
+                highest = max(highest, Self.slot(part, value))
+            }
+        }
+        guard lowest <= highest, highest - lowest < UInt64(UInt32.max) - 1 else { return .u64(fill(UInt64.self) { Self.slot(part, $0) }) }
+        return .offset32(fill(UInt32.self) { value in
+            value >= Self.missing ? value : UInt32(Self.slot(part, value) - lowest)
+        }, base: lowest)
     }
 
     func sizes(of groups: [Int32]) -> FlatArray<UInt32> {
@@ -649,7 +670,7 @@ public struct RecordGroups: Sendable {
 
     private func slots(_ part: GroupPart, _ name: String) -> ColumnSlots {
         guard let position = table.parts.firstIndex(of: part) else { preconditionFailure("records are not grouped by \(part) ('\(name)')") }
-        return ColumnSlots(storage: .u64(table.values(at: position, of: groups)))
+        return ColumnSlots(storage: table.values(at: position, of: groups))
     }
 
     /// The values of a text column.
@@ -680,15 +701,18 @@ public struct RecordGroups: Sendable {
     /// Each group as text, its values (as slots) and its number of records, in byte
     /// order: two groupings of the same records give the same lines, however numbered.
     package var lines: [String] {
-        let columns = table.parts.indices.map { table.values(at: $0, of: groups) }
+        let columns = table.parts.indices.map { ColumnSlots(storage: table.values(at: $0, of: groups)) }
         return (0..<count).map { group in
             columns.map { String($0[group]) }.joined(separator: " ") + " × " + String(sizes[group])
         }.sorted()
     }
 
-    /// The set of metrics each group counts in: bit m for `Dataset.metrics[m]`.
-    public var metricSets: [Int] {
-        slots(.metrics, "metrics").map { metricSetsByValue[Int($0)] }
+    /// The set of metrics each group counts in: bit m for `Dataset.metrics[m]`, in 32 bits
+    /// (a dataset has at most nine: `count` and eight declared); narrow, for memory: this
+    /// is one of a warm run's largest arrays.
+    public var metricSets: [UInt32] {
+        let byValue = metricSetsByValue.map { UInt32(truncatingIfNeeded: $0) }
+        return slots(.metrics, "metrics").map { byValue[Int($0)] }
     }
 }
 

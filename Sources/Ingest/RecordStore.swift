@@ -626,16 +626,17 @@ extension RecordStore {
     }
 
     /// The record groups (`countStanding` done), written apart from the rest of the store:
-    /// a full run writes them after letting the key index go, so that the two are never in
-    /// memory at once.
-    func writeGroups(to writer: StateWriter) throws {
+    /// a run writes them after letting the key index go, so that the two are never in
+    /// memory at once. `delta`: what changed since `markRestored` (a delta of the state).
+    func writeGroups(to writer: StateWriter, delta: Bool = false) throws {
         precondition(tallied == count, "groups written before every record was counted")
-        try grouped.write(to: writer)
+        if delta { try grouped.writeDelta(to: writer) } else { try grouped.write(to: writer) }
     }
 
-    /// The groups `writeGroups` wrote, for this store as `init(from:)` read it.
-    mutating func readGroups(from reader: StateReader) throws {
-        try grouped.read(from: reader, records: count)
+    /// The groups `writeGroups` wrote, for this store as `init(from:)` (or, `delta`,
+    /// `readDelta` of the same file) read it.
+    mutating func readGroups(from reader: StateReader, delta: Bool = false) throws {
+        if delta { try grouped.readDelta(from: reader, records: count) } else { try grouped.read(from: reader, records: count) }
         tallied = count
     }
 
@@ -684,18 +685,6 @@ extension RecordStore {
             for record in replaced { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
         }
         for column in interners.indices { try interners[column].writeDelta(since: restored.interned[column], to: writer) }
-    }
-
-    /// What changed in the groups since `markRestored` (`countStanding` done).
-    func writeGroupsDelta(to writer: StateWriter) throws {
-        precondition(tallied == count, "a delta of groups written before every record was counted")
-        try grouped.writeDelta(to: writer)
-    }
-
-    /// Applies a delta written by `writeGroupsDelta`, after `readDelta` of the same file.
-    mutating func readGroupsDelta(from reader: StateReader) throws {
-        try grouped.readDelta(from: reader, records: count)
-        tallied = count
     }
 
     /// Applies a delta written by `writeDelta` to the store it was written from.

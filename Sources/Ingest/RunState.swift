@@ -94,7 +94,7 @@ package enum RunState {
         }
         result.releaseKeys()
         result.countStanding(jobs: jobs)
-        for ingest in result.datasets { try ingest.store.writeGroupsDelta(to: writer) }
+        for ingest in result.datasets { try ingest.store.writeGroups(to: writer, delta: true) }
         for ingest in result.datasets {
             let prefix = resumption.rejects[ingest.dataset, default: []].reduce(0) { $0 + $1.range.count }
             try copyRejects(rejectsFolder, ingest.dataset, from: prefix, to: writer)
@@ -257,7 +257,7 @@ package struct SavedState: Sendable {
             }
             try datasets[index].ingest.store.readDelta(from: delta)
         }
-        for index in datasets.indices { try datasets[index].ingest.store.readGroupsDelta(from: delta) }
+        for index in datasets.indices { try datasets[index].ingest.store.readGroups(from: delta, delta: true) }
         for index in datasets.indices {
             let size = try delta.count(of: 1)
             datasets[index].rejects.append(StateBytes(path: delta.path, range: delta.offset..<delta.offset + size))

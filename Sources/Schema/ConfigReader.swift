@@ -17,6 +17,8 @@ struct ConfigReader {
     static let declaredKeys = ["kind", "title", "metrics"]
     static let reportKeys = ["city", "max_districts"]
     static let metricKeys = ["title", "where"]
+    /// The most metrics a declared dataset may have (besides `count`).
+    static let mostMetrics = 8
     static let complianceRuleKeys = ["score_at_least", "values"]
 
     static func parse(_ text: String, file: String) throws(ConfigError) -> GovStatsConfig {
@@ -220,6 +222,11 @@ struct ConfigReader {
                 return Metric.ConditionDeclaration(column: filter.column, patterns: filter.patterns)
             }
             if let title, !conditions.isEmpty { metrics.append(.matching(name, title, conditions: conditions)) }
+        }
+        // Trends count every set of metrics a record counts in: 2^metrics cells per place
+        // and month.
+        if table.keys.count > Self.mostMetrics {
+            report(path, "at most \(Self.mostMetrics) metrics in a dataset, not \(table.keys.count): trends count each set of metrics a record is in, which doubles with every metric")
         }
         return metrics.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }

@@ -215,7 +215,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of all records, counted in parts of at least `partRecords` on up to
     /// `jobs` threads, each part numbering the combinations it meets in its own order, then
     /// added up in the order of the parts (the same figures for any number of parts).
-    private static func count(dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [Int], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
+    private static func count(dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [UInt32], counting: Counting, jobs: Int, partRecords: Int, flatKeys: Int) -> Histogram {
         let recordCount = dates.count
         precondition(recordCount < Int(UInt32.max), "too many records for 32-bit counts")
         let parts = max(1, min(jobs, recordCount / max(1, partRecords)))
@@ -262,7 +262,7 @@ public struct DatedTrends: Sendable {
     /// The histogram of `records`. Combinations are numbered through a flat table of keys
     /// when there are at most `flatKeys` possible keys (one array read per record), else
     /// through a dictionary.
-    private static func countRecords(_ records: Range<Int>, dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [Int], counting: Counting, flatKeys: Int) -> Histogram {
+    private static func countRecords(_ records: Range<Int>, dates: DateDays, sizes: GroupSizes, places: PlaceColumns, metricSets: [UInt32], counting: Counting, flatKeys: Int) -> Histogram {
         let flat = places.keyCount <= flatKeys
         var numbers = flat ? Array(repeating: Int32(-1), count: places.keyCount) : []
         var sparse: [Int: Int32] = [:]
@@ -283,7 +283,7 @@ public struct DatedTrends: Sendable {
                 months.add()
                 ytd.add()
             }
-            let mask = metricSets[record]
+            let mask = Int(metricSets[record])
             let day = dates.day(record)
             let month = counting.months.month(ofDay: day) - firstMonth
             let state = (counting.ytd.contains(day) ? 1 : 0) | (counting.prior.contains(day) ? 2 : 0)

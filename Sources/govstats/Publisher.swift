@@ -162,8 +162,14 @@ struct Publisher {
                 throw OutputFile.failure("swap \(staging) with", output)
             }
             removeTree(staging)
-        } else {
-            guard rename(staging, output) == 0 else { throw OutputFile.failure("rename \(staging) to", output) }
+        } else if rename(staging, output) != 0 {
+            // A folder put there since the look above (by a run whose lock was taken away)
+            // is swapped with, as it would have been had it been there before.
+            guard errno == ENOTEMPTY || errno == EEXIST else { throw OutputFile.failure("rename \(staging) to", output) }
+            guard govstats_exchange_paths(staging, output) == 0 else {
+                throw OutputFile.failure("swap \(staging) with", output)
+            }
+            removeTree(staging)
         }
         syncPath(parent)
     }

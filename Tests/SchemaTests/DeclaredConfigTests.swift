@@ -68,6 +68,9 @@ import Testing
          "govstats.toml line 4: metric name 'count' is taken (every record): choose another"),
         ("[datasets.x]\nkind = \"events\"\ntitle = { zh = \"x\", en = \"x\" }\nmetrics.m = { title = { zh = \"a\", en = \"a\" }, where = { at = [\"a\"] } }\n",
          "govstats.toml line 4: metrics.m: where names 'at', which is not a text column of x that a metric can read (those are: district, street, community, category)"),
+        ("[datasets.x]\nkind = \"events\"\ntitle = { zh = \"x\", en = \"x\" }\n"
+            + (1...9).map { "metrics.m\($0) = { title = { zh = \"a\", en = \"a\" }, where = { category = [\"a\"] } }\n" }.joined(),
+         "govstats.toml line 4: at most 8 metrics in a dataset, not 9: trends count each set of metrics a record is in, which doubles with every metric"),
         ("[datasets.x]\nkind = \"assessments\"\ntitle = { zh = \"x\", en = \"x\" }\ntheft_categories = [\"a\"]\n",
          "govstats.toml line 4: unknown key 'theft_categories' in [datasets.x] (known: kind, title, columns, datetime_formats, encoding, years, keep, drop, latest_by, period_from, compliant_when)"),
         ("[alarm_calls]\nperiod_from = \"year\"\n",

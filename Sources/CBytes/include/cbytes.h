@@ -38,6 +38,19 @@ size_t govstats_dbcs_to_utf8(const uint8_t *in, size_t count, const uint32_t *ta
 /// however it is cut into calls.
 uint32_t govstats_crc32c(uint32_t crc, const uint8_t *bytes, size_t count);
 
+/// Makes the page holding `word` the process's own by a write that changes nothing (an
+/// atomic or of 0): a page of a private file mapping is then copied alone, where a first
+/// read would have mapped its neighbours as well (the kernel's fault-around), each of them
+/// counted in the process's memory. x86-64 only; elsewhere it does nothing.
+static inline void govstats_own_page(uint32_t *word) {
+#if defined(__x86_64__)
+    // In assembly: a compiler turns an atomic or of 0 into a load, which faults as a read.
+    __asm__ volatile("lock orl $0, %0" : "+m"(*word) : : "memory");
+#else
+    (void)word;
+#endif
+}
+
 /// Buckets of a run state's table: adds to `held` those holding a number (low bits under
 /// `mask`), and returns 1 when one holds a number above `strings` or only high bits.
 int govstats_check_buckets(const uint32_t *buckets, size_t count, uint32_t mask, uint32_t strings, size_t *held);
