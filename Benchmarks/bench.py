@@ -692,6 +692,14 @@ def uptime():
     return subprocess.run(["uptime"], stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
+def timed_cells(c, floor):
+    """A contender's median wall time, and its table cells: that time, median CPU time,
+    peak RSS (MiB) and the ratio to `floor` (the C floor's median)."""
+    wall = statistics.median(c.wall)
+    ratio = fmt_ratio(wall / floor) if floor else "–"
+    return wall, f"{wall:.2f}", f"{statistics.median(c.cpu):.2f}", f"{max(c.rss_kib) / 1024:.1f}", ratio
+
+
 def fmt_ratio(x):
     return f"{x:.2f}×"
 
@@ -821,11 +829,9 @@ def main():
         out.append("|---|---|---:|---:|---:|---:|---:|")
         floor = next((statistics.median(c.wall) for c in items if c.key == "floor"), None)
         for c in items:
-            wall = statistics.median(c.wall)
-            ratio = fmt_ratio(wall / floor) if floor else "–"
+            wall, seconds, cpu, rss, ratio = timed_cells(c, floor)
             mbs = f"{info['bytes'] / 1e6 / wall:.0f}" if wall > 0 else "–"
-            out.append(f"| {c.label} | {c.threads} | {wall:.2f} | {mbs} | "
-                       f"{statistics.median(c.cpu):.2f} | {max(c.rss_kib) / 1024:.1f} | {ratio} |")
+            out.append(f"| {c.label} | {c.threads} | {seconds} | {mbs} | {cpu} | {rss} | {ratio} |")
 
     if shapes:
         rows, info, shape_info, items = shapes
@@ -844,11 +850,9 @@ def main():
         floor = next((statistics.median(c.wall) for c in items if c.key == "floor" and c.shape == "one file"), None)
         size = {"one file": info["bytes"], "GB18030": shape_info["gb18030_bytes"]}
         for c in items:
-            wall = statistics.median(c.wall)
-            ratio = fmt_ratio(wall / floor) if floor else "–"
+            wall, seconds, cpu, rss, ratio = timed_cells(c, floor)
             mbs = f"{size.get(c.shape, shape_info['daily_bytes']) / 1e6 / wall:.0f}"
-            out.append(f"| {c.shape} | {c.label} | {c.threads} | {wall:.2f} | {mbs} | "
-                       f"{statistics.median(c.cpu):.2f} | {max(c.rss_kib) / 1024:.1f} | {ratio} |")
+            out.append(f"| {c.shape} | {c.label} | {c.threads} | {seconds} | {mbs} | {cpu} | {rss} | {ratio} |")
 
     if nightly:
         rows, info, night_info, items = nightly
@@ -867,12 +871,10 @@ def main():
         out.append("|---|---|---|---:|---:|---:|---:|---:|")
         floor = next((statistics.median(c.wall) for c in items if c.key == "floor"), None)
         for c in items:
-            wall = statistics.median(c.wall)
-            ratio = fmt_ratio(wall / floor) if floor else "–"
+            _, seconds, cpu, rss, ratio = timed_cells(c, floor)
             state = f"{c.state_bytes / 1e6:.1f}" if hasattr(c, "state_bytes") else ""
             history = {"2y": "2 years", "4y": "4 years"}.get(c.shape, c.shape)
-            out.append(f"| {history} | {c.label} | {c.threads} | {wall:.2f} | {statistics.median(c.cpu):.2f} | "
-                       f"{max(c.rss_kib) / 1024:.1f} | {state} | {ratio} |")
+            out.append(f"| {history} | {c.label} | {c.threads} | {seconds} | {cpu} | {rss} | {state} | {ratio} |")
 
     # targets
     out.append("\n## Targets (issue 26)\n")
