@@ -14,14 +14,10 @@ public enum CSVText {
 
     /// One line of an output CSV, with its final LF; every cell neutralised (`cell`).
     public static func line(_ fields: [String]) -> String {
-        var line = ""
-        line.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
-        for (index, text) in fields.enumerated() {
-            if index > 0 { line += "," }
-            line += field(cell(text))
-        }
-        line += "\n"
-        return line
+        var line = CSVLines()
+        for text in fields { line.cell(text) }
+        line.endLine()
+        return line.take()
     }
 
     /// Guards a cell against spreadsheet formula injection: text that begins with `=`, `+`,
@@ -36,15 +32,97 @@ public enum CSVText {
 
     /// An optional sign, digits, and an optional `.` fraction.
     static func isNumber(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
-        let parts = bytes.split(separator: 0x2E, maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
+        var text = text
+        return text.withUTF8(isNumber)
+    }
+
+    static func isNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if let sign = bytes.first, sign == 0x2B || sign == 0x2D { index = 1 }
+        func digits() -> Bool {
+            let start = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            return index > start
+        }
+        guard digits() else { return false }
+        if index < bytes.count, bytes[index] == 0x2E {
+            index += 1
+            guard digits() else { return false }
+        }
+        return index == bytes.count
     }
 
     /// The fields joined as CSV text without a line break (a rejected record's `record`).
     public static func record(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",")
+    }
+}
+
+/// Output CSV text made as bytes, cell by cell: the text `CSVText.line` makes, without an
+/// array of fields or a String per cell. For files of many rows (`data/trends.csv`), taken
+/// in pieces with `take()`.
+public struct CSVLines {
+    public private(set) var bytes: [UInt8] = []
+    private var atLineStart = true
+
+    public init() {}
+
+    /// A cell neutralised (`CSVText.cell`) and quoted when it must be (`CSVText.field`),
+    /// after a comma unless it starts the line.
+    public mutating func cell(_ text: String) {
+        if !atLineStart { bytes.append(0x2C) }
+        atLineStart = false
+        var text = text
+        text.withUTF8 { utf8 in
+            let guarded = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true && !CSVText.isNumber(utf8)
+            let quoted = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+            if quoted { bytes.append(0x22) }
+            if guarded { bytes.append(0x27) }
+            if quoted {
+                // A quote byte is never part of a longer UTF-8 sequence: doubling bytes is
+                // doubling characters.
+                for byte in utf8 {
+                    bytes.append(byte)
+                    if byte == 0x22 { bytes.append(0x22) }
+                }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    /// A whole number as a cell.
+    public mutating func cell(_ value: Int) {
+        if !atLineStart { bytes.append(0x2C) }
+        atLineStart = false
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(0x30 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
+    /// Cells made before (another `CSVLines`' bytes, without a line break), as if each had
+    /// been added here.
+    public mutating func cells(_ made: [UInt8]) {
+        guard !made.isEmpty else { return }
+        if !atLineStart { bytes.append(0x2C) }
+        atLineStart = false
+        bytes.append(contentsOf: made)
+    }
+
+    public mutating func endLine() {
+        bytes.append(0x0A)
+        atLineStart = true
+    }
+
+    /// The text made so far, which is then let go.
+    public mutating func take() -> String {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import CSVReading
+import Dispatch
 
 /// The emit stage for pages: report input → report model → Markdown and HTML.
 ///
@@ -13,18 +14,33 @@ import CSVReading
 /// `input.generatedAt`, sorted iteration only, integer arithmetic only).
 public enum ReportRenderer {
     /// index.md, index.html, and <page>.md/.html per dataset present and per district,
-    /// in byte order of their paths.
-    public static func render(_ input: ReportInput) -> [OutputDocument] {
+    /// in byte order of their paths. With `jobs` above 1 the pages are rendered on up to
+    /// that many threads: the same documents.
+    public static func render(_ input: ReportInput, jobs: Int = 1) -> [OutputDocument] {
         let builder = ReportBuilder(input)
-        var documents: [OutputDocument] = []
-        for built in builder.pages() {
-            var charts: [OutputDocument] = []
-            let page = ReportPage(name: built.name, title: built.title, blocks: built.blocks.map { filing($0, page: built.name, into: &charts) })
-            documents += charts
-            documents.append(OutputDocument(path: page.name + ".md", contents: MarkdownRenderer.render(page, words: builder.words)))
-            documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: builder.words)))
+        let pages = builder.pages()
+        let words = builder.words
+        let rendered = UnsafeMutableBufferPointer<[OutputDocument]>.allocate(capacity: pages.count)
+        rendered.initialize(repeating: [])
+        defer { rendered.deinitialize().deallocate() }
+        let renderPage = { (index: Int) in
+            let built = pages[index]
+            var documents: [OutputDocument] = []
+            let page = ReportPage(name: built.name, title: built.title, blocks: built.blocks.map { filing($0, page: built.name, into: &documents) })
+            documents.append(OutputDocument(path: page.name + ".md", contents: MarkdownRenderer.render(page, words: words)))
+            documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: words)))
+            rendered[index] = documents
         }
-        return documents.sorted { utf8Less($0.path, $1.path) }
+        if jobs <= 1 || pages.count < 2 {
+            for index in pages.indices { renderPage(index) }
+        } else {
+            withoutActuallyEscaping(renderPage) { renderPage in
+                // Each page writes only its own element of `rendered`.
+                nonisolated(unsafe) let renderPage = renderPage
+                DispatchQueue.concurrentPerform(iterations: pages.count) { renderPage($0) }
+            }
+        }
+        return rendered.flatMap { $0 }.sorted { utf8Less($0.path, $1.path) }
     }
 
     /// Gives every chart of a block its file, `charts/<page>-<n>.svg` in page order, and

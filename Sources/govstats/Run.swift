@@ -199,10 +199,11 @@ struct Run: ParsableCommand {
         let report = ReportInput(
             language: language, datasets: result.datasets, trends: trends, compliance: compliance,
             spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version, city: city)
-        // Every output is one writer of `Outputs.all`; a large one gets a thread of its own.
+        // Every output is one writer of `Outputs.writers`; a large one gets a thread of its own.
         let sink = StagingSink(folder: staging)
-        let large = Outputs.all.filter(\.isLarge)
-        let others = Outputs.all.filter { !$0.isLarge }
+        let writers = Outputs.writers(jobs: jobs)
+        let large = writers.filter(\.isLarge)
+        let others = writers.filter { !$0.isLarge }
         _ = try Concurrently.run(jobs: jobs) {
             for writer in large { try writer.write(report, to: sink) }
         } and: {

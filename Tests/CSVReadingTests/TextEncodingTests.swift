@@ -409,9 +409,29 @@ import TestSupport
         ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("-30.2", "-30.2"), ("+5", "+5"),
         ("-", "'-"), ("-.5", "'-.5"), ("宝山区", "宝山区"), ("a=b", "a=b"), ("", ""),
+        ("1.", "1."), ("-1.", "'-1."), ("--1", "'--1"), ("-1.2.3", "'-1.2.3"), ("-\"a,b\"", "'-\"a,b\""),
     ])
     func formulaInjectionIsNeutralised(_ text: String, _ expected: String) {
         #expect(CSVText.cell(text) == expected)
+        // Made as bytes (`CSVLines`, which `line` uses): the same cell, quoted as a field.
+        #expect(CSVText.line([text]) == CSVText.field(expected) + "\n")
+    }
+
+    @Test func csvLinesMakeNumbersAndCellsMadeBefore() {
+        var first = CSVLines()
+        first.cell("alarm_calls")
+        first.cell("=x")
+        var lines = CSVLines()
+        lines.cells(first.bytes)
+        lines.cell(-30)
+        lines.cell(0)
+        lines.cell(Int.min)
+        lines.endLine()
+        lines.cell(1_234_567)
+        lines.cells(first.bytes)
+        lines.endLine()
+        #expect(lines.take() == "alarm_calls,'=x,-30,0,-9223372036854775808\n1234567,alarm_calls,'=x\n")
+        #expect(lines.bytes.isEmpty)
     }
 
     @Test func outputLinesNeutraliseEveryCellButNotTheRecordInside() {

@@ -20,7 +20,12 @@ extension OutputWriter {
 
 /// Every output of a run (the reference's "Outputs"), in the order they are written.
 public enum Outputs {
-    public static let all: [any OutputWriter] = [TrendsFile(), ComplianceFile(), QualityFile(), RunManifest(), ReportPages()]
+    public static let all = writers(jobs: 1)
+
+    /// Every writer, those that can use threads given up to `jobs`: the same files.
+    public static func writers(jobs: Int) -> [any OutputWriter] {
+        [TrendsFile(), ComplianceFile(), QualityFile(), RunManifest(), ReportPages(jobs: jobs)]
+    }
 }
 
 /// A sink that keeps files in memory, in the order written: for tests, and for callers that
