@@ -39,20 +39,6 @@ static uint32_t crc32c_table(uint32_t crc, const uint8_t *p, size_t n) {
     return crc;
 }
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-
-__attribute__((target("sse4.2")))
-static uint64_t crc32c_words(uint64_t c, const uint8_t *p, size_t words) {
-    while (words--) {
-        uint64_t word;
-        __builtin_memcpy(&word, p, 8);
-        c = _mm_crc32_u64(c, word);
-        p += 8;
-    }
-    return c;
-}
-
 // Multiplication modulo the (reflected) polynomial, for joining the CRCs of parts.
 static uint32_t multmodp(uint32_t a, uint32_t b) {
     uint32_t m = 1u << 31, p = 0;
@@ -77,6 +63,20 @@ static uint32_t shift_for(size_t bytes) {
         power = multmodp(power, power);
     }
     return result;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("sse4.2")))
+static uint64_t crc32c_words(uint64_t c, const uint8_t *p, size_t words) {
+    while (words--) {
+        uint64_t word;
+        __builtin_memcpy(&word, p, 8);
+        c = _mm_crc32_u64(c, word);
+        p += 8;
+    }
+    return c;
 }
 
 enum { LANE = 4096 };
@@ -143,4 +143,8 @@ int govstats_check_ends(const uint32_t *ends, size_t count, uint32_t *previous, 
     }
     *previous = last;
     return down ? 1 : other ? 2 : 0;
+}
+
+uint32_t govstats_crc32c_combine(uint32_t first, uint32_t second, size_t second_count) {
+    return multmodp(shift_for(second_count), first) ^ second;
 }

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CBytes
+import Dispatch
+import Synchronization
 
 /// Why a run state could not be written or read.
 package struct StateError: Error, CustomStringConvertible, Sendable {
@@ -119,12 +121,96 @@ package final class StateWriter {
 }
 
 /// CRC-32C of a stream fed in parts.
-struct Checksum {
+struct Checksum: Sendable {
     private(set) var value: UInt32 = 0
+    /// The bytes fed.
+    private(set) var length = 0
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         value = govstats_crc32c(value, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        length += bytes.count
+    }
+
+    /// Goes on with the bytes `next` was fed, as if they had been fed here.
+    mutating func append(_ next: Checksum) {
+        value = govstats_crc32c_combine(value, next.value, next.length)
+        length += next.length
+    }
+
+    /// The checksum of `bytes` of the file open as `descriptor`, from `start`: read through
+    /// a window mapped for a moment (no copy), so the pages stay in the page cache, not in
+    /// the process; `each` is given every window's bytes as well. Nil when it cannot be
+    /// mapped.
+    static func of(
+        _ descriptor: Int32, start: Int, bytes: Int, each: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows -> Checksum? {
+        let window = 4 << 20
+        var checksum = Checksum()
+        var done = 0
+        while done < bytes {
+            let step = min(window, bytes - done)
+            guard let view = mmap(nil, step, PROT_READ, MAP_PRIVATE, descriptor, off_t(start + done)), view != MAP_FAILED else {
+                return nil
+            }
+            defer { munmap(view, step) }
+            // One call brings the window's pages in, rather than a fault per page (a hint:
+            // where the kernel has no such advice, the faults serve).
+            _ = madvise(view, step, 22 /* MADV_POPULATE_READ */)
+            let raw = UnsafeRawBufferPointer(start: view, count: step)
+            checksum.feed(raw)
+            try each(raw)
+            done += step
+        }
+        return checksum
+    }
+}
+
+/// The checksums of a state's mapped arrays, worked out on another thread while the reader
+/// goes on: a run's second core checks the file while the first loads it.
+private final class ChecksumsAside: Sendable {
+    private let queue = DispatchQueue(label: "govstats.state-checksum")
+    private let group = DispatchGroup()
+    private let descriptor: Int32
+    /// By slot; nil for one that could not be mapped.
+    private let results = Mutex<[Int: Checksum?]>([:])
+    private let started = Mutex(0)
+    /// Set when the reader is let go: what has not started is not started.
+    private let stopped = Atomic(false)
+
+    /// A descriptor of its own, so that the reader may close its one first.
+    init(descriptor: Int32) {
+        self.descriptor = dup(descriptor)
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Waits for the work under way, and starts no more: nothing reads the file after this.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        group.wait()
+    }
+
+    /// Starts on `bytes` from `start`; its checksum will be `done()[slot]`.
+    func start(_ start: Int, bytes: Int) -> Int {
+        let slot = started.withLock { count in
+            defer { count += 1 }
+            return count
+        }
+        queue.async(group: group) { [self] in
+            guard !stopped.load(ordering: .relaxed) else { return }
+            let checksum = descriptor < 0 ? nil : Checksum.of(descriptor, start: start, bytes: bytes) { _ in }
+            results.withLock { $0[slot] = checksum }
+        }
+        return slot
+    }
+
+    /// Every checksum started, by slot, once worked out; nil for those that could not be.
+    func done() -> [Checksum?] {
+        group.wait()
+        return results.withLock { results in (0..<results.count).map { results[$0] ?? nil } }
     }
 }
 
@@ -142,12 +228,23 @@ package final class StateReader {
     /// Bytes of content not read yet (the digest after them excluded).
     private(set) var remaining: Int
     private let contentBytes: Int
+    /// The checksum of the bytes since the last part set aside (all of them, after
+    /// `verify`).
     private var checksumState = Checksum()
+    /// The content's parts before `checksumState`, in order: bytes read here, or an array
+    /// whose checksum `aside` works out (its slot).
+    private var parts: [Part] = []
+    private enum Part {
+        case read(Checksum)
+        case aside(slot: Int)
+    }
+    private let aside: ChecksumsAside?
     private static let digestBytes = 4
     /// The writer's `mapBytes`, once read from the header (none before).
     var mapBytes = Int.max
 
-    package init(path: String) throws {
+    /// `jobs` above 1: the checksum of mapped arrays is worked out on another thread.
+    package init(path: String, jobs: Int = 1) throws {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StateError.system("open", path) }
@@ -164,9 +261,13 @@ package final class StateReader {
         remaining = Int(info.st_size) - Self.digestBytes
         contentBytes = remaining
         buffer = Array(repeating: 0, count: 1 << 20)
+        aside = jobs > 1 ? ChecksumsAside(descriptor: descriptor) : nil
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        aside?.stop()
+        close(descriptor)
+    }
 
     /// The offset of the next byte of content.
     package var offset: Int { contentBytes - remaining }
@@ -259,29 +360,26 @@ package final class StateReader {
     /// The next `count` elements mapped from the file (`FlatArray.init(mapping:)`), at an
     /// offset that `align` made a multiple of the page size; nil where they cannot be
     /// mapped, and the caller reads them. Their bytes are read once as well, for the
-    /// checksum and for `check`, which is given them a part at a time: through a window of
-    /// the file mapped for a moment (no copy), so the pages stay in the page cache, not in
-    /// the process.
-    func mapped<Element: BitwiseCopyable>(count: Int, check: (UnsafeBufferPointer<Element>) throws -> Void) throws -> FlatArray<Element>? {
+    /// checksum (`Checksum.of`; on another thread with `jobs` above 1) and for `check`,
+    /// which is given them a part at a time.
+    func mapped<Element: BitwiseCopyable>(count: Int, check: ((UnsafeBufferPointer<Element>) throws -> Void)?) throws -> FlatArray<Element>? {
         let stride = MemoryLayout<Element>.stride
         let bytes = count * stride
         let start = offset
         guard count <= remaining / stride, let array = FlatArray<Element>(mapping: descriptor, offset: start, count: count) else { return nil }
-        let window = 4 << 20
-        var done = 0
-        while done < bytes {
-            let step = min(window, bytes - done)
-            guard let view = mmap(nil, step, PROT_READ, MAP_PRIVATE, descriptor, off_t(start + done)), view != MAP_FAILED else {
-                throw StateError.system("read", path)
+        let viewed: (UnsafeRawBufferPointer) throws -> Void = { raw in
+            try check?(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: Element.self), count: raw.count / stride))
+        }
+        if let aside {
+            parts.append(.read(checksumState))
+            checksumState = Checksum()
+            parts.append(.aside(slot: aside.start(start, bytes: bytes)))
+            if check != nil {
+                guard try Checksum.of(descriptor, start: start, bytes: bytes, each: viewed) != nil else { throw StateError.system("read", path) }
             }
-            defer { munmap(view, step) }
-            // One call brings the window's pages in, rather than a fault per page (a hint:
-            // where the kernel has no such advice, the faults serve).
-            _ = madvise(view, step, 22 /* MADV_POPULATE_READ */)
-            let raw = UnsafeRawBufferPointer(start: view, count: step)
-            checksumState.feed(raw)
-            try check(UnsafeBufferPointer(start: view.assumingMemoryBound(to: Element.self), count: step / stride))
-            done += step
+        } else {
+            guard let checksum = try Checksum.of(descriptor, start: start, bytes: bytes, each: viewed) else { throw StateError.system("read", path) }
+            checksumState.append(checksum)
         }
         // The buffer and the descriptor go on after the array.
         remaining -= bytes
@@ -292,6 +390,23 @@ package final class StateReader {
             guard lseek(descriptor, off_t(start + bytes), SEEK_SET) == off_t(start + bytes) else { throw StateError.system("read", path) }
         }
         return array
+    }
+
+    /// The checksum of the content read so far, the parts set aside joined in.
+    private func joinedChecksum() throws -> Checksum {
+        guard let aside, !parts.isEmpty else { return checksumState }
+        let results = aside.done()
+        var whole = Checksum()
+        for part in parts {
+            switch part {
+            case .read(let checksum): whole.append(checksum)
+            case .aside(let slot):
+                guard let checksum = results[slot] else { throw StateError.system("read", path) }
+                whole.append(checksum)
+            }
+        }
+        whole.append(checksumState)
+        return whole
     }
 
     /// The CRC of the content read so far (all of it, after `verify`).
@@ -310,6 +425,8 @@ package final class StateReader {
         if got < Self.digestBytes {
             try digest.withUnsafeMutableBytes { raw in try readSystem(into: UnsafeMutableRawBufferPointer(rebasing: raw[got...])) }
         }
+        checksumState = try joinedChecksum()
+        parts = []
         let expected = withUnsafeBytes(of: checksumState.value.littleEndian) { Array($0) }
         guard expected == digest else { throw StateError("\(path) is damaged (its checksum does not match)") }
     }
@@ -334,12 +451,12 @@ extension FlatArray {
     /// The array `write` wrote. `check` is given its elements, in parts, before it is
     /// returned (it throws for values that cannot be).
     /// `mapping` false: an array written as a count and bytes without `write`'s padding.
-    init(from reader: StateReader, mapping: Bool = true, check: (UnsafeBufferPointer<Element>) throws -> Void = { _ in }) throws {
+    init(from reader: StateReader, mapping: Bool = true, check: ((UnsafeBufferPointer<Element>) throws -> Void)? = nil) throws {
         try self.init(fromCount: try reader.count(of: MemoryLayout<Element>.stride), reader: reader, mapping: mapping, check: check)
     }
 
     /// The rest of `init(from:check:)`, once the count is read (and judged).
-    init(fromCount count: Int, reader: StateReader, mapping: Bool = true, check: (UnsafeBufferPointer<Element>) throws -> Void = { _ in }) throws {
+    init(fromCount count: Int, reader: StateReader, mapping: Bool = true, check: ((UnsafeBufferPointer<Element>) throws -> Void)? = nil) throws {
         if mapping && Self.isMapped(count, reader.mapBytes) {
             try reader.align(Self.mapAlignment)
             if let mapped = try reader.mapped(count: count, check: check) {
@@ -357,6 +474,6 @@ extension FlatArray {
             }
         }
         if let failure { throw failure }
-        try withUnsafeBufferPointer(check)
+        if let check { try withUnsafeBufferPointer(check) }
     }
 }

@@ -81,7 +81,7 @@ struct Run: ParsableCommand {
         var resumption = Resumption()
         var stateWarning: String?
         if !full {
-            (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports)
+            (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports, jobs: input.jobs)
         }
         let reused = resumption.files
         let staging = try publisher.makeStaging()

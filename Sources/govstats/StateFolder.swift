@@ -37,8 +37,9 @@ struct StateFolder {
 
     /// What the run may go on from, and the warning when the state is there (or should be)
     /// but cannot be used. `hadReports`: the reports folder holds earlier reports, after
-    /// which a missing state is worth a word.
-    func load(folder: DataFolder, config: GovStatsConfig, hadReports: Bool) -> (Resumption, warning: String?) {
+    /// which a missing state is worth a word. `jobs` above 1: the state's checksum is
+    /// worked out on a second thread while it loads.
+    func load(folder: DataFolder, config: GovStatsConfig, hadReports: Bool, jobs: Int) -> (Resumption, warning: String?) {
         var info = stat()
         guard lstat(statePath, &info) == 0 else {
             let missing = hadReports && errno == ENOENT
@@ -57,7 +58,7 @@ struct StateFolder {
             if made.dataFolder != key.dataFolder {
                 return (Resumption(), "run state \(statePath) is for another data folder (\(made.dataFolder)): \(ignored)")
             }
-            let saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets)
+            let saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets, jobs: jobs)
             return (saved.resumable(in: folder, key: key), nil)
         } catch {
             return (Resumption(), "run state ignored: \(error): \(ignored)")

@@ -115,9 +115,10 @@ import TestSupport
         }
     }
 
-    /// With the arrays read (`mapBytes` 2^30), and mapped (1).
-    @Test(arguments: [1 << 30, 1])
-    func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds(mapBytes: Int) throws {
+    /// With the arrays read (`mapBytes` 2^30), mapped (1), and mapped with their checksum
+    /// worked out on a second thread (`jobs` 2).
+    @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
+    func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         try Self.write(root, days: 0..<2)
@@ -128,7 +129,7 @@ import TestSupport
         // A third night's export arrives; the state is read back and goes on.
         try Self.write(root, days: 2..<3)
         let folder = try Self.folder(root)
-        let saved = try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets)
+        let saved = try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, jobs: jobs)
         #expect(saved.key == Self.key)
         var resumption = saved.resumable(in: folder, key: Self.key)
         #expect(resumption.files == 2)
@@ -242,8 +243,8 @@ import TestSupport
         #expect(try saved().resumable(in: folder, key: tomorrow).files == 0)
     }
 
-    @Test(arguments: [1 << 30, 1])
-    func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int) throws {
+    @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
+    func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         try Self.write(root, days: 0..<3)
@@ -252,7 +253,7 @@ import TestSupport
         let path = root.path + "/state"
         let good = Array(try #require(FileManager.default.contents(atPath: path)))
         let datasets = GovStatsConfig().allDatasets
-        #expect(try RunState.read(path: path, root: root.path, datasets: datasets).datasets.count == 1)
+        #expect(try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs).datasets.count == 1)
         var random = SplitMix(state: 7)
         // Cut short anywhere, a byte changed anywhere, bytes added: each is an error, never
         // a state read (nor a crash, nor a vast allocation).
@@ -266,7 +267,7 @@ import TestSupport
         }
         for bytes in damaged {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets) }
+            #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs) }
         }
         // And one of another format or for other datasets.
         #expect(throws: StateError.self) { try RunState.read(path: root.path + "/data/alarm_calls/2018-02-01.csv", root: root.path, datasets: datasets) }

@@ -38,6 +38,10 @@ size_t govstats_dbcs_to_utf8(const uint8_t *in, size_t count, const uint32_t *ta
 /// however it is cut into calls.
 uint32_t govstats_crc32c(uint32_t crc, const uint8_t *bytes, size_t count);
 
+/// The CRC-32C of two parts of a stream one after the other, from the CRC of each (the
+/// second's `second_count` bytes long).
+uint32_t govstats_crc32c_combine(uint32_t first, uint32_t second, size_t second_count);
+
 /// Makes the page holding `word` the process's own by a write that changes nothing (an
 /// atomic or of 0): a page of a private file mapping is then copied alone, where a first
 /// read would have mapped its neighbours as well (the kernel's fault-around), each of them
