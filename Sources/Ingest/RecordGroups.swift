@@ -246,32 +246,42 @@ struct GroupTable: Sendable {
         }
     }
 
-    /// The groups with records in them.
-    func nonEmptyGroups() -> [Int32] {
-        var groups: [Int32] = []
+    /// The groups with records in them, and their sizes.
+    func nonEmptyGroups() -> (groups: [Int32], sizes: FlatArray<UInt32>) {
         sizes.withUnsafeBufferPointer { sizes in
+            var groups: [Int32] = []
+            groups.reserveCapacity(sizes.count)
             for group in sizes.indices where sizes[group] > 0 { groups.append(Int32(group)) }
+            var kept = FlatArray<UInt32>()
+            kept.append(count: groups.count) { target in
+                for (index, group) in groups.enumerated() { target[index] = sizes[Int(group)] }
+            }
+            return (groups, kept)
         }
-        return groups
     }
 
     /// The values of the part at `position` of `groups`, as a column of slots: a day's as
     /// 64-bit slots, any other part's 32-bit values as they are kept (their sentinels are a
     /// 32-bit column's, `PackedColumn`), half the memory.
     func values(at position: Int, of groups: [Int32]) -> PackedColumn {
-        let width = width
+        // `width` is a power of two: a group's key and set by shifting and masking.
+        let shift = width.trailingZeroBitCount
         let stride = keyParts * 4
-        func fill<T: FixedWidthInteger & BitwiseCopyable>(_ type: T.Type, _ value: @escaping (UInt32) -> T) -> FlatArray<T> {
+        func fill<T: FixedWidthInteger & BitwiseCopyable>(_ type: T.Type, _ value: (UInt32) -> T) -> FlatArray<T> {
             var values = FlatArray<T>()
-            values.append(count: groups.count) { target in
-                if position == keyParts {
-                    for (index, group) in groups.enumerated() { target[index] = value(UInt32(Int(group) % width)) }
-                    return
-                }
-                // Every key has `keyParts` values: key n is at n × keyParts × 4 in the arena.
-                keys.withArena { arena in
-                    for (index, group) in groups.enumerated() {
-                        target[index] = value(arena.load(fromByteOffset: Int(group) / width * stride + position * 4, as: UInt32.self))
+            groups.withUnsafeBufferPointer { groups in
+                values.append(count: groups.count) { target in
+                    if position == keyParts {
+                        let set = Int32(width - 1)
+                        for index in groups.indices { target[index] = value(UInt32(groups[index] & set)) }
+                        return
+                    }
+                    // Every key has `keyParts` values: key n is at n × keyParts × 4 in the arena.
+                    keys.withArena { arena in
+                        let part = arena.baseAddress! + position * 4
+                        for index in groups.indices {
+                            target[index] = value(part.load(fromByteOffset: Int(groups[index] >> shift) * stride, as: UInt32.self))
+                        }
                     }
                 }
             }
@@ -295,14 +305,6 @@ struct GroupTable: Sendable {
         return .offset32(fill(UInt32.self) { value in
             value >= Self.missing ? value : UInt32(Self.slot(part, value) - lowest)
         }, base: lowest)
-    }
-
-    func sizes(of groups: [Int32]) -> FlatArray<UInt32> {
-        var kept = FlatArray<UInt32>()
-        kept.append(count: groups.count) { target in
-            for (index, group) in groups.enumerated() { target[index] = sizes[Int(group)] }
-        }
-        return kept
     }
 
 }
@@ -659,10 +661,11 @@ public struct RecordGroups: Sendable {
 
     init(table: GroupTable, names: [Int: [String]], metricSets: [Int]) {
         self.table = table
-        groups = table.nonEmptyGroups()
+        let (groups, sizes) = table.nonEmptyGroups()
+        self.groups = groups
         self.names = names
         metricSetsByValue = metricSets
-        sizes = GroupSizes(storage: table.sizes(of: groups))
+        self.sizes = GroupSizes(storage: sizes)
     }
 
     /// The number of groups.

@@ -38,8 +38,17 @@ public struct DatedTrends: Sendable {
               let groups = ingest.store.groups(.trends), groups.count > 0 else { return nil }
         dataset = ingest.dataset
         let cityArea = Area(level: .city, name: city)
-        let dates = groups.dates(dateColumn)
-        let days = dates.days
+        // The columns the count reads, decoded from the groups side by side.
+        var dates: DateValues?
+        var metricSets: [UInt32] = []
+        var decodedPlaces: PlaceColumns?
+        Self.concurrently(jobs: jobs, [
+            { dates = groups.dates(dateColumn) },
+            { metricSets = groups.metricSets },
+            { decodedPlaces = PlaceColumns(groups: groups, places: ingest.dataset.places) },
+        ])
+        let days = dates!.days
+        let places = decodedPlaces!
 
         // The span: earliest date, latest date (a month-precision latest date ends its month).
         var firstDay = Int.max
@@ -61,8 +70,6 @@ public struct DatedTrends: Sendable {
         monthCount = span.asOf.year * 12 + span.asOf.month - firstMonth
 
         metrics = dataset.metrics.map(\.name)
-        let metricSets = groups.metricSets
-        let places = PlaceColumns(groups: groups, places: dataset.places)
         let counting = Counting(
             months: MonthLookup(days: firstDay...lastDated), firstMonth: firstMonth, monthCount: monthCount,
             ytd: span.ytd.start.dayNumber...span.ytd.end.dayNumber,
@@ -210,6 +217,17 @@ public struct DatedTrends: Sendable {
         var combinations: [Int] = []
         var months: [UInt32] = []
         var ytd: [UInt32] = []
+    }
+
+    /// Runs each of `tasks` once, on up to `jobs` threads.
+    private static func concurrently(jobs: Int, _ tasks: [() -> Void]) {
+        guard jobs > 1 else {
+            for task in tasks { task() }
+            return
+        }
+        // Each task writes only what it alone was given.
+        nonisolated(unsafe) let tasks = tasks
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { tasks[$0]() }
     }
 
     /// The histogram of all records, counted in parts of at least `partRecords` on up to
