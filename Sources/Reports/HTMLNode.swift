@@ -8,7 +8,7 @@
 /// parser accepts for foreign elements.
 struct HTMLNode: Sendable {
     enum Content: Sendable {
-        case element(name: String, attributes: [(name: String, value: String)], children: [HTMLNode])
+        case element(name: String, kind: Kind, attributes: [(name: String, value: String)], children: [HTMLNode])
         case text(String)
         /// Literal markup from this module's code (the inline style sheet): never a value.
         case literal(String)
@@ -16,13 +16,34 @@ struct HTMLNode: Sendable {
 
     let content: Content
 
+    /// How an element is written, from its name (`voidElements`, `blockElements`,
+    /// `selfClosingForeign`), worked out once when it is made.
+    struct Kind: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let void = Kind(rawValue: 1)
+        static let block = Kind(rawValue: 2)
+        static let selfClosing = Kind(rawValue: 4)
+
+        init(rawValue: UInt8) {
+            self.rawValue = rawValue
+        }
+
+        init(name: String) {
+            self = []
+            if HTMLNode.voidElements.contains(name) { insert(.void) }
+            if HTMLNode.blockElements.contains(name) { insert(.block) }
+            if HTMLNode.selfClosingForeign.contains(name) { insert(.selfClosing) }
+        }
+    }
+
     /// An element. `attributes` keep their order; a nil value leaves the attribute out.
     init(_ name: StaticString, _ attributes: [(StaticString, String?)] = [], _ children: [HTMLNode] = []) {
         var kept: [(name: String, value: String)] = []
         for (attribute, value) in attributes {
             if let value { kept.append((attribute.description, value)) }
         }
-        content = .element(name: name.description, attributes: kept, children: children)
+        let name = name.description
+        content = .element(name: name, kind: Kind(name: name), attributes: kept, children: children)
     }
 
     init(_ name: StaticString, _ attributes: [(StaticString, String?)] = [], text: String) {
@@ -40,13 +61,13 @@ struct HTMLNode: Sendable {
     /// The tree with each text node below an element (but `title`, `style` and SVG) replaced
     /// by what `transform` makes of it.
     func mappingText(_ transform: (String) -> [HTMLNode]) -> HTMLNode {
-        guard case .element(let name, let attributes, let children) = content else { return self }
+        guard case .element(let name, let kind, let attributes, let children) = content else { return self }
         if name == "title" || name == "style" || name == "svg" { return self }
         let mapped = children.flatMap { child -> [HTMLNode] in
             if case .text(let value) = child.content { return transform(value) }
             return [child.mappingText(transform)]
         }
-        return HTMLNode(content: .element(name: name, attributes: attributes, children: mapped))
+        return HTMLNode(content: .element(name: name, kind: kind, attributes: attributes, children: mapped))
     }
 
     /// `<span lang="…">` around `text`: an element of this module with a fixed language tag.
@@ -76,31 +97,39 @@ extension HTMLNode {
             output += HTMLEscape.text(value)
         case .literal(let value):
             output += value
-        case .element(let name, let attributes, let children):
-            output += "<" + name
+        case .element(let name, let kind, let attributes, let children):
+            output += "<"
+            output += name
             for attribute in attributes {
-                output += " " + attribute.name + "=\"" + HTMLEscape.attribute(attribute.value) + "\""
+                output += " "
+                output += attribute.name
+                output += "=\""
+                output += HTMLEscape.attribute(attribute.value)
+                output += "\""
             }
-            if Self.voidElements.contains(name) {
+            if kind.contains(.void) {
                 output += ">"
-            } else if children.isEmpty && Self.selfClosingForeign.contains(name) {
+            } else if children.isEmpty && kind.contains(.selfClosing) {
                 output += " />"
             } else {
                 output += ">"
-                let breakInside = Self.blockElements.contains(name) && children.contains {
-                    if case .element(let child, _, _) = $0.content { return Self.blockElements.contains(child) }
+                let breakInside = kind.contains(.block) && children.contains {
+                    if case .element(_, let child, _, _) = $0.content { return child.contains(.block) }
                     return false
                 }
                 if breakInside { output += "\n" }
                 for child in children { child.write(to: &output) }
-                output += "</" + name + ">"
+                output += "</"
+                output += name
+                output += ">"
             }
-            if Self.blockElements.contains(name) { output += "\n" }
+            if kind.contains(.block) { output += "\n" }
         }
     }
 
     var html: String {
         var output = ""
+        output.reserveCapacity(1 << 16)
         write(to: &output)
         return output
     }
@@ -113,6 +142,7 @@ enum HTMLEscape {
     /// make a page invalid either; and so do the bidirectional controls (overrides,
     /// embeddings, isolates), so that no value can reorder the text around it.
     static func text(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: changes) else { return value }
         var output = ""
         output.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -135,6 +165,14 @@ enum HTMLEscape {
     }
 
     static func attribute(_ value: String) -> String { text(value) }
+
+    /// Whether `text` writes `scalar` as something else.
+    private static func changes(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "&", "<", ">", "\"", "'": true
+        default: isForbidden(scalar) || isBidiControl(scalar)
+        }
+    }
 
     /// The bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
     /// isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). None of the reports'

@@ -87,13 +87,21 @@ enum MarkdownRenderer {
 
 enum MarkdownEscape {
     /// The ASCII punctuation Markdown may read as markup somewhere in a line.
-    static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "&", "!", "~", "$"]
+    static func isSpecial(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "&", "!", "~", "$": true
+        default: false
+        }
+    }
 
     static func text(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { isSpecial($0) || HTMLEscape.isBidiControl($0) || isBreakOrControl($0) }) else {
+            return value
+        }
         var output = ""
         output.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
-            if special.contains(scalar) {
+            if isSpecial(scalar) {
                 output += "\\"
                 output.unicodeScalars.append(scalar)
             } else if HTMLEscape.isBidiControl(scalar) {
