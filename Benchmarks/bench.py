@@ -284,25 +284,33 @@ def nightly_contenders(rows, data, two, four):
         pristine = os.path.join(out, f"history-{tag}.state")
         new = os.path.join(top, "alarm_calls", "day-2-new.csv")
         aside = os.path.join(out, f"new-{tag}.csv")
-        # The state of the history alone: a full run without the new file, kept aside.
+        # The state of the history alone: a full run without the new file, kept aside. Run
+        # twice, so that the state folder also holds the reports a run replaced (previous/),
+        # as a nightly job finds it.
         log(f"nightly {tag}: the state of the history (run --full without the new file)")
         os.rename(new, aside)
         try:
             shutil.rmtree(pristine, ignore_errors=True)
-            run_checked([GOVSTATS, "run", "--data", top, "--out", reports, "--state", pristine,
-                         "--full", "--quiet", "--jobs", "2"])
+            for _ in range(2):
+                run_checked([GOVSTATS, "run", "--data", top, "--out", reports, "--state", pristine,
+                             "--full", "--quiet", "--jobs", "2"])
         finally:
             os.rename(aside, new)
         state_bytes = os.path.getsize(os.path.join(pristine, "state"))
 
         def restore(pristine=pristine, state=state):
-            # Hard links: a run never changes a state file in place (it adds a delta, or
-            # renames a new state over it), and a copy would leave 200 MB of dirty pages
-            # for the kernel to write back during the timed run.
+            # Hard links for the state's files: a run never changes one in place (it adds a
+            # delta, or renames a new state over it), and a copy would leave 200 MB of dirty
+            # pages for the kernel to write back during the timed run. The reports kept in
+            # previous/ are copied: a run writes over those, and only over files linked
+            # nowhere else.
             shutil.rmtree(state, ignore_errors=True)
             os.makedirs(state)
             for name in os.listdir(pristine):
-                os.link(os.path.join(pristine, name), os.path.join(state, name))
+                if os.path.isdir(os.path.join(pristine, name)):
+                    shutil.copytree(os.path.join(pristine, name), os.path.join(state, name))
+                else:
+                    os.link(os.path.join(pristine, name), os.path.join(state, name))
         items.append(Contender("warm", "govstats run, warm (one new file)", "2",
                                [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state,
                                 "--quiet", "--jobs", "2"], reports, before=restore))

@@ -16,12 +16,14 @@ final class OutputFile {
     /// journal commit where a sync per file costs one each.
     private let syncing: Bool
 
-    init(path: String, syncing: Bool = true) throws(Failure) {
+    /// `spares`: where a file to write over may be taken from (`SpareFiles`), rather than
+    /// made anew.
+    init(path: String, syncing: Bool = true, spares: SpareFiles? = nil) throws(Failure) {
         self.path = path
         self.syncing = syncing
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = spares?.take(as: path) ?? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create", path) }
-        buffer.reserveCapacity(Self.flushBytes)
+        buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
@@ -71,11 +73,12 @@ final class OutputFile {
 /// disk is seen and named), making its folder first.
 struct StagingSink: OutputSink {
     let folder: String
+    let spares: SpareFiles
 
     func write(_ path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
         let full = folder + "/" + path
         if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
-        let file = try OutputFile(path: full, syncing: false)
+        let file = try OutputFile(path: full, syncing: false, spares: spares)
         try body { try file.write($0) }
         try file.close()
     }

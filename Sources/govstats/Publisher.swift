@@ -148,8 +148,10 @@ struct Publisher {
         return path
     }
 
-    /// Syncs the staging folder and swaps it into place; the previous reports are removed.
-    func publish(staging: String) throws(Failure) {
+    /// Syncs the staging folder and swaps it into place. The previous reports are kept as
+    /// `keeping` (for the next run's `SpareFiles`, whatever was there before removed) when
+    /// it is given and can be, else removed.
+    func publish(staging: String, keeping: String? = nil) throws(Failure) {
         // Every file of the staging folder, written without a sync of its own, reaches the
         // disk before the swap: one sync of the file system for all of them.
         let folder = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -161,7 +163,7 @@ struct Publisher {
             guard govstats_exchange_paths(staging, output) == 0 else {
                 throw OutputFile.failure("swap \(staging) with", output)
             }
-            removeTree(staging)
+            keepOrRemove(staging, as: keeping)
         } else if rename(staging, output) != 0 {
             // A folder put there since the look above (by a run whose lock was taken away)
             // is swapped with, as it would have been had it been there before.
@@ -169,9 +171,17 @@ struct Publisher {
             guard govstats_exchange_paths(staging, output) == 0 else {
                 throw OutputFile.failure("swap \(staging) with", output)
             }
-            removeTree(staging)
+            keepOrRemove(staging, as: keeping)
         }
         syncPath(parent)
+    }
+
+    private func keepOrRemove(_ replaced: String, as kept: String?) {
+        if let kept {
+            removeTree(kept)
+            if rename(replaced, kept) == 0 { return }
+        }
+        removeTree(replaced)
     }
 }
 

@@ -22,7 +22,8 @@ struct RejectFiles: RejectSink {
 
     /// `resuming`: the datasets whose first files the run state reuses; their files start
     /// with the rows those files had rejected (header included), copied from the state.
-    init(folder: String, datasets: [Dataset], replacing: Bool = false, resuming: Resumption = Resumption()) throws {
+    /// `spares`: files to write over rather than make anew (`SpareFiles`).
+    init(folder: String, datasets: [Dataset], replacing: Bool = false, resuming: Resumption = Resumption(), spares: SpareFiles = SpareFiles()) throws {
         let present = replacing ? (try? directoryListing(folder).names) ?? [] : []
         for dataset in datasets {
             let path = folder + "/" + dataset.name + ".csv"
@@ -34,16 +35,16 @@ struct RejectFiles: RejectSink {
                 finalPaths[dataset] = path
             }
             if let parts = resuming.rejects[dataset] {
-                files[dataset] = try Self.continued(written, from: parts, syncing: replacing)
+                files[dataset] = try Self.continued(written, from: parts, syncing: replacing, spares: spares)
             } else {
-                files[dataset] = try Self.started(written, syncing: replacing)
+                files[dataset] = try Self.started(written, syncing: replacing, spares: spares)
             }
         }
     }
 
     /// A rejects file at `path` that starts with the bytes of `parts` of the run state.
-    private static func continued(_ path: String, from parts: [StateBytes], syncing: Bool) throws -> OutputFile {
-        let file = try OutputFile(path: path, syncing: syncing)
+    private static func continued(_ path: String, from parts: [StateBytes], syncing: Bool, spares: SpareFiles) throws -> OutputFile {
+        let file = try OutputFile(path: path, syncing: syncing, spares: spares)
         for part in parts {
             do {
                 try FileBlocks.forEach(path: part.path, range: part.range) { try file.write(bytes: $0) }
@@ -55,8 +56,8 @@ struct RejectFiles: RejectSink {
     }
 
     /// A new (or emptied) rejects file at `path`, holding its header.
-    private static func started(_ path: String, syncing: Bool) throws -> OutputFile {
-        let file = try OutputFile(path: path, syncing: syncing)
+    private static func started(_ path: String, syncing: Bool, spares: SpareFiles = SpareFiles()) throws -> OutputFile {
+        let file = try OutputFile(path: path, syncing: syncing, spares: spares)
         try file.write(header)
         return file
     }

@@ -85,11 +85,13 @@ struct Run: ParsableCommand {
         }
         let reused = resumption.files
         let staging = try publisher.makeStaging()
+        let spares = SpareFiles(folder: stateFolder.previousReports, staging: staging)
         var built = Built()
         do {
             built = try build(
-                into: staging, folder: folder, config: config, generatedAt: generatedAt, resuming: &resumption, state: stateFolder, progress: progress)
-            try publisher.publish(staging: staging)
+                into: staging, spares: spares, folder: folder, config: config, generatedAt: generatedAt, resuming: &resumption, state: stateFolder,
+                progress: progress)
+            try publisher.publish(staging: staging, keeping: stateFolder.previousReports)
         } catch {
             built.state?.writer.discard()
             removeTree(staging)
@@ -138,14 +140,14 @@ struct Run: ParsableCommand {
     }
 
     private func build(
-        into staging: String, folder: DataFolder, config: GovStatsConfig, generatedAt: String?, resuming: inout Resumption, state: StateFolder,
+        into staging: String, spares: SpareFiles, folder: DataFolder, config: GovStatsConfig, generatedAt: String?, resuming: inout Resumption, state: StateFolder,
         progress: ProgressDisplay
     ) throws -> Built {
         defer { progress.clear() }
         try makeDirectories(staging + "/rejects")
         try makeDirectories(staging + "/data")
 
-        var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets, resuming: resuming)
+        var rejects = try RejectFiles(folder: staging + "/rejects", datasets: folder.presentDatasets, resuming: resuming, spares: spares)
         var result: IngestResult
         do {
             var stage = IngestStage(config: config, maxRejectPercent: input.maxRejectDecimal, jobs: input.jobs)
@@ -172,7 +174,7 @@ struct Run: ParsableCommand {
         result.releaseKeys()
         result.countStanding(jobs: input.jobs)
         do {
-            return Built(warnings: try transform(result, into: staging, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
+            return Built(warnings: try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
         } catch {
             writer?.writer.discard()
             throw error
@@ -180,7 +182,7 @@ struct Run: ParsableCommand {
     }
 
     /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.
-    private func transform(_ result: IngestResult, into staging: String, config: GovStatsConfig, generatedAt: String?, progress: ProgressDisplay) throws -> [String] {
+    private func transform(_ result: IngestResult, into staging: String, spares: SpareFiles, config: GovStatsConfig, generatedAt: String?, progress: ProgressDisplay) throws -> [String] {
         progress.say("computing trends")
         // With --jobs 2 or more, independent steps of the transform and emit stages run side
         // by side (each reads the ingest result, none changes it): the output is the same.
@@ -200,7 +202,7 @@ struct Run: ParsableCommand {
             language: language, datasets: result.datasets, trends: trends, compliance: compliance,
             spans: spans, categories: categories, generatedAt: generatedAt, toolVersion: GovStats.version, city: city)
         // Every output is one writer of `Outputs.writers`; a large one gets a thread of its own.
-        let sink = StagingSink(folder: staging)
+        let sink = StagingSink(folder: staging, spares: spares)
         let writers = Outputs.writers(jobs: jobs)
         let large = writers.filter(\.isLarge)
         let others = writers.filter { !$0.isLarge }

@@ -19,6 +19,8 @@ struct StateFolder {
     let key: StateKey
 
     var statePath: String { path + "/state" }
+    /// The reports the last run replaced, whose files the next run writes over (`SpareFiles`).
+    var previousReports: String { path + "/previous" }
     var partialPath: String { path + "/state.partial-" + String(getpid()) }
 
     init(path: String, config: GovStatsConfig, data: String) {

@@ -91,12 +91,61 @@ import TestSupport
             #expect(night.status == 0 && night.stderr == "")
             #expect(try agreesWithFull())
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["state", "state.1", "state.2"])
+        // Beside the state, the reports the last run replaced, for the next to write over.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2"])
+        func tree(_ path: String) -> [String: Data?] {
+            Dictionary(uniqueKeysWithValues: listFiles(path).map { ($0, FileManager.default.contents(atPath: path + "/" + $0)) })
+        }
+        let replaced = tree(folder.path + "/out")
         // A file removed: the state is written whole, and the deltas go.
         try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv")
         #expect(try Self.run(folder).status == 0)
         #expect(try agreesWithFull())
-        #expect(try FileManager.default.contentsOfDirectory(atPath: state) == ["state"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state"])
+        #expect(tree(state + "/previous") == replaced)
+        #expect(tree(folder.path + "/out") != replaced)
+    }
+
+    /// The reports a run replaced are kept in the state folder, and the next run writes its
+    /// files over theirs (renamed in and emptied) rather than making new ones; but never a
+    /// file linked from elsewhere, a link to one, or one of another mode.
+    @Test func theNextRunWritesOverTheReportsItReplacedButNothingLinked() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let previous = folder.path + "/.out.state/previous"
+        #expect(try Self.run(folder).status == 0)
+        #expect(try Self.run(folder, ["--full"]).status == 0)
+        let kept = listFiles(previous)
+        #expect(kept == listFiles(folder.path + "/out"))
+        func inode(_ path: String) throws -> UInt64 {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
+        }
+        // Three files tampered with: a link to a file outside, a file linked from outside,
+        // and one of another mode.
+        let outside = try folder.write("outside.txt", "outside\n")
+        try FileManager.default.removeItem(atPath: previous + "/index.md")
+        try FileManager.default.createSymbolicLink(atPath: previous + "/index.md", withDestinationPath: outside)
+        try FileManager.default.linkItem(atPath: previous + "/index.html", toPath: folder.path + "/linked.html")
+        let linked = FileManager.default.contents(atPath: folder.path + "/linked.html")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: previous + "/run.json")
+        let untouched = Set(["index.md", "index.html", "run.json"])
+        let spare = Set(try kept.filter { !untouched.contains($0) }.map { try inode(previous + "/" + $0) })
+        let before = Dictionary(uniqueKeysWithValues: listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) })
+
+        #expect(try Self.run(folder, ["--full"]).status == 0)
+        let published = listFiles(folder.path + "/out")
+        #expect(published.allSatisfy { FileManager.default.contents(atPath: folder.path + "/out/" + $0) == before[$0] })
+        // Every published file but three is one of the spare ones, written over.
+        let reused = try published.filter { spare.contains(try inode(folder.path + "/out/" + $0)) }
+        #expect(reused.count == published.count - 3)
+        #expect(FileManager.default.contents(atPath: outside) == Data("outside\n".utf8))
+        #expect(FileManager.default.contents(atPath: folder.path + "/linked.html") == linked)
+        let modes = try published.map { try FileManager.default.attributesOfItem(atPath: folder.path + "/out/" + $0)[.posixPermissions] as? Int }
+        // What a new file gets: 644 less the umask (read without setting it: tests run side by side).
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let umaskLine = try #require(status.split(separator: "\n").first { $0.hasPrefix("Umask:") })
+        let mask = try #require(Int(umaskLine.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8))
+        #expect(Set(modes) == [0o644 & ~mask])
     }
 
     @Test func aFailedRunAndValidateLeaveTheStateAsItWas() throws {

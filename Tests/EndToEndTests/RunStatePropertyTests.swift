@@ -75,6 +75,7 @@ private enum WalkOperation: String, CaseIterable {
     case truncateFile = "truncate"
     case config = "config"
     case corruptState = "corrupt-state"
+    case tamperPrevious = "tamper-previous"
     case killRun = "kill"
     case clock = "clock"
     case nothing = "nothing"
@@ -83,7 +84,7 @@ private enum WalkOperation: String, CaseIterable {
     static let weights: [(WalkOperation, Int)] = [
         (.addLast, 30), (.addFirst, 6), (.modify, 8), (.modifySameSize, 8), (.delete, 5),
         (.rename, 6), (.truncateFile, 5), (.config, 5), (.corruptState, 6), (.killRun, 6),
-        (.clock, 4), (.nothing, 3),
+        (.clock, 4), (.nothing, 3), (.tamperPrevious, 4),
     ]
 
     /// The operations that change the inputs: what a killed run is started after.
@@ -196,6 +197,9 @@ private final class RunStateWalk {
     var counts: [String: Int] = [:]
     var killsMidRun = 0
     var killsAfterExit = 0
+    /// Files outside the reports that `tamperPrevious` linked into the reports the state keeps,
+    /// with their bytes: no run may change them.
+    var outsiders: [String: [UInt8]] = [:]
 
     init(seed: UInt64, steps: Int) throws {
         self.seed = seed
@@ -296,6 +300,9 @@ private final class RunStateWalk {
         }
         if !expected.contains(stateLines.count) {
             return failureMessage(step: step, "the run with the state printed \(stateLines.count) warning lines about the state, expected \(expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"):\n\(warmResult.stderr)")
+        }
+        for (path, bytes) in outsiders.sorted(by: { $0.key < $1.key }) where [UInt8](FileManager.default.contents(atPath: path) ?? Data()) != bytes {
+            return failureMessage(step: step, "a run changed \(path), a file outside the reports linked into those the state keeps")
         }
         // What a killed run leaves behind is removed by the next run.
         let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: warmParent)) ?? []).filter { $0.hasPrefix(".reports.staging") }
@@ -542,6 +549,8 @@ private final class RunStateWalk {
         case .corruptState:
             let (description, expect) = try corruptState()
             return (description, expect, nil)
+        case .tamperPrevious:
+            return (try tamperPrevious(), .none, nil)
         case .killRun:
             return try killRun()
         case .clock:
@@ -808,9 +817,11 @@ private final class RunStateWalk {
 
     /// Damages a file of the state beside WARM.
     func corruptState() throws -> (String, StateWarnings) {
+        // The state's own files: the reports it keeps for the next run to write over are
+        // `tamperPrevious`'s.
         let files = listFiles(warmState).filter { name in
             let lower = name.lowercased()
-            return !["lock", "tmp", "staging", "partial"].contains { lower.contains($0) }
+            return !["lock", "tmp", "staging", "partial"].contains { lower.contains($0) } && !name.hasPrefix("previous/")
         }
         guard !files.isEmpty else { return ("corrupt the state: skipped, no state file in \(warmState)", .atMostOne) }
         let name = pick(files)
@@ -850,6 +861,41 @@ private final class RunStateWalk {
         }
         try writeBytes(path, bytes, inPlace: chance(50))
         return ("corrupt the state: \(description)", .one)
+    }
+
+    /// Tampers with a file of the reports the state folder keeps for the next run to write
+    /// over (`previous/`): a symbolic link to a file outside, a hard link from outside,
+    /// another mode, garbage, or a folder in its place. None of it may reach the reports,
+    /// change a file outside, or bring a warning.
+    func tamperPrevious() throws -> String {
+        let previous = warmState + "/previous"
+        let files = listFiles(previous)
+        guard !files.isEmpty else { return "tamper with the reports kept in the state: skipped, none kept" }
+        let name = pick(files)
+        let path = previous + "/" + name
+        let outside = warmParent + "/outside-\(history.count)"
+        switch int(0...4) {
+        case 0:
+            try writeBytes(outside, Array("outside \(history.count)\n".utf8), inPlace: false)
+            outsiders[outside] = Array("outside \(history.count)\n".utf8)
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: outside)
+            return "tamper with the reports kept in the state: previous/\(name) made a symbolic link to a file outside"
+        case 1:
+            try FileManager.default.linkItem(atPath: path, toPath: outside)
+            outsiders[outside] = [UInt8](FileManager.default.contents(atPath: outside) ?? Data())
+            return "tamper with the reports kept in the state: previous/\(name) hard-linked from outside"
+        case 2:
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            return "tamper with the reports kept in the state: previous/\(name) made mode 600"
+        case 3:
+            try writeBytes(path, (0..<int(1...64)).map { _ in UInt8(int(0...255)) }, inPlace: chance(50))
+            return "tamper with the reports kept in the state: previous/\(name) replaced with garbage"
+        default:
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createDirectory(atPath: path + "/inside", withIntermediateDirectories: true)
+            return "tamper with the reports kept in the state: previous/\(name) made a folder"
+        }
     }
 
     /// Changes the inputs, starts the run with the state and kills it (SIGKILL) after a random
