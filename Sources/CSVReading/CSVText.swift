@@ -74,7 +74,11 @@ public struct CSVLines {
         atLineStart = false
         var text = text
         text.withUTF8 { utf8 in
-            let guarded = utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } == true && !CSVText.isNumber(utf8)
+            let guarded: Bool
+            switch utf8.first {
+            case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: guarded = !CSVText.isNumber(utf8)
+            default: guarded = false
+            }
             let quoted = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
             if quoted { bytes.append(0x22) }
             if guarded { bytes.append(0x27) }

@@ -9,8 +9,11 @@ public enum Percent {
         let d = denominator.magnitude
         // tenths = round(n * 10 / d), half away from zero on the magnitude.
         let tenths = (n * 20 + d) / (2 * d)
-        let text = "\(tenths / 10).\(tenths % 10)"
-        return negative && tenths != 0 ? "-" + text : text
+        var text = negative && tenths != 0 ? "-" : ""
+        text += String(tenths / 10)
+        text.unicodeScalars.append(".")
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(0x30 + tenths % 10)))
+        return text
     }
 
     /// (value - prior) / prior * 100; nil when prior is 0.

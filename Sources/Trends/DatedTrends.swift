@@ -385,6 +385,7 @@ public struct DatedTrends: Sendable {
                 let level = compareUTF8(a.level.rawValue, b.level.rawValue)
                 return level != 0 ? level < 0 : utf8Less(a.name, b.name)
             }
+            let periods = kindsInCSVOrder.map { SeriesPeriods(table, kind: $0) }
             for metric in metrics {
                 for area in areas {
                     // One metric and area: the rows share their first four fields, so the
@@ -392,8 +393,8 @@ public struct DatedTrends: Sendable {
                     // would). A series comes in time order, which is already the order of
                     // its labels unless a year has fewer than four digits: it is sorted
                     // only when it is not in order.
-                    for kind in kindsInCSVOrder {
-                        var rows = table.series(metric: metric, area: area, kind: kind)
+                    for (kind, periods) in zip(kindsInCSVOrder, periods) {
+                        var rows = table.series(metric: metric, area: area, kind: kind, periods: periods)
                         if !rows.indices.dropFirst().allSatisfy({ !periodOrder(rows[$0], rows[$0 - 1]) }) {
                             rows.sort(by: periodOrder)
                         }
@@ -424,6 +425,28 @@ public struct DatedTrends: Sendable {
     /// The rows of one metric, area and kind of period, in time order (computed from the
     /// monthly counts when asked, so the table is never held as rows).
     public func series(metric: Int, area: Int, kind: PeriodKind) -> [TrendRow] {
+        series(metric: metric, area: area, kind: kind, periods: SeriesPeriods(self, kind: kind))
+    }
+
+    /// The periods of one kind with what every series of the table shares about them:
+    /// their labels, whether each is complete, and whether its prior period precedes the
+    /// data. Worked out once for all the series of a table (`forEachRow`).
+    struct SeriesPeriods {
+        let periods: [CalendarPeriod]
+        let labels: [String]
+        let complete: [Bool]
+        let priorBeforeData: [Bool]
+
+        init(_ table: DatedTrends, kind: PeriodKind) {
+            periods = table.periods(of: kind)
+            labels = periods.map(\.label)
+            complete = periods.map(table.isComplete)
+            let firstIndex = table.span.first.year * 12 + table.span.first.month - 1
+            priorBeforeData = periods.map { $0.startMonth - $0.months < $0.alignedFirst(firstIndex) }
+        }
+    }
+
+    func series(metric: Int, area: Int, kind: PeriodKind, periods: SeriesPeriods) -> [TrendRow] {
         let name = metrics[metric]
         let place = areas[area]
         if kind == .ytd {
@@ -435,17 +458,16 @@ public struct DatedTrends: Sendable {
                 changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
                 complete: true)]
         }
-        let firstIndex = span.first.year * 12 + span.first.month - 1
-        return periods(of: kind).map { period in
+        return periods.periods.indices.map { index in
+            let period = periods.periods[index]
             let start = period.startMonth - firstMonth
             let value = sum(metric, area, from: start, to: start + period.months)
             let prior = sum(metric, area, from: start - period.months, to: start)
-            let priorBeforeData = period.startMonth - period.months < period.alignedFirst(firstIndex)
             return TrendRow(
                 dataset: dataset, metric: name, areaLevel: place.level, area: place.name,
-                periodKind: period.kind, period: period.label, value: value, priorValue: prior,
-                changePercent: priorBeforeData ? nil : Percent.change(value: value, prior: prior),
-                complete: isComplete(period))
+                periodKind: period.kind, period: periods.labels[index], value: value, priorValue: prior,
+                changePercent: periods.priorBeforeData[index] ? nil : Percent.change(value: value, prior: prior),
+                complete: periods.complete[index])
         }
     }
 
