@@ -167,16 +167,25 @@ struct Checksum: Sendable {
 }
 
 /// The checksums of a state's mapped arrays, worked out on another thread while the reader
-/// goes on: a run's second core checks the file while the first loads it.
+/// goes on: a run's second core checks the file while the first loads it. The arrays are
+/// cut into pieces of at most `pieceBytes`, taken in order by the other thread and, once
+/// the reader is done loading, by the reader too (`done`).
 private final class ChecksumsAside: Sendable {
     private let queue = DispatchQueue(label: "govstats.state-checksum")
     private let group = DispatchGroup()
     private let descriptor: Int32
+    private struct Piece {
+        let slot: Int
+        let start: Int
+        let bytes: Int
+    }
+    /// Pieces not taken yet, first first; and the number of pieces so far.
+    private let pending = Mutex<(pieces: [Piece], next: Int, count: Int)>(([], 0, 0))
     /// By slot; nil for one that could not be mapped.
     private let results = Mutex<[Int: Checksum?]>([:])
-    private let started = Mutex(0)
     /// Set when the reader is let go: what has not started is not started.
     private let stopped = Atomic(false)
+    static let pieceBytes = 8 << 20
 
     /// A descriptor of its own, so that the reader may close its one first.
     init(descriptor: Int32) {
@@ -193,24 +202,40 @@ private final class ChecksumsAside: Sendable {
         group.wait()
     }
 
-    /// Starts on `bytes` from `start`; its checksum will be `done()[slot]`.
-    func start(_ start: Int, bytes: Int) -> Int {
-        let slot = started.withLock { count in
-            defer { count += 1 }
-            return count
+    /// Starts on `bytes` from `start`; returns the slots of its pieces, in order (their
+    /// checksums will be `done()[slot]`).
+    func start(_ start: Int, bytes: Int) -> Range<Int> {
+        let slots = pending.withLock { pending in
+            let first = pending.count
+            for offset in stride(from: 0, to: bytes, by: Self.pieceBytes) {
+                pending.pieces.append(Piece(slot: pending.count, start: start + offset, bytes: min(Self.pieceBytes, bytes - offset)))
+                pending.count += 1
+            }
+            return first..<pending.count
         }
-        queue.async(group: group) { [self] in
-            guard !stopped.load(ordering: .relaxed) else { return }
-            let checksum = descriptor < 0 ? nil : Checksum.of(descriptor, start: start, bytes: bytes) { _ in }
-            results.withLock { $0[slot] = checksum }
-        }
-        return slot
+        queue.async(group: group) { [self] in work() }
+        return slots
     }
 
-    /// Every checksum started, by slot, once worked out; nil for those that could not be.
+    /// Works out pieces until none is left.
+    private func work() {
+        while !stopped.load(ordering: .relaxed), let piece = pending.withLock({ pending -> Piece? in
+            guard pending.next < pending.pieces.count else { return nil }
+            defer { pending.next += 1 }
+            return pending.pieces[pending.next]
+        }) {
+            let checksum = descriptor < 0 ? nil : Checksum.of(descriptor, start: piece.start, bytes: piece.bytes) { _ in }
+            results.withLock { $0[piece.slot] = checksum }
+        }
+    }
+
+    /// Every checksum started, by slot, once worked out (this thread taking its share of
+    /// what is left); nil for those that could not be.
     func done() -> [Checksum?] {
+        work()
         group.wait()
-        return results.withLock { results in (0..<results.count).map { results[$0] ?? nil } }
+        let count = pending.withLock { $0.count }
+        return results.withLock { results in (0..<count).map { results[$0] ?? nil } }
     }
 }
 
@@ -373,7 +398,7 @@ package final class StateReader {
         if let aside {
             parts.append(.read(checksumState))
             checksumState = Checksum()
-            parts.append(.aside(slot: aside.start(start, bytes: bytes)))
+            for slot in aside.start(start, bytes: bytes) { parts.append(.aside(slot: slot)) }
             if check != nil {
                 guard try Checksum.of(descriptor, start: start, bytes: bytes, each: viewed) != nil else { throw StateError.system("read", path) }
             }
