@@ -142,9 +142,9 @@ package enum RunState {
 
     /// Reads the state at `path`, made for datasets among `datasets` (resolved, as ingest
     /// reads them). Throws when the file is damaged, cut short or of another format; its
-    /// key is for the caller to judge. `jobs` above 1: see `StateReader.init(path:jobs:)`.
-    package static func read(path: String, root: String, datasets: [Dataset], jobs: Int = 1) throws -> SavedState {
-        let reader = try StateReader(path: path, jobs: jobs)
+    /// key is for the caller to judge. `jobs` above 1: see `StateReader.init(path:jobs:checksumPiece:)`.
+    package static func read(path: String, root: String, datasets: [Dataset], jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
+        let reader = try StateReader(path: path, jobs: jobs, checksumPiece: checksumPiece)
         let key = try readKey(reader)
         var saved: [SavedDataset] = []
         for _ in 0..<(try reader.count(of: 8)) {

@@ -185,11 +185,14 @@ private final class ChecksumsAside: Sendable {
     private let results = Mutex<[Int: Checksum?]>([:])
     /// Set when the reader is let go: what has not started is not started.
     private let stopped = Atomic(false)
-    static let pieceBytes = 8 << 20
+    private let pieceBytes: Int
 
-    /// A descriptor of its own, so that the reader may close its one first.
-    init(descriptor: Int32) {
+    /// A descriptor of its own, so that the reader may close its one first. `pieceBytes`:
+    /// a multiple of the page size.
+    init(descriptor: Int32, pieceBytes: Int) {
+        precondition(pieceBytes > 0 && pieceBytes % 4096 == 0, "checksum pieces of whole pages")
         self.descriptor = dup(descriptor)
+        self.pieceBytes = pieceBytes
     }
 
     deinit {
@@ -207,8 +210,8 @@ private final class ChecksumsAside: Sendable {
     func start(_ start: Int, bytes: Int) -> Range<Int> {
         let slots = pending.withLock { pending in
             let first = pending.count
-            for offset in stride(from: 0, to: bytes, by: Self.pieceBytes) {
-                pending.pieces.append(Piece(slot: pending.count, start: start + offset, bytes: min(Self.pieceBytes, bytes - offset)))
+            for offset in stride(from: 0, to: bytes, by: pieceBytes) {
+                pending.pieces.append(Piece(slot: pending.count, start: start + offset, bytes: min(pieceBytes, bytes - offset)))
                 pending.count += 1
             }
             return first..<pending.count
@@ -268,8 +271,9 @@ package final class StateReader {
     /// The writer's `mapBytes`, once read from the header (none before).
     var mapBytes = Int.max
 
-    /// `jobs` above 1: the checksum of mapped arrays is worked out on another thread.
-    package init(path: String, jobs: Int = 1) throws {
+    /// `jobs` above 1: the checksum of mapped arrays is worked out on another thread, in
+    /// pieces of `checksumPiece` bytes (a multiple of the page size).
+    package init(path: String, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StateError.system("open", path) }
@@ -286,7 +290,7 @@ package final class StateReader {
         remaining = Int(info.st_size) - Self.digestBytes
         contentBytes = remaining
         buffer = Array(repeating: 0, count: 1 << 20)
-        aside = jobs > 1 ? ChecksumsAside(descriptor: descriptor) : nil
+        aside = jobs > 1 ? ChecksumsAside(descriptor: descriptor, pieceBytes: checksumPiece) : nil
     }
 
     deinit {

@@ -116,7 +116,7 @@ import TestSupport
     }
 
     /// With the arrays read (`mapBytes` 2^30), mapped (1), and mapped with their checksum
-    /// worked out on a second thread (`jobs` 2).
+    /// worked out on a second thread (`jobs` 2) in pieces of a page.
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
     func aRunThatGoesOnFromTheStateEndsWhereAFullRunEnds(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
@@ -129,7 +129,7 @@ import TestSupport
         // A third night's export arrives; the state is read back and goes on.
         try Self.write(root, days: 2..<3)
         let folder = try Self.folder(root)
-        let saved = try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, jobs: jobs)
+        let saved = try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, jobs: jobs, checksumPiece: 4096)
         #expect(saved.key == Self.key)
         var resumption = saved.resumable(in: folder, key: Self.key)
         #expect(resumption.files == 2)
@@ -243,6 +243,36 @@ import TestSupport
         #expect(try saved().resumable(in: folder, key: tomorrow).files == 0)
     }
 
+    /// A state whose arrays span many pages, its checksum worked out in pieces of a page on
+    /// two threads: the same state as read by one, and a byte changed in any array found.
+    @Test func aChecksumInPiecesIsTheChecksumOfTheWhole() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let rows = (0..<3_000).map { Self.row("P\($0)", 1 + $0 % 28, $0 % 3 == 0 ? "宝山区" : "闵行区", $0 % 5 == 0 ? "盗窃" : "纠纷") }
+        let path = try root.write("data/alarm_calls/2018-02-01.csv", alarmHeader + rows.joined())
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: 1)
+        let state = root.path + "/state"
+        let datasets = GovStatsConfig().allDatasets
+        let one = try RunState.read(path: state, root: root.path, datasets: datasets)
+        let two = try RunState.read(path: state, root: root.path, datasets: datasets, jobs: 2, checksumPiece: 4096)
+        #expect(two.checksum == one.checksum)
+        let store = try #require(one.datasets.first?.ingest.store)
+        #expect(Self.contents(try #require(two.datasets.first?.ingest.store)) == Self.contents(store))
+        #expect(store.count == 3_000)
+        let good = Array(try #require(FileManager.default.contents(atPath: state)))
+        #expect(good.count > 16 * 4096)
+        for at in stride(from: 4096 * 3 + 17, to: good.count - 4, by: 4096 * 2) {
+            var bytes = good
+            bytes[at] ^= 0x40
+            try Data(bytes).write(to: URL(fileURLWithPath: state))
+            #expect(throws: StateError.self, "a byte changed at \(at)") {
+                try RunState.read(path: state, root: root.path, datasets: datasets, jobs: 2, checksumPiece: 4096)
+            }
+        }
+    }
+
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
     func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
@@ -253,7 +283,7 @@ import TestSupport
         let path = root.path + "/state"
         let good = Array(try #require(FileManager.default.contents(atPath: path)))
         let datasets = GovStatsConfig().allDatasets
-        #expect(try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs).datasets.count == 1)
+        #expect(try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs, checksumPiece: 4096).datasets.count == 1)
         var random = SplitMix(state: 7)
         // Cut short anywhere, a byte changed anywhere, bytes added: each is an error, never
         // a state read (nor a crash, nor a vast allocation).
@@ -267,7 +297,7 @@ import TestSupport
         }
         for bytes in damaged {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs) }
+            #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs, checksumPiece: 4096) }
         }
         // And one of another format or for other datasets.
         #expect(throws: StateError.self) { try RunState.read(path: root.path + "/data/alarm_calls/2018-02-01.csv", root: root.path, datasets: datasets) }
