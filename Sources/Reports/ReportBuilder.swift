@@ -79,10 +79,18 @@ struct ReportBuilder {
     }
 
     func pages() -> [ReportPage] {
-        var pages = [indexPage()]
-        for dataset in present { pages.append(datasetPage(dataset)) }
-        for (district, page) in zip(districts, districtPages) { pages.append(districtPage(district, page: page)) }
-        return pages
+        (0..<pageCount).map(page)
+    }
+
+    /// The number of pages: the index, one per dataset present, one per district.
+    var pageCount: Int { 1 + present.count + districts.count }
+
+    /// Page `index` of `pages()`, made alone (pages can be made side by side).
+    func page(_ index: Int) -> ReportPage {
+        if index == 0 { return indexPage() }
+        if index <= present.count { return datasetPage(present[index - 1]) }
+        let district = index - 1 - present.count
+        return districtPage(districts[district], page: districtPages[district])
     }
 
     // MARK: Figures

@@ -1,5 +1,6 @@
 import CSVReading
 import Dispatch
+import Synchronization
 
 /// The emit stage for pages: report input → report model → Markdown and HTML.
 ///
@@ -14,33 +15,51 @@ import Dispatch
 /// `input.generatedAt`, sorted iteration only, integer arithmetic only).
 public enum ReportRenderer {
     /// index.md, index.html, and <page>.md/.html per dataset present and per district,
-    /// in byte order of their paths. With `jobs` above 1 the pages are rendered on up to
-    /// that many threads: the same documents.
+    /// in byte order of their paths. With `jobs` above 1 the pages are made on up to that
+    /// many threads: the same documents.
     public static func render(_ input: ReportInput, jobs: Int = 1) -> [OutputDocument] {
+        let documents = Mutex<[OutputDocument]>([])
+        forEachPage(input, jobs: jobs) { page in documents.withLock { $0 += page } }
+        return documents.withLock { $0 }.sorted { utf8Less($0.path, $1.path) }
+    }
+
+    /// Each page's documents (its charts, then its Markdown and HTML), each page built and
+    /// rendered on its own: on up to `jobs` threads, so that `body` is called from several
+    /// at once when `jobs` is above 1. With one, the first error `body` throws ends it;
+    /// with more, every page is made and the error of the first page in order is thrown.
+    public static func forEachPage<Failure: Error>(
+        _ input: ReportInput, jobs: Int, _ body: @Sendable ([OutputDocument]) throws(Failure) -> Void
+    ) throws(Failure) {
         let builder = ReportBuilder(input)
-        let pages = builder.pages()
         let words = builder.words
-        let rendered = UnsafeMutableBufferPointer<[OutputDocument]>.allocate(capacity: pages.count)
-        rendered.initialize(repeating: [])
-        defer { rendered.deinitialize().deallocate() }
-        let renderPage = { (index: Int) in
-            let built = pages[index]
+        let documents = { (index: Int) -> [OutputDocument] in
+            let built = builder.page(index)
             var documents: [OutputDocument] = []
             let page = ReportPage(name: built.name, title: built.title, blocks: built.blocks.map { filing($0, page: built.name, into: &documents) })
             documents.append(OutputDocument(path: page.name + ".md", contents: MarkdownRenderer.render(page, words: words)))
             documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: words)))
-            rendered[index] = documents
+            return documents
         }
-        if jobs <= 1 || pages.count < 2 {
-            for index in pages.indices { renderPage(index) }
-        } else {
-            withoutActuallyEscaping(renderPage) { renderPage in
-                // Each page writes only its own element of `rendered`.
-                nonisolated(unsafe) let renderPage = renderPage
-                DispatchQueue.concurrentPerform(iterations: pages.count) { renderPage($0) }
+        if jobs <= 1 || builder.pageCount < 2 {
+            for index in 0..<builder.pageCount { try body(documents(index)) }
+            return
+        }
+        let failure = Mutex<(page: Int, error: Failure)?>(nil)
+        let makePage = { (index: Int) in
+            do throws(Failure) {
+                try body(documents(index))
+            } catch {
+                failure.withLock { first in
+                    if first.map({ index < $0.page }) ?? true { first = (index, error) }
+                }
             }
         }
-        return rendered.flatMap { $0 }.sorted { utf8Less($0.path, $1.path) }
+        withoutActuallyEscaping(makePage) { makePage in
+            // Each page is made from the builder, which nothing changes, and handed to `body`.
+            nonisolated(unsafe) let makePage = makePage
+            DispatchQueue.concurrentPerform(iterations: builder.pageCount) { makePage($0) }
+        }
+        if let failure = failure.withLock({ $0 }) { throw failure.error }
     }
 
     /// Gives every chart of a block its file, `charts/<page>-<n>.svg` in page order, and

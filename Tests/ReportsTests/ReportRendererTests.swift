@@ -347,6 +347,35 @@ enum TextOf {
         let again = MemorySink()
         for writer in Outputs.all { try writer.write(try ReportFixture.input(), to: again) }
         #expect(again.contents == sink.contents)
+        // On four threads (the pages made side by side, in another order): the same files.
+        let threaded = MemorySink()
+        for writer in Outputs.writers(jobs: 4) { try writer.write(try ReportFixture.input(), to: threaded) }
+        #expect(threaded.contents == sink.contents)
+        #expect(threaded.paths.count == paths.count)
+        #expect(ReportRenderer.render(input, jobs: 4) == ReportRenderer.render(input))
+    }
+
+    /// A sink that fails on some files: with one thread the first failure ends the pages;
+    /// with more, every page is made and the failure of the first page in order is thrown.
+    @Test func aFailingSinkFailsThePagesWithTheFirstPagesError() throws {
+        struct Refused: Error, Equatable { let path: String }
+        final class FailingSink: OutputSink {
+            let written = MemorySink()
+            func write(_ path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
+                if path.hasPrefix("district-") && path.hasSuffix(".md") { throw Refused(path: path) }
+                try written.write(path, body)
+            }
+        }
+        let input = try ReportFixture.input()
+        // The first district's page in page order (districts in the byte order of their names).
+        let inOrder = MemorySink()
+        try ReportPages(jobs: 1).write(input, to: inOrder)
+        let firstDistrict = try #require(inOrder.paths.first { $0.hasPrefix("district-") && $0.hasSuffix(".md") })
+        for jobs in [1, 4] {
+            let sink = FailingSink()
+            #expect(throws: Refused(path: firstDistrict), "jobs \(jobs)") { try ReportPages(jobs: jobs).write(input, to: sink) }
+            #expect(sink.written.contents["index.md"] != nil)
+        }
     }
 
     @Test func theManifestIsSortedJSON() throws {

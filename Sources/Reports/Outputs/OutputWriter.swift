@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where output files go: the command's staging folder, or memory in tests. The writers
 /// stay pure; only a sink touches the file system.
 public protocol OutputSink: Sendable {
@@ -28,23 +30,23 @@ public enum Outputs {
     }
 }
 
-/// A sink that keeps files in memory, in the order written: for tests, and for callers that
-/// want the text.
-public final class MemorySink: OutputSink, @unchecked Sendable {
-    private var files: [(path: String, text: String)] = []
+/// A sink that keeps files in memory, in the order written (which, for writers given
+/// threads, is not always the same): for tests, and for callers that want the text.
+public final class MemorySink: OutputSink {
+    private let files = Mutex<[(path: String, text: String)]>([])
 
     public init() {}
 
     public func write(_ path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
         var text = ""
         try body { text += $0 }
-        files.append((path, text))
+        files.withLock { $0.append((path, text)) }
     }
 
     /// The files written, by path.
     public var contents: [String: String] {
-        Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { $1 })
+        files.withLock { files in Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { $1 }) }
     }
 
-    public var paths: [String] { files.map(\.path) }
+    public var paths: [String] { files.withLock { $0.map(\.path) } }
 }

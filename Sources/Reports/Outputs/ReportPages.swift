@@ -8,8 +8,9 @@ public struct ReportPages: OutputWriter {
     }
 
     public func write(_ input: ReportInput, to sink: some OutputSink) throws {
-        for document in ReportRenderer.render(input, jobs: jobs) {
-            try sink.write(document.path) { try $0(document.contents) }
+        // Each page's files written as soon as it is made, on the thread that made it.
+        try ReportRenderer.forEachPage(input, jobs: jobs) { documents in
+            for document in documents { try sink.write(document.path) { try $0(document.contents) } }
         }
     }
 }
