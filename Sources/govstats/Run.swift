@@ -170,7 +170,8 @@ struct Run: ParsableCommand {
             progress.say("writing the run state")
             (writer, stateWarning) = state.writePartial(&result, resumption: resuming, rejectsFolder: staging + "/rejects", jobs: input.jobs)
         }
-        // (Done by writing the state; and here for a run that read no file.)
+        // (Done by writing the state; here for a run that read no file, or whose state could
+        // not be written.)
         result.releaseKeys()
         result.countStanding(jobs: input.jobs)
         do {

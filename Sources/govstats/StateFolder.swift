@@ -82,13 +82,10 @@ struct StateFolder {
     /// Writes the state of a run that succeeded so far into the partial file: a delta when
     /// the run went on from every dataset of the state and read only new files (up to
     /// `RunState.longestChain` deltas), else the whole state. Nil (with the warning) when
-    /// it cannot be written, which leaves the state as it was. It lets the key index go and
-    /// counts the records in their groups (`RunState.write`), whatever happens.
+    /// it cannot be written, which leaves the state as it was. Writing it lets the key index
+    /// go and counts the records in their groups (`RunState.write`); when it is not written,
+    /// the caller does (`Run.build`).
     func writePartial(_ result: inout IngestResult, resumption: Resumption, rejectsFolder: String, jobs: Int) -> (Pending?, warning: String?) {
-        defer {
-            result.releaseKeys()
-            result.countStanding(jobs: jobs)
-        }
         do {
             try makeDirectories(path)
         } catch {
