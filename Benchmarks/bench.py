@@ -871,8 +871,10 @@ def main():
                    f"({night_info['new_rows']:,} rows, {night_info['bytes_new'] / 1e6:.1f} MB). Four years: "
                    f"{NIGHTS} more files before them, the same records under other call_ids "
                    f"({night_info['bytes_4y'] / 1e6:.1f} MB, {2 * rows:,} rows). The warm run starts each "
-                   f"time from the state a full run over the older files wrote (linked back before the "
-                   f"run, untimed), reads the new file and publishes; `run --full` reads every file and "
+                   f"time from the state full runs over the older files left, the reports they replaced "
+                   f"(previous/) included, as a nightly job finds it (put back before the run, untimed: "
+                   f"the state linked, previous/ copied), reads the new file and publishes; "
+                   f"`run --full` reads every file and "
                    f"writes its state anew; DuckDB and polars group over all {night_info['files']} files of "
                    f"the two years through a glob. Every govstats run here has --jobs 2.\n")
         out.append("| history | contender | threads | median s | CPU s | peak RSS MiB | state MB | × C floor |")
