@@ -31,6 +31,7 @@ final class SpareFiles: Sendable {
             files = Mutex([])
             return
         }
+        // (Read by setting it back: nothing else runs yet.)
         let mask = umask(0)
         umask(mask)
         let mode = 0o644 & ~mask
@@ -58,8 +59,11 @@ final class SpareFiles: Sendable {
         guard lstat(path, &info) != 0 && errno == ENOENT else { return nil }
         while let spare = files.withLock({ $0.popLast() }) {
             guard rename(spare, path) == 0 else { continue }
-            let descriptor = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)
-            if descriptor >= 0 && fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink == 1 {
+            // Looked at again once open, and only then emptied: a link made since the folder
+            // was listed keeps its bytes.
+            let descriptor = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor >= 0 && fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink == 1
+                && ftruncate(descriptor, 0) == 0 {
                 return descriptor
             }
             if descriptor >= 0 { close(descriptor) }
