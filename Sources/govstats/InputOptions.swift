@@ -15,7 +15,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-reject-pct"), parsing: .unconditional, help: ArgumentHelp("Refuse a dataset (exit 3) when more than this percent of its rows are rejected.", valueName: "n"))
     var maxRejectPercent = "5"
 
-    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Threads for ingest. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Threads to use: for reading the files and, in run, the run state, the trends and the pages. Default: the number of cores. The output is the same bytes for any value.", valueName: "n"))
     var jobsOption: Int?
 
     /// `--jobs`, or the number of cores.
