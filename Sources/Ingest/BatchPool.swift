@@ -38,12 +38,12 @@ final class BatchPool: Sendable {
         return kept ?? RowBatch(decoder: decoder)
     }
 
-    /// Takes `batch` back (leaving an empty one in its place), forgetting its rows.
     /// Lets every kept batch go (once every file is read: their memory serves what follows).
     func drain() {
         free.withLock { $0.removeAll() }
     }
 
+    /// Takes `batch` back (leaving an empty one in its place), forgetting its rows.
     func give(_ batch: inout RowBatch) {
         var taken = RowBatch(width: 0)
         swap(&taken, &batch)

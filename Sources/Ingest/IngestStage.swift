@@ -451,7 +451,7 @@ package struct IngestStage: Sendable {
         guard store.count > 0, store.texts(of: column).count > config.maxDistricts else { return nil }
         var seen = Set<Int>()
         // The grouping with the fewest groups, when they are counted: each names the district.
-        if store.isCounted, let groups = Grouping.allCases.compactMap(store.groups).min(by: { $0.count < $1.count }) {
+        if store.isCounted, let groups = store.fewestGroups() {
             let districts = groups.texts(dataset.places.district)
             let codes = districts.codes
             withExtendedLifetime(districts) {

@@ -1,4 +1,4 @@
-import Dispatch
+import CSVReading
 import Schema
 
 /// What the figures of a dataset are computed from, counted in groups of standing records:
@@ -143,15 +143,8 @@ struct RecordTally: Sendable {
             counter.count(records, columns: columns, metrics: tables[index].parts.contains(.metrics) ? metrics : [], into: &tables[index])
             counter.release()
         }
-        if jobs > 1 && tables.count > 1 {
-            withoutActuallyEscaping(countOne) { countOne in
-                // Each iteration changes only its own table.
-                nonisolated(unsafe) let countOne = countOne
-                DispatchQueue.concurrentPerform(iterations: tables.count) { countOne($0) }
-            }
-        } else {
-            for index in tables.indices { countOne(index) }
-        }
+        // Each iteration changes only its own table.
+        Parallel.each(tables.count, jobs: jobs, countOne)
     }
 }
 
@@ -306,7 +299,6 @@ struct GroupTable: Sendable {
             value >= Self.missing ? value : UInt32(Self.slot(part, value) - lowest)
         }, base: lowest)
     }
-
 }
 
 /// Counts many records into a `GroupTable` without a lookup per record: each record's

@@ -254,6 +254,12 @@ public struct RecordStore: Sendable {
         tallied = count
     }
 
+    /// The groups of the grouping that has the fewest (nil: the dataset has none), found
+    /// before any grouping's groups are listed.
+    func fewestGroups() -> RecordGroups? {
+        grouped.tables.min { $0.count < $1.count }.flatMap { groups($0.grouping) }
+    }
+
     /// Whether every record is counted in its groups (`countStanding`).
     package var isCounted: Bool { tallied == count }
 

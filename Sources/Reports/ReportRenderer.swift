@@ -1,5 +1,4 @@
 import CSVReading
-import Dispatch
 import Synchronization
 
 /// The emit stage for pages: report input → report model → Markdown and HTML.
@@ -54,11 +53,8 @@ public enum ReportRenderer {
                 }
             }
         }
-        withoutActuallyEscaping(makePage) { makePage in
-            // Each page is made from the builder, which nothing changes, and handed to `body`.
-            nonisolated(unsafe) let makePage = makePage
-            DispatchQueue.concurrentPerform(iterations: builder.pageCount) { makePage($0) }
-        }
+        // Each page is made from the builder, which nothing changes, and handed to `body`.
+        Parallel.each(builder.pageCount, jobs: jobs, makePage)
         if let failure = failure.withLock({ $0 }) { throw failure.error }
     }
 

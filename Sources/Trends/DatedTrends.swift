@@ -1,5 +1,4 @@
 import CSVReading
-import Dispatch
 import Ingest
 import Schema
 
@@ -42,11 +41,12 @@ public struct DatedTrends: Sendable {
         var dates: DateValues?
         var metricSets: [UInt32] = []
         var decodedPlaces: PlaceColumns?
-        Self.concurrently(jobs: jobs, [
+        let decode: [() -> Void] = [
             { dates = groups.dates(dateColumn) },
             { metricSets = groups.metricSets },
             { decodedPlaces = PlaceColumns(groups: groups, places: ingest.dataset.places) },
-        ])
+        ]
+        Parallel.each(decode.count, jobs: jobs) { decode[$0]() }
         let days = dates!.days
         let places = decodedPlaces!
 
@@ -219,17 +219,6 @@ public struct DatedTrends: Sendable {
         var ytd: [UInt32] = []
     }
 
-    /// Runs each of `tasks` once, on up to `jobs` threads.
-    private static func concurrently(jobs: Int, _ tasks: [() -> Void]) {
-        guard jobs > 1 else {
-            for task in tasks { task() }
-            return
-        }
-        // Each task writes only what it alone was given.
-        nonisolated(unsafe) let tasks = tasks
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { tasks[$0]() }
-    }
-
     /// The histogram of all records, counted in parts of at least `partRecords` on up to
     /// `jobs` threads, each part numbering the combinations it meets in its own order, then
     /// added up in the order of the parts (the same figures for any number of parts).
@@ -244,15 +233,8 @@ public struct DatedTrends: Sendable {
             results[part] = countRecords((part * recordCount / parts)..<((part + 1) * recordCount / parts),
                                          dates: dates, sizes: sizes, places: places, metricSets: metricSets, counting: counting, flatKeys: flatKeys)
         }
-        if parts == 1 {
-            countPart(0)
-        } else {
-            withoutActuallyEscaping(countPart) { countPart in
-                // Each part writes only its own element of `results`.
-                nonisolated(unsafe) let countPart = countPart
-                DispatchQueue.concurrentPerform(iterations: parts) { countPart($0) }
-            }
-        }
+        // Each part writes only its own element of `results`.
+        Parallel.each(parts, jobs: jobs, countPart)
         var total = results[0]
         guard parts > 1 else { return total }
         let (monthCells, ytdCells) = (counting.monthCells, counting.ytdCells)
