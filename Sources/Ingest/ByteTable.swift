@@ -8,21 +8,23 @@ import CSVReading
 /// open-addressing table (linear probing, at most 70% full) of their numbers. Numbers are
 /// given in order of first insertion, so they are the same on every run and for any hash.
 ///
-/// Record keys and the interned texts of a column both live in one. About length + 8 bytes
-/// per string, plus 8 to 16 bytes of table; no String is kept, and strings are told apart
+/// Record keys and the interned texts of a column both live in one. About length bytes per
+/// string while every string has one length (record keys most often do), length + 4 once
+/// they differ, plus 6 to 12 bytes of table; no String is kept, and strings are told apart
 /// by their bytes, so there are no collisions to reason about.
 struct ByteTable: Sendable {
     private var arena = FlatArray<UInt8>()
-    /// Where each string ends in the arena; it starts where the one before ends.
+    /// The number of strings.
+    private(set) var count = 0
+    /// The length of every string, while they all have one (`ends` is then empty): string
+    /// n is at n × width. -1 once they differ.
+    private var width = -1
+    /// Where each string ends in the arena (it starts where the one before ends), kept only
+    /// once the strings differ in length.
     private var ends = FlatArray<UInt32>()
-    /// The low 32 bits of each string's hash, which also place it in the table: most probes
-    /// are settled without the arena, and the table grows without hashing again.
-    private var tags = FlatArray<UInt32>()
     /// Each bucket holds number + 1 in its low `shift` bits (0: an empty bucket) and, above
-    /// them, the high bits of the string's tag. A table of 2^shift buckets never holds more
-    /// than 2^shift − 1 strings, so number + 1 fits, and the bits left over settle most
-    /// probes that miss without reading `tags` (a cache miss of its own when the table
-    /// outgrows the cache).
+    /// them, the high bits of the string's hash: they settle most probes that miss without
+    /// reading the arena (a cache miss of its own when the table outgrows the cache).
     private var table: FlatArray<UInt32>
     private var mask: Int
     private var shift: UInt32
@@ -40,46 +42,61 @@ struct ByteTable: Sendable {
         self.shift = shift
     }
 
-    /// The tag's bits kept in a bucket beside the number (none once the table has 2^32 buckets).
+    /// The hash's bits kept in a bucket beside the number (none once the table has 2^32
+    /// buckets).
     @inline(__always)
-    private func high(_ tag: UInt32) -> UInt32 {
-        shift >= 32 ? 0 : (tag >> shift) << shift
+    private func high(_ hash: UInt32) -> UInt32 {
+        shift >= 32 ? 0 : (hash >> shift) << shift
     }
 
     @inline(__always)
-    private func entry(number: Int, tag: UInt32) -> UInt32 {
-        high(tag) | UInt32(number + 1)
+    private func entry(number: Int, hash: UInt32) -> UInt32 {
+        high(hash) | UInt32(number + 1)
     }
 
-    var count: Int { ends.count }
+    /// Whether every string has one length (`width`).
+    private var isUniform: Bool { count == 0 || width >= 0 }
 
     /// The number of `bytes`, and whether it was added now. `hash` is `ByteHash.hash(bytes)`.
     @inline(__always)
     mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (number: Int, isNew: Bool) {
-        let tag = UInt32(truncatingIfNeeded: hash)
-        let tagHigh = high(tag)
+        let low = UInt32(truncatingIfNeeded: hash)
+        let lowHigh = high(low)
         let numberMask = UInt32(truncatingIfNeeded: mask)
-        var bucket = Int(tag) & mask
+        var bucket = Int(low) & mask
         if tableIsMapped {
             table.withUnsafeBufferPointer { govstats_own_page(UnsafeMutablePointer(mutating: $0.baseAddress! + bucket)) }
         }
         while true {
             let entry = table[bucket]
             if entry == 0 { break }
-            if entry & ~numberMask == tagHigh {
+            if entry & ~numberMask == lowHigh {
                 let number = Int(entry & numberMask) - 1
-                if tags[number] == tag && bytesEqual(number, bytes) { return (number, false) }
+                if bytesEqual(number, bytes) { return (number, false) }
             }
             bucket = (bucket + 1) & mask
         }
-        let number = ends.count
-        precondition(arena.count + bytes.count < Int(UInt32.max), "more than 4 GiB of distinct text in one table")
-        arena.append(contentsOf: bytes)
-        ends.append(UInt32(arena.count))
-        tags.append(tag)
-        table[bucket] = entry(number: number, tag: tag)
-        if ends.count * 10 > table.count * 7 { grow() }
+        let number = count
+        append(bytes)
+        table[bucket] = entry(number: number, hash: low)
+        if count * 10 > table.count * 7 { grow() }
         return (number, true)
+    }
+
+    /// Adds `bytes` as string number `count`, without placing it in the table.
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(arena.count + bytes.count < Int(UInt32.max), "more than 4 GiB of distinct text in one table")
+        if count == 0 {
+            width = bytes.count
+        } else if width >= 0 && bytes.count != width {
+            // The first string of another length: from now on each string's end is kept.
+            ends.reserveCapacity(count + 1)
+            for number in 1...count { ends.append(UInt32(number * width)) }
+            width = -1
+        }
+        arena.append(contentsOf: bytes)
+        if width < 0 { ends.append(UInt32(arena.count)) }
+        count += 1
     }
 
     mutating func insert(_ bytes: UnsafeRawBufferPointer) -> (number: Int, isNew: Bool) {
@@ -95,7 +112,8 @@ struct ByteTable: Sendable {
     mutating func removeAll() {
         arena.removeAll()
         ends.removeAll()
-        tags.removeAll()
+        count = 0
+        width = -1
         table.fill(with: 0)
     }
 
@@ -105,8 +123,10 @@ struct ByteTable: Sendable {
         table.withUnsafeBufferPointer { prefetchMemory($0.baseAddress! + (Int(truncatingIfNeeded: hash) & mask)) }
     }
 
+    @inline(__always)
     private func range(of number: Int) -> Range<Int> {
-        (number == 0 ? 0 : Int(ends[number - 1]))..<Int(ends[number])
+        if width >= 0 { return number * width..<(number + 1) * width }
+        return (number == 0 ? 0 : Int(ends[number - 1]))..<Int(ends[number])
     }
 
     /// The arena's bytes, valid during `body`: strings of one length `length` are string
@@ -126,6 +146,7 @@ struct ByteTable: Sendable {
     }
 
     /// Whether string `number` is `bytes`.
+    @inline(__always)
     func bytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let range = range(of: number)
         guard range.count == bytes.count else { return false }
@@ -138,7 +159,7 @@ struct ByteTable: Sendable {
     private mutating func grow() {
         var size = table.count * 2
         shift += 1
-        while ends.count * 10 > size * 7 { size *= 2; shift += 1 }
+        while count * 10 > size * 7 { size *= 2; shift += 1 }
         table = FlatArray()  // the old table goes before the new one is made
         tableIsMapped = false
         table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
@@ -146,16 +167,36 @@ struct ByteTable: Sendable {
         placeAll()
     }
 
-    /// Places every string's number in the (empty) table by its tag.
+    /// Places the numbers of the strings from `first` on in the table, each by its hash.
     private mutating func placeAll(from first: Int = 0) {
-        let count = ends.count
-        for number in first..<count {
-            // Buckets are taken at random: fetch a later string's bucket now.
-            if number + 16 < count { prefetch(hash: UInt64(tags[number + 16])) }
-            let tag = tags[number]
-            var bucket = Int(tag) & mask
-            while table[bucket] != 0 { bucket = (bucket + 1) & mask }
-            table[bucket] = entry(number: number, tag: tag)
+        let count = self.count
+        guard first < count else { return }
+        // Buckets are taken at random: a string's bucket is fetched `ahead` strings before
+        // it is filled, its hash kept until then.
+        let ahead = 16
+        var hashes = [UInt64](repeating: 0, count: ahead)
+        let arena = self.arena
+        arena.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            func hash(_ number: Int) -> UInt64 {
+                let range = range(of: number)
+                return ByteHash.hash(UnsafeRawBufferPointer(start: base.map { $0 + range.lowerBound }, count: range.count))
+            }
+            for number in first..<min(first + ahead, count) {
+                hashes[number % ahead] = hash(number)
+                prefetch(hash: hashes[number % ahead])
+            }
+            for number in first..<count {
+                let low = UInt32(truncatingIfNeeded: hashes[number % ahead])
+                if number + ahead < count {
+                    let later = hash(number + ahead)
+                    hashes[number % ahead] = later
+                    prefetch(hash: later)
+                }
+                var bucket = Int(low) & mask
+                while table[bucket] != 0 { bucket = (bucket + 1) & mask }
+                table[bucket] = entry(number: number, hash: low)
+            }
         }
     }
 }
@@ -207,12 +248,14 @@ enum ByteHash {
 // MARK: The run state
 
 extension ByteTable {
-    /// The strings (arena, ends, tags) and the table of buckets, which a reader would
-    /// otherwise have to make again, placing every string (a tenth of a warm run's time).
+    /// The strings (arena; the length of each, or their ends) and the table of buckets,
+    /// which a reader would otherwise have to make again, placing every string (a tenth of
+    /// a warm run's time).
     func write(to writer: StateWriter) throws {
         try arena.write(to: writer)
-        try ends.write(to: writer)
-        try tags.write(to: writer)
+        try writer.integer(count)
+        try writer.integer(isUniform ? max(width, 0) : -1)
+        if !isUniform { try ends.write(to: writer) }
         try table.write(to: writer)
     }
 
@@ -222,27 +265,31 @@ extension ByteTable {
     init(from reader: StateReader, length: Int? = nil) throws {
         let damaged = { (what: String) in StateError("\(reader.path) is damaged (a table's \(what))") }
         let arena = try FlatArray<UInt8>(from: reader)
-        var previous: UInt32 = 0
-        var overlap = false
-        var otherLength = false
-        let ends = try FlatArray<UInt32>(from: reader) { ends in
-            guard let start = ends.baseAddress else { return }
-            switch govstats_check_ends(start, ends.count, &previous, UInt32(truncatingIfNeeded: length ?? 0)) {
-            case 1: overlap = true
-            case 2: otherLength = otherLength || length != nil
-            default: break
+        let count = try reader.integer()
+        let width = try reader.integer()
+        guard count >= 0, count <= Int(UInt32.max), width >= -1, width <= arena.count else { throw damaged("count of \(count) strings of \(width) bytes") }
+        var ends = FlatArray<UInt32>()
+        if width >= 0 {
+            guard count == 0 || length == nil || width == length else { throw damaged("strings of another length") }
+            guard width == 0 ? arena.count == 0 : arena.count % width == 0 && arena.count / width == count else { throw damaged("strings overrun it") }
+        } else {
+            var previous: UInt32 = 0
+            var overlap = false
+            ends = try FlatArray<UInt32>(from: reader) { ends in
+                guard let start = ends.baseAddress else { return }
+                if govstats_check_ends(start, ends.count, &previous, 0) == 1 { overlap = true }
             }
+            // (Strings of two lengths at least: a table whose strings have one is written so.)
+            guard length == nil else { throw damaged("strings of another length") }
+            guard !overlap else { throw damaged("strings overlap") }
+            guard Int(previous) == arena.count else { throw damaged("strings overrun it") }
+            guard ends.count == count, count >= 2 else { throw damaged("lengths differ") }
         }
-        guard !overlap else { throw damaged("strings overlap") }
-        guard !otherLength else { throw damaged("strings of another length") }
-        guard Int(previous) == arena.count else { throw damaged("strings overrun it") }
-        let tags = try FlatArray<UInt32>(from: reader)
-        guard ends.count == tags.count else { throw damaged("lengths differ") }
         // A power of two, at most 70% full (as `insert` keeps it), each string in one bucket.
         let size = try reader.count(of: 4)
-        guard size >= 16, size & (size - 1) == 0, ends.count * 10 <= size * 7 else { throw damaged("buckets are \(size)") }
+        guard size >= 16, size & (size - 1) == 0, count * 10 <= size * 7 else { throw damaged("buckets are \(size)") }
         let numberMask = UInt32(truncatingIfNeeded: size - 1)
-        let strings = UInt32(truncatingIfNeeded: ends.count)
+        let strings = UInt32(truncatingIfNeeded: count)
         var placed = 0
         var outside = false
         let table = try FlatArray<UInt32>(fromCount: size, reader: reader) { buckets in
@@ -253,11 +300,12 @@ extension ByteTable {
             placed += held
         }
         guard !outside else { throw damaged("buckets hold a string it has not") }
-        guard placed == ends.count else { throw damaged("buckets hold \(placed) of \(ends.count) strings") }
+        guard placed == count else { throw damaged("buckets hold \(placed) of \(count) strings") }
         self.init(capacity: 0)
         self.arena = arena
+        self.count = count
+        self.width = count == 0 ? -1 : width
         self.ends = ends
-        self.tags = tags
         self.table = table
         self.mask = size - 1
         self.shift = UInt32(size.trailingZeroBitCount)
@@ -266,36 +314,38 @@ extension ByteTable {
 }
 extension ByteTable {
     /// The strings added after the first `mark` (a count of strings), for a run state's
-    /// delta.
+    /// delta: their bytes and the end of each.
     func writeDelta(since mark: Int, to writer: StateWriter) throws {
-        let start = mark == 0 ? 0 : Int(ends[mark - 1])
+        let start = mark == 0 ? 0 : range(of: mark - 1).upperBound
         try arena.withUnsafeBufferPointer { arena in try writer.integer(arena.count - start); try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: arena[start...]))) }
         try writer.integer(count - mark)
-        try ends.withUnsafeBufferPointer { ends in try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: ends[mark...]))) }
-        try tags.withUnsafeBufferPointer { tags in try writer.bytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: tags[mark...]))) }
+        let added = (mark..<count).map { UInt32(range(of: $0).upperBound) }
+        try added.withUnsafeBytes { try writer.bytes($0) }
     }
 
     /// Adds the strings a delta written by `writeDelta` holds, numbered after these.
     mutating func readDelta(from reader: StateReader) throws {
         let added = try FlatArray<UInt8>(from: reader, mapping: false)
-        let count = try reader.count(of: 8)
+        let count = try reader.count(of: 4)
         var newEnds = [UInt32](repeating: 0, count: count)
-        var newTags = [UInt32](repeating: 0, count: count)
         try newEnds.withUnsafeMutableBytes { try reader.read(into: $0) }
-        try newTags.withUnsafeMutableBytes { try reader.read(into: $0) }
-        var previous = UInt32(arena.count)
+        let origin = arena.count
+        var previous = UInt32(origin)
         for end in newEnds {
             guard end >= previous else { throw StateError("\(reader.path) is damaged (a table's strings overlap)") }
             previous = end
         }
-        guard Int(previous) == arena.count + added.count else { throw StateError("\(reader.path) is damaged (a table's strings overrun it)") }
-        let first = ends.count
-        added.withUnsafeBufferPointer { arena.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        for index in 0..<count {
-            ends.append(newEnds[index])
-            tags.append(newTags[index])
+        guard Int(previous) == origin + added.count else { throw StateError("\(reader.path) is damaged (a table's strings overrun it)") }
+        let first = self.count
+        added.withUnsafeBufferPointer { added in
+            let base = UnsafeRawPointer(added.baseAddress)
+            var start = 0
+            for end in newEnds {
+                let length = Int(end) - origin - start
+                append(UnsafeRawBufferPointer(start: base.map { $0 + start }, count: length))
+                start += length
+            }
         }
-        if ends.count * 10 > table.count * 7 { grow() } else { placeAll(from: first) }
+        if self.count * 10 > table.count * 7 { grow() } else { placeAll(from: first) }
     }
 }
-

@@ -46,7 +46,7 @@ package struct StateKey: Equatable, Sendable {
 package enum RunState {
     static let magic = "govstats run state"
     static let deltaMagic = "govstats run state delta"
-    static let format = 4
+    static let format = 5
     /// Deltas after which a run writes the state whole again.
     package static let longestChain = 30
 

@@ -351,7 +351,9 @@ private final class RunStateWalk {
 
     func newKey(_ dataset: WalkDataset) -> String {
         keyCounter += 1
-        return dataset.keyPrefix + String(format: "%05d", keyCounter)
+        // Some keys shorter than the rest: a key table whose keys have one length keeps
+        // them apart from one whose keys have several (`ByteTable`).
+        return dataset.keyPrefix + (chance(10) ? String(keyCounter) : String(format: "%05d", keyCounter))
     }
 
     func newValues(_ dataset: WalkDataset) -> [String] {

@@ -190,6 +190,62 @@ import TestSupport
         #expect(try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).chain == 0)
     }
 
+    /// Keys of one length are kept without the end of each; once a key of another length
+    /// comes, in the files a state goes on with or in those it was made from, every end is
+    /// kept. Either way a run that goes on from the state finds every key a full run finds.
+    @Test(arguments: [1 << 30, 1])
+    func keysOfAnotherLengthAreFoundAfterTheState(mapBytes: Int) throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let nights = [
+            alarmHeader + Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A2", 1, "闵行区", "纠纷"),
+            // A key of three bytes after keys of two: new, then a duplicate and a conflict.
+            alarmHeader + Self.row("A10", 2, "宝山区", "盗窃") + Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A2", 1, "闵行区", "盗窃"),
+            alarmHeader + Self.row("B300", 3, "闵行区", "诈骗") + Self.row("A10", 2, "宝山区", "纠纷") + Self.row("A2", 1, "闵行区", "纠纷"),
+            alarmHeader + Self.row("A10", 2, "宝山区", "纠纷") + Self.row("C4", 4, "宝山区", "盗窃") + Self.row("B300", 3, "闵行区", "诈骗"),
+        ]
+        func write(_ night: Int) throws {
+            let path = try root.write("data/alarm_calls/2018-02-0\(night + 1).csv", nights[night])
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        let datasets = GovStatsConfig().allDatasets
+        /// Goes on from the state (and its deltas) with the files not in it, writes what
+        /// it read as the next delta, and checks it against a full run.
+        func goOn(delta: Int) throws {
+            let folder = try Self.folder(root)
+            var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets, jobs: 2, checksumPiece: 4096).resumable(in: folder, key: Self.key)
+            #expect(resumption.isWhole && resumption.files == folder.fileCount - 1)
+            var sink = CollectedRejects()
+            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+            let full = try Self.stage().run(folder, rejects: &sink)
+            #expect(warm.datasets[0].files.map(Self.summary) == full.datasets[0].files.map(Self.summary))
+            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
+            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+            let writer = try StateWriter(path: root.path + "/state.\(delta)", mapBytes: mapBytes)
+            try RunState.writeDelta(&warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        }
+        try write(0)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
+        try write(1)
+        try goOn(delta: 1)
+        try write(2)
+        try goOn(delta: 2)
+        let folder = try Self.folder(root)
+        let chained = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets)
+        #expect(chained.chain == 2)
+        #expect(chained.datasets[0].ingest.files.map(counts) == [[2, 2, 0, 0, 0], [3, 1, 0, 2, 1], [3, 1, 0, 2, 2]])
+
+        // Written whole with keys of three lengths, and read back.
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
+        try write(3)
+        try goOn(delta: 1)
+        var sink = CollectedRejects()
+        let full = try Self.stage().run(try Self.folder(root), rejects: &sink)
+        #expect(full.datasets[0].files.map(counts).last == [3, 1, 0, 2, 0])
+        #expect(full.datasets[0].store.count == 5)
+    }
+
     @Test func aChangedFileIsNotReused() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
