@@ -130,6 +130,13 @@ package struct IngestResult: Sendable {
         for index in datasets.indices { datasets[index].store.countStanding(jobs: jobs) }
     }
 
+    /// The result with stores `RecordStore.withoutGroups`.
+    package func withoutGroups() -> IngestResult {
+        var records = self
+        for index in records.datasets.indices { records.datasets[index].store = records.datasets[index].store.withoutGroups() }
+        return records
+    }
+
     package func dataset(_ kind: Dataset) -> DatasetIngest? {
         datasets.first { $0.dataset == kind }
     }

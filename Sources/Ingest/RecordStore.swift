@@ -64,6 +64,16 @@ public struct RecordStore: Sendable {
         keysReleased = true
     }
 
+    /// The store without its groups, for a thread that writes its records while another
+    /// counts them (`countStanding`): the two then share no array that either changes, so
+    /// neither copies one.
+    package func withoutGroups() -> RecordStore {
+        var records = self
+        records.grouped = RecordTally(dataset: dataset)
+        records.tallied = 0
+        return records
+    }
+
     package enum Insertion: Equatable, Sendable {
         case accepted, duplicate, conflict
     }

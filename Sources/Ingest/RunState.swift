@@ -55,22 +55,10 @@ package enum RunState {
     /// written, and the records are counted in their groups then (`countStanding`, with
     /// `jobs`): the index and the groups are never in memory at once.
     package static func write(_ result: inout IngestResult, key: StateKey, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
-        try writer.text(magic)
-        try writer.integer(format)
-        try writer.integer(writer.mapBytes)
-        for part in [key.program, key.config, key.dataFolder, key.runDay] { try writer.text(part) }
-        try writer.integer(result.datasets.count)
-        for ingest in result.datasets {
-            try writer.text(ingest.dataset.name)
-            try writer.integer(ingest.files.count)
-            for outcome in ingest.files { try write(outcome, day: key.runDay, to: writer) }
-            try ingest.store.write(to: writer)
-        }
+        try writeRecords(result, key: key, delta: nil, to: writer)
         result.releaseKeys()
         result.countStanding(jobs: jobs)
-        for ingest in result.datasets { try ingest.store.writeGroups(to: writer) }
-        for ingest in result.datasets { try copyRejects(rejectsFolder, ingest.dataset, from: 0, to: writer) }
-        try writer.finish()
+        try writeGroups(result, delta: nil, rejectsFolder: rejectsFolder, to: writer)
     }
 
     /// Writes what `result` added to the state it went on from (`resumption`, whose every
@@ -78,25 +66,48 @@ package enum RunState {
     /// replaced, how their groups changed, the rejected rows added. The key index is let go
     /// and the new records counted as in `write`.
     package static func writeDelta(_ result: inout IngestResult, key: StateKey, resumption: Resumption, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
-        try writer.text(deltaMagic)
+        try writeRecords(result, key: key, delta: resumption, to: writer)
+        result.releaseKeys()
+        result.countStanding(jobs: jobs)
+        try writeGroups(result, delta: resumption, rejectsFolder: rejectsFolder, to: writer)
+    }
+
+    /// The first part of a state (`delta` nil), or of a delta of the state `delta` went on
+    /// from: what it was made for, the files read and each store's records, keys included.
+    /// `writeGroups` ends it once the records are counted; between the two, the key index
+    /// can be let go (by the caller's copy of `result`: this one's is read).
+    package static func writeRecords(_ result: IngestResult, key: StateKey, delta resumption: Resumption?, to writer: StateWriter) throws {
+        try writer.text(resumption == nil ? magic : deltaMagic)
         try writer.integer(format)
         try writer.integer(writer.mapBytes)
-        try writer.integer(Int(resumption.chainChecksum))
+        if let resumption {
+            try writer.integer(Int(resumption.chainChecksum))
+        } else {
+            for part in [key.program, key.config, key.dataFolder, key.runDay] { try writer.text(part) }
+        }
         try writer.integer(result.datasets.count)
         for ingest in result.datasets {
-            guard let first = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
-                throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
+            var first = 0
+            if let resumption {
+                guard let reused = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
+                    throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
+                }
+                first = reused
             }
             try writer.text(ingest.dataset.name)
             try writer.integer(ingest.files.count - first)
             for outcome in ingest.files[first...] { try write(outcome, day: key.runDay, to: writer) }
-            try ingest.store.writeDelta(to: writer)
+            if resumption == nil { try ingest.store.write(to: writer) } else { try ingest.store.writeDelta(to: writer) }
         }
-        result.releaseKeys()
-        result.countStanding(jobs: jobs)
-        for ingest in result.datasets { try ingest.store.writeGroups(to: writer, delta: true) }
+    }
+
+    /// The rest of what `writeRecords` began: each store's groups (its records counted),
+    /// the rejected rows (all of them, or those added since the state `delta` went on
+    /// from), and the checksum.
+    package static func writeGroups(_ result: IngestResult, delta resumption: Resumption?, rejectsFolder: String, to writer: StateWriter) throws {
+        for ingest in result.datasets { try ingest.store.writeGroups(to: writer, delta: resumption != nil) }
         for ingest in result.datasets {
-            let prefix = resumption.rejects[ingest.dataset, default: []].reduce(0) { $0 + $1.range.count }
+            let prefix = resumption?.rejects[ingest.dataset, default: []].reduce(0) { $0 + $1.range.count } ?? 0
             try copyRejects(rejectsFolder, ingest.dataset, from: prefix, to: writer)
         }
         try writer.finish()

@@ -25,3 +25,29 @@ enum Concurrently {
         return (try there.get(), try here.get())
     }
 }
+
+/// A value that one thread gives and another takes, waiting for it if it is not given yet.
+/// Given once, taken once.
+final class Handoff<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
+    private let given = DispatchSemaphore(value: 0)
+
+    init() {}
+
+    /// A handoff whose value is given already.
+    convenience init(_ value: Value) {
+        self.init()
+        give(value)
+    }
+
+    func give(_ value: Value) {
+        self.value.withLock { $0 = value }
+        given.signal()
+    }
+
+    /// The value, moved out: the handoff holds it no longer.
+    func take() -> Value {
+        given.wait()
+        return value.withLock { $0.take()! }
+    }
+}

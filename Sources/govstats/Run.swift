@@ -165,21 +165,50 @@ struct Run: ParsableCommand {
             throw Failure.refused(result.refusals)
         }
         // A run that read no file leaves the state as it is: it holds what this run knows.
-        var (writer, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
+        var (pending, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
         if !(resuming.isWhole && resuming.files == folder.fileCount) {
-            progress.say("writing the run state")
-            (writer, stateWarning) = state.writePartial(&result, resumption: resuming, rejectsFolder: staging + "/rejects", jobs: input.jobs)
+            (pending, stateWarning) = state.startPartial(result, resumption: resuming)
         }
-        // (Done by writing the state; here for a run that read no file, or whose state could
-        // not be written.)
-        result.releaseKeys()
-        result.countStanding(jobs: input.jobs)
+        let rejectsFolder = staging + "/rejects"
+        let jobs = input.jobs
+        var warnings: [String]
         do {
-            return Built(warnings: try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress) + (stateWarning.map { [$0] } ?? []), state: writer)
+            if let started = pending, jobs > 1 {
+                // The state is written on a thread of its own while the trends and reports
+                // are made: its records (with the keys, which this copy of the result keeps
+                // until they are written), then its groups once counted here.
+                let records = Handoff(result.withoutGroups())
+                let counted = Handoff<IngestResult>()
+                let written: String?
+                (written, warnings) = try Concurrently.run(jobs: jobs) { () -> String? in
+                    if let failed = state.writeRecords(started, records.take()) { return failed }
+                    return state.writeGroups(started, counted.take(), rejectsFolder: rejectsFolder)
+                } and: {
+                    result.releaseKeys()
+                    result.countStanding(jobs: jobs)
+                    counted.give(result)
+                    return try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
+                }
+                if let written { (pending, stateWarning) = (nil, written) }
+            } else {
+                // One part, then the other: the key index is let go before the records are
+                // counted, so that the two are never in memory at once.
+                var failed: String?
+                if let started = pending {
+                    progress.say("writing the run state")
+                    failed = state.writeRecords(started, result)
+                }
+                result.releaseKeys()
+                result.countStanding(jobs: jobs)
+                if let started = pending, failed == nil { failed = state.writeGroups(started, result, rejectsFolder: rejectsFolder) }
+                if let failed { (pending, stateWarning) = (nil, failed) }
+                warnings = try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
+            }
         } catch {
-            writer?.writer.discard()
+            pending?.writer.discard()
             throw error
         }
+        return Built(warnings: warnings + (stateWarning.map { [$0] } ?? []), state: pending)
     }
 
     /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.

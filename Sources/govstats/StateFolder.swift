@@ -72,20 +72,23 @@ struct StateFolder {
         for entry in leftoversOfDeadRuns(in: path, prefix: "state.partial-") { unlink(path + "/" + entry) }
     }
 
-    /// A state written, to be put in place after the reports are published.
-    struct Pending {
+    /// A state written, to be put in place after the reports are published. (Sendable: its
+    /// writer is used by one thread at a time, the one that writes it and then, once that
+    /// one is done, the one that publishes.)
+    struct Pending: @unchecked Sendable {
         let writer: StateWriter
         /// The delta's number; nil: the whole state.
         let delta: Int?
+        /// What the delta goes on from; nil: the whole state.
+        fileprivate let resumption: Resumption?
     }
 
-    /// Writes the state of a run that succeeded so far into the partial file: a delta when
+    /// Opens the partial file for the state of a run that succeeded so far: a delta when
     /// the run went on from every dataset of the state and read only new files (up to
     /// `RunState.longestChain` deltas), else the whole state. Nil (with the warning) when
-    /// it cannot be written, which leaves the state as it was. Writing it lets the key index
-    /// go and counts the records in their groups (`RunState.write`); when it is not written,
-    /// the caller does (`Run.build`).
-    func writePartial(_ result: inout IngestResult, resumption: Resumption, rejectsFolder: String, jobs: Int) -> (Pending?, warning: String?) {
+    /// it cannot be written, which leaves the state as it was. The state is then written in
+    /// two parts, `writeRecords` and `writeGroups`.
+    func startPartial(_ result: IngestResult, resumption: Resumption) -> (Pending?, warning: String?) {
         do {
             try makeDirectories(path)
         } catch {
@@ -95,18 +98,33 @@ struct StateFolder {
         // showed, read everything: its stores were not restored.)
         let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil && $0.store.isRestored }
         let delta = resumedAll && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
-        var writer: StateWriter?
         do {
-            writer = try StateWriter(path: partialPath)
-            if delta != nil {
-                try RunState.writeDelta(&result, key: key, resumption: resumption, rejectsFolder: rejectsFolder, jobs: jobs, to: writer!)
-            } else {
-                try RunState.write(&result, key: key, rejectsFolder: rejectsFolder, jobs: jobs, to: writer!)
-            }
-            return (Pending(writer: writer!, delta: delta), nil)
+            return (Pending(writer: try StateWriter(path: partialPath), delta: delta, resumption: delta == nil ? nil : resumption), nil)
         } catch {
-            writer?.discard()
             return (nil, "cannot write the run state: \(error): it is left as it was")
+        }
+    }
+
+    /// The first part of the state (`RunState.writeRecords`): the stores of `result` still
+    /// hold their keys. The warning when it cannot be written (the partial file is then
+    /// removed, and the state left as it was).
+    func writeRecords(_ pending: Pending, _ result: IngestResult) -> String? {
+        failure(pending) { try RunState.writeRecords(result, key: key, delta: pending.resumption, to: pending.writer) }
+    }
+
+    /// The rest (`RunState.writeGroups`), once the records of `result` are counted and the
+    /// rejects files in `rejectsFolder` complete: the state is then ready for `commit`.
+    func writeGroups(_ pending: Pending, _ result: IngestResult, rejectsFolder: String) -> String? {
+        failure(pending) { try RunState.writeGroups(result, delta: pending.resumption, rejectsFolder: rejectsFolder, to: pending.writer) }
+    }
+
+    private func failure(_ pending: Pending, _ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch {
+            pending.writer.discard()
+            return "cannot write the run state: \(error): it is left as it was"
         }
     }
 

@@ -10,7 +10,9 @@ Checks (each prints `PASS name: detail` or `FAIL name: detail`; `SKIP name: why`
                      byte for byte the previous complete reports or the new complete ones,
                      the lock is free, and a later run exits 0 and leaves no staging folder.
   full disk          the output folder on a small tmpfs: the run exits 1 naming the disk,
-                     the previous reports are untouched, no staging folder is left.
+                     the previous reports are untouched, no staging folder is left. The run
+                     state's folder on a full tmpfs (with one job and two): the reports are
+                     published, the state is left as it was, with one warning.
   two runs at once   a second run on the same folder exits 1 at once naming the lock; the
                      first completes with the same bytes as a clean run. A lock left by a
                      killed run does not block the next one.
@@ -645,6 +647,43 @@ def check_full_disk(suite):
                      f"with space again the next run exited {p.rc} in {fmt_s(p.seconds)} and published new reports"
                      + ("" if ok else f"; stderr: {p.stderr().strip()}"))
         p.close()
+        # The run state on the full disk, the reports elsewhere: the reports are published,
+        # the state is left as it was, with one warning, whether it is written before the
+        # reports are made (one job) or beside them (two).
+        remount(statvfs_used(mnt) + 8 * MiB)
+        for jobs in ("1", "2"):
+            label = f"full disk: the run state does not fit (--jobs {jobs})"
+            state, reports = f"disk/state-{jobs}", f"state-reports-{jobs}"
+            p = suite.run(["run", "--data", small, "--out", reports, "--state", state, "--quiet", "--jobs", jobs])
+            p.close()
+            kept = tree_digest(suite.path(state))
+            filler = os.path.join(mnt, "filler")
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                while os.write(fd, b"\0" * 65536) > 0:
+                    pass
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            p = suite.run(["run", "--data", small, "--out", reports, "--state", state, "--quiet", "--full", "--jobs", jobs])
+            err = p.stderr().strip()
+            problems = []
+            if p.rc != 0:
+                problems.append(f"exit {p.rc}, expected 0")
+            if not (err.startswith("govstats: warning: cannot write the run state: cannot write ") and "No space left on device" in err
+                    and err.endswith(": it is left as it was") and len(err.splitlines()) == 1):
+                problems.append("not one warning naming the full disk")
+            if kept is None or "state" not in kept:
+                problems.append("the first run wrote no state")
+            if tree_digest(suite.path(state)) != kept:
+                problems.append("the state folder CHANGED")
+            if not os.path.exists(suite.path(reports, "run.json")) or staging_folders(suite.path(reports)):
+                problems.append("reports not published")
+            os.unlink(filler)
+            suite.result(label, not problems, "; ".join(problems) + f" (stderr: {err[:400]})" if problems
+                         else f"exit 0 in {fmt_s(p.seconds)}, reports published, state folder byte-identical; stderr: {err}")
+            p.close()
     finally:
         for m in list(suite.mounts):
             if m == mnt:
