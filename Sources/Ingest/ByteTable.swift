@@ -60,17 +60,17 @@ struct ByteTable: Sendable {
     /// The number of `bytes`, and whether it was added now. `hash` is `ByteHash.hash(bytes)`.
     @inline(__always)
     mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (number: Int, isNew: Bool) {
-        let low = UInt32(truncatingIfNeeded: hash)
-        let lowHigh = high(low)
+        let hash32 = UInt32(truncatingIfNeeded: hash)
+        let kept = high(hash32)
         let numberMask = UInt32(truncatingIfNeeded: mask)
-        var bucket = Int(low) & mask
+        var bucket = Int(hash32) & mask
         if tableIsMapped {
             table.withUnsafeBufferPointer { govstats_own_page(UnsafeMutablePointer(mutating: $0.baseAddress! + bucket)) }
         }
         while true {
             let entry = table[bucket]
             if entry == 0 { break }
-            if entry & ~numberMask == lowHigh {
+            if entry & ~numberMask == kept {
                 let number = Int(entry & numberMask) - 1
                 if bytesEqual(number, bytes) { return (number, false) }
             }
@@ -78,7 +78,7 @@ struct ByteTable: Sendable {
         }
         let number = count
         append(bytes)
-        table[bucket] = entry(number: number, hash: low)
+        table[bucket] = entry(number: number, hash: hash32)
         if count * 10 > table.count * 7 { grow() }
         return (number, true)
     }
@@ -187,15 +187,15 @@ struct ByteTable: Sendable {
                 prefetch(hash: hashes[number % ahead])
             }
             for number in first..<count {
-                let low = UInt32(truncatingIfNeeded: hashes[number % ahead])
+                let hash32 = UInt32(truncatingIfNeeded: hashes[number % ahead])
                 if number + ahead < count {
                     let later = hash(number + ahead)
                     hashes[number % ahead] = later
                     prefetch(hash: later)
                 }
-                var bucket = Int(low) & mask
+                var bucket = Int(hash32) & mask
                 while table[bucket] != 0 { bucket = (bucket + 1) & mask }
-                table[bucket] = entry(number: number, hash: low)
+                table[bucket] = entry(number: number, hash: hash32)
             }
         }
     }

@@ -55,6 +55,14 @@ struct RecordTally: Sendable {
         let absentMatches: Bool
         /// Whether each interned text of the column matches, by number (`prepare`).
         var matches: [Bool] = []
+
+        /// Whether a record whose slot in the column is `slot` meets the condition: a text
+        /// that matches, or no such column in its file when `absentMatches`; an empty
+        /// value never.
+        @inline(__always)
+        func holds(_ slot: UInt64) -> Bool {
+            slot == Slot.absent ? absentMatches : slot == Slot.missing ? false : matches[Int(slot)]
+        }
     }
 
     init(dataset: Dataset) {
@@ -107,8 +115,7 @@ struct RecordTally: Sendable {
         for (metric, conditions) in metrics.enumerated() {
             var counts = true
             for condition in conditions {
-                let value = slot(condition.column)
-                counts = value == Slot.absent ? condition.absentMatches : value == Slot.missing ? false : condition.matches[Int(value)]
+                counts = condition.holds(slot(condition.column))
                 if !counts { break }
             }
             if counts { mask |= 1 << metric }
@@ -370,8 +377,8 @@ struct DenseCounter {
     }
 
     /// Each record's metrics (`masks`), by tests read through pointers: for each
-    /// condition, whether each value counts, with two more entries for an empty value and
-    /// a file without the column (no reference counted per record).
+    /// condition, whether it holds for each value (`Condition.holds`), with two more entries
+    /// for an empty value and a file without the column (no reference counted per record).
     private mutating func computeMasks(_ part: Range<Int>, columns: [UnretainedSlots], metrics: [[RecordTally.Condition]]) {
         if masks.count < part.count {
             masks.deallocate()
@@ -382,7 +389,8 @@ struct DenseCounter {
                 allMetrics |= 1 << metric
                 for condition in conditions {
                     let table = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: condition.matches.count + 2)
-                    _ = table.initialize(from: condition.matches.map { $0 ? 1 : 0 } + [0, condition.absentMatches ? 1 : 0])
+                    let values = condition.matches.indices.map { UInt64($0) } + [Slot.missing, Slot.absent]
+                    _ = table.initialize(from: values.map { condition.holds($0) ? 1 : 0 })
                     tests.append(Test(column: columns[condition.column], counts: table, bit: 1 << metric))
                 }
             }
