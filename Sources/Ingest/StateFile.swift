@@ -23,21 +23,12 @@ package struct StateError: Error, CustomStringConvertible, Sendable {
 /// checksum, or a file cut short, knows the file is not one `finish` completed. (A CRC, not
 /// a sha256: it finds damage, which is all it is for, at several GB/s; the state is read
 /// and written whole by every run.)
-///
-/// The file is written past the page cache where the file system allows it (O_DIRECT):
-/// copying a large state into newly allocated cache pages cost a cold run several times
-/// what the disk's own writing does, and the publish's sync of the file system then waited
-/// for those pages too. Every write is then a whole number of 4 KiB blocks from the
-/// aligned buffer; the last is padded, and the padding cut off (`finish`).
 package final class StateWriter {
     package let path: String
     private var descriptor: Int32
-    /// Bytes on their way to the file: `filled` of `blockBytes`, aligned for direct I/O.
-    private let block: UnsafeMutableRawPointer
-    private var filled = 0
-    private static let blockBytes = 4 << 20
-    private static let alignment = 4096
+    private var buffer: [UInt8] = []
     private var checksum = Checksum()
+    private static let flushBytes = 1 << 20
 
     /// Arrays of at least this many bytes are written to be mapped (`FlatArray.write`).
     let mapBytes: Int
@@ -47,14 +38,13 @@ package final class StateWriter {
     package init(path: String, mapBytes: Int = 4096) throws {
         self.path = path
         self.mapBytes = mapBytes
-        descriptor = govstats_create_direct(path, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StateError.system("create", path) }
-        block = .allocate(byteCount: Self.blockBytes, alignment: Self.alignment)
+        buffer.reserveCapacity(Self.flushBytes)
     }
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
-        block.deallocate()
     }
 
     package func integer(_ value: Int) throws {
@@ -83,22 +73,19 @@ package final class StateWriter {
         guard !raw.isEmpty else { return }
         offset += raw.count
         checksum.feed(raw)
-        try buffer(raw)
+        if raw.count >= Self.flushBytes {
+            try flush()
+            try writeAll(raw)
+        } else {
+            buffer.append(contentsOf: raw)
+            if buffer.count >= Self.flushBytes { try flush() }
+        }
     }
 
-    /// Copies `raw` into the block, writing the block out each time it is full.
-    private func buffer(_ raw: UnsafeRawBufferPointer) throws {
-        var rest = raw
-        while !rest.isEmpty {
-            let taken = min(rest.count, Self.blockBytes - filled)
-            (block + filled).copyMemory(from: rest.baseAddress!, byteCount: taken)
-            filled += taken
-            rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
-            if filled == Self.blockBytes {
-                try writeAll(UnsafeRawBufferPointer(start: block, count: filled))
-                filled = 0
-            }
-        }
+    private func flush() throws {
+        let pending = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try pending.withUnsafeBytes { raw in try writeAll(raw) }
     }
 
     private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
@@ -107,9 +94,6 @@ package final class StateWriter {
             let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                // A file system that takes O_DIRECT at open but not this write: the page
-                // cache, as for any other file.
-                if errno == EINVAL && govstats_is_direct(descriptor) == 1 && govstats_stop_direct(descriptor) == 0 { continue }
                 throw StateError.system("write", path)
             }
             offset += written
@@ -120,19 +104,9 @@ package final class StateWriter {
     /// to disk: a state that a crash left incomplete fails its checksum and is ignored, and
     /// a sync would cost a nightly run more than reading its new files.
     package func finish() throws {
+        try flush()
         var digest = checksum.value.littleEndian
-        try withUnsafeBytes(of: &digest) { raw in try buffer(raw) }
-        // Direct writes are of whole blocks: the last one padded, the padding then cut off.
-        let tail = filled
-        let padded = govstats_is_direct(descriptor) == 1 ? (tail + Self.alignment - 1) / Self.alignment * Self.alignment : tail
-        (block + tail).initializeMemory(as: UInt8.self, repeating: 0, count: padded - tail)
-        try writeAll(UnsafeRawBufferPointer(start: block, count: padded))
-        filled = 0
-        if padded != tail {
-            while ftruncate(descriptor, off_t(offset + MemoryLayout<UInt32>.size)) != 0 {
-                if errno != EINTR { throw StateError.system("truncate", path) }
-            }
-        }
+        try withUnsafeBytes(of: &digest) { raw in try writeAll(raw) }
         let code = close(descriptor)
         descriptor = -1
         if code != 0 { throw StateError.system("close", path) }

@@ -115,45 +115,6 @@ import TestSupport
         }
     }
 
-    /// The writer writes whole 4 KiB blocks past the page cache and cuts the padding of the
-    /// last one off: whatever the length, around a block's end or the 4 MiB buffer's, the
-    /// file is the bytes fed and their checksum, nothing more, however they were cut.
-    @Test func aStateIsTheBytesFedWhateverTheirLength() throws {
-        let folder = try TemporaryDirectory("blocks")
-        defer { folder.remove() }
-        let buffer = 4 << 20
-        var state: UInt64 = 20171231
-        // A random run of a prime length, repeated: no block starts like another.
-        let run = (0..<4099).map { _ -> UInt8 in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return UInt8(truncatingIfNeeded: state >> 56)
-        }
-        let longest = 2 * buffer + 1
-        let bytes = [UInt8](unsafeUninitializedCapacity: longest) { target, count in
-            for start in stride(from: 0, to: longest, by: run.count) {
-                let taken = min(run.count, longest - start)
-                run.withUnsafeBytes { UnsafeMutableRawPointer(target.baseAddress! + start).copyMemory(from: $0.baseAddress!, byteCount: taken) }
-            }
-            count = longest
-        }
-        for length in [0, 1, 4092, 4093, 4096, buffer - 4, buffer - 1, buffer, buffer + 4093, longest] {
-            var trailers: [[UInt8]] = []
-            for cut in [max(length, 1), (1 << 20) + 3, 4095] {
-                let writer = try StateWriter(path: folder.path + "/state")
-                for start in stride(from: 0, to: length, by: cut) {
-                    try bytes[start..<min(start + cut, length)].withUnsafeBytes { try writer.bytes($0) }
-                }
-                try writer.finish()
-                let written = try #require(FileManager.default.contents(atPath: folder.path + "/state"))
-                #expect(written.count == length + 4, "\(length) bytes cut every \(cut)")
-                let same = written.withUnsafeBytes { file in bytes.withUnsafeBytes { fed in length == 0 || memcmp(file.baseAddress!, fed.baseAddress!, length) == 0 } }
-                #expect(same, "\(length) bytes cut every \(cut)")
-                trailers.append(Array(written.suffix(4)))
-            }
-            #expect(Set(trailers).count == 1, "\(length) bytes: one checksum however they were cut")
-        }
-    }
-
     /// With the arrays read (`mapBytes` 2^30), mapped (1), and mapped with their checksum
     /// worked out on a second thread (`jobs` 2) in pieces of a page.
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])

@@ -62,16 +62,4 @@ int govstats_check_buckets(const uint32_t *buckets, size_t count, uint32_t mask,
 /// Ends of a run state's strings, going on from `previous` (updated): returns 1 when one
 /// is below the one before it, 2 when one is not `length` after it (0: fine).
 int govstats_check_ends(const uint32_t *ends, size_t count, uint32_t *previous, uint32_t length);
-
-/// Creates (or empties) the file at `path` for writing that bypasses the page cache
-/// (O_DIRECT: every write from memory, at an offset and of a length aligned to 4 KiB), or,
-/// on a file system that refuses it, for ordinary writing. The descriptor, or -1 (errno).
-int govstats_create_direct(const char *path, int mode);
-
-/// 1 when the descriptor writes past the page cache (O_DIRECT), else 0.
-int govstats_is_direct(int descriptor);
-
-/// Turns O_DIRECT off (writes of any alignment then go through the page cache). 0, or -1.
-int govstats_stop_direct(int descriptor);
-
 #endif
