@@ -115,6 +115,49 @@ import TestSupport
         }
     }
 
+    /// The writer gathers small writes in a 1 MiB buffer and writes a large one straight
+    /// from the caller's memory: whatever the length and however the bytes were cut, around
+    /// the buffer's end too, the file is the bytes fed and their checksum, nothing more.
+    @Test func aStateIsTheBytesFedWhateverTheirLength() throws {
+        let folder = try TemporaryDirectory("blocks")
+        defer { folder.remove() }
+        let buffer = 1 << 20
+        var state: UInt64 = 20171231
+        // A random run of a prime length, repeated: no block starts like another.
+        let run = (0..<4099).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let longest = 2 * buffer + 1
+        let bytes = [UInt8](unsafeUninitializedCapacity: longest) { target, count in
+            for start in stride(from: 0, to: longest, by: run.count) {
+                let taken = min(run.count, longest - start)
+                run.withUnsafeBytes { UnsafeMutableRawPointer(target.baseAddress! + start).copyMemory(from: $0.baseAddress!, byteCount: taken) }
+            }
+            count = longest
+        }
+        for length in [0, 1, 4093, buffer - 4, buffer - 1, buffer, buffer + 1, 2 * buffer - 4, longest] {
+            var trailers: [[UInt8]] = []
+            // Cut in pieces of these lengths, in turn: a large piece after a small one too.
+            for cuts in [[max(length, 1)], [buffer + 3], [buffer - 3], [4095], [5, buffer + 3]] {
+                let writer = try StateWriter(path: folder.path + "/state")
+                var (start, piece) = (0, 0)
+                while start < length {
+                    let end = min(start + cuts[piece % cuts.count], length)
+                    try bytes[start..<end].withUnsafeBytes { try writer.bytes($0) }
+                    (start, piece) = (end, piece + 1)
+                }
+                try writer.finish()
+                let written = try #require(FileManager.default.contents(atPath: folder.path + "/state"))
+                #expect(written.count == length + 4, "\(length) bytes cut as \(cuts)")
+                let same = written.withUnsafeBytes { file in bytes.withUnsafeBytes { fed in length == 0 || memcmp(file.baseAddress!, fed.baseAddress!, length) == 0 } }
+                #expect(same, "\(length) bytes cut as \(cuts)")
+                trailers.append(Array(written.suffix(4)))
+            }
+            #expect(Set(trailers).count == 1, "\(length) bytes: one checksum however they were cut")
+        }
+    }
+
     /// With the arrays read (`mapBytes` 2^30), mapped (1), and mapped with their checksum
     /// worked out on a second thread (`jobs` 2) in pieces of a page.
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
