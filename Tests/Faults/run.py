@@ -577,6 +577,19 @@ def check_full_disk(suite):
         if r.returncode != 0:
             raise RuntimeError(f"remount size={size}: {r.stderr.strip()}")
 
+    def fill():
+        """Fills the tmpfs with a file, `filler`; returns its path."""
+        filler = os.path.join(mnt, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            while os.write(fd, b"\0" * 65536) > 0:
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        return filler
+
     try:
         small = suite.small_data()
         junk = "small-junk"
@@ -599,18 +612,9 @@ def check_full_disk(suite):
             ("full disk: pages overflow while rendering", small, "en", used + (report_bytes // 2 // page) * page, False),
             ("full disk: disk already full", small, "en", used + MiB, True),
         ]
-        for label, data, lang, size, fill in variants:
+        for label, data, lang, size, full in variants:
             remount(size)
-            filler = os.path.join(mnt, "filler")
-            if fill:
-                fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
-                try:
-                    while os.write(fd, b"\0" * 65536) > 0:
-                        pass
-                except OSError:
-                    pass
-                finally:
-                    os.close(fd)
+            filler = fill() if full else None
             free = os.statvfs(mnt).f_bavail * page
             p = suite.run(["run", "--data", data, "--out", out, "--lang", lang, "--quiet", "--max-reject-pct", "100"])
             err = p.stderr().strip()
@@ -629,7 +633,7 @@ def check_full_disk(suite):
                 problems.append(f"staging left: {staging_folders(suite.path(out))}")
             if not lock_is_free(suite.path(out)):
                 problems.append("lock still held")
-            if fill:
+            if filler:
                 os.unlink(filler)
             first = err.splitlines()[0] if err else "(no stderr)"
             if problems:
@@ -657,15 +661,7 @@ def check_full_disk(suite):
             p = suite.run(["run", "--data", small, "--out", reports, "--state", state, "--quiet", "--jobs", jobs])
             p.close()
             kept = tree_digest(suite.path(state))
-            filler = os.path.join(mnt, "filler")
-            fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
-            try:
-                while os.write(fd, b"\0" * 65536) > 0:
-                    pass
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
+            filler = fill()
             p = suite.run(["run", "--data", small, "--out", reports, "--state", state, "--quiet", "--full", "--jobs", jobs])
             err = p.stderr().strip()
             problems = []
