@@ -72,9 +72,10 @@ struct StateFolder {
         for entry in leftoversOfDeadRuns(in: path, prefix: "state.partial-") { unlink(path + "/" + entry) }
     }
 
-    /// A state written, to be put in place after the reports are published. (Sendable: its
-    /// writer is used by one thread at a time, the one that writes it and then, once that
-    /// one is done, the one that publishes.)
+    /// A state under way in the partial file (`startPartial`), then written, to be put in
+    /// place after the reports are published. (Sendable: its writer is used by one thread at
+    /// a time, the one that writes it and then, once that one is done, the one that
+    /// publishes.)
     struct Pending: @unchecked Sendable {
         let writer: StateWriter
         /// The delta's number; nil: the whole state.
