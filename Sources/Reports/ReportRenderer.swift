@@ -39,7 +39,7 @@ public enum ReportRenderer {
             documents.append(OutputDocument(path: page.name + ".html", contents: HTMLRenderer.render(page, words: words)))
             return documents
         }
-        if jobs <= 1 || builder.pageCount < 2 {
+        if jobs <= 1 {
             for index in 0..<builder.pageCount { try body(documents(index)) }
             return
         }
