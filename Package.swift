@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "TrendsTests", dependencies: ["Trends", "Ingest", "Schema", "CSVReading", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trends", "Ingest", "Schema", "TestSupport"]),
         .testTarget(name: "SampleDataTests", dependencies: ["SampleData", "CSVReading", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "CPublish"]),
     ]
 )
 

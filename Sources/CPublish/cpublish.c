@@ -47,6 +47,46 @@ int govstats_remove_tree(const char *path) {
     return remove_at(AT_FDCWD, path);
 }
 
-int govstats_sync_file_system(int descriptor) {
-    return syncfs(descriptor);
+/// One pass of `govstats_sync_tree` over what `name` names in the folder `parent`: start
+/// each file's write-back (`waiting` 0), or wait for each file and then its folder
+/// (`waiting` 1). A link, or anything else not a file or a folder, is left alone.
+static int sync_at(int parent, const char *name, int waiting, int *failure) {
+    struct stat info;
+    if (fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) != 0) goto failed;
+    if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode)) return 0;
+    // O_NONBLOCK: a FIFO put in the file's place since the look above must not block.
+    int descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) goto failed;
+    if (S_ISREG(info.st_mode)) {
+        int code = waiting ? fdatasync(descriptor) : sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE);
+        if (code != 0 && !*failure) *failure = errno;
+        close(descriptor);
+        return 0;
+    }
+    DIR *listing = fdopendir(descriptor);
+    if (!listing) {
+        if (!*failure) *failure = errno;
+        close(descriptor);
+        return 0;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(listing)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        sync_at(dirfd(listing), entry->d_name, waiting, failure);
+    }
+    if (waiting && fsync(dirfd(listing)) != 0 && !*failure) *failure = errno;
+    closedir(listing);
+    return 0;
+failed:
+    if (!*failure) *failure = errno;
+    return 0;
+}
+
+int govstats_sync_tree(const char *path) {
+    int failure = 0;
+    sync_at(AT_FDCWD, path, 0, &failure);
+    if (!failure) sync_at(AT_FDCWD, path, 1, &failure);
+    if (!failure) return 0;
+    errno = failure;
+    return -1;
 }

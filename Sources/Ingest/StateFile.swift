@@ -83,9 +83,9 @@ package final class StateWriter {
     }
 
     private func flush() throws {
-        let pending = buffer
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { raw in try writeAll(raw) }
         buffer.removeAll(keepingCapacity: true)
-        try pending.withUnsafeBytes { raw in try writeAll(raw) }
     }
 
     private func writeAll(_ raw: UnsafeRawBufferPointer) throws {

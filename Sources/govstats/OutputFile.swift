@@ -12,8 +12,8 @@ final class OutputFile {
     private static let flushBytes = 1 << 20
 
     /// Whether `close` syncs the file to disk. Files written into a staging folder are not:
-    /// the publish syncs the whole file system once (`Publisher.publish`), which costs one
-    /// journal commit where a sync per file costs one each.
+    /// the publish syncs them all at once (`Publisher.publish`), where a sync at each close
+    /// would wait for each file's own journal commit.
     private let syncing: Bool
 
     /// `spares`: where a file to write over may be taken from (`SpareFiles`), rather than

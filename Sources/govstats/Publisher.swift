@@ -153,11 +153,8 @@ struct Publisher {
     /// it is given and can be, else removed.
     func publish(staging: String, keeping: String? = nil) throws(Failure) {
         // Every file of the staging folder, written without a sync of its own, reaches the
-        // disk before the swap: one sync of the file system for all of them.
-        let folder = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { throw OutputFile.failure("open", staging) }
-        defer { close(folder) }
-        guard govstats_sync_file_system(folder) == 0 else { throw OutputFile.failure("sync the file system of", staging) }
+        // disk before the swap, all of them at once.
+        guard govstats_sync_tree(staging) == 0 else { throw OutputFile.failure("sync", staging) }
         var info = stat()
         if lstat(output, &info) == 0 {
             guard govstats_exchange_paths(staging, output) == 0 else {

@@ -14,8 +14,13 @@ int govstats_map_blocks_from(int bytes);
 /// when something could not be removed (the rest is still removed).
 int govstats_remove_tree(const char *path);
 
-/// syncfs(2): writes every file of the file system that holds the open file `descriptor`
-/// to disk. 0, or -1 with errno.
-int govstats_sync_file_system(int descriptor);
+/// Writes every file under the folder `path`, and every folder, to disk: first starts the
+/// write-back of all files (sync_file_range, which does not wait), then waits for each
+/// (fdatasync) and syncs each folder after what it holds (fsync). The disk gets all the
+/// files at once and the journal mostly commits once, while only these files are written:
+/// a sync of the whole file system (syncfs) would also wait for every other file written
+/// on it, such as a large run state just written beside the reports. Links are not
+/// followed. 0, or -1 with the errno of the first failure (the rest is still synced).
+int govstats_sync_tree(const char *path);
 
 #endif
