@@ -83,6 +83,7 @@ struct Run: ParsableCommand {
         if !full {
             (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports, jobs: input.jobs)
         }
+        if full || stateWarning != nil { stateFolder.dropCachedPages() }
         let reused = resumption.files
         let staging = try publisher.makeStaging()
         let spares = SpareFiles(folder: stateFolder.previousReports, staging: staging)

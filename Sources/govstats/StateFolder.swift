@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CSVReading
+import CPublish
+import Dispatch
 import Ingest
 import Schema
 
@@ -64,6 +66,22 @@ struct StateFolder {
             return (saved.resumable(in: folder, key: key), nil)
         } catch {
             return (Resumption(), "run state ignored: \(error): \(ignored)")
+        }
+    }
+
+    /// For a run that will not read the state (`--full`), and will write it anew: lets the
+    /// kernel drop the state's pages from its cache, on a thread of its own. The files
+    /// stay as they are (a run that fails leaves them so), and their memory is free again
+    /// before the new state is written, instead of being freed when it replaces them.
+    func dropCachedPages() {
+        let paths = [statePath] + (1...RunState.longestChain).map { statePath + "." + String($0) }
+        DispatchQueue.global().async {
+            for path in paths {
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+                guard descriptor >= 0 else { return }
+                posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+                close(descriptor)
+            }
         }
     }
 
@@ -134,7 +152,15 @@ struct StateFolder {
     /// they name another state as the one they continue, and are not read).
     func commit(_ pending: Pending) -> String? {
         let target = pending.delta.map { statePath + "." + String($0) } ?? statePath
-        guard rename(pending.writer.path, target) == 0 else {
+        // A whole state is swapped with the one it replaces, which is then removed (a kill
+        // in between leaves it as a partial file, which the next run removes). A rename
+        // over a file would make ext4 start writing the new state out within the rename
+        // (auto_da_alloc, for files replaced without a sync), and the state needs no sync.
+        var info = stat()
+        if pending.delta == nil, lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+           govstats_exchange_paths(pending.writer.path, target) == 0 {
+            unlink(pending.writer.path)
+        } else if rename(pending.writer.path, target) != 0 {
             let reason = String(cString: strerror(errno))
             pending.writer.discard()
             return "cannot put the run state in place (\(target): \(reason)): it is left as it was"
