@@ -26,8 +26,8 @@ package struct StateKey: Equatable, Sendable {
 }
 
 /// The run state (docs/design.md, "Run state"): a file `state`, written whole by `write`,
-/// and deltas `state.1`, `state.2`, … each written by `writeDelta` after a run that read
-/// only new files; read by `read` before the next run, which goes on from it
+/// and deltas `state.1`, `state.2`, … each written by `write(delta:)` after a run that
+/// read only new files; read by `read` before the next run, which goes on from it
 /// (`resumable`) rather than reading its inputs again.
 ///
 ///     state     "govstats run state", format, the size from which arrays are mapped,
@@ -51,25 +51,18 @@ package enum RunState {
     package static let longestChain = 30
 
     /// Writes the state of `result`, whose stores still hold their keys, and of the rejects
-    /// files in `rejectsFolder` (complete and closed). The key index is let go once it is
-    /// written, and the records are counted in their groups then (`countStanding`, with
-    /// `jobs`): the index and the groups are never in memory at once.
-    package static func write(_ result: inout IngestResult, key: StateKey, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
-        try writeRecords(result, key: key, delta: nil, to: writer)
+    /// files in `rejectsFolder` (complete and closed): whole, or with `delta` the delta of
+    /// the state it went on from (every dataset of which it went on from, and no other):
+    /// the files read, what each store gained and replaced, how their groups changed, the
+    /// rejected rows added. The key index is let go once it is written, and the records are
+    /// counted in their groups then (`countStanding`, with `jobs`): the index and the
+    /// groups are never in memory at once. (`writeRecords` and `writeGroups` are the two
+    /// parts, for a caller that does something else between them.)
+    package static func write(_ result: inout IngestResult, key: StateKey, delta: Resumption? = nil, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
+        try writeRecords(result, key: key, delta: delta, to: writer)
         result.releaseKeys()
         result.countStanding(jobs: jobs)
-        try writeGroups(result, delta: nil, rejectsFolder: rejectsFolder, to: writer)
-    }
-
-    /// Writes what `result` added to the state it went on from (`resumption`, whose every
-    /// dataset it went on from, and no other): the files read, what each store gained and
-    /// replaced, how their groups changed, the rejected rows added. The key index is let go
-    /// and the new records counted as in `write`.
-    package static func writeDelta(_ result: inout IngestResult, key: StateKey, resumption: Resumption, rejectsFolder: String, jobs: Int = 1, to writer: StateWriter) throws {
-        try writeRecords(result, key: key, delta: resumption, to: writer)
-        result.releaseKeys()
-        result.countStanding(jobs: jobs)
-        try writeGroups(result, delta: resumption, rejectsFolder: rejectsFolder, to: writer)
+        try writeGroups(result, delta: delta, rejectsFolder: rejectsFolder, to: writer)
     }
 
     /// The first part of a state (`delta` nil), or of a delta of the state `delta` went on

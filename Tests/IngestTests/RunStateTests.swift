@@ -216,7 +216,7 @@ import TestSupport
         var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
         _ = try root.write("rejects/alarm_calls.csv", "rejected\nalarm_calls/2018-02-01.csv:4\n" + sink.rows.map { "\($0.file):\($0.line)\n" }.joined())
         let writer = try StateWriter(path: root.path + "/state.1", mapBytes: mapBytes)
-        try RunState.writeDelta(&warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
 
         let chained = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets)
         #expect(chained.chain == 1)
@@ -265,7 +265,7 @@ import TestSupport
             #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
             _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
             let writer = try StateWriter(path: root.path + "/state.\(delta)", mapBytes: mapBytes)
-            try RunState.writeDelta(&warm, key: Self.key, resumption: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+            try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
         }
         try write(0)
         var none: [Dataset: DatasetIngest] = [:]
