@@ -50,10 +50,10 @@ int govstats_remove_tree(const char *path) {
 /// One pass of `govstats_sync_tree` over what `name` names in the folder `parent`: start
 /// each file's write-back (`waiting` 0), or wait for each file and then its folder
 /// (`waiting` 1). A link, or anything else not a file or a folder, is left alone.
-static int sync_at(int parent, const char *name, int waiting, int *failure) {
+static void sync_at(int parent, const char *name, int waiting, int *failure) {
     struct stat info;
     if (fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) != 0) goto failed;
-    if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode)) return 0;
+    if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode)) return;
     // O_NONBLOCK: a FIFO put in the file's place since the look above must not block.
     int descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (descriptor < 0) goto failed;
@@ -61,13 +61,13 @@ static int sync_at(int parent, const char *name, int waiting, int *failure) {
         int code = waiting ? fdatasync(descriptor) : sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE);
         if (code != 0 && !*failure) *failure = errno;
         close(descriptor);
-        return 0;
+        return;
     }
     DIR *listing = fdopendir(descriptor);
     if (!listing) {
         if (!*failure) *failure = errno;
         close(descriptor);
-        return 0;
+        return;
     }
     struct dirent *entry;
     while ((entry = readdir(listing)) != NULL) {
@@ -76,10 +76,9 @@ static int sync_at(int parent, const char *name, int waiting, int *failure) {
     }
     if (waiting && fsync(dirfd(listing)) != 0 && !*failure) *failure = errno;
     closedir(listing);
-    return 0;
+    return;
 failed:
     if (!*failure) *failure = errno;
-    return 0;
 }
 
 int govstats_sync_tree(const char *path) {

@@ -69,10 +69,11 @@ struct StateFolder {
         }
     }
 
-    /// For a run that will not read the state (`--full`), and will write it anew: lets the
-    /// kernel drop the state's pages from its cache, on a thread of its own. The files
-    /// stay as they are (a run that fails leaves them so), and their memory is free again
-    /// before the new state is written, instead of being freed when it replaces them.
+    /// For a run that will not read the state (`--full`, or a state it cannot use) and will
+    /// write it anew: lets the kernel drop the pages of the state and its deltas from its
+    /// cache, on a thread of its own. The files stay as they are (a run that fails leaves
+    /// them so), and their memory is free again before the new state is written, instead
+    /// of being freed when it replaces them.
     func dropCachedPages() {
         let paths = [statePath] + (1...RunState.longestChain).map { statePath + "." + String($0) }
         DispatchQueue.global().async {
