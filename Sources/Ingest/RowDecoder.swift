@@ -27,8 +27,22 @@ package struct RejectedRow: Equatable, Sendable {
 /// against configured patterns, or a rejected row. `decode(_:)` gives the same verdicts as
 /// typed values, for callers that want them one at a time.
 package struct RowDecoder: Sendable {
-    package let layout: FileLayout
-    package let settings: DatasetSettings
+    package var layout: FileLayout { made.layout }
+    package var settings: DatasetSettings { made.settings }
+    /// The layout and settings, behind one reference: they are most of a decoder's size, and
+    /// a decoder held in an optional is copied out of it for each record it decodes.
+    private let made: Made
+    private final class Made: Sendable {
+        let layout: FileLayout
+        let settings: DatasetSettings
+
+        init(layout: FileLayout, settings: DatasetSettings) {
+            self.layout = layout
+            self.settings = settings
+        }
+    }
+    /// `layout.fieldCount`, read for every record.
+    private let fieldCount: Int
     private let columns: [ColumnSpec]
     private let keyPositions: [Int]
     /// Per column, what decoding it needs, in one place.
@@ -65,8 +79,8 @@ package struct RowDecoder: Sendable {
     var interned: [Bool] { plans.map(\.interned) }
 
     package init(layout: FileLayout, settings: DatasetSettings) {
-        self.layout = layout
-        self.settings = settings
+        made = Made(layout: layout, settings: settings)
+        fieldCount = layout.fieldCount
         let columns = layout.dataset.columns
         self.columns = columns
         let keyPositions = layout.dataset.keyColumns.map { name in columns.firstIndex { $0.name == name }! }
@@ -128,7 +142,7 @@ package struct RowDecoder: Sendable {
     /// The record-level fault of a record, if any.
     private func recordFault(problem: CSVRecordProblem?, fieldCount: Int) -> String? {
         if let problem { return problem.description }
-        if fieldCount != layout.fieldCount { return "expected \(layout.fieldCount) fields, found \(fieldCount)" }
+        if fieldCount != self.fieldCount { return "expected \(self.fieldCount) fields, found \(fieldCount)" }
         return nil
     }
 
