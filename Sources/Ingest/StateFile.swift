@@ -82,6 +82,59 @@ package final class StateWriter {
         }
     }
 
+    /// As `bytes`, for the elements of an array mapped privately from a file
+    /// (`FlatArray.isMapped`): written `releasedBytes` at a time, each part's pages then
+    /// dropped from the process where they still hold the file's bytes
+    /// (`releaseFilePages`). A state written whole from a mapped one (a warm run at the
+    /// end of a chain of deltas) then does not bring all of it into the process. An array
+    /// of less than a page holds no whole page and is buffered as `bytes` buffers it.
+    package func mappedBytes(_ raw: UnsafeRawBufferPointer) throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard raw.count >= page, let base = raw.baseAddress else { return try bytes(raw) }
+        try flush()
+        offset += raw.count
+        let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        defer { if pagemap >= 0 { close(pagemap) } }
+        var done = 0
+        while done < raw.count {
+            let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
+            checksum.feed(part)
+            try writeAll(part)
+            // Whole pages only.
+            let start = (Int(bitPattern: base + done) + page - 1) / page * page
+            let end = Int(bitPattern: base + done + part.count) / page * page
+            if pagemap >= 0 && start < end { Self.releaseFilePages(start..<end, page: page, pagemap: pagemap) }
+            done += part.count
+        }
+    }
+
+    /// Drops the pages at the addresses `range` (whole pages of a private file mapping)
+    /// from the process, except those it changed: a page copied on write is its own
+    /// (anonymous in `/proc/self/pagemap`, present or swapped) and stays; any other is read
+    /// from the file again if touched, with the same bytes, since the file is never
+    /// written. (`MADV_PAGEOUT` would leave the large folios of the page cache in place.)
+    static func releaseFilePages(_ range: Range<Int>, page: Int, pagemap: Int32) {
+        let pages = range.count / page
+        var entries = [UInt64](repeating: 0, count: pages)
+        let wanted = pages * MemoryLayout<UInt64>.stride
+        let got = entries.withUnsafeMutableBytes { pread(pagemap, $0.baseAddress, wanted, off_t(range.lowerBound / page * MemoryLayout<UInt64>.stride)) }
+        guard got == wanted else { return }
+        let present: UInt64 = 1 << 63, swapped: UInt64 = 1 << 62, fileOrShared: UInt64 = 1 << 61
+        var first = -1
+        for index in 0...pages {
+            let entry = index < pages ? entries[index] : 0
+            let own = entry & swapped != 0 || (entry & present != 0 && entry & fileOrShared == 0)
+            let drop = index < pages && !own
+            if drop && first < 0 { first = index }
+            if !drop && first >= 0 {
+                _ = madvise(UnsafeMutableRawPointer(bitPattern: range.lowerBound + first * page), (index - first) * page, MADV_DONTNEED)
+                first = -1
+            }
+        }
+    }
+
+    package static let releasedBytes = 8 << 20
+
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { raw in try writeAll(raw) }
@@ -474,7 +527,9 @@ extension FlatArray {
     func write(to writer: StateWriter) throws {
         try writer.integer(count)
         if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
-        try withUnsafeBufferPointer { values in try writer.bytes(UnsafeRawBufferPointer(values)) }
+        try withUnsafeBufferPointer { values in
+            if isMapped { try writer.mappedBytes(UnsafeRawBufferPointer(values)) } else { try writer.bytes(UnsafeRawBufferPointer(values)) }
+        }
     }
 
     /// The array `write` wrote. `check` is given its elements, in parts, before it is

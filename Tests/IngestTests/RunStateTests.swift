@@ -158,6 +158,52 @@ import TestSupport
         }
     }
 
+    /// An array mapped privately from a file is written a part at a time, and each part's
+    /// pages are dropped from the process where they still hold the file's bytes: the
+    /// state holds the run's changes, the mapping still reads them, and a page left as
+    /// the file has it is no longer in the process once written.
+    @Test func aMappedArrayIsWrittenWithItsChangesAndKeepsThem() throws {
+        let folder = try TemporaryDirectory("mapped")
+        defer { folder.remove() }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // Two parts, the second not of whole pages.
+        let count = StateWriter.releasedBytes + 5 * page + 123
+        let original = (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
+        try folder.write("source", bytes: original)
+        let descriptor = open(folder.path + "/source", O_RDONLY)
+        defer { close(descriptor) }
+        let mapping = try #require(mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0))
+        try #require(mapping != MAP_FAILED)
+        defer { munmap(mapping, count) }
+        var expected = original
+        let changed = [7, StateWriter.releasedBytes + page + 1, count - 1]
+        for index in changed {
+            mapping.storeBytes(of: ~original[index], toByteOffset: index, as: UInt8.self)
+            expected[index] = ~original[index]
+        }
+        let writer = try StateWriter(path: folder.path + "/state")
+        try writer.mappedBytes(UnsafeRawBufferPointer(start: mapping, count: count))
+        try writer.finish()
+
+        /// Whether the page at `offset` of the mapping is in the process (pagemap's bit 63).
+        func present(_ offset: Int) throws -> Bool {
+            let pagemap = open("/proc/self/pagemap", O_RDONLY)
+            defer { close(pagemap) }
+            var entry: UInt64 = 0
+            let address = Int(bitPattern: mapping) + offset
+            try #require(pread(pagemap, &entry, 8, off_t(address / page * 8)) == 8)
+            return entry & (1 << 63) != 0
+        }
+        #expect(try !present(3 * page))
+        #expect(try !present(StateWriter.releasedBytes + 3 * page))
+        #expect(try changed.allSatisfy(present))
+        let written = try #require(FileManager.default.contents(atPath: folder.path + "/state"))
+        // The first byte that differs, if any (the arrays are too long to print).
+        #expect(zip(written.prefix(count), expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset == nil)
+        #expect(written.count >= count)
+        #expect(zip(UnsafeRawBufferPointer(start: mapping, count: count), expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset == nil)
+    }
+
     /// With the arrays read (`mapBytes` 2^30), mapped (1), and mapped with their checksum
     /// worked out on a second thread (`jobs` 2) in pieces of a page.
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
