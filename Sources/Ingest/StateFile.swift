@@ -83,11 +83,12 @@ package final class StateWriter {
     }
 
     /// As `bytes`, for the elements of an array mapped privately from a file
-    /// (`FlatArray.isMapped`): written `releasedBytes` at a time, each part's pages then
-    /// dropped from the process where they still hold the file's bytes
-    /// (`releaseFilePages`). A state written whole from a mapped one (a warm run at the
-    /// end of a chain of deltas) then does not bring all of it into the process. An array
-    /// of less than a page holds no whole page and is buffered as `bytes` buffers it.
+    /// (`FlatArray.isMapped`): its pages that still hold the file's bytes are dropped from
+    /// the process (`releaseFilePages`: those the run's lookups brought in), then it is
+    /// written `releasedBytes` at a time, each part's such pages dropped again once
+    /// written. A state written whole from a mapped one (a warm run at the end of a chain
+    /// of deltas) then does not bring all of it into the process. An array of less than a
+    /// page holds no whole page and is buffered as `bytes` buffers it.
     package func mappedBytes(_ raw: UnsafeRawBufferPointer) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard raw.count >= page, let base = raw.baseAddress else { return try bytes(raw) }
@@ -95,15 +96,19 @@ package final class StateWriter {
         offset += raw.count
         let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
         defer { if pagemap >= 0 { close(pagemap) } }
+        /// The whole pages of the `count` bytes at `from`, released.
+        func release(from: Int, count: Int) {
+            let start = (Int(bitPattern: base + from) + page - 1) / page * page
+            let end = Int(bitPattern: base + from + count) / page * page
+            if pagemap >= 0 && start < end { Self.releaseFilePages(start..<end, page: page, pagemap: pagemap) }
+        }
+        release(from: 0, count: raw.count)
         var done = 0
         while done < raw.count {
             let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
             checksum.feed(part)
             try writeAll(part)
-            // Whole pages only.
-            let start = (Int(bitPattern: base + done) + page - 1) / page * page
-            let end = Int(bitPattern: base + done + part.count) / page * page
-            if pagemap >= 0 && start < end { Self.releaseFilePages(start..<end, page: page, pagemap: pagemap) }
+            release(from: done, count: part.count)
             done += part.count
         }
     }
@@ -133,7 +138,7 @@ package final class StateWriter {
         }
     }
 
-    package static let releasedBytes = 8 << 20
+    package static let releasedBytes = 2 << 20
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
