@@ -230,6 +230,8 @@ def prepare_nightly(rows, data):
         os.makedirs(os.path.join(top, "alarm_calls"))
     source = os.path.join(data, "alarm_calls.csv")
     per_file = -(-rows // (NIGHTS + 1))
+    if per_file * NIGHTS >= rows:  # a small size: the history would leave the new night no rows
+        per_file = rows // (NIGHTS + 1)
     log(f"nightly {rows:,}: cutting {rel(source)} into {NIGHTS + 1} files of {per_file:,} rows")
     names = [f"day-1-{n:04d}.csv" for n in range(1, NIGHTS + 1)] + ["day-2-new.csv"]
     index, part, in_part, open_quotes, new_rows = 0, None, 0, False, 0
