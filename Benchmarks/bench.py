@@ -307,22 +307,10 @@ def nightly_contenders(rows, data, two, four):
             os.rename(aside, new)
         state_bytes = os.path.getsize(os.path.join(pristine, "state"))
 
-        def restore(pristine=pristine, state=state):
-            # Hard links for the state's files: a run never changes one in place (it adds a
-            # delta, or renames a new state over it), and a copy would leave 200 MB of dirty
-            # pages for the kernel to write back during the timed run. The reports kept in
-            # previous/ are copied: a run writes over those, and only over files linked
-            # nowhere else.
-            shutil.rmtree(state, ignore_errors=True)
-            os.makedirs(state)
-            for name in os.listdir(pristine):
-                if os.path.isdir(os.path.join(pristine, name)):
-                    shutil.copytree(os.path.join(pristine, name), os.path.join(state, name))
-                else:
-                    os.link(os.path.join(pristine, name), os.path.join(state, name))
         items.append(Contender("warm", "govstats run, warm (one new file)", "2",
                                [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state,
-                                "--quiet", "--jobs", "2"], reports, before=restore))
+                                "--quiet", "--jobs", "2"], reports,
+                               before=lambda pristine=pristine, state=state: put_back(pristine, state)))
         items[-1].shape, items[-1].state_bytes = tag, state_bytes
         full = os.path.join(out, f"full-{tag}")
         items.append(Contender("full", "govstats run --full", "2",
@@ -337,6 +325,21 @@ def nightly_contenders(rows, data, two, four):
                                                     os.path.join(two, "alarm_calls", "*.csv"), target], None))
         items[-1].result, items[-1].shape = target, "2y"
     return [c for c in items if c.key not in skip]
+
+
+def put_back(pristine, state):
+    """The state folder `state` made as `pristine` is, before a timed warm run. Hard links
+    for the state's files: a run never changes one in place (it adds a delta, or swaps a
+    new state in), and a copy would leave 200 MB of dirty pages for the kernel to write
+    back during the timed run. The reports kept in previous/ are copied: a run writes over
+    those, and only over files linked nowhere else."""
+    shutil.rmtree(state, ignore_errors=True)
+    os.makedirs(state)
+    for name in os.listdir(pristine):
+        if os.path.isdir(os.path.join(pristine, name)):
+            shutil.copytree(os.path.join(pristine, name), os.path.join(state, name))
+        else:
+            os.link(os.path.join(pristine, name), os.path.join(state, name))
 
 
 def night_31(out, top, new):
@@ -368,18 +371,9 @@ def night_31(out, top, new):
                 os.rename(os.path.join(aside, name), os.path.join(folder, name))
     if not os.path.exists(os.path.join(pristine, f"state.{LONGEST_CHAIN}")):
         raise SystemExit(f"bench: {rel(pristine)} has no state.{LONGEST_CHAIN}: the chain of deltas is not as expected")
-
-    def restore():
-        shutil.rmtree(state, ignore_errors=True)
-        os.makedirs(state)
-        for name in os.listdir(pristine):
-            if os.path.isdir(os.path.join(pristine, name)):
-                shutil.copytree(os.path.join(pristine, name), os.path.join(state, name))
-            else:
-                os.link(os.path.join(pristine, name), os.path.join(state, name))
     c = Contender("warm-whole", "govstats run, warm, 31st night (state written whole)", "2",
                   [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state, "--quiet", "--jobs", "2"],
-                  reports, before=restore)
+                  reports, before=lambda: put_back(pristine, state))
     c.shape, c.state_folder = "2y", state
     return c
 
