@@ -94,7 +94,7 @@ package final class StateWriter {
         guard raw.count >= page, let base = raw.baseAddress else { return try bytes(raw) }
         try flush()
         offset += raw.count
-        let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        let pagemap = Self.openPagemap(page: page)
         defer { if pagemap >= 0 { close(pagemap) } }
         /// The whole pages of the `count` bytes at `from`, released.
         func release(from: Int, count: Int) {
@@ -113,6 +113,30 @@ package final class StateWriter {
         }
     }
 
+    /// `/proc/self/pagemap`, open, if it tells which pages are in the process and whether
+    /// each is the process's own, else -1 (nothing is then dropped). Where it gives no
+    /// flags (they read as 0), every page would look like the file's, and dropping the
+    /// run's changes would write the old bytes: a page of the stack, present and
+    /// anonymous, must read so.
+    static func openPagemap(page: Int) -> Int32 {
+        let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        guard pagemap >= 0 else { return -1 }
+        var marker: UInt64 = 0
+        let address = withUnsafeMutablePointer(to: &marker) { pointer in
+            pointer.pointee = 1
+            return Int(bitPattern: pointer)
+        }
+        var entry: UInt64 = 0
+        let got = pread(pagemap, &entry, 8, off_t(address / page * 8))
+        guard got == 8, entry & Self.present != 0, entry & Self.fileOrShared == 0 else {
+            close(pagemap)
+            return -1
+        }
+        return pagemap
+    }
+
+    private static let present: UInt64 = 1 << 63, swapped: UInt64 = 1 << 62, fileOrShared: UInt64 = 1 << 61
+
     /// Drops the pages at the addresses `range` (whole pages of a private file mapping)
     /// from the process, except those it changed: a page copied on write is its own
     /// (anonymous in `/proc/self/pagemap`, present or swapped) and stays; any other is read
@@ -124,11 +148,10 @@ package final class StateWriter {
         let wanted = pages * MemoryLayout<UInt64>.stride
         let got = entries.withUnsafeMutableBytes { pread(pagemap, $0.baseAddress, wanted, off_t(range.lowerBound / page * MemoryLayout<UInt64>.stride)) }
         guard got == wanted else { return }
-        let present: UInt64 = 1 << 63, swapped: UInt64 = 1 << 62, fileOrShared: UInt64 = 1 << 61
         var first = -1
         for index in 0...pages {
             let entry = index < pages ? entries[index] : 0
-            let own = entry & swapped != 0 || (entry & present != 0 && entry & fileOrShared == 0)
+            let own = entry & Self.swapped != 0 || (entry & Self.present != 0 && entry & Self.fileOrShared == 0)
             let drop = index < pages && !own
             if drop && first < 0 { first = index }
             if !drop && first >= 0 {
