@@ -85,15 +85,13 @@ package final class StateWriter {
     /// As `bytes`, for the elements of an array mapped privately from a file
     /// (`FlatArray.isMapped`): its pages that still hold the file's bytes are dropped from
     /// the process (`releaseFilePages`: those the run's lookups brought in), then it is
-    /// written `releasedBytes` at a time, each part's such pages dropped again once
-    /// written. A state written whole from a mapped one (a warm run at the end of a chain
+    /// written `releasedBytes` at a time (through `bytes`), each part's such pages dropped
+    /// again once written. A state written whole from a mapped one (a warm run at the end of a chain
     /// of deltas) then does not bring all of it into the process. An array of less than a
     /// page holds no whole page and is buffered as `bytes` buffers it.
     package func mappedBytes(_ raw: UnsafeRawBufferPointer) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard raw.count >= page, let base = raw.baseAddress else { return try bytes(raw) }
-        try flush()
-        offset += raw.count
         let pagemap = Self.openPagemap(page: page)
         defer { if pagemap >= 0 { close(pagemap) } }
         /// The whole pages of the `count` bytes at `from`, released.
@@ -106,8 +104,7 @@ package final class StateWriter {
         var done = 0
         while done < raw.count {
             let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
-            checksum.feed(part)
-            try writeAll(part)
+            try bytes(part)
             release(from: done, count: part.count)
             done += part.count
         }
@@ -118,7 +115,7 @@ package final class StateWriter {
     /// flags (they read as 0), every page would look like the file's, and dropping the
     /// run's changes would write the old bytes: a page of the stack, present and
     /// anonymous, must read so.
-    static func openPagemap(page: Int) -> Int32 {
+    private static func openPagemap(page: Int) -> Int32 {
         let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
         guard pagemap >= 0 else { return -1 }
         var marker: UInt64 = 0
@@ -142,7 +139,7 @@ package final class StateWriter {
     /// (anonymous in `/proc/self/pagemap`, present or swapped) and stays; any other is read
     /// from the file again if touched, with the same bytes, since the file is never
     /// written. (`MADV_PAGEOUT` would leave the large folios of the page cache in place.)
-    static func releaseFilePages(_ range: Range<Int>, page: Int, pagemap: Int32) {
+    private static func releaseFilePages(_ range: Range<Int>, page: Int, pagemap: Int32) {
         let pages = range.count / page
         var entries = [UInt64](repeating: 0, count: pages)
         let wanted = pages * MemoryLayout<UInt64>.stride

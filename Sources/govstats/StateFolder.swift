@@ -69,13 +69,16 @@ struct StateFolder {
         }
     }
 
+    /// The path of the delta `state.<number>`.
+    private func deltaPath(_ number: Int) -> String { statePath + "." + String(number) }
+
     /// For a run that will not read the state (`--full`, or a state it cannot use) and will
     /// write it anew: lets the kernel drop the pages of the state and its deltas from its
     /// cache, on a thread of its own. The files stay as they are (a run that fails leaves
     /// them so), and their memory is free again before the new state is written, instead
     /// of being freed when it replaces them.
     func dropCachedPages() {
-        let paths = [statePath] + (1...RunState.longestChain).map { statePath + "." + String($0) }
+        let paths = [statePath] + (1...RunState.longestChain).map(deltaPath)
         DispatchQueue.global().async {
             for path in paths {
                 let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -152,7 +155,7 @@ struct StateFolder {
     /// delta, or as the whole state, whose deltas are then removed (left behind by a kill,
     /// they name another state as the one they continue, and are not read).
     func commit(_ pending: Pending) -> String? {
-        let target = pending.delta.map { statePath + "." + String($0) } ?? statePath
+        let target = pending.delta.map(deltaPath) ?? statePath
         // A whole state is swapped with the one it replaces, which is then removed (a kill
         // in between leaves it as a partial file, which the next run removes). A rename
         // over a file would make ext4 start writing the new state out within the rename
@@ -168,7 +171,7 @@ struct StateFolder {
         }
         if pending.delta == nil {
             var number = 1
-            while unlink(statePath + "." + String(number)) == 0 { number += 1 }
+            while unlink(deltaPath(number)) == 0 { number += 1 }
         }
         syncPath(path)
         return nil
