@@ -12,10 +12,10 @@ import CSVReading
 /// string while every string has one length (record keys most often do), length + 4 once
 /// they differ, plus 6 to 12 bytes of table; no String is kept, and strings are told apart
 /// by their bytes, so there are no collisions to reason about.
-struct ByteTable: Sendable {
+package struct ByteTable: Sendable {
     private var arena = FlatArray<UInt8>()
     /// The number of strings.
-    private(set) var count = 0
+    package private(set) var count = 0
     /// The length of every string, while they all have one (`ends` is then empty): string
     /// n is at n × width. -1 once they differ.
     private var width = -1
@@ -30,10 +30,24 @@ struct ByteTable: Sendable {
     private var shift: UInt32
     /// The table of buckets is mapped from a run state: a probe takes its bucket's page
     /// for a write first (`govstats_own_page`), so that probes at random bring in a page
-    /// each, not the 16 the kernel would map around a read.
+    /// each, not the 16 the kernel would map around a read. The mapped table is never
+    /// changed: strings added meanwhile go to `overlay`, and the table's pages can be let
+    /// go at any time (they hold the file's bytes).
     private var tableIsMapped = false
+    /// While the table is mapped: the buckets of the strings numbered from `mappedCount`
+    /// on, each the string's number + 1 in the low half and its 32-bit hash in the high
+    /// half (0: an empty bucket), at most 70% full. A month of nightly deltas (every key
+    /// they add) would otherwise copy every page of a table of millions of keys.
+    private var overlay = FlatArray<UInt64>()
+    /// The number of strings the mapped table holds.
+    private var mappedCount = 0
+    /// Probes of the mapped table since its pages were last let go.
+    private var mappedProbes = 0
+    /// The mapped table's pages are let go after this many probes: each probe copies the
+    /// page of its bucket (4 KiB), so the copies stay at about 4 MiB.
+    private static let probesBetweenReleases = 1024
 
-    init(capacity: Int = 16) {
+    package init(capacity: Int = 16) {
         var size = 16
         var shift: UInt32 = 4
         while size < capacity * 2 { size *= 2; shift += 1 }
@@ -54,6 +68,10 @@ struct ByteTable: Sendable {
         high(hash) | UInt32(number + 1)
     }
 
+    /// Whether the table of buckets is mapped from a run state (strings added since go to
+    /// the overlay).
+    package var isMapped: Bool { tableIsMapped }
+
     /// Whether every string has one length (`width`).
     private var isUniform: Bool { count == 0 || width >= 0 }
 
@@ -63,10 +81,8 @@ struct ByteTable: Sendable {
         let hash32 = UInt32(truncatingIfNeeded: hash)
         let kept = high(hash32)
         let numberMask = UInt32(truncatingIfNeeded: mask)
+        if tableIsMapped { return insertBesideMapped(bytes, hash32: hash32) }
         var bucket = Int(hash32) & mask
-        if tableIsMapped {
-            table.withUnsafeBufferPointer { govstats_own_page(UnsafeMutablePointer(mutating: $0.baseAddress! + bucket)) }
-        }
         while true {
             let entry = table[bucket]
             if entry == 0 { break }
@@ -81,6 +97,70 @@ struct ByteTable: Sendable {
         table[bucket] = entry(number: number, hash: hash32)
         if count * 10 > table.count * 7 { grow() }
         return (number, true)
+    }
+
+    /// `insert` while the table is mapped: the string is looked for in the table, then in
+    /// the overlay, and placed in the overlay if it is new.
+    private mutating func insertBesideMapped(_ bytes: UnsafeRawBufferPointer, hash32: UInt32) -> (number: Int, isNew: Bool) {
+        let kept = high(hash32)
+        let numberMask = UInt32(truncatingIfNeeded: mask)
+        var bucket = Int(hash32) & mask
+        mappedProbes += 1
+        if mappedProbes >= Self.probesBetweenReleases {
+            table.releaseUnchangedPages()
+            mappedProbes = 0
+        }
+        let found: Int? = table.withUnsafeBufferPointer { buckets in
+            govstats_own_page(UnsafeMutablePointer(mutating: buckets.baseAddress! + bucket))
+            while true {
+                let entry = buckets[bucket]
+                if entry == 0 { return nil }
+                if entry & ~numberMask == kept {
+                    let number = Int(entry & numberMask) - 1
+                    if bytesEqual(number, bytes) { return number }
+                }
+                bucket = (bucket + 1) & mask
+            }
+        }
+        if let found { return (found, false) }
+        let overlayMask = overlay.count - 1
+        var slot = Int(hash32) & overlayMask
+        while overlayMask > 0 {
+            let entry = overlay[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash32 {
+                let number = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if bytesEqual(number, bytes) { return (number, false) }
+            }
+            slot = (slot + 1) & overlayMask
+        }
+        let number = count
+        append(bytes)
+        placeInOverlay(number, hash32: hash32)
+        if count * 10 > table.count * 7 { grow() }
+        return (number, true)
+    }
+
+    /// Places string `number` in the overlay, which grows to stay at most 70% full.
+    private mutating func placeInOverlay(_ number: Int, hash32: UInt32) {
+        let held = number - mappedCount
+        if (held + 1) * 10 > overlay.count * 7 {
+            var size = max(overlay.count * 2, 1024)
+            while (held + 1) * 10 > size * 7 { size *= 2 }
+            let old = overlay
+            overlay = FlatArray(repeating: 0, count: size)
+            old.withUnsafeBufferPointer { entries in
+                for entry in entries where entry != 0 { placeEntry(entry) }
+            }
+        }
+        placeEntry(UInt64(hash32) << 32 | UInt64(number + 1))
+    }
+
+    private mutating func placeEntry(_ entry: UInt64) {
+        let overlayMask = overlay.count - 1
+        var slot = Int(truncatingIfNeeded: entry >> 32) & overlayMask
+        while overlay[slot] != 0 { slot = (slot + 1) & overlayMask }
+        overlay[slot] = entry
     }
 
     /// Adds `bytes` as string number `count`, without placing it in the table.
@@ -103,7 +183,7 @@ struct ByteTable: Sendable {
         insert(bytes, hash: ByteHash.hash(bytes))
     }
 
-    mutating func insert(_ text: String) -> (number: Int, isNew: Bool) {
+    package mutating func insert(_ text: String) -> (number: Int, isNew: Bool) {
         var text = text
         return text.withUTF8 { insert(UnsafeRawBufferPointer($0)) }
     }
@@ -115,6 +195,9 @@ struct ByteTable: Sendable {
         count = 0
         width = -1
         table.fill(with: 0)
+        tableIsMapped = false
+        overlay = FlatArray()
+        mappedCount = 0
     }
 
     /// Asks the CPU to fetch the bucket where `hash` starts probing (a few rows ahead).
@@ -141,6 +224,11 @@ struct ByteTable: Sendable {
         return try arena.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
     }
 
+    /// The low 32 bits of string `number`'s hash, as `insert` was given it.
+    private func hash32(of number: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: withBytes(of: number) { ByteHash.hash($0) })
+    }
+
     func string(_ number: Int) -> String {
         withBytes(of: number) { String(decoding: $0, as: UTF8.self) }
     }
@@ -162,15 +250,22 @@ struct ByteTable: Sendable {
         while count * 10 > size * 7 { size *= 2; shift += 1 }
         table = FlatArray()  // the old table goes before the new one is made
         tableIsMapped = false
+        overlay = FlatArray()
+        mappedCount = 0
         table = FlatArray(repeating: 0, count: size, hugePages: size >= 1 << 20)
         mask = size - 1
         placeAll()
     }
 
-    /// Places the numbers of the strings from `first` on in the table, each by its hash.
+    /// Places the numbers of the strings from `first` on in the table (in the overlay
+    /// while the table is mapped), each by its hash.
     private mutating func placeAll(from first: Int = 0) {
         let count = self.count
         guard first < count else { return }
+        if tableIsMapped {
+            for number in first..<count { placeInOverlay(number, hash32: hash32(of: number)) }
+            return
+        }
         // Buckets are taken at random: a string's bucket is fetched `ahead` strings before
         // it is filled, its hash kept until then.
         let ahead = 16
@@ -203,7 +298,7 @@ struct ByteTable: Sendable {
 
 /// A fast, deterministic hash of bytes (64-bit multiply-fold, eight bytes at a time). It
 /// only places strings in a `ByteTable`; nothing that is written out depends on it.
-enum ByteHash {
+package enum ByteHash {
     @inline(__always)
     static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let product = a.multipliedFullWidth(by: b)
@@ -211,7 +306,7 @@ enum ByteHash {
     }
 
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         guard let base = bytes.baseAddress else { return fold(state, 0xA076_1D64_78BD_642F) }
         let count = bytes.count
@@ -251,18 +346,87 @@ extension ByteTable {
     /// The strings (arena; the length of each, or their ends) and the table of buckets,
     /// which a reader would otherwise have to make again, placing every string (a tenth of
     /// a warm run's time).
-    func write(to writer: StateWriter) throws {
+    package func write(to writer: StateWriter) throws {
         try arena.write(to: writer)
         try writer.integer(count)
         try writer.integer(isUniform ? max(width, 0) : -1)
         if !isUniform { try ends.write(to: writer) }
-        try table.write(to: writer)
+        guard tableIsMapped && count > mappedCount else { return try table.write(to: writer) }
+        // The mapped table, with the overlay's strings placed in it as the file is written.
+        table.releaseUnchangedPages()
+        let placed = overlayPlacements()
+        var next = 0
+        try table.write(to: writer) { part, first in
+            while next < placed.count && Int(placed[next] >> 32) < first + part.count {
+                part[Int(placed[next] >> 32) - first] = UInt32(truncatingIfNeeded: placed[next])
+                next += 1
+            }
+        }
+    }
+
+    /// Where the overlay's strings go when placed in the table: for each, its bucket (high
+    /// half) and what the bucket holds (low half), in the order of the buckets. Strings
+    /// are taken by the bucket they hash to (then by number), each placed in the first
+    /// empty bucket from there that none before it took, as `insert` would have placed
+    /// them in that order (linear probing finds a string whatever the order). The table
+    /// is read a part at a time, each part let go once passed.
+    private func overlayPlacements() -> [UInt64] {
+        // Each string as the bucket it hashes to (high half) and its number.
+        var pending = (mappedCount..<count).map { number in
+            UInt64(UInt32(truncatingIfNeeded: Int(hash32(of: number)) & mask)) << 32 | UInt64(number)
+        }
+        pending.sort()
+        var placed: [UInt64] = []
+        placed.reserveCapacity(pending.count)
+        func place(_ string: UInt64, in bucket: Int) {
+            let number = Int(UInt32(truncatingIfNeeded: string))
+            placed.append(UInt64(bucket) << 32 | UInt64(entry(number: number, hash: hash32(of: number))))
+        }
+        let partBuckets = StateWriter.releasedBytes / MemoryLayout<UInt32>.stride
+        table.withUnsafeBufferPointer { buckets in
+            var next = 0
+            var released = 0
+            var wrapped: [UInt64] = []
+            for string in pending {
+                let home = Int(string >> 32)
+                if home - released >= partBuckets {
+                    let through = home / partBuckets * partBuckets
+                    table.releaseUnchangedPages(released..<through)
+                    released = through
+                }
+                var bucket = max(home, next)
+                while bucket <= mask && buckets[bucket] != 0 { bucket += 1 }
+                if bucket > mask {
+                    // Past the last bucket: probing goes on from the first.
+                    wrapped.append(string)
+                    next = mask + 1
+                } else {
+                    place(string, in: bucket)
+                    next = bucket + 1
+                }
+            }
+            var bucket = 0
+            var taken = 0
+            let unwrapped = placed.count
+            for string in wrapped {
+                while true {
+                    while taken < unwrapped && Int(placed[taken] >> 32) < bucket { taken += 1 }
+                    if buckets[bucket] == 0 && !(taken < unwrapped && Int(placed[taken] >> 32) == bucket) { break }
+                    bucket += 1
+                }
+                place(string, in: bucket)
+                bucket += 1
+            }
+            table.releaseUnchangedPages()
+        }
+        placed.sort()
+        return placed
     }
 
     /// The table `write` wrote, numbers as they were; `length`: each string's length, when
     /// they all have one. Its arrays are checked as they are read (`FlatArray.init(from:check:)`),
     /// so that a large one mapped from the state is not brought into memory for it.
-    init(from reader: StateReader, length: Int? = nil) throws {
+    package init(from reader: StateReader, length: Int? = nil) throws {
         let damaged = { (what: String) in StateError("\(reader.path) is damaged (a table's \(what))") }
         let arena = try FlatArray<UInt8>(from: reader)
         let count = try reader.integer()
@@ -310,6 +474,7 @@ extension ByteTable {
         self.mask = size - 1
         self.shift = UInt32(size.trailingZeroBitCount)
         self.tableIsMapped = table.isMapped
+        self.mappedCount = count
     }
 }
 extension ByteTable {

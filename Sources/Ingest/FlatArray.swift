@@ -102,6 +102,19 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Whether the elements are mapped from a file (`init(mapping:)`).
     var isMapped: Bool { storage.mapping != nil }
 
+    /// Lets go of the pages that hold only elements in `range` (all of them when nil), for
+    /// an array mapped from a file whose elements there were never changed: the kernel
+    /// reads them from the file again if they are touched. Nothing for an array in memory.
+    func releaseUnchangedPages(_ range: Range<Int>? = nil) {
+        guard isMapped, let base = storage.base else { return }
+        let range = range ?? 0..<storage.count
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let stride = MemoryLayout<Element>.stride
+        let start = (Int(bitPattern: base) + range.lowerBound * stride + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound * stride) / page * page
+        if start < end { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
+    }
+
     /// The first element's address, valid while this storage lives and is not changed.
     var baseAddress: UnsafeRawPointer? { UnsafeRawPointer(storage.base) }
     var indices: Range<Int> { 0..<storage.count }

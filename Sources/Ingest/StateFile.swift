@@ -89,9 +89,32 @@ package final class StateWriter {
     /// again once written. A state written whole from a mapped one (a warm run at the end of a chain
     /// of deltas) then does not bring all of it into the process. An array of less than a
     /// page holds no whole page and is buffered as `bytes` buffers it.
-    package func mappedBytes(_ raw: UnsafeRawBufferPointer) throws {
+    ///
+    /// `patch`: each part is copied and the copy changed before it is written (it is given
+    /// the copy and the part's offset in `raw`; parts are a multiple of 8 bytes long).
+    /// `releasing` false: `raw` is not mapped, and no page is dropped.
+    package func mappedBytes(_ raw: UnsafeRawBufferPointer, releasing: Bool = true, patch: ((UnsafeMutableRawBufferPointer, Int) -> Void)? = nil) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard raw.count >= page, let base = raw.baseAddress else { return try bytes(raw) }
+        var copy: UnsafeMutableRawBufferPointer?
+        if patch != nil { copy = .allocate(byteCount: min(raw.count, Self.releasedBytes), alignment: 16) }
+        defer { copy?.deallocate() }
+        /// Writes `part`, at `offset` in `raw`, patched if it is to be.
+        func write(_ part: UnsafeRawBufferPointer, at offset: Int) throws {
+            guard let patch, let copy, let source = part.baseAddress else { return try bytes(part) }
+            let patched = UnsafeMutableRawBufferPointer(rebasing: copy[0..<part.count])
+            patched.copyMemory(from: UnsafeRawBufferPointer(start: source, count: part.count))
+            patch(patched, offset)
+            try bytes(UnsafeRawBufferPointer(patched))
+        }
+        guard releasing, raw.count >= page, let base = raw.baseAddress else {
+            var done = 0
+            repeat {
+                let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
+                try write(part, at: done)
+                done += part.count
+            } while done < raw.count
+            return
+        }
         let pagemap = Self.openPagemap(page: page)
         defer { if pagemap >= 0 { close(pagemap) } }
         /// The whole pages of the `count` bytes at `from`, released.
@@ -104,7 +127,7 @@ package final class StateWriter {
         var done = 0
         while done < raw.count {
             let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
-            try bytes(part)
+            try write(part, at: done)
             release(from: done, count: part.count)
             done += part.count
         }
@@ -347,7 +370,7 @@ package final class StateReader {
     private let aside: ChecksumsAside?
     private static let digestBytes = 4
     /// The writer's `mapBytes`, once read from the header (none before).
-    var mapBytes = Int.max
+    package var mapBytes = Int.max
 
     /// `jobs` above 1: the checksum of mapped arrays is worked out on another thread, in
     /// pieces of `checksumPiece` bytes (a multiple of the page size).
@@ -554,6 +577,22 @@ extension FlatArray {
         if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
         try withUnsafeBufferPointer { values in
             if isMapped { try writer.mappedBytes(UnsafeRawBufferPointer(values)) } else { try writer.bytes(UnsafeRawBufferPointer(values)) }
+        }
+    }
+
+    /// As `write(to:)`, with `patch` changing the elements as they are written, in parts
+    /// and in order: it is given a copy of each part and the index of its first element.
+    /// The array itself does not change.
+    func write(to writer: StateWriter, patch: (UnsafeMutableBufferPointer<Element>, _ first: Int) -> Void) throws {
+        try writer.integer(count)
+        if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
+        let stride = MemoryLayout<Element>.stride
+        try withoutActuallyEscaping(patch) { patch in
+            try withUnsafeBufferPointer { values in
+                try writer.mappedBytes(UnsafeRawBufferPointer(values), releasing: isMapped) { part, offset in
+                    patch(part.bindMemory(to: Element.self), offset / stride)
+                }
+            }
         }
     }
 

@@ -1,0 +1,75 @@
+import Foundation
+import Ingest
+import Testing
+import TestSupport
+
+/// The table of distinct strings behind record keys and interned texts, as a run state
+/// maps it: strings added while it is mapped go beside it, and are placed in it as the
+/// state is written, so that every string keeps its number.
+@Suite struct ByteTableTests {
+    static let buckets = 4096
+
+    /// `count` strings of one length, `prefix` then a number.
+    static func strings(_ prefix: String, _ numbers: some Sequence<Int>) -> [String] {
+        numbers.map { prefix + String(format: "%07d", $0) }
+    }
+
+    static func home(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { Int(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer($0))) } & (buckets - 1)
+    }
+
+    static func write(_ table: ByteTable, to path: String) throws {
+        let writer = try StateWriter(path: path)
+        try table.write(to: writer)
+        try writer.finish()
+    }
+
+    static func read(_ path: String) throws -> ByteTable {
+        let reader = try StateReader(path: path)
+        reader.mapBytes = 4096
+        let table = try ByteTable(from: reader)
+        try reader.verify()
+        return table
+    }
+
+    @Test func stringsAddedToAMappedTableKeepTheirNumbersWhenItIsWrittenAgain() throws {
+        let folder = try TemporaryDirectory("bytetable")
+        defer { folder.remove() }
+        let old = Self.strings("old-", 0..<2_000)
+        var table = ByteTable()
+        for text in old { _ = table.insert(text) }
+        try Self.write(table, to: folder.path + "/first")
+
+        var mapped = try Self.read(folder.path + "/first")
+        // 2,000 strings in 4,096 buckets (16 KiB, mapped): 867 more before it would grow.
+        try #require(mapped.isMapped && mapped.count == 2_000)
+        // Forty strings that hash to the last six buckets, which the probing of some must
+        // leave for the first ones; then others anywhere, and the old ones again.
+        let last = Self.strings("end-", 0..<200_000).filter { Self.home($0) >= Self.buckets - 6 }.prefix(40)
+        try #require(last.count == 40)
+        let added = Array(last) + Self.strings("new-", 0..<600)
+        for (offset, text) in added.enumerated() {
+            #expect(mapped.insert(text) == (2_000 + offset, true))
+        }
+        for (number, text) in old.enumerated().filter({ $0.offset % 7 == 0 }) {
+            #expect(mapped.insert(text) == (number, false))
+        }
+        for (offset, text) in added.enumerated() where offset % 3 == 0 {
+            #expect(mapped.insert(text) == (2_000 + offset, false))
+        }
+        #expect(mapped.isMapped && mapped.count == 2_640)
+        try Self.write(mapped, to: folder.path + "/second")
+
+        // Every string is found in the table written, with its number.
+        var again = try Self.read(folder.path + "/second")
+        try #require(again.isMapped && again.count == 2_640)
+        for (number, text) in (old + added).enumerated() {
+            #expect(again.insert(text) == (number, false))
+        }
+        #expect(again.insert("another") == (2_640, true))
+        // The first state is as it was written.
+        var first = try Self.read(folder.path + "/first")
+        #expect(first.insert(added[0]) == (2_000, true))
+    }
+}
