@@ -289,10 +289,10 @@ def nightly_contenders(rows, data, two, four):
         pristine = os.path.join(out, f"history-{tag}.state")
         new = os.path.join(top, "alarm_calls", "day-2-new.csv")
         aside = os.path.join(out, f"new-{tag}.csv")
-        if tag == "2y" and "warm-whole" not in skip:
+        if "warm-whole" not in skip:
             # Made first: it moves history files, which changes their ctime, and a state
             # made before that would not know them.
-            items.append(night_31(out, top, new))
+            items.append(night_31(out, top, new, tag))
         # The state of the history alone: a full run without the new file, kept aside. Run
         # twice, so that the state folder also holds the reports a run replaced (previous/),
         # as a nightly job finds it.
@@ -342,16 +342,16 @@ def put_back(pristine, state):
             os.link(os.path.join(pristine, name), os.path.join(state, name))
 
 
-def night_31(out, top, new):
+def night_31(out, top, new, tag):
     """The warm run of the thirty-first night, which writes the state whole: its state is
     that of a full run over the history without its last LONGEST_CHAIN files, then a warm
     run for each of them (a delta each), as a nightly job finds it a month on. Put back
     before each timed run, as the other warm run's is; the run reads the new file."""
     folder = os.path.join(top, "alarm_calls")
-    pristine, state = os.path.join(out, "chain-2y.state"), os.path.join(out, "warm31-2y.state")
-    reports, aside = os.path.join(out, "warm31-2y"), os.path.join(out, "aside-2y")
+    pristine, state = os.path.join(out, f"chain-{tag}.state"), os.path.join(out, f"warm31-{tag}.state")
+    reports, aside = os.path.join(out, f"warm31-{tag}"), os.path.join(out, f"aside-{tag}")
     nights = sorted(n for n in os.listdir(folder) if n.startswith("day-1-"))[-LONGEST_CHAIN:]
-    log(f"nightly 2y: the state of the thirty-first night (run --full, then {LONGEST_CHAIN} warm runs)")
+    log(f"nightly {tag}: the state of the thirty-first night (run --full, then {LONGEST_CHAIN} warm runs)")
     shutil.rmtree(pristine, ignore_errors=True)
     shutil.rmtree(aside, ignore_errors=True)
     os.makedirs(aside)
@@ -374,7 +374,7 @@ def night_31(out, top, new):
     c = Contender("warm-whole", "govstats run, warm, 31st night (state written whole)", "2",
                   [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state, "--quiet", "--jobs", "2"],
                   reports, before=lambda: put_back(pristine, state))
-    c.shape, c.state_folder = "2y", state
+    c.shape, c.state_folder = tag, state
     return c
 
 
@@ -382,12 +382,11 @@ def check_nightly(items):
     """A warm run's reports are those of `run --full`, byte for byte; the thirty-first
     night's run wrote its state whole."""
     lines, ok = [], True
-    whole = next((c for c in items if c.key == "warm-whole"), None)
-    if whole:
+    for whole in (c for c in items if c.key == "warm-whole"):
         left = sorted(n for n in os.listdir(whole.state_folder) if n.startswith("state."))
         ok = ok and not left
-        lines.append(f"- 2y, 31st night: state {'written whole' if not left else 'NOT written whole: ' + ', '.join(left)}")
-    for tag, key in (("2y", "warm"), ("4y", "warm"), ("2y", "warm-whole")):
+        lines.append(f"- {whole.shape}, 31st night: state {'written whole' if not left else 'NOT written whole: ' + ', '.join(left)}")
+    for tag, key in (("2y", "warm"), ("4y", "warm"), ("2y", "warm-whole"), ("4y", "warm-whole")):
         warm = next((c for c in items if c.key == key and c.shape == tag), None)
         full = next((c for c in items if c.key == "full" and c.shape == tag), None)
         if warm and full:
