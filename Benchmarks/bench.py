@@ -355,6 +355,14 @@ def night_31(out, top, new, tag):
     shutil.rmtree(pristine, ignore_errors=True)
     shutil.rmtree(aside, ignore_errors=True)
     os.makedirs(aside)
+    for name in nights:
+        # The four years' folder links the two years' files: moving one changes the change
+        # time of both names, and a state made over the other folder would no longer know
+        # it. Each history gets a copy of its own of the files moved.
+        path = os.path.join(folder, name)
+        if os.stat(path).st_nlink > 1:
+            shutil.copy2(path, path + ".copy")
+            os.replace(path + ".copy", path)
     moved = [os.path.basename(new)] + nights
     for name in moved:
         os.rename(os.path.join(folder, name), os.path.join(aside, name))
