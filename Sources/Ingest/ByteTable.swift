@@ -39,8 +39,11 @@ package struct ByteTable: Sendable {
     /// half (0: an empty bucket), at most 70% full. A month of nightly deltas (every key
     /// they add) would otherwise copy every page of a table of millions of keys.
     private var overlay = FlatArray<UInt64>()
-    /// The number of strings the mapped table holds.
+    /// The number of strings the mapped table holds, and the bytes and ends of theirs
+    /// that were mapped with it (never changed: strings are only appended).
     private var mappedCount = 0
+    private var mappedArenaBytes = 0
+    private var mappedEnds = 0
     /// Probes of the mapped table since its pages were last let go.
     private var mappedProbes = 0
     /// The mapped table's pages are let go after this many probes: each probe copies the
@@ -108,6 +111,8 @@ package struct ByteTable: Sendable {
         mappedProbes += 1
         if mappedProbes >= Self.probesBetweenReleases {
             table.releaseUnchangedPages()
+            arena.releaseUnchangedPages(0..<mappedArenaBytes)
+            ends.releaseUnchangedPages(0..<mappedEnds)
             mappedProbes = 0
         }
         let found: Int? = table.withUnsafeBufferPointer { buckets in
@@ -117,7 +122,7 @@ package struct ByteTable: Sendable {
                 if entry == 0 { return nil }
                 if entry & ~numberMask == kept {
                     let number = Int(entry & numberMask) - 1
-                    if bytesEqual(number, bytes) { return number }
+                    if mappedBytesEqual(number, bytes) { return number }
                 }
                 bucket = (bucket + 1) & mask
             }
@@ -140,6 +145,33 @@ package struct ByteTable: Sendable {
         if count * 10 > table.count * 7 { grow() }
         return (number, true)
     }
+
+    /// `bytesEqual` for a string the mapped table holds: the pages of its end and of its
+    /// bytes are taken first (`govstats_own_page`), so that reading them brings in those
+    /// pages alone, not the ones around them that the kernel maps with a read (a new
+    /// night's rows that repeat old records read strings all over the arena).
+    private func mappedBytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let page = Self.pageSize
+        func own(_ address: UnsafeRawPointer) {
+            govstats_own_page(UnsafeMutablePointer(bitPattern: Int(bitPattern: address) & ~(page - 1))!)
+        }
+        if width < 0 && ends.isMapped {
+            ends.withUnsafeBufferPointer { ends in
+                if number > 0 { own(ends.baseAddress! + number - 1) }
+                own(ends.baseAddress! + number)
+            }
+        }
+        let range = range(of: number)
+        if range.count == bytes.count && !bytes.isEmpty && arena.isMapped {
+            arena.withUnsafeBufferPointer { arena in
+                own(arena.baseAddress! + range.lowerBound)
+                own(arena.baseAddress! + range.upperBound - 1)
+            }
+        }
+        return bytesEqual(number, bytes)
+    }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Places string `number` in the overlay, which grows to stay at most 70% full.
     private mutating func placeInOverlay(_ number: Int, hash32: UInt32) {
@@ -475,6 +507,8 @@ extension ByteTable {
         self.shift = UInt32(size.trailingZeroBitCount)
         self.tableIsMapped = table.isMapped
         self.mappedCount = count
+        self.mappedArenaBytes = arena.count
+        self.mappedEnds = ends.count
     }
 }
 extension ByteTable {
