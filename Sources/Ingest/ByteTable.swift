@@ -39,11 +39,8 @@ package struct ByteTable: Sendable {
     /// half (0: an empty bucket), at most 70% full. A month of nightly deltas (every key
     /// they add) would otherwise copy every page of a table of millions of keys.
     private var overlay = FlatArray<UInt64>()
-    /// The number of strings the mapped table holds, and the bytes and ends of theirs
-    /// that were mapped with it (never changed: strings are only appended).
+    /// The number of strings the mapped table holds.
     private var mappedCount = 0
-    private var mappedArenaBytes = 0
-    private var mappedEnds = 0
     /// Probes of the mapped table since its pages were last let go.
     private var mappedProbes = 0
     /// The mapped table's pages are let go after this many probes: each probe copies the
@@ -111,8 +108,8 @@ package struct ByteTable: Sendable {
         mappedProbes += 1
         if mappedProbes >= Self.probesBetweenReleases {
             table.releaseUnchangedPages()
-            arena.releaseUnchangedPages(0..<mappedArenaBytes)
-            ends.releaseUnchangedPages(0..<mappedEnds)
+            arena.releaseUnchangedPages()
+            ends.releaseUnchangedPages()
             mappedProbes = 0
         }
         let found: Int? = table.withUnsafeBufferPointer { buckets in
@@ -151,7 +148,7 @@ package struct ByteTable: Sendable {
     /// pages alone, not the ones around them that the kernel maps with a read (a new
     /// night's rows that repeat old records read strings all over the arena).
     private func mappedBytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let page = Self.pageSize
+        let page = FlatArrayPages.size
         func own(_ address: UnsafeRawPointer) {
             govstats_own_page(UnsafeMutablePointer(bitPattern: Int(bitPattern: address) & ~(page - 1))!)
         }
@@ -170,8 +167,6 @@ package struct ByteTable: Sendable {
         }
         return bytesEqual(number, bytes)
     }
-
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Places string `number` in the overlay, which grows to stay at most 70% full.
     private mutating func placeInOverlay(_ number: Int, hash32: UInt32) {
@@ -507,8 +502,6 @@ extension ByteTable {
         self.shift = UInt32(size.trailingZeroBitCount)
         self.tableIsMapped = table.isMapped
         self.mappedCount = count
-        self.mappedArenaBytes = arena.count
-        self.mappedEnds = ends.count
     }
 }
 extension ByteTable {

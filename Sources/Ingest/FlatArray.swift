@@ -17,8 +17,24 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         /// The reservation of address space the elements were mapped into from a file
         /// (`init(mapping:)`), else nil (a `malloc` block).
         var mapping: (start: UnsafeMutableRawPointer, bytes: Int)?
+        /// For a mapped array, the pages that hold the file's bytes (the first of the
+        /// mapping), else 0; and one bit per such page, set once an element on it was
+        /// written: `releaseUnchangedPages` lets go of the others only.
+        var filePages = 0
+        var changedPages: [UInt64] = []
 
         init() {}
+
+        /// Notes a write of the elements `from ..< from + count` (their pages changed).
+        @inline(__always)
+        func noteWrite(_ from: Int, _ count: Int) {
+            guard filePages > 0, count > 0 else { return }
+            let stride = MemoryLayout<Element>.stride
+            let first = from * stride / FlatArrayPages.size
+            let last = min((from + count) * stride - 1, filePages * FlatArrayPages.size - 1) / FlatArrayPages.size
+            guard first < filePages else { return }
+            for page in first...last { changedPages[page >> 6] |= 1 << UInt64(page & 63) }
+        }
 
         deinit {
             if let mapping { munmap(mapping.start, mapping.bytes) } else { free(base) }
@@ -44,6 +60,8 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
                 if count > 0 { grown.copyMemory(from: base!, byteCount: count * MemoryLayout<Element>.stride) }
                 munmap(mapping.start, mapping.bytes)
                 self.mapping = nil
+                filePages = 0
+                changedPages = []
             }
             base = grown.assumingMemoryBound(to: Element.self)
             capacity = size
@@ -75,6 +93,8 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         storage.count = count
         storage.capacity = reserved / MemoryLayout<Element>.stride
         storage.mapping = (start, reserved)
+        storage.filePages = mapped / page
+        storage.changedPages = Array(repeating: 0, count: (storage.filePages + 63) / 64)
     }
 
     /// `hugePages`: ask the kernel for 2 MiB pages before the memory is first touched (for
@@ -102,17 +122,27 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Whether the elements are mapped from a file (`init(mapping:)`).
     var isMapped: Bool { storage.mapping != nil }
 
-    /// Lets go of the pages that hold only elements in `range` (all of them when nil), for
-    /// an array mapped from a file whose elements there were never changed: the kernel
-    /// reads them from the file again if they are touched. Nothing for an array in memory.
+    /// Lets go of the pages of a mapped array that hold the file's bytes and that no write
+    /// changed (`Storage.changedPages`), of the elements in `range` (all when nil): the
+    /// kernel reads them from the file again if they are touched. A page taken with a
+    /// write that changes nothing (`govstats_own_page`) is let go too. Nothing for an
+    /// array in memory.
     func releaseUnchangedPages(_ range: Range<Int>? = nil) {
-        guard isMapped, let base = storage.base else { return }
-        let range = range ?? 0..<storage.count
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard storage.filePages > 0, let base = storage.base else { return }
+        let page = FlatArrayPages.size
         let stride = MemoryLayout<Element>.stride
-        let start = (Int(bitPattern: base) + range.lowerBound * stride + page - 1) / page * page
-        let end = (Int(bitPattern: base) + range.upperBound * stride) / page * page
-        if start < end { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
+        let range = range ?? 0..<storage.filePages * page / stride
+        let first = (range.lowerBound * stride + page - 1) / page
+        let end = min(range.upperBound * stride / page, storage.filePages)
+        var runStart = -1
+        for index in first...max(first, end) {
+            let unchanged = index < end && storage.changedPages[index >> 6] & (1 << UInt64(index & 63)) == 0
+            if unchanged && runStart < 0 { runStart = index }
+            if !unchanged && runStart >= 0 {
+                _ = madvise(UnsafeMutableRawPointer(base) + runStart * page, (index - runStart) * page, MADV_DONTNEED)
+                runStart = -1
+            }
+        }
     }
 
     /// The first element's address, valid while this storage lives and is not changed.
@@ -131,6 +161,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         @inline(__always) set {
             precondition(index >= 0 && index < storage.count, "index out of range")
             makeUnique()
+            storage.noteWrite(index, 1)
             storage.base![index] = newValue
         }
     }
@@ -144,6 +175,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     mutating func append(_ value: Element) {
         makeUnique()
         if storage.count == storage.capacity { storage.reserve(storage.count + 1) }
+        storage.noteWrite(storage.count, 1)
         storage.base![storage.count] = value
         storage.count += 1
     }
@@ -152,6 +184,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         makeUnique()
         storage.reserve(storage.count + bytes.count)
+        storage.noteWrite(storage.count, bytes.count)
         UnsafeMutableRawPointer(storage.base! + storage.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         storage.count += bytes.count
     }
@@ -163,6 +196,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
         guard count > 0 else { return }
         makeUnique()
         storage.reserve(storage.count + count)
+        storage.noteWrite(storage.count, count)
         body(storage.base! + storage.count)
         storage.count += count
     }
@@ -176,6 +210,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Sets every element to `value`.
     mutating func fill(with value: Element) {
         makeUnique()
+        storage.noteWrite(0, storage.count)
         if storage.count > 0 { storage.base!.update(repeating: value, count: storage.count) }
     }
 
@@ -183,4 +218,9 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
     }
+}
+
+/// The size of a page, which `FlatArray` keeps track of for its mapped arrays.
+enum FlatArrayPages {
+    static let size = Int(sysconf(Int32(_SC_PAGESIZE)))
 }

@@ -1,3 +1,4 @@
+import CBytes
 import CSVReading
 import Schema
 
@@ -54,6 +55,8 @@ public struct RecordStore: Sendable {
         let interned: [Int]
         var replaced: [Int] = []
     }
+    /// Rows that repeated a record of the run state since the columns' pages were let go.
+    private var restoredReads = 0
     /// The key index was let go (`releaseKeys`): no row can be inserted any more.
     private var keysReleased = false
 
@@ -206,6 +209,7 @@ public struct RecordStore: Sendable {
     /// A repeat of `record`, whose incoming slots are in `encoded`: compared on the columns
     /// both versions have; a different one replaces the standing version.
     private mutating func compareAndReplace(_ record: Int) -> Insertion {
+        if record < restored?.records ?? 0 { readingRestored(record) }
         var differs = false
         for column in storage.indices where !storage[column].isNone {
             let standing = storage[column][record]
@@ -226,6 +230,19 @@ public struct RecordStore: Sendable {
         // which would then be copied whole on every conflict.
         if record < restored?.records ?? 0 { restored!.replaced.append(record) }
         return .conflict
+    }
+
+    /// A row repeats record `record` of the run state: its values are about to be read
+    /// from the mapped columns. Their pages are taken one at a time and let go (those no
+    /// conflict changed) every 1,024 such rows, so that rows repeating old records all
+    /// over the state do not bring all of it in.
+    private mutating func readingRestored(_ record: Int) {
+        for column in storage.indices { storage[column].ownPage(of: record) }
+        restoredReads += 1
+        if restoredReads >= 1024 {
+            for column in storage.indices { storage[column].releaseUnchangedPages() }
+            restoredReads = 0
+        }
     }
 
     /// `latest_by`: whether an incoming time is earlier than the standing one. A value
@@ -393,6 +410,37 @@ enum PackedColumn: Sendable {
 
     var isNone: Bool {
         if case .none = self { true } else { false }
+    }
+
+    /// For a column mapped from a run state: takes the page of value `index` with a write
+    /// that changes nothing (`govstats_own_page`), so that reading it brings in that page
+    /// alone, not the ones around it that the kernel maps with a read.
+    func ownPage(of index: Int) {
+        let (base, width, _) = layout
+        guard let base, isMapped else { return }
+        let address = (Int(bitPattern: base) + index * width) & ~(FlatArrayPages.size - 1)
+        govstats_own_page(UnsafeMutablePointer(bitPattern: address)!)
+    }
+
+    var isMapped: Bool {
+        switch self {
+        case .none: false
+        case .u8(let values): values.isMapped
+        case .u16(let values): values.isMapped
+        case .u32(let values), .offset32(let values, _): values.isMapped
+        case .u64(let values): values.isMapped
+        }
+    }
+
+    /// `FlatArray.releaseUnchangedPages`.
+    func releaseUnchangedPages() {
+        switch self {
+        case .none: break
+        case .u8(let values): values.releaseUnchangedPages()
+        case .u16(let values): values.releaseUnchangedPages()
+        case .u32(let values), .offset32(let values, _): values.releaseUnchangedPages()
+        case .u64(let values): values.releaseUnchangedPages()
+        }
     }
 
     /// Where the values are, their width in bytes (0: none) and the base added to them.

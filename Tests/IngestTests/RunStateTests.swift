@@ -335,6 +335,53 @@ import TestSupport
         #expect(full.datasets[0].store.count == 5)
     }
 
+    /// Nights whose rows repeat thousands of old records, half of them with other values:
+    /// a warm run lets go of the mapped pages it read them from every 1,024 such rows,
+    /// but never of one a conflict changed (that night's, or a delta's before it).
+    @Test(arguments: [4096, 1])
+    func rowsThatRepeatThousandsOfOldRecordsEndWhereAFullRunEnds(mapBytes: Int) throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let districts = ["宝山区", "闵行区", "长宁区"], categories = ["盗窃", "纠纷", "诈骗", "其他"]
+        func rows(_ ids: some Sequence<Int>, shift: Int) -> String {
+            ids.map { id in
+                Self.row(String(format: "R%05d", id), 1 + id % 28, districts[id % 3], categories[(id / 3 + shift) % 4])
+            }.joined()
+        }
+        func write(_ name: String, _ body: String) throws {
+            let path = try root.write("data/alarm_calls/\(name).csv", alarmHeader + body)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        try write("2018-02-01", rows(0..<6_000, shift: 0))
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
+        let datasets = GovStatsConfig().allDatasets
+        /// Goes on from the state with the new file, checks it against a full run, and
+        /// writes what it read as delta `delta`.
+        func goOn(delta: Int) throws {
+            let folder = try Self.folder(root)
+            var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
+            #expect(resumption.files == folder.fileCount - 1)
+            var sink = CollectedRejects()
+            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+            let full = try Self.stage().run(folder, rejects: &sink)
+            #expect(warm.datasets[0].files.map(counts) == full.datasets[0].files.map(counts))
+            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
+            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+            let writer = try StateWriter(path: root.path + "/state.\(delta)", mapBytes: mapBytes)
+            try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        }
+        // A night of 400 conflicts (a delta), then one of 2,800 rows that repeat old
+        // records, every other one with another category.
+        try write("2018-02-02", rows(stride(from: 7, to: 6_000, by: 15), shift: 1))
+        try goOn(delta: 1)
+        try write("2018-02-03", rows(stride(from: 0, to: 5_600, by: 4), shift: 0) + rows(stride(from: 2, to: 5_600, by: 4), shift: 2))
+        try goOn(delta: 2)
+        var sink = CollectedRejects()
+        let full = try Self.stage().run(try Self.folder(root), rejects: &sink)
+        #expect(full.datasets[0].files.map(counts) == [[6_000, 6_000, 0, 0, 0], [400, 0, 0, 400, 400], [2_800, 0, 0, 2_800, 1_493]])
+    }
+
     @Test func aChangedFileIsNotReused() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
