@@ -41,6 +41,8 @@ package struct ByteTable: Sendable {
     private var overlay = FlatArray<UInt64>()
     /// The number of strings the mapped table holds.
     private var mappedCount = 0
+    /// The table was mapped from a run state and had to grow (it is in memory now).
+    package private(set) var outgrewMapping = false
     /// Probes of the mapped table since its pages were last let go.
     private var mappedProbes = 0
     /// The mapped table's pages are let go after this many probes: each probe copies the
@@ -276,6 +278,7 @@ package struct ByteTable: Sendable {
         shift += 1
         while count * 10 > size * 7 { size *= 2; shift += 1 }
         table = FlatArray()  // the old table goes before the new one is made
+        if tableIsMapped { outgrewMapping = true }
         tableIsMapped = false
         overlay = FlatArray()
         mappedCount = 0
@@ -318,8 +321,17 @@ package struct ByteTable: Sendable {
                 var bucket = Int(hash32) & mask
                 while table[bucket] != 0 { bucket = (bucket + 1) & mask }
                 table[bucket] = entry(number: number, hash: hash32)
+                if number & 0xFFFF == 0xFFFF {
+                    // A table grown from a mapped one reads every mapped string once, in
+                    // order: the pages behind are let go as it goes (nothing for an arena
+                    // in memory).
+                    arena.releaseUnchangedPages(0..<range(of: number).lowerBound)
+                    ends.releaseUnchangedPages(0..<number)
+                }
             }
         }
+        arena.releaseUnchangedPages()
+        ends.releaseUnchangedPages()
     }
 }
 

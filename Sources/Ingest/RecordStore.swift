@@ -55,6 +55,14 @@ public struct RecordStore: Sendable {
         let interned: [Int]
         var replaced: [Int] = []
     }
+    /// Whether a table mapped from the run state (the keys', or a column's texts) had to
+    /// grow in this run, which placed every string again: the state is then written whole,
+    /// so that the next run maps the grown table rather than growing it again from the old
+    /// one and a delta.
+    package var outgrewItsState: Bool {
+        keysOutgrewState || keys.outgrewMapping || interners.contains { $0.outgrewMapping }
+    }
+    private var keysOutgrewState = false
     /// Rows that repeated a record of the run state since the columns' pages were let go.
     private var restoredReads = 0
     /// The key index was let go (`releaseKeys`): no row can be inserted any more.
@@ -63,6 +71,7 @@ public struct RecordStore: Sendable {
     /// Lets the key index go once every file of the dataset was read: the transform stage
     /// needs only the columns, and the index is most of the store's memory.
     package mutating func releaseKeys() {
+        keysOutgrewState = keysOutgrewState || keys.outgrewMapping
         keys = ByteTable(capacity: 0)
         keysReleased = true
     }

@@ -108,7 +108,8 @@ struct StateFolder {
 
     /// Opens the partial file for the state of a run that succeeded so far: a delta when
     /// the run went on from every dataset of the state and read only new files (up to
-    /// `RunState.longestChain` deltas), else the whole state. Nil (with the warning) when
+    /// `RunState.longestChain` deltas) and no table it mapped had to grow, else the whole
+    /// state. Nil (with the warning) when
     /// it cannot be written, which leaves the state as it was. The state is then written in
     /// two parts, `writeRecords` and `writeGroups`.
     func startPartial(_ result: IngestResult, resumption: Resumption) -> (Pending?, warning: String?) {
@@ -120,7 +121,8 @@ struct StateFolder {
         // (A run that started over, having found a file not in the encoding its start
         // showed, read everything: its stores were not restored.)
         let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil && $0.store.isRestored }
-        let delta = resumedAll && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
+        let outgrown = result.datasets.contains { $0.store.outgrewItsState }
+        let delta = resumedAll && !outgrown && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
         do {
             return (Pending(writer: try StateWriter(path: partialPath), delta: delta, resumption: delta == nil ? nil : resumption), nil)
         } catch {

@@ -106,6 +106,36 @@ import TestSupport
         #expect(tree(folder.path + "/out") != replaced)
     }
 
+    /// A night whose new records outgrow the key table the state maps makes a table twice
+    /// the size: the state is then written whole, so that the nights after it map that
+    /// table instead of growing the old one again from it and a delta.
+    @Test func aNightThatOutgrowsTheKeyTableWritesTheStateWhole() throws {
+        let folder = try TemporaryDirectory("state")
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        func night(_ day: Int, _ ids: Range<Int>) throws -> CommandResult {
+            let rows = ids.map { "K\($0),2017-03-0\(day) 10:00,宝山区,,报警,盗窃,,\n" }.joined()
+            let path = try folder.write("data/alarm_calls/2017-03-0\(day).csv", Self.header + rows)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+            return try Self.run(folder)
+        }
+        // 700 keys in a table of 2,048 buckets (8 KiB, mapped), which holds 1,433.
+        #expect(try night(1, 0..<700).status == 0)
+        #expect(try night(2, 700..<710).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
+        #expect(try night(3, 710..<1_510).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state"])
+        let next = try night(4, 1_510..<1_520)
+        #expect(next.status == 0 && next.stderr == "")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
+        let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full-state", "--full", "--quiet"])
+        #expect(full.status == 0)
+        #expect(listFiles(folder.path + "/out") == listFiles(folder.path + "/full"))
+        #expect(listFiles(folder.path + "/out").allSatisfy {
+            FileManager.default.contents(atPath: folder.path + "/out/" + $0) == FileManager.default.contents(atPath: folder.path + "/full/" + $0)
+        })
+    }
+
     /// The reports a run replaced are kept in the state folder, and the next run writes its
     /// files over theirs (renamed in and emptied) rather than making new ones; but never a
     /// file linked from elsewhere, a link to one, or one of another mode.
