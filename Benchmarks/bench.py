@@ -17,8 +17,8 @@ Python stdlib only (the peers run in the venv). Environment:
                   into a year of daily files, and converted to GB18030)
   BENCH_NIGHTLY   0 leaves out the nightly case: the first size's rows as 730 daily files
                   (two years) plus one new file, and as 1,460 (four years, twice the rows)
-                  plus one; a warm `run` (its state from the older files), at two years
-                  also the 31st night's (which writes the state whole), against `run
+                  plus one; a warm `run` (its state from the older files), and the 31st
+                  night's (which writes the state whole), against `run
                   --full`, DuckDB's and polars' group-by over every file, and the C floor
   GOVSTATS        the binary, .build/release/govstats by default
 

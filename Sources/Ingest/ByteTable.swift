@@ -81,9 +81,9 @@ package struct ByteTable: Sendable {
     @inline(__always)
     mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (number: Int, isNew: Bool) {
         let hash32 = UInt32(truncatingIfNeeded: hash)
+        if tableIsMapped { return insertBesideMapped(bytes, hash32: hash32) }
         let kept = high(hash32)
         let numberMask = UInt32(truncatingIfNeeded: mask)
-        if tableIsMapped { return insertBesideMapped(bytes, hash32: hash32) }
         var bucket = Int(hash32) & mask
         while true {
             let entry = table[bucket]

@@ -79,7 +79,7 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
     /// after them (address space, taken by appends); past it they move to memory.
     init?(mapping descriptor: Int32, offset: Int, count: Int) {
         let bytes = count * MemoryLayout<Element>.stride
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = FlatArrayPages.size
         let mapped = (bytes + page - 1) / page * page
         let reserved = mapped + max(mapped, 16 << 20)
         guard offset % page == 0,

@@ -94,7 +94,7 @@ package final class StateWriter {
     /// the copy and the part's offset in `raw`; parts are a multiple of 8 bytes long).
     /// `releasing` false: `raw` is not mapped, and no page is dropped.
     package func mappedBytes(_ raw: UnsafeRawBufferPointer, releasing: Bool = true, patch: ((UnsafeMutableRawBufferPointer, Int) -> Void)? = nil) throws {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = FlatArrayPages.size
         var copy: UnsafeMutableRawBufferPointer?
         if patch != nil { copy = .allocate(byteCount: min(raw.count, Self.releasedBytes), alignment: 16) }
         defer { copy?.deallocate() }
@@ -106,31 +106,24 @@ package final class StateWriter {
             patch(patched, offset)
             try bytes(UnsafeRawBufferPointer(patched))
         }
-        guard releasing, raw.count >= page, let base = raw.baseAddress else {
-            var done = 0
-            repeat {
-                let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
-                try write(part, at: done)
-                done += part.count
-            } while done < raw.count
-            return
-        }
-        let pagemap = Self.openPagemap(page: page)
+        // An array of less than a page holds no whole page: nothing to drop.
+        let pagemap = releasing && raw.count >= page ? Self.openPagemap(page: page) : -1
         defer { if pagemap >= 0 { close(pagemap) } }
         /// The whole pages of the `count` bytes at `from`, released.
         func release(from: Int, count: Int) {
+            guard pagemap >= 0, let base = raw.baseAddress else { return }
             let start = (Int(bitPattern: base + from) + page - 1) / page * page
             let end = Int(bitPattern: base + from + count) / page * page
-            if pagemap >= 0 && start < end { Self.releaseFilePages(start..<end, page: page, pagemap: pagemap) }
+            if start < end { Self.releaseFilePages(start..<end, page: page, pagemap: pagemap) }
         }
         release(from: 0, count: raw.count)
         var done = 0
-        while done < raw.count {
+        repeat {
             let part = UnsafeRawBufferPointer(rebasing: raw[done..<min(done + Self.releasedBytes, raw.count)])
             try write(part, at: done)
             release(from: done, count: part.count)
             done += part.count
-        }
+        } while done < raw.count
     }
 
     /// `/proc/self/pagemap`, open, if it tells which pages are in the process and whether
