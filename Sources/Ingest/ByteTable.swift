@@ -41,7 +41,8 @@ package struct ByteTable: Sendable {
     private var overlay = FlatArray<UInt64>()
     /// The number of strings the mapped table holds.
     private var mappedCount = 0
-    /// The table was mapped from a run state and had to grow (it is in memory now).
+    /// The table was mapped from a run state and its strings passed 70% of its buckets:
+    /// it is written grown (`writeGrown`), and the state should be written whole.
     package private(set) var outgrewMapping = false
     /// Probes of the mapped table since its pages were last let go.
     private var mappedProbes = 0
@@ -67,12 +68,21 @@ package struct ByteTable: Sendable {
 
     @inline(__always)
     private func entry(number: Int, hash: UInt32) -> UInt32 {
-        high(hash) | UInt32(number + 1)
+        Self.entry(number: number, hash: hash, shift: shift)
+    }
+
+    /// What a bucket holds for string `number` in a table of 2^`shift` buckets.
+    @inline(__always)
+    private static func entry(number: Int, hash: UInt32, shift: UInt32) -> UInt32 {
+        (shift >= 32 ? 0 : (hash >> shift) << shift) | UInt32(number + 1)
     }
 
     /// Whether the table of buckets is mapped from a run state (strings added since go to
     /// the overlay).
     package var isMapped: Bool { tableIsMapped }
+
+    /// The number of buckets of the table (the mapped one while `isMapped`).
+    package var bucketCount: Int { table.count }
 
     /// Whether every string has one length (`width`).
     private var isUniform: Bool { count == 0 || width >= 0 }
@@ -141,7 +151,9 @@ package struct ByteTable: Sendable {
         let number = count
         append(bytes)
         placeInOverlay(number, hash32: hash32)
-        if count * 10 > table.count * 7 { grow() }
+        // The mapped table is not grown here: that would bring it into memory, twice the
+        // size. It is written grown (`writeGrown`), and the state written whole.
+        if count * 10 > table.count * 7 { outgrewMapping = true }
         return (number, true)
     }
 
@@ -385,12 +397,17 @@ extension ByteTable {
     /// The strings (arena; the length of each, or their ends) and the table of buckets,
     /// which a reader would otherwise have to make again, placing every string (a tenth of
     /// a warm run's time).
-    package func write(to writer: StateWriter) throws {
+    ///
+    /// `windowBuckets` (a power of two): how many buckets of a mapped table that grew are
+    /// placed at a time; `settlingPasses`: how many passes may look for the strings that
+    /// wrap (`writeGrown`; in tests, fewer).
+    package func write(to writer: StateWriter, windowBuckets: Int = ByteTable.grownWindowBuckets, settlingPasses: Int = 8) throws {
         try arena.write(to: writer)
         try writer.integer(count)
         try writer.integer(isUniform ? max(width, 0) : -1)
         if !isUniform { try ends.write(to: writer) }
         guard tableIsMapped && count > mappedCount else { return try table.write(to: writer) }
+        if count * 10 > table.count * 7 { return try writeGrown(to: writer, windowBuckets: windowBuckets, settlingPasses: settlingPasses) }
         // The mapped table, with the overlay's strings placed in it as the file is written.
         table.releaseUnchangedPages()
         let placed = overlayPlacements()
@@ -460,6 +477,96 @@ extension ByteTable {
         }
         placed.sort()
         return placed
+    }
+
+    /// A grown table is placed and written this many buckets (4 MiB) at a time.
+    package static let grownWindowBuckets = 1 << 20
+
+    /// `write`'s table for a mapped table that its added strings took past 70% full: twice
+    /// the size (or more, as `grow` would make it), placed and written a window of buckets
+    /// at a time, so that it is never in memory whole (at ten million strings it would be
+    /// 128 MiB). The strings are read once, in order, their mapped pages let go behind,
+    /// and kept by window in a file (`WindowedStrings`). The last window's strings that
+    /// probe past the last bucket go on from the first, so the first window needs them
+    /// before it is written: passes that write nothing find them first (one, when none
+    /// does). Should `settlingPasses` not settle them, the table is grown in memory.
+    private func writeGrown(to writer: StateWriter, windowBuckets: Int, settlingPasses: Int) throws {
+        precondition(windowBuckets > 0 && windowBuckets & (windowBuckets - 1) == 0, "a window of buckets is a power of two")
+        var size = table.count * 2
+        var shift = self.shift + 1
+        while count * 10 > size * 7 { size *= 2; shift += 1 }
+        table.releaseUnchangedPages()
+        let window = min(size, windowBuckets)
+        let strings = try WindowedStrings(folder: writer.folder, windows: size / window)
+        let mask = size - 1
+        let windowShift = window.trailingZeroBitCount
+        try arena.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            for number in 0..<count {
+                let range = range(of: number)
+                let hash32 = UInt32(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer(start: base.map { $0 + range.lowerBound }, count: range.count)))
+                try strings.add(UInt64(hash32) << 32 | UInt64(number), window: (Int(hash32) & mask) >> windowShift)
+                if number & 0xFFFF == 0xFFFF {
+                    // The mapped strings are read in order: the pages behind are let go.
+                    arena.releaseUnchangedPages(0..<range.lowerBound)
+                    ends.releaseUnchangedPages(0..<number)
+                }
+            }
+        }
+        arena.releaseUnchangedPages()
+        ends.releaseUnchangedPages()
+        try strings.finish()
+        let buckets = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: window)
+        defer { buckets.deallocate() }
+        // Wrapping strings push on those placed first from the first bucket, which in turn
+        // can push others past the last one only through a chain of full buckets around
+        // the whole table: a pass or two settles it.
+        var wrapped: [UInt64] = []
+        var settled = false
+        for _ in 0..<settlingPasses {
+            let past = try placeGrown(size: size, shift: shift, into: buckets, strings: strings, wrapped: wrapped) { _ in }
+            settled = past == wrapped
+            wrapped = past
+            if settled { break }
+        }
+        guard settled else {
+            // Never seen with the 8 passes a run allows.
+            var grown = self
+            grown.grow()
+            return try grown.table.write(to: writer)
+        }
+        try FlatArray<UInt32>.writeStart(count: size, to: writer)
+        _ = try placeGrown(size: size, shift: shift, into: buckets, strings: strings, wrapped: wrapped) { placed in
+            try writer.bytes(UnsafeRawBufferPointer(placed))
+        }
+    }
+
+    /// Places every string of `strings` in a table of `size` buckets (2^`shift`), one
+    /// window of `buckets.count` buckets after another, each handed to `emit` once filled.
+    /// A string takes the first empty bucket from the one it hashes to; those that find
+    /// none before the window's end start the next window, before its own strings, and
+    /// `wrapped` start the first. Returns the strings that probed past the last bucket
+    /// (each as `WindowedStrings` holds it).
+    private func placeGrown(size: Int, shift: UInt32, into buckets: UnsafeMutableBufferPointer<UInt32>, strings: WindowedStrings,
+                            wrapped: [UInt64], emit: (UnsafeMutableBufferPointer<UInt32>) throws -> Void) throws -> [UInt64] {
+        let mask = size - 1
+        let window = buckets.count
+        var carried = wrapped
+        for (index, start) in stride(from: 0, to: size, by: window).enumerated() {
+            buckets.update(repeating: 0)
+            var past: [UInt64] = []
+            func put(_ string: UInt64, from first: Int) {
+                var bucket = first
+                while bucket < window && buckets[bucket] != 0 { bucket += 1 }
+                if bucket == window { return past.append(string) }
+                buckets[bucket] = Self.entry(number: Int(UInt32(truncatingIfNeeded: string)), hash: UInt32(string >> 32), shift: shift)
+            }
+            for string in carried { put(string, from: 0) }
+            try strings.forEach(in: index) { string in put(string, from: (Int(string >> 32) & mask) - start) }
+            try emit(buckets)
+            carried = past
+        }
+        return carried
     }
 
     /// The table `write` wrote, numbers as they were; `length`: each string's length, when
@@ -550,6 +657,85 @@ extension ByteTable {
                 start += length
             }
         }
-        if self.count * 10 > table.count * 7 { grow() } else { placeAll(from: first) }
+        if tableIsMapped {
+            // Beside the mapped table, which is written grown if it has to be (`insert`).
+            placeAll(from: first)
+            if self.count * 10 > table.count * 7 { outgrewMapping = true }
+        } else if self.count * 10 > table.count * 7 {
+            grow()
+        } else {
+            placeAll(from: first)
+        }
+    }
+}
+
+/// The strings of a table being grown, by the window of buckets each hashes to: each as
+/// its 32-bit hash (high half) and its number, written in runs to a file that no name
+/// leads to, in the state's folder. The windows are then placed one at a time, and
+/// again, without reading the strings again, and the file is not in the process's memory.
+private final class WindowedStrings {
+    private let descriptor: Int32
+    private let folder: String
+    /// Strings added to each window since its last run was written.
+    private var pending: [[UInt64]]
+    /// Where each window's runs are in the file, in strings, and how many each holds.
+    private var runs: [[(start: Int, count: Int)]]
+    /// Strings written to the file.
+    private var written = 0
+    /// Strings per run: 4 MiB of runs waiting in all.
+    private let runLength: Int
+
+    init(folder: String, windows: Int) throws {
+        descriptor = govstats_unnamed_file(folder)
+        guard descriptor >= 0 else { throw StateError.system("make a file in", folder) }
+        self.folder = folder
+        runLength = max(256, (1 << 19) / windows)
+        pending = Array(repeating: [], count: windows)
+        runs = Array(repeating: [], count: windows)
+    }
+
+    deinit { close(descriptor) }
+
+    func add(_ string: UInt64, window: Int) throws {
+        pending[window].append(string)
+        if pending[window].count == runLength { try write(window) }
+    }
+
+    /// Writes what is pending, once every string was added.
+    func finish() throws {
+        for window in pending.indices { try write(window) }
+        pending = []
+    }
+
+    private func write(_ window: Int) throws {
+        guard !pending[window].isEmpty else { return }
+        try pending[window].withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let wrote = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(written * 8 + done))
+                guard wrote > 0 else { throw StateError.system("write a file in", folder) }
+                done += wrote
+            }
+        }
+        runs[window].append((written, pending[window].count))
+        written += pending[window].count
+        pending[window].removeAll(keepingCapacity: true)
+    }
+
+    /// Gives `body` the strings of `window`, in the order they were added.
+    func forEach(in window: Int, _ body: (UInt64) -> Void) throws {
+        var buffer = [UInt64](repeating: 0, count: runLength)
+        for run in runs[window] {
+            try buffer.withUnsafeMutableBytes { bytes in
+                let wanted = run.count * 8
+                var done = 0
+                while done < wanted {
+                    let got = pread(descriptor, bytes.baseAddress! + done, wanted - done, off_t(run.start * 8 + done))
+                    guard got > 0 else { throw StateError.system("read a file in", folder) }
+                    done += got
+                }
+            }
+            for string in buffer[0..<run.count] { body(string) }
+        }
     }
 }

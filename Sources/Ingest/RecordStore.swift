@@ -55,10 +55,10 @@ public struct RecordStore: Sendable {
         let interned: [Int]
         var replaced: [Int] = []
     }
-    /// Whether a table mapped from the run state (the keys', or a column's texts) had to
-    /// grow in this run, which placed every string again: the state is then written whole,
-    /// so that the next run maps the grown table rather than growing it again from the old
-    /// one and a delta.
+    /// Whether a table mapped from the run state (the keys', or a column's texts) outgrew
+    /// it in this run (`ByteTable.outgrewMapping`): the state is then written whole, with
+    /// the table grown, so that the next run maps that rather than growing it again from
+    /// the old one and a delta.
     package var outgrewItsState: Bool {
         keysOutgrewState || keys.outgrewMapping || interners.contains { $0.outgrewMapping }
     }

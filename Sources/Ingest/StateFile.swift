@@ -35,6 +35,12 @@ package final class StateWriter {
 
     /// `mapBytes`: a page (an array smaller than that is read, as cheaply as a mapping
     /// is made); in tests, 1, to map every array.
+    /// The folder the file is written in.
+    var folder: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     package init(path: String, mapBytes: Int = 4096) throws {
         self.path = path
         self.mapBytes = mapBytes
@@ -565,9 +571,15 @@ extension FlatArray {
         count * MemoryLayout<Element>.stride >= mapBytes
     }
 
-    func write(to writer: StateWriter) throws {
+    /// What `write` writes before the elements of an array of `count` (its count, and
+    /// the padding before an array that a reader maps): for elements written otherwise.
+    static func writeStart(count: Int, to writer: StateWriter) throws {
         try writer.integer(count)
-        if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
+        if isMapped(count, writer.mapBytes) { try writer.align(mapAlignment) }
+    }
+
+    func write(to writer: StateWriter) throws {
+        try Self.writeStart(count: count, to: writer)
         try withUnsafeBufferPointer { values in
             if isMapped { try writer.mappedBytes(UnsafeRawBufferPointer(values)) } else { try writer.bytes(UnsafeRawBufferPointer(values)) }
         }
@@ -577,8 +589,7 @@ extension FlatArray {
     /// and in order: it is given a copy of each part and the index of its first element.
     /// The array itself does not change.
     func write(to writer: StateWriter, patch: (UnsafeMutableBufferPointer<Element>, _ first: Int) -> Void) throws {
-        try writer.integer(count)
-        if Self.isMapped(count, writer.mapBytes) { try writer.align(Self.mapAlignment) }
+        try Self.writeStart(count: count, to: writer)
         let stride = MemoryLayout<Element>.stride
         try withoutActuallyEscaping(patch) { patch in
             try withUnsafeBufferPointer { values in

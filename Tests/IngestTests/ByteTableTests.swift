@@ -19,9 +19,9 @@ import TestSupport
         return text.withUTF8 { Int(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer($0))) } & (buckets - 1)
     }
 
-    static func write(_ table: ByteTable, to path: String) throws {
+    static func write(_ table: ByteTable, to path: String, windowBuckets: Int = ByteTable.grownWindowBuckets, settlingPasses: Int = 8) throws {
         let writer = try StateWriter(path: path)
-        try table.write(to: writer)
+        try table.write(to: writer, windowBuckets: windowBuckets, settlingPasses: settlingPasses)
         try writer.finish()
     }
 
@@ -74,5 +74,64 @@ import TestSupport
         // The first state is as it was written.
         var first = try Self.read(folder.path + "/first")
         #expect(first.insert(added[0]) == (2_000, true))
+    }
+
+    /// A mapped table whose added strings take it past 70% full stays mapped while they are
+    /// added, and is written twice the size a window of buckets at a time: strings that
+    /// probe past a window's end go on in the next one, and past the last bucket in the first.
+    @Test func aMappedTableThatItsNewStringsOutgrowIsWrittenGrownAWindowAtATime() throws {
+        let folder = try TemporaryDirectory("bytetable")
+        defer { folder.remove() }
+        let old = Self.strings("old-", 0..<2_000)
+        var table = ByteTable()
+        for text in old { _ = table.insert(text) }
+        try Self.write(table, to: folder.path + "/first")
+
+        var mapped = try Self.read(folder.path + "/first")
+        try #require(mapped.isMapped && mapped.bucketCount == 4_096)
+        // Grown: 8,192 buckets, written as 128 windows of 64. Twenty-four strings hash to
+        // the last four buckets (they run past the last one), twenty-four to the last four
+        // of the window of buckets 128-191 (they run into the next), then 1,000 others.
+        func home(_ text: String) -> Int {
+            var text = text
+            return text.withUTF8 { Int(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer($0))) } & 8_191
+        }
+        let candidates = Self.strings("new-", 0..<400_000)
+        let last = candidates.filter { home($0) >= 8_188 }.prefix(24)
+        let windowEnd = candidates.filter { (188..<192).contains(home($0)) }.prefix(24)
+        try #require(last.count == 24 && windowEnd.count == 24)
+        let added = Array(last) + Array(windowEnd) + Self.strings("more-", 0..<1_000)
+        for (offset, text) in added.enumerated() {
+            #expect(mapped.insert(text) == (2_000 + offset, true))
+        }
+        for (number, text) in old.enumerated() where number % 5 == 0 {
+            #expect(mapped.insert(text) == (number, false))
+        }
+        // 3,048 strings: past 70% of 4,096 (2,867), still beside the mapped table.
+        #expect(mapped.isMapped && mapped.outgrewMapping && mapped.bucketCount == 4_096)
+        try Self.write(mapped, to: folder.path + "/second", windowBuckets: 64)
+
+        var again = try Self.read(folder.path + "/second")
+        try #require(again.isMapped && again.count == 3_048)
+        #expect(again.bucketCount == 8_192 && !again.outgrewMapping)
+        for (number, text) in (old + added).enumerated() {
+            #expect(again.insert(text) == (number, false))
+        }
+        #expect(again.insert("another") == (3_048, true))
+        // Written in one window, the same strings have the same numbers.
+        try Self.write(mapped, to: folder.path + "/third")
+        var whole = try Self.read(folder.path + "/third")
+        #expect(whole.bucketCount == 8_192)
+        for (number, text) in (old + added).enumerated() where number % 3 == 0 {
+            #expect(whole.insert(text) == (number, false))
+        }
+        // One pass finds strings that wrap, and cannot tell that they are settled: the
+        // table is then grown in memory, with the same numbers.
+        try Self.write(mapped, to: folder.path + "/fourth", windowBuckets: 64, settlingPasses: 1)
+        var inMemory = try Self.read(folder.path + "/fourth")
+        #expect(inMemory.bucketCount == 8_192)
+        for (number, text) in (old + added).enumerated() where number % 3 == 1 {
+            #expect(inMemory.insert(text) == (number, false))
+        }
     }
 }

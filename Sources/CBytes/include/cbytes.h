@@ -62,4 +62,10 @@ int govstats_check_buckets(const uint32_t *buckets, size_t count, uint32_t mask,
 /// Ends of a run state's strings, going on from `previous` (updated): returns 1 when one
 /// is below the one before it, 2 when one is not `length` after it (0: fine).
 int govstats_check_ends(const uint32_t *ends, size_t count, uint32_t *previous, uint32_t length);
+
+/// A file open for reading and writing in `folder` that no name leads to (O_TMPFILE, or on
+/// a file system without it a file removed as soon as it is made), gone when closed; -1
+/// with errno set if there is none.
+int govstats_unnamed_file(const char *folder);
+
 #endif
