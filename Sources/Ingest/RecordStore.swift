@@ -65,6 +65,8 @@ public struct RecordStore: Sendable {
     private var keysOutgrewState = false
     /// Rows that repeated a record of the run state since the columns' pages were let go.
     private var restoredReads = 0
+    /// The columns' pages that reads of restored records took are let go after this many.
+    static let restoredReadsBetweenReleases = 1024
     /// The key index was let go (`releaseKeys`): no row can be inserted any more.
     private var keysReleased = false
 
@@ -234,7 +236,9 @@ public struct RecordStore: Sendable {
             grouped.change(by: -1) { storage[$0][record] }
             grouped.change(by: 1) { encoded[$0] }
         }
-        for column in storage.indices { storage[column][record] = encoded[column] }
+        // Only the values that differ: a write keeps its page of a column mapped from the
+        // run state in memory, and a conflict most often changes one value or two.
+        for column in storage.indices where storage[column][record] != encoded[column] { storage[column][record] = encoded[column] }
         // Read as a number, not bound: a binding would hold the list being appended to,
         // which would then be copied whole on every conflict.
         if record < restored?.records ?? 0 { restored!.replaced.append(record) }
@@ -248,7 +252,7 @@ public struct RecordStore: Sendable {
     private mutating func readingRestored(_ record: Int) {
         for column in storage.indices { storage[column].ownPage(of: record) }
         restoredReads += 1
-        if restoredReads >= 1024 {
+        if restoredReads >= Self.restoredReadsBetweenReleases {
             for column in storage.indices { storage[column].releaseUnchangedPages() }
             restoredReads = 0
         }
@@ -755,7 +759,14 @@ extension RecordStore {
         for record in replaced { try writer.integer(record) }
         for column in storage.indices where !storage[column].isNone {
             for record in restored.records..<count { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
-            for record in replaced { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
+            // The replaced records' values, in the state's pages where a conflict left
+            // them: taken one page at a time, as `readingRestored` takes them.
+            for (done, record) in replaced.enumerated() {
+                storage[column].ownPage(of: record)
+                try writer.integer(Int(bitPattern: UInt(storage[column][record])))
+                if done % Self.restoredReadsBetweenReleases == Self.restoredReadsBetweenReleases - 1 { storage[column].releaseUnchangedPages() }
+            }
+            storage[column].releaseUnchangedPages()
         }
         for column in interners.indices { try interners[column].writeDelta(since: restored.interned[column], to: writer) }
     }
@@ -777,7 +788,15 @@ extension RecordStore {
         }
         for column in storage.indices where !storage[column].isNone {
             for _ in count..<after { storage[column].append(UInt64(UInt(bitPattern: try reader.integer()))) }
-            for record in replaced { storage[column][record] = UInt64(UInt(bitPattern: try reader.integer())) }
+            // Only the values that changed are written (as `compareAndReplace` writes them),
+            // so that the pages of the others can be let go.
+            for (done, record) in replaced.enumerated() {
+                let value = UInt64(UInt(bitPattern: try reader.integer()))
+                storage[column].ownPage(of: record)
+                if storage[column][record] != value { storage[column][record] = value }
+                if done % Self.restoredReadsBetweenReleases == Self.restoredReadsBetweenReleases - 1 { storage[column].releaseUnchangedPages() }
+            }
+            storage[column].releaseUnchangedPages()
         }
         count = after
         for column in interners.indices { try interners[column].readDelta(from: reader) }

@@ -377,9 +377,13 @@ import TestSupport
         try goOn(delta: 1)
         try write("2018-02-03", rows(stride(from: 0, to: 5_600, by: 4), shift: 0) + rows(stride(from: 2, to: 5_600, by: 4), shift: 2))
         try goOn(delta: 2)
+        // A night of new records: the two deltas' conflicts are applied again from them
+        // (more than 1,024 records, so their pages are let go on the way).
+        try write("2018-02-04", rows(6_000..<6_010, shift: 0))
+        try goOn(delta: 3)
         var sink = CollectedRejects()
         let full = try Self.stage().run(try Self.folder(root), rejects: &sink)
-        #expect(full.datasets[0].files.map(counts) == [[6_000, 6_000, 0, 0, 0], [400, 0, 0, 400, 400], [2_800, 0, 0, 2_800, 1_493]])
+        #expect(full.datasets[0].files.map(counts) == [[6_000, 6_000, 0, 0, 0], [400, 0, 0, 400, 400], [2_800, 0, 0, 2_800, 1_493], [10, 10, 0, 0, 0]])
     }
 
     @Test func aChangedFileIsNotReused() throws {
