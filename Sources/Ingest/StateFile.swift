@@ -33,14 +33,14 @@ package final class StateWriter {
     /// Arrays of at least this many bytes are written to be mapped (`FlatArray.write`).
     let mapBytes: Int
 
-    /// `mapBytes`: a page (an array smaller than that is read, as cheaply as a mapping
-    /// is made); in tests, 1, to map every array.
     /// The folder the file is written in.
     var folder: String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
+    /// `mapBytes`: a page (an array smaller than that is read, as cheaply as a mapping
+    /// is made); in tests, 1, to map every array.
     package init(path: String, mapBytes: Int = 4096) throws {
         self.path = path
         self.mapBytes = mapBytes
