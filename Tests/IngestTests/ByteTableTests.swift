@@ -134,4 +134,27 @@ import TestSupport
             #expect(inMemory.insert(text) == (number, false))
         }
     }
+
+    /// The file that holds a grown table's strings by window cannot be made: the write
+    /// fails naming the folder (and a run then leaves the state as it was).
+    @Test func aGrownTableWhoseFileCannotBeMadeFailsNamingTheFolder() throws {
+        let folder = try TemporaryDirectory("bytetable")
+        defer { folder.remove() }
+        var table = ByteTable()
+        for text in Self.strings("old-", 0..<700) { _ = table.insert(text) }
+        try Self.write(table, to: folder.path + "/first")
+        var mapped = try Self.read(folder.path + "/first")
+        try #require(mapped.isMapped && mapped.bucketCount == 1_024)
+        for text in Self.strings("new-", 0..<100) { _ = mapped.insert(text) }
+        try #require(mapped.outgrewMapping)
+        let gone = folder.path + "/gone"
+        try FileManager.default.createDirectory(atPath: gone, withIntermediateDirectories: false)
+        let writer = try StateWriter(path: gone + "/state")
+        try FileManager.default.removeItem(atPath: gone)
+        #expect {
+            try mapped.write(to: writer)
+        } throws: { error in
+            "\(error)" == "cannot make a file in \(gone): No such file or directory"
+        }
+    }
 }
