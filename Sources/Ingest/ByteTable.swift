@@ -517,6 +517,7 @@ extension ByteTable {
         ends.releaseUnchangedPages()
         try strings.finish()
         let buckets = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: window)
+        buckets.initialize(repeating: 0)
         defer { buckets.deallocate() }
         // Wrapping strings push on those placed first from the first bucket, which in turn
         // can push others past the last one only through a chain of full buckets around
@@ -713,6 +714,7 @@ private final class WindowedStrings {
             var done = 0
             while done < bytes.count {
                 let wrote = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(written * 8 + done))
+                if wrote < 0 && errno == EINTR { continue }
                 guard wrote > 0 else { throw StateError.system("write a file in", folder) }
                 done += wrote
             }
@@ -731,7 +733,8 @@ private final class WindowedStrings {
                 var done = 0
                 while done < wanted {
                     let got = pread(descriptor, bytes.baseAddress! + done, wanted - done, off_t(run.start * 8 + done))
-                    guard got > 0 else { throw StateError.system("read a file in", folder) }
+                    if got < 0 && errno == EINTR { continue }
+                    guard got > 0 else { throw got == 0 ? StateError("\(folder): a file that no name leads to was cut short") : StateError.system("read a file in", folder) }
                     done += got
                 }
             }
