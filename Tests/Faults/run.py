@@ -11,8 +11,9 @@ Checks (each prints `PASS name: detail` or `FAIL name: detail`; `SKIP name: why`
                      the lock is free, and a later run exits 0 and leaves no staging folder.
   full disk          the output folder on a small tmpfs: the run exits 1 naming the disk,
                      the previous reports are untouched, no staging folder is left. The run
-                     state's folder on a full tmpfs (with one job and two): the reports are
-                     published, the state is left as it was, with one warning.
+                     state's folder on a full tmpfs (with one job and two, and on the night
+                     the index of keys grows): the reports are published, the state is left
+                     as it was, with one warning.
   two runs at once   a second run on the same folder exits 1 at once naming the lock; the
                      first completes with the same bytes as a clean run. A lock left by a
                      killed run does not block the next one.
@@ -680,12 +681,69 @@ def check_full_disk(suite):
             suite.result(label, not problems, "; ".join(problems) + f" (stderr: {err[:400]})" if problems
                          else f"exit 0 in {fmt_s(p.seconds)}, reports published, state folder byte-identical; stderr: {err}")
             p.close()
+        check_grown_index_on_full_disk(suite, fill)
     finally:
         for m in list(suite.mounts):
             if m == mnt:
                 if subprocess.run(["umount", mnt], capture_output=True).returncode != 0:
                     subprocess.run(["umount", "-l", mnt], capture_output=True)
                 suite.mounts.remove(m)
+
+
+def check_grown_index_on_full_disk(suite, fill):
+    """The night whose new records outgrow the state's index of keys, with the state's
+    folder on a full tmpfs: the grown index is written a part at a time through a file in
+    that folder, which cannot be written. The reports are published, the state is left
+    as it was, with one warning naming that folder; with space again, the next run writes
+    the state whole and its reports equal a full run's."""
+    label = "full disk: the night the index of keys grows"
+    src = suite.path(suite.generated("gen-small", 2000, 20180228), "alarm_calls")
+    first, second = sorted(os.listdir(src))[:2]
+    data, state, reports = "grow-data", "disk/state-grow", "grow-reports"
+    os.makedirs(suite.path(data, "alarm_calls"))
+
+    def copy(name, target, rows):
+        with open(os.path.join(src, name), "rb") as f:
+            lines = f.read().split(b"\n")[:rows + 1]
+        with open(suite.path(data, "alarm_calls", target), "wb") as f:
+            f.write(b"\n".join(lines) + b"\n")
+
+    # About 700 records: an index of 2,048 buckets (mapped), which holds 1,433; then 800 more.
+    copy(first, "a.csv", 700)
+    p = suite.run(["run", "--data", data, "--out", reports, "--state", state, "--quiet"])
+    p.close()
+    kept = tree_digest(suite.path(state))
+    copy(second, "b.csv", 800)
+    filler = fill()
+    p = suite.run(["run", "--data", data, "--out", reports, "--state", state, "--quiet"])
+    err = p.stderr().strip()
+    problems = []
+    if p.rc != 0:
+        problems.append(f"exit {p.rc}, expected 0")
+    expected = f"govstats: warning: cannot write the run state: cannot write a file in {state}: No space left on device: it is left as it was"
+    if err != expected:
+        problems.append(f"stderr is not {expected!r}")
+    if kept is None or "state" not in kept:
+        problems.append("the first run wrote no state")
+    if tree_digest(suite.path(state)) != kept:
+        problems.append("the state folder CHANGED")
+    if not os.path.exists(suite.path(reports, "run.json")) or staging_folders(suite.path(reports)):
+        problems.append("reports not published")
+    p.close()
+    os.unlink(filler)
+    again = suite.run(["run", "--data", data, "--out", reports, "--state", state, "--quiet"])
+    full = suite.run(["run", "--data", data, "--out", "grow-full", "--state", "grow-full-state", "--quiet", "--full"])
+    if again.rc != 0 or again.stderr().strip():
+        problems.append(f"with space again the next run exited {again.rc}: {again.stderr().strip()[:200]}")
+    if sorted(f for f in os.listdir(suite.path(state)) if f.startswith("state")) != ["state"]:
+        problems.append(f"with space again the state was not written whole: {sorted(os.listdir(suite.path(state)))}")
+    if full.rc != 0 or tree_digest(suite.path(reports)) != tree_digest(suite.path("grow-full")):
+        problems.append("with space again the reports differ from run --full's")
+    again.close()
+    full.close()
+    suite.result(label, not problems, "; ".join(problems) + f" (stderr: {err[:400]})" if problems
+                 else f"exit 0, reports published, state folder byte-identical; stderr: {err}; with space again the "
+                      "state was written whole and the reports equal run --full's")
 
 
 # ---------------------------------------------------------------- 3. two runs at once, stale lock
