@@ -124,8 +124,8 @@ package struct ByteTable: Sendable {
             ends.releaseUnchangedPages()
             mappedProbes = 0
         }
+        table.ownPage(of: bucket)
         let found: Int? = table.withUnsafeBufferPointer { buckets in
-            govstats_own_page(UnsafeMutablePointer(mutating: buckets.baseAddress! + bucket))
             while true {
                 let entry = buckets[bucket]
                 if entry == 0 { return nil }
@@ -162,22 +162,14 @@ package struct ByteTable: Sendable {
     /// pages alone, not the ones around them that the kernel maps with a read (a new
     /// night's rows that repeat old records read strings all over the arena).
     private func mappedBytesEqual(_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let page = FlatArrayPages.size
-        func own(_ address: UnsafeRawPointer) {
-            govstats_own_page(UnsafeMutablePointer(bitPattern: Int(bitPattern: address) & ~(page - 1))!)
-        }
-        if width < 0 && ends.isMapped {
-            ends.withUnsafeBufferPointer { ends in
-                if number > 0 { own(ends.baseAddress! + number - 1) }
-                own(ends.baseAddress! + number)
-            }
+        if width < 0 {
+            if number > 0 { ends.ownPage(of: number - 1) }
+            ends.ownPage(of: number)
         }
         let range = range(of: number)
-        if range.count == bytes.count && !bytes.isEmpty && arena.isMapped {
-            arena.withUnsafeBufferPointer { arena in
-                own(arena.baseAddress! + range.lowerBound)
-                own(arena.baseAddress! + range.upperBound - 1)
-            }
+        if range.count == bytes.count && !bytes.isEmpty {
+            arena.ownPage(of: range.lowerBound)
+            arena.ownPage(of: range.upperBound - 1)
         }
         return bytesEqual(number, bytes)
     }
@@ -333,17 +325,21 @@ package struct ByteTable: Sendable {
                 var bucket = Int(hash32) & mask
                 while table[bucket] != 0 { bucket = (bucket + 1) & mask }
                 table[bucket] = entry(number: number, hash: hash32)
-                if number & 0xFFFF == 0xFFFF {
-                    // A table grown from a mapped one reads every mapped string once, in
-                    // order: the pages behind are let go as it goes (nothing for an arena
-                    // in memory).
-                    arena.releaseUnchangedPages(0..<range(of: number).lowerBound)
-                    ends.releaseUnchangedPages(0..<number)
-                }
+                releaseStringsBehind(number)
             }
         }
         arena.releaseUnchangedPages()
         ends.releaseUnchangedPages()
+    }
+
+    /// For a pass that reads the strings in order (a table placed again over a mapped
+    /// arena), at string `number`: every 65,536 strings, the mapped pages of those before
+    /// it are let go (nothing for an arena in memory).
+    @inline(__always)
+    private func releaseStringsBehind(_ number: Int) {
+        guard number & 0xFFFF == 0xFFFF else { return }
+        arena.releaseUnchangedPages(0..<range(of: number).lowerBound)
+        ends.releaseUnchangedPages(0..<number)
     }
 }
 
@@ -427,16 +423,17 @@ extension ByteTable {
     /// them in that order (linear probing finds a string whatever the order). The table
     /// is read a part at a time, each part let go once passed.
     private func overlayPlacements() -> [UInt64] {
+        let hashes = (mappedCount..<count).map { hash32(of: $0) }
         // Each string as the bucket it hashes to (high half) and its number.
-        var pending = (mappedCount..<count).map { number in
-            UInt64(UInt32(truncatingIfNeeded: Int(hash32(of: number)) & mask)) << 32 | UInt64(number)
+        var pending = hashes.indices.map { index in
+            UInt64(UInt32(truncatingIfNeeded: Int(hashes[index]) & mask)) << 32 | UInt64(mappedCount + index)
         }
         pending.sort()
         var placed: [UInt64] = []
         placed.reserveCapacity(pending.count)
         func place(_ string: UInt64, in bucket: Int) {
             let number = Int(UInt32(truncatingIfNeeded: string))
-            placed.append(UInt64(bucket) << 32 | UInt64(entry(number: number, hash: hash32(of: number))))
+            placed.append(UInt64(bucket) << 32 | UInt64(entry(number: number, hash: hashes[number - mappedCount])))
         }
         let partBuckets = StateWriter.releasedBytes / MemoryLayout<UInt32>.stride
         table.withUnsafeBufferPointer { buckets in
@@ -500,18 +497,10 @@ extension ByteTable {
         let strings = try WindowedStrings(folder: writer.folder, windows: size / window)
         let mask = size - 1
         let windowShift = window.trailingZeroBitCount
-        try arena.withUnsafeBufferPointer { bytes in
-            let base = UnsafeRawPointer(bytes.baseAddress)
-            for number in 0..<count {
-                let range = range(of: number)
-                let hash32 = UInt32(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer(start: base.map { $0 + range.lowerBound }, count: range.count)))
-                try strings.add(UInt64(hash32) << 32 | UInt64(number), window: (Int(hash32) & mask) >> windowShift)
-                if number & 0xFFFF == 0xFFFF {
-                    // The mapped strings are read in order: the pages behind are let go.
-                    arena.releaseUnchangedPages(0..<range.lowerBound)
-                    ends.releaseUnchangedPages(0..<number)
-                }
-            }
+        for number in 0..<count {
+            let hash32 = hash32(of: number)
+            try strings.add(UInt64(hash32) << 32 | UInt64(number), window: (Int(hash32) & mask) >> windowShift)
+            releaseStringsBehind(number)
         }
         arena.releaseUnchangedPages()
         ends.releaseUnchangedPages()

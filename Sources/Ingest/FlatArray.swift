@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CBytes
 
 /// A growable array of plain values in one `malloc` block, grown with `realloc`.
 ///
@@ -143,6 +144,15 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
                 runStart = -1
             }
         }
+    }
+
+    /// For a mapped array: takes the page of element `index` with a write that changes
+    /// nothing (`govstats_own_page`), so that reading it brings in that page alone, not the
+    /// ones around it that the kernel maps with a read. Nothing for an array in memory.
+    func ownPage(of index: Int) {
+        guard storage.mapping != nil, let base = storage.base else { return }
+        let address = Int(bitPattern: base + index) & ~(FlatArrayPages.size - 1)
+        govstats_own_page(UnsafeMutablePointer(bitPattern: address)!)
     }
 
     /// The first element's address, valid while this storage lives and is not changed.

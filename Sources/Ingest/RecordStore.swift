@@ -1,4 +1,3 @@
-import CBytes
 import CSVReading
 import Schema
 
@@ -425,14 +424,23 @@ enum PackedColumn: Sendable {
         if case .none = self { true } else { false }
     }
 
-    /// For a column mapped from a run state: takes the page of value `index` with a write
-    /// that changes nothing (`govstats_own_page`), so that reading it brings in that page
-    /// alone, not the ones around it that the kernel maps with a read.
+    /// `FlatArray.ownPage`: for a column mapped from a run state, the page of value
+    /// `index` taken before it is read.
     func ownPage(of index: Int) {
-        let (base, width, _) = layout
-        guard let base, isMapped else { return }
-        let address = (Int(bitPattern: base) + index * width) & ~(FlatArrayPages.size - 1)
-        govstats_own_page(UnsafeMutablePointer(bitPattern: address)!)
+        switch self {
+        case .none: break
+        case .u8(let values): values.ownPage(of: index)
+        case .u16(let values): values.ownPage(of: index)
+        case .u32(let values), .offset32(let values, _): values.ownPage(of: index)
+        case .u64(let values): values.ownPage(of: index)
+        }
+    }
+
+    /// `ownPage` for the `done`th value of a pass over values all over the column: every
+    /// `period` values, the pages no write changed are let go first.
+    func ownPage(of index: Int, done: Int, period: Int) {
+        if done > 0 && done % period == 0 { releaseUnchangedPages() }
+        ownPage(of: index)
     }
 
     var isMapped: Bool {
@@ -762,9 +770,8 @@ extension RecordStore {
             // The replaced records' values, in the state's pages where a conflict left
             // them: taken one page at a time, as `readingRestored` takes them.
             for (done, record) in replaced.enumerated() {
-                storage[column].ownPage(of: record)
+                storage[column].ownPage(of: record, done: done, period: Self.restoredReadsBetweenReleases)
                 try writer.integer(Int(bitPattern: UInt(storage[column][record])))
-                if done % Self.restoredReadsBetweenReleases == Self.restoredReadsBetweenReleases - 1 { storage[column].releaseUnchangedPages() }
             }
             storage[column].releaseUnchangedPages()
         }
@@ -792,9 +799,8 @@ extension RecordStore {
             // so that the pages of the others can be let go.
             for (done, record) in replaced.enumerated() {
                 let value = UInt64(UInt(bitPattern: try reader.integer()))
-                storage[column].ownPage(of: record)
+                storage[column].ownPage(of: record, done: done, period: Self.restoredReadsBetweenReleases)
                 if storage[column][record] != value { storage[column][record] = value }
-                if done % Self.restoredReadsBetweenReleases == Self.restoredReadsBetweenReleases - 1 { storage[column].releaseUnchangedPages() }
             }
             storage[column].releaseUnchangedPages()
         }

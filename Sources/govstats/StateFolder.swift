@@ -108,8 +108,8 @@ struct StateFolder {
 
     /// Opens the partial file for the state of a run that succeeded so far: a delta when
     /// the run went on from every dataset of the state and read only new files (up to
-    /// `RunState.longestChain` deltas) and no table it mapped had to grow, else the whole
-    /// state. Nil (with the warning) when
+    /// `RunState.longestChain` deltas) and no table it mapped outgrew it
+    /// (`RecordStore.outgrewItsState`), else the whole state. Nil (with the warning) when
     /// it cannot be written, which leaves the state as it was. The state is then written in
     /// two parts, `writeRecords` and `writeGroups`.
     func startPartial(_ result: IngestResult, resumption: Resumption) -> (Pending?, warning: String?) {

@@ -665,18 +665,10 @@ def check_full_disk(suite):
             filler = fill()
             p = suite.run(["run", "--data", small, "--out", reports, "--state", state, "--quiet", "--full", "--jobs", jobs])
             err = p.stderr().strip()
-            problems = []
-            if p.rc != 0:
-                problems.append(f"exit {p.rc}, expected 0")
+            problems = state_left_as_it_was(suite, p, kept, state, reports)
             if not (err.startswith("govstats: warning: cannot write the run state: cannot write ") and "No space left on device" in err
                     and err.endswith(": it is left as it was") and len(err.splitlines()) == 1):
                 problems.append("not one warning naming the full disk")
-            if kept is None or "state" not in kept:
-                problems.append("the first run wrote no state")
-            if tree_digest(suite.path(state)) != kept:
-                problems.append("the state folder CHANGED")
-            if not os.path.exists(suite.path(reports, "run.json")) or staging_folders(suite.path(reports)):
-                problems.append("reports not published")
             os.unlink(filler)
             suite.result(label, not problems, "; ".join(problems) + f" (stderr: {err[:400]})" if problems
                          else f"exit 0 in {fmt_s(p.seconds)}, reports published, state folder byte-identical; stderr: {err}")
@@ -688,6 +680,22 @@ def check_full_disk(suite):
                 if subprocess.run(["umount", mnt], capture_output=True).returncode != 0:
                     subprocess.run(["umount", "-l", mnt], capture_output=True)
                 suite.mounts.remove(m)
+
+
+def state_left_as_it_was(suite, p, kept, state, reports):
+    """What is wrong with a run `p` whose state could not be written: it exits 0 and
+    publishes its reports, and the state folder is as the run before it left it (`kept`,
+    which holds a state)."""
+    problems = []
+    if p.rc != 0:
+        problems.append(f"exit {p.rc}, expected 0")
+    if kept is None or "state" not in kept:
+        problems.append("the first run wrote no state")
+    if tree_digest(suite.path(state)) != kept:
+        problems.append("the state folder CHANGED")
+    if not os.path.exists(suite.path(reports, "run.json")) or staging_folders(suite.path(reports)):
+        problems.append("reports not published")
+    return problems
 
 
 def check_grown_index_on_full_disk(suite, fill):
@@ -717,18 +725,10 @@ def check_grown_index_on_full_disk(suite, fill):
     filler = fill()
     p = suite.run(["run", "--data", data, "--out", reports, "--state", state, "--quiet"])
     err = p.stderr().strip()
-    problems = []
-    if p.rc != 0:
-        problems.append(f"exit {p.rc}, expected 0")
+    problems = state_left_as_it_was(suite, p, kept, state, reports)
     expected = f"govstats: warning: cannot write the run state: cannot write a file in {state}: No space left on device: it is left as it was"
     if err != expected:
         problems.append(f"stderr is not {expected!r}")
-    if kept is None or "state" not in kept:
-        problems.append("the first run wrote no state")
-    if tree_digest(suite.path(state)) != kept:
-        problems.append("the state folder CHANGED")
-    if not os.path.exists(suite.path(reports, "run.json")) or staging_folders(suite.path(reports)):
-        problems.append("reports not published")
     p.close()
     os.unlink(filler)
     again = suite.run(["run", "--data", data, "--out", reports, "--state", state, "--quiet"])
