@@ -24,6 +24,11 @@ public struct RecordStore: Sendable {
     /// The records counted in groups (`countStanding`): the first `tallied` of them.
     private var grouped: RecordTally
     private var tallied = 0
+    /// The values that replaced those of records read from the run state (`init(from:)`):
+    /// not written into their columns, which are mapped from the state's file.
+    private var replacements = Replacements()
+    /// Scratch space of `compareAndReplaceRestored`: the standing values of a record.
+    private var standing: [UInt64]
     /// A row with an empty key is a record of its own (a declared dataset without `id`).
     private let keyless: Bool
     /// The column of `latest_by` (-1: none): a repeat with an earlier value does not replace.
@@ -39,6 +44,7 @@ public struct RecordStore: Sendable {
         }
         self.interners = Array(repeating: ByteTable(), count: dataset.columns.count)
         self.encoded = Array(repeating: 0, count: dataset.columns.count)
+        self.standing = encoded
         self.grouped = RecordTally(dataset: dataset)
     }
 
@@ -219,7 +225,7 @@ public struct RecordStore: Sendable {
     /// A repeat of `record`, whose incoming slots are in `encoded`: compared on the columns
     /// both versions have; a different one replaces the standing version.
     private mutating func compareAndReplace(_ record: Int) -> Insertion {
-        if record < restored?.records ?? 0 { readingRestored(record) }
+        if record < replacements.limit { return compareAndReplaceRestored(record) }
         var differs = false
         for column in storage.indices where !storage[column].isNone {
             let standing = storage[column][record]
@@ -235,8 +241,7 @@ public struct RecordStore: Sendable {
             grouped.change(by: -1) { storage[$0][record] }
             grouped.change(by: 1) { encoded[$0] }
         }
-        // Only the values that differ: a write keeps its page of a column mapped from the
-        // run state in memory, and a conflict most often changes one value or two.
+        // Only the values that differ (a conflict most often changes one value or two).
         for column in storage.indices where storage[column][record] != encoded[column] { storage[column][record] = encoded[column] }
         // Read as a number, not bound: a binding would hold the list being appended to,
         // which would then be copied whole on every conflict.
@@ -244,10 +249,36 @@ public struct RecordStore: Sendable {
         return .conflict
     }
 
+    /// `compareAndReplace` for a record read from the run state: it stands as its
+    /// replacement, if a row replaced it already, or else as its columns hold it; a
+    /// different row becomes its replacement, and the columns are left as they are.
+    private mutating func compareAndReplaceRestored(_ record: Int) -> Insertion {
+        let row = replacements.row(of: record)
+        if row == nil { readingRestored(record) }
+        for column in storage.indices {
+            standing[column] = row.map { replacements[$0, column] } ?? storage[column][record]
+        }
+        var differs = false
+        for column in storage.indices where !storage[column].isNone {
+            if standing[column] == Slot.absent || encoded[column] == Slot.absent { continue }
+            if standing[column] != encoded[column] { differs = true; break }
+        }
+        guard differs else { return .duplicate }
+        if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: standing[latestBy]) { return .conflict }
+        if record < tallied {
+            grouped.prepare(interners)
+            grouped.change(by: -1) { standing[$0] }
+            grouped.change(by: 1) { encoded[$0] }
+        }
+        replacements.replace(record, with: encoded)
+        if record < restored?.records ?? 0 { restored!.replaced.append(record) }
+        return .conflict
+    }
+
     /// A row repeats record `record` of the run state: its values are about to be read
-    /// from the mapped columns. Their pages are taken one at a time and let go (those no
-    /// conflict changed) every 1,024 such rows, so that rows repeating old records all
-    /// over the state do not bring all of it in.
+    /// from the mapped columns. Their pages are taken one at a time and let go every
+    /// 1,024 such rows (a conflict does not write them: `Replacements`), so that rows
+    /// repeating old records all over the state do not bring all of it in.
     private mutating func readingRestored(_ record: Int) {
         for column in storage.indices { storage[column].ownPage(of: record) }
         restoredReads += 1
@@ -313,9 +344,15 @@ public struct RecordStore: Sendable {
     }
 
     /// The slots of the column at `index` of `columns`, one per record, in order of first
-    /// appearance.
+    /// appearance. With replacements of records of the run state, that is a copy of the column with
+    /// them written in (the transform stage reads groups; the tests and the fuzz harness
+    /// read these).
     func slots(at index: Int) -> ColumnSlots {
-        ColumnSlots(storage: storage[index])
+        guard !replacements.isEmpty, !storage[index].isNone else { return ColumnSlots(storage: storage[index]) }
+        let replaced = replacements.values(in: index)
+        var column = storage[index].holding(replaced.lazy.map(\.slot))
+        for (record, slot) in replaced where column[record] != slot { column[record] = slot }
+        return ColumnSlots(storage: column)
     }
 
     /// Every distinct text of the column at `index`, by number.
@@ -434,13 +471,6 @@ enum PackedColumn: Sendable {
         case .u32(let values), .offset32(let values, _): values.ownPage(of: index)
         case .u64(let values): values.ownPage(of: index)
         }
-    }
-
-    /// `ownPage` for the `done`th value of a pass over values all over the column: every
-    /// `period` values, the pages no write changed are let go first.
-    func ownPage(of index: Int, done: Int, period: Int) {
-        if done > 0 && done % period == 0 { releaseUnchangedPages() }
-        ownPage(of: index)
     }
 
     var isMapped: Bool {
@@ -604,6 +634,20 @@ enum PackedColumn: Sendable {
         }
     }
 
+    /// The column, rewritten wider if it cannot hold every one of `slots` as it is.
+    func holding(_ slots: some Sequence<UInt64>) -> PackedColumn {
+        var lowest = UInt64.max
+        var highest: UInt64 = 0
+        for slot in slots where slot < Slot.missing {
+            lowest = min(lowest, slot)
+            highest = max(highest, slot)
+        }
+        guard highest >= lowest, !fits(lowest) || !fits(highest) else { return self }
+        var wider = self
+        wider.repack(including: lowest, highest)
+        return wider
+    }
+
     @inline(__always)
     private mutating func makeRoom(for value: UInt64) {
         if !fits(value) { repack(including: value, value) }
@@ -706,7 +750,11 @@ extension RecordStore {
         try writer.integer(count)
         try keys.write(to: writer)
         try writer.integer(storage.count)
-        for column in storage { try column.write(to: writer) }
+        for (index, column) in storage.enumerated() {
+            guard !replacements.isEmpty, !column.isNone else { try column.write(to: writer); continue }
+            let replaced = replacements.values(in: index)
+            try column.holding(replaced.lazy.map(\.slot)).write(to: writer, replacing: replaced)
+        }
         for interner in interners { try interner.write(to: writer) }
     }
 
@@ -740,6 +788,7 @@ extension RecordStore {
             storage[column] = read
         }
         for column in interners.indices { interners[column] = try ByteTable(from: reader) }
+        replacements = Replacements(limit: count, width: storage.count)
     }
 }
 
@@ -767,11 +816,11 @@ extension RecordStore {
         for record in replaced { try writer.integer(record) }
         for column in storage.indices where !storage[column].isNone {
             for record in restored.records..<count { try writer.integer(Int(bitPattern: UInt(storage[column][record]))) }
-            // The replaced records' values, in the state's pages where a conflict left
-            // them: taken one page at a time, as `readingRestored` takes them.
-            for (done, record) in replaced.enumerated() {
-                storage[column].ownPage(of: record, done: done, period: Self.restoredReadsBetweenReleases)
-                try writer.integer(Int(bitPattern: UInt(storage[column][record])))
+            // The replaced records' values: the replacements' for records of the state read
+            // first, and for those a delta added, the column's.
+            for record in replaced {
+                let slot = record < replacements.limit ? replacements[replacements.row(of: record)!, column] : storage[column][record]
+                try writer.integer(Int(bitPattern: UInt(slot)))
             }
             storage[column].releaseUnchangedPages()
         }
@@ -795,14 +844,16 @@ extension RecordStore {
         }
         for column in storage.indices where !storage[column].isNone {
             for _ in count..<after { storage[column].append(UInt64(UInt(bitPattern: try reader.integer()))) }
-            // Only the values that changed are written (as `compareAndReplace` writes them),
-            // so that the pages of the others can be let go.
-            for (done, record) in replaced.enumerated() {
+            // As `compareAndReplace` replaces them: a record of the state read first in the
+            // replacements, one a delta added in its column.
+            for record in replaced {
                 let value = UInt64(UInt(bitPattern: try reader.integer()))
-                storage[column].ownPage(of: record, done: done, period: Self.restoredReadsBetweenReleases)
-                if storage[column][record] != value { storage[column][record] = value }
+                if record < replacements.limit {
+                    replacements.replace(record, column: column, with: value)
+                } else {
+                    storage[column][record] = value
+                }
             }
-            storage[column].releaseUnchangedPages()
         }
         count = after
         for column in interners.indices { try interners[column].readDelta(from: reader) }
@@ -821,6 +872,32 @@ extension PackedColumn {
             try writer.integer(Int(truncatingIfNeeded: base))
             try values.write(to: writer)
         case .u64(let values): try writer.integer(5); try values.write(to: writer)
+        }
+    }
+
+    /// As `write(to:)`, with the values of some records (in order, each one the column can
+    /// hold: `holding`) written in place of the column's.
+    func write(to writer: StateWriter, replacing replaced: [(record: Int, slot: UInt64)]) throws {
+        func write<T: FixedWidthInteger & BitwiseCopyable>(_ array: FlatArray<T>, base: UInt64) throws {
+            var next = 0
+            try array.write(to: writer) { part, first in
+                while next < replaced.count && replaced[next].record < first + part.count {
+                    part[replaced[next].record - first] = T(truncatingIfNeeded: Self.narrow(replaced[next].slot, top: UInt64(T.max), base: base))
+                    next += 1
+                }
+            }
+            precondition(next == replaced.count, "a replaced record past the column's end")
+        }
+        switch self {
+        case .none: try writer.integer(0)
+        case .u8(let values): try writer.integer(1); try write(values, base: 0)
+        case .u16(let values): try writer.integer(2); try write(values, base: 0)
+        case .u32(let values): try writer.integer(3); try write(values, base: 0)
+        case .offset32(let values, let base):
+            try writer.integer(4)
+            try writer.integer(Int(truncatingIfNeeded: base))
+            try write(values, base: base)
+        case .u64(let values): try writer.integer(5); try write(values, base: 0)
         }
     }
 

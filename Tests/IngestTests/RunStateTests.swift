@@ -337,7 +337,8 @@ import TestSupport
 
     /// Nights whose rows repeat thousands of old records, half of them with other values:
     /// a warm run lets go of the mapped pages it read them from every 1,024 such rows,
-    /// but never of one a conflict changed (that night's, or a delta's before it).
+    /// and keeps what conflicts replaced (that night's, and the deltas' before it) beside
+    /// the columns.
     @Test(arguments: [4096, 1])
     func rowsThatRepeatThousandsOfOldRecordsEndWhereAFullRunEnds(mapBytes: Int) throws {
         let root = try TemporaryDirectory("state")
@@ -377,13 +378,75 @@ import TestSupport
         try goOn(delta: 1)
         try write("2018-02-03", rows(stride(from: 0, to: 5_600, by: 4), shift: 0) + rows(stride(from: 2, to: 5_600, by: 4), shift: 2))
         try goOn(delta: 2)
-        // A night of new records: the two deltas' conflicts are applied again from them
-        // (more than 1,024 records, so their pages are let go on the way).
+        // A night of new records: the two deltas' conflicts are applied again from them.
         try write("2018-02-04", rows(6_000..<6_010, shift: 0))
         try goOn(delta: 3)
         var sink = CollectedRejects()
         let full = try Self.stage().run(try Self.folder(root), rejects: &sink)
         #expect(full.datasets[0].files.map(counts) == [[6_000, 6_000, 0, 0, 0], [400, 0, 0, 400, 400], [2_800, 0, 0, 2_800, 1_493], [10, 10, 0, 0, 0]])
+    }
+
+    /// Conflicts with records of the state are kept beside its columns: written in a delta
+    /// from there, read back into them, replaced again, and written into the columns when
+    /// the state is written whole; one a column cannot hold as it is packed (a response
+    /// time past two bytes) widens the column it is written into.
+    @Test(arguments: [1 << 30, 4096, 1])
+    func replacedRecordsOfTheStateAreWrittenWhenItIsWrittenWhole(mapBytes: Int) throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let categories = ["盗窃", "纠纷", "诈骗"]
+        func rows(_ ids: some Sequence<Int>, shift: Int, seconds: Int = 300) -> String {
+            ids.map { id in
+                Self.row(String(format: "R%04d", id), 1 + id % 28, id % 2 == 0 ? "宝山区" : "闵行区", categories[(id + shift) % 3])
+                    .replacingOccurrences(of: ",300,", with: ",\(seconds),")
+            }.joined()
+        }
+        func write(_ name: String, _ body: String) throws {
+            let path = try root.write("data/alarm_calls/\(name).csv", alarmHeader + body)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        let datasets = GovStatsConfig().allDatasets
+        /// Goes on from the state and its deltas with the newest file; checked against a
+        /// full run; written as delta `delta`, or whole at `path` when nil.
+        func goOn(delta: Int?, path: String = "/state") throws -> IngestResult {
+            let folder = try Self.folder(root)
+            var resumption = try RunState.read(path: root.path + path, root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
+            #expect(resumption.files == folder.fileCount - 1)
+            var sink = CollectedRejects()
+            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+            let full = try Self.stage().run(folder, rejects: &sink)
+            #expect(warm.datasets[0].files.map(counts) == full.datasets[0].files.map(counts))
+            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
+            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+            if let delta {
+                let writer = try StateWriter(path: root.path + path + ".\(delta)", mapBytes: mapBytes)
+                try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+            } else {
+                let writer = try StateWriter(path: root.path + "/whole", mapBytes: mapBytes)
+                try RunState.write(&warm, key: Self.key, rejectsFolder: root.path + "/rejects", to: writer)
+            }
+            return full
+        }
+        try write("2018-02-01", rows(0..<3_000, shift: 0))
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
+        // 300 conflicts, in a delta; then 200 of them again with yet another category and
+        // 100 more, one of which the response column, packed in two bytes, cannot hold.
+        try write("2018-02-02", rows(stride(from: 0, to: 3_000, by: 10), shift: 1))
+        _ = try goOn(delta: 1)
+        try write("2018-02-03", rows(stride(from: 0, to: 2_000, by: 10), shift: 2) + rows(stride(from: 5, to: 1_000, by: 10), shift: 1) + rows([2_999], shift: 0, seconds: 70_000))
+        let full = try goOn(delta: nil)
+        #expect(full.datasets[0].files.map(counts) == [[3_000, 3_000, 0, 0, 0], [300, 0, 0, 300, 300], [301, 0, 0, 301, 301]])
+
+        // The state written whole, read back with a night of new records.
+        try write("2018-02-04", rows(3_000..<3_005, shift: 0))
+        _ = try goOn(delta: 1, path: "/whole")
+        let whole = try RunState.read(path: root.path + "/whole", root: try Self.folder(root).root, datasets: datasets)
+        #expect(whole.chain == 1)
+        var sink = CollectedRejects()
+        let last = try Self.stage().run(try Self.folder(root), rejects: &sink)
+        #expect(Self.contents(whole.datasets[0].ingest.store) == Self.contents(last.datasets[0].store))
+        #expect(Array(last.datasets[0].store.slots(of: "response_seconds")[2_995..<3_001]) == [300, 300, 300, 300, 70_000, 300])
     }
 
     @Test func aChangedFileIsNotReused() throws {
