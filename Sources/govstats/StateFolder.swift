@@ -89,9 +89,13 @@ struct StateFolder {
         }
     }
 
-    /// Removes what runs killed while writing the state left (only under the lock).
+    /// Removes what runs killed while writing the state left (only under the lock): their
+    /// partial files, and the lists of a grown key table where the file system has no
+    /// unnamed files (`govstats_unnamed_file`: such a file is removed as soon as it is made,
+    /// and only a kill between the two leaves it; no other run writes here meanwhile).
     func removeStalePartials() {
         for entry in leftoversOfDeadRuns(in: path, prefix: "state.partial-") { unlink(path + "/" + entry) }
+        for entry in ((try? directoryListing(path).names) ?? []) where entry.hasPrefix(".unnamed-") { unlink(path + "/" + entry) }
     }
 
     /// A state under way in the partial file (`startPartial`), then written, to be put in

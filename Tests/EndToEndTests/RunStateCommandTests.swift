@@ -197,6 +197,21 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [".out.lock", "data", "kept-state", "out"])
     }
 
+    /// What runs killed while writing the state left in its folder goes with the next run:
+    /// a partial state of a process that is gone, and a grown key table's list where the
+    /// file system has no unnamed files. A partial file of a live process stays.
+    @Test func theNextRunRemovesWhatKilledRunsLeftInTheStateFolder() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        #expect(try Self.run(folder).status == 0)
+        let live = "state.partial-\(ProcessInfo.processInfo.processIdentifier)"
+        for name in ["state.partial-99999999", ".unnamed-Xk3v9Q", live] { _ = try folder.write(".out.state/" + name, "left by a killed run") }
+        let next = try Self.run(folder)
+        #expect(next.status == 0 && next.stderr == "")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", live])
+    }
+
     @Test func aStateInsideTheReportsIsRefused() throws {
         let folder = try Self.folder()
         defer { folder.remove() }
