@@ -256,7 +256,7 @@ public struct RecordStore: Sendable {
         let row = replacements.row(of: record)
         if row == nil { readingRestored(record) }
         for column in storage.indices {
-            standing[column] = row.map { replacements[$0, column] } ?? storage[column][record]
+            standing[column] = storage[column].isNone ? Slot.absent : row.map { replacements[$0, column] } ?? storage[column][record]
         }
         var differs = false
         for column in storage.indices where !storage[column].isNone {
@@ -344,9 +344,9 @@ public struct RecordStore: Sendable {
     }
 
     /// The slots of the column at `index` of `columns`, one per record, in order of first
-    /// appearance. With replacements of records of the run state, that is a copy of the column with
-    /// them written in (the transform stage reads groups; the tests and the fuzz harness
-    /// read these).
+    /// appearance. With replacements of records of the run state, a copy of the column
+    /// with them written in (the transform stage reads groups; the tests and the fuzz
+    /// harness read these).
     func slots(at index: Int) -> ColumnSlots {
         guard !replacements.isEmpty, !storage[index].isNone else { return ColumnSlots(storage: storage[index]) }
         let replaced = replacements.values(in: index)

@@ -22,7 +22,6 @@ struct Replacements: Sendable {
     }
 
     var isEmpty: Bool { rows.isEmpty }
-    var count: Int { rows.count }
 
     /// The row of `record`'s values, if a row replaced it.
     @inline(__always)
