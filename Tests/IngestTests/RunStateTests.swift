@@ -64,6 +64,25 @@ import TestSupport
         }
     }
 
+    /// Goes on from the state at `path` (and its deltas) with the files not in it, checks
+    /// the warm ingest against a full one, and writes it as delta `delta` of that state, or
+    /// whole at `/whole` when `delta` is nil. Returns the full ingest.
+    @discardableResult
+    static func goOn(_ root: TemporaryDirectory, from path: String = "/state", delta: Int?, mapBytes: Int, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> IngestResult {
+        let folder = try Self.folder(root)
+        var resumption = try RunState.read(path: root.path + path, root: folder.root, datasets: GovStatsConfig().allDatasets, jobs: jobs, checksumPiece: checksumPiece).resumable(in: folder, key: Self.key)
+        #expect(resumption.isWhole && resumption.files == folder.fileCount - 1)
+        var sink = CollectedRejects()
+        var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
+        let full = try Self.stage().run(folder, rejects: &sink)
+        #expect(warm.datasets[0].files.map(Self.summary) == full.datasets[0].files.map(Self.summary))
+        #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
+        _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+        let writer = try StateWriter(path: root.path + (delta.map { path + ".\($0)" } ?? "/whole"), mapBytes: mapBytes)
+        try RunState.write(&warm, key: Self.key, delta: delta == nil ? nil : resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        return full
+    }
+
     static func summary(_ outcome: FileOutcome) -> String {
         "\(outcome.file.relativePath) \(outcome.bytes) \(outcome.sha256) \(counts(outcome)) \(outcome.filtered) \(outcome.rejectReasons.sorted { $0.key < $1.key }) \(outcome.runOnRecords) \(outcome.encoding)"
     }
@@ -297,22 +316,10 @@ import TestSupport
             let path = try root.write("data/alarm_calls/2018-02-0\(night + 1).csv", nights[night])
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
         }
-        let datasets = GovStatsConfig().allDatasets
-        /// Goes on from the state (and its deltas) with the files not in it, writes what
-        /// it read as the next delta, and checks it against a full run.
         func goOn(delta: Int) throws {
-            let folder = try Self.folder(root)
-            var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets, jobs: 2, checksumPiece: 4096).resumable(in: folder, key: Self.key)
-            #expect(resumption.isWhole && resumption.files == folder.fileCount - 1)
-            var sink = CollectedRejects()
-            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
-            let full = try Self.stage().run(folder, rejects: &sink)
-            #expect(warm.datasets[0].files.map(Self.summary) == full.datasets[0].files.map(Self.summary))
-            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
-            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
-            let writer = try StateWriter(path: root.path + "/state.\(delta)", mapBytes: mapBytes)
-            try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+            try Self.goOn(root, delta: delta, mapBytes: mapBytes, jobs: 2, checksumPiece: 4096)
         }
+        let datasets = GovStatsConfig().allDatasets
         try write(0)
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
@@ -356,21 +363,8 @@ import TestSupport
         try write("2018-02-01", rows(0..<6_000, shift: 0))
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
-        let datasets = GovStatsConfig().allDatasets
-        /// Goes on from the state with the new file, checks it against a full run, and
-        /// writes what it read as delta `delta`.
         func goOn(delta: Int) throws {
-            let folder = try Self.folder(root)
-            var resumption = try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
-            #expect(resumption.files == folder.fileCount - 1)
-            var sink = CollectedRejects()
-            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
-            let full = try Self.stage().run(folder, rejects: &sink)
-            #expect(warm.datasets[0].files.map(counts) == full.datasets[0].files.map(counts))
-            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
-            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
-            let writer = try StateWriter(path: root.path + "/state.\(delta)", mapBytes: mapBytes)
-            try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+            try Self.goOn(root, delta: delta, mapBytes: mapBytes)
         }
         // A night of 400 conflicts (a delta), then one of 2,800 rows that repeat old
         // records, every other one with another category.
@@ -406,41 +400,20 @@ import TestSupport
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
         }
         let datasets = GovStatsConfig().allDatasets
-        /// Goes on from the state and its deltas with the newest file; checked against a
-        /// full run; written as delta `delta`, or whole at `path` when nil.
-        func goOn(delta: Int?, path: String = "/state") throws -> IngestResult {
-            let folder = try Self.folder(root)
-            var resumption = try RunState.read(path: root.path + path, root: folder.root, datasets: datasets).resumable(in: folder, key: Self.key)
-            #expect(resumption.files == folder.fileCount - 1)
-            var sink = CollectedRejects()
-            var warm = try Self.stage().run(folder, resuming: &resumption.datasets, rejects: &sink)
-            let full = try Self.stage().run(folder, rejects: &sink)
-            #expect(warm.datasets[0].files.map(counts) == full.datasets[0].files.map(counts))
-            #expect(Self.contents(warm.datasets[0].store) == Self.contents(full.datasets[0].store))
-            _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
-            if let delta {
-                let writer = try StateWriter(path: root.path + path + ".\(delta)", mapBytes: mapBytes)
-                try RunState.write(&warm, key: Self.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
-            } else {
-                let writer = try StateWriter(path: root.path + "/whole", mapBytes: mapBytes)
-                try RunState.write(&warm, key: Self.key, rejectsFolder: root.path + "/rejects", to: writer)
-            }
-            return full
-        }
         try write("2018-02-01", rows(0..<3_000, shift: 0))
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
         // 300 conflicts, in a delta; then 200 of them again with yet another category and
         // 100 more, one of which the response column, packed in two bytes, cannot hold.
         try write("2018-02-02", rows(stride(from: 0, to: 3_000, by: 10), shift: 1))
-        _ = try goOn(delta: 1)
+        try Self.goOn(root, delta: 1, mapBytes: mapBytes)
         try write("2018-02-03", rows(stride(from: 0, to: 2_000, by: 10), shift: 2) + rows(stride(from: 5, to: 1_000, by: 10), shift: 1) + rows([2_999], shift: 0, seconds: 70_000))
-        let full = try goOn(delta: nil)
+        let full = try Self.goOn(root, delta: nil, mapBytes: mapBytes)
         #expect(full.datasets[0].files.map(counts) == [[3_000, 3_000, 0, 0, 0], [300, 0, 0, 300, 300], [301, 0, 0, 301, 301]])
 
         // The state written whole, read back with a night of new records.
         try write("2018-02-04", rows(3_000..<3_005, shift: 0))
-        _ = try goOn(delta: 1, path: "/whole")
+        try Self.goOn(root, from: "/whole", delta: 1, mapBytes: mapBytes)
         let whole = try RunState.read(path: root.path + "/whole", root: try Self.folder(root).root, datasets: datasets)
         #expect(whole.chain == 1)
         var sink = CollectedRejects()
