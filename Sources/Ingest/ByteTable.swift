@@ -84,6 +84,19 @@ package struct ByteTable: Sendable {
     /// The number of buckets of the table (the mapped one while `isMapped`).
     package var bucketCount: Int { table.count }
 
+    /// More than 70% of the buckets would hold a string: the table is grown (or, while it
+    /// is mapped, written grown: `writeGrown`).
+    private var isPastLoad: Bool { count * 10 > table.count * 7 }
+
+    /// The size of the table `grow` makes (and `writeGrown` writes): doubled until its
+    /// strings take at most 70% of its buckets, and the `shift` that goes with it.
+    private var grownSize: (buckets: Int, shift: UInt32) {
+        var size = table.count * 2
+        var shift = self.shift + 1
+        while count * 10 > size * 7 { size *= 2; shift += 1 }
+        return (size, shift)
+    }
+
     /// Whether every string has one length (`width`).
     private var isUniform: Bool { count == 0 || width >= 0 }
 
@@ -107,7 +120,7 @@ package struct ByteTable: Sendable {
         let number = count
         append(bytes)
         table[bucket] = entry(number: number, hash: hash32)
-        if count * 10 > table.count * 7 { grow() }
+        if isPastLoad { grow() }
         return (number, true)
     }
 
@@ -153,7 +166,7 @@ package struct ByteTable: Sendable {
         placeInOverlay(number, hash32: hash32)
         // The mapped table is not grown here: that would bring it into memory, twice the
         // size. It is written grown (`writeGrown`), and the state written whole.
-        if count * 10 > table.count * 7 { outgrewMapping = true }
+        if isPastLoad { outgrewMapping = true }
         return (number, true)
     }
 
@@ -278,9 +291,8 @@ package struct ByteTable: Sendable {
     /// Doubles the table until it holds every string at most 70% full, and places them all
     /// again.
     private mutating func grow() {
-        var size = table.count * 2
-        shift += 1
-        while count * 10 > size * 7 { size *= 2; shift += 1 }
+        let size: Int
+        (size, shift) = grownSize
         table = FlatArray()  // the old table goes before the new one is made
         if tableIsMapped { outgrewMapping = true }
         tableIsMapped = false
@@ -403,7 +415,7 @@ extension ByteTable {
         try writer.integer(isUniform ? max(width, 0) : -1)
         if !isUniform { try ends.write(to: writer) }
         guard tableIsMapped && count > mappedCount else { return try table.write(to: writer) }
-        if count * 10 > table.count * 7 { return try writeGrown(to: writer, windowBuckets: windowBuckets, settlingPasses: settlingPasses) }
+        if isPastLoad { return try writeGrown(to: writer, windowBuckets: windowBuckets, settlingPasses: settlingPasses) }
         // The mapped table, with the overlay's strings placed in it as the file is written.
         table.releaseUnchangedPages()
         let placed = overlayPlacements()
@@ -489,9 +501,7 @@ extension ByteTable {
     /// does). Should `settlingPasses` not settle them, the table is grown in memory.
     private func writeGrown(to writer: StateWriter, windowBuckets: Int, settlingPasses: Int) throws {
         precondition(windowBuckets > 0 && windowBuckets & (windowBuckets - 1) == 0, "a window of buckets is a power of two")
-        var size = table.count * 2
-        var shift = self.shift + 1
-        while count * 10 > size * 7 { size *= 2; shift += 1 }
+        let (size, shift) = grownSize
         table.releaseUnchangedPages()
         let window = min(size, windowBuckets)
         let strings = try WindowedStrings(folder: writer.folder, windows: size / window)
@@ -647,14 +657,12 @@ extension ByteTable {
                 start += length
             }
         }
-        if tableIsMapped {
-            // Beside the mapped table, which is written grown if it has to be (`insert`).
-            placeAll(from: first)
-            if self.count * 10 > table.count * 7 { outgrewMapping = true }
-        } else if self.count * 10 > table.count * 7 {
+        if isPastLoad && !tableIsMapped {
             grow()
         } else {
+            // Beside a mapped table, which is written grown if it has to be (`insert`).
             placeAll(from: first)
+            if isPastLoad { outgrewMapping = true }
         }
     }
 }

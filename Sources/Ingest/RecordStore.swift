@@ -27,7 +27,7 @@ public struct RecordStore: Sendable {
     /// The values that replaced those of records read from the run state (`init(from:)`):
     /// not written into their columns, which are mapped from the state's file.
     private var replacements = Replacements()
-    /// Scratch space of `compareAndReplaceRestored`: the standing values of a record.
+    /// Scratch space of `compareAndReplace`: the standing values of a record.
     private var standing: [UInt64]
     /// A row with an empty key is a record of its own (a declared dataset without `id`).
     private let keyless: Bool
@@ -223,38 +223,14 @@ public struct RecordStore: Sendable {
     }
 
     /// A repeat of `record`, whose incoming slots are in `encoded`: compared on the columns
-    /// both versions have; a different one replaces the standing version.
+    /// both versions have; a different one replaces the standing version. A record read
+    /// from the run state stands as its replacement, if a row replaced it already, or as
+    /// its mapped columns hold it; a different row becomes its replacement, and the columns
+    /// are left as they are (`Replacements`).
     private mutating func compareAndReplace(_ record: Int) -> Insertion {
-        if record < replacements.limit { return compareAndReplaceRestored(record) }
-        var differs = false
-        for column in storage.indices where !storage[column].isNone {
-            let standing = storage[column][record]
-            let incoming = encoded[column]
-            if standing == Slot.absent || incoming == Slot.absent { continue }
-            if standing != incoming { differs = true; break }
-        }
-        guard differs else { return .duplicate }
-        if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: storage[latestBy][record]) { return .conflict }
-        if record < tallied {
-            // Counted already (restored from the run state): it moves to its new group.
-            grouped.prepare(interners)
-            grouped.change(by: -1) { storage[$0][record] }
-            grouped.change(by: 1) { encoded[$0] }
-        }
-        // Only the values that differ (a conflict most often changes one value or two).
-        for column in storage.indices where storage[column][record] != encoded[column] { storage[column][record] = encoded[column] }
-        // Read as a number, not bound: a binding would hold the list being appended to,
-        // which would then be copied whole on every conflict.
-        if record < restored?.records ?? 0 { restored!.replaced.append(record) }
-        return .conflict
-    }
-
-    /// `compareAndReplace` for a record read from the run state: it stands as its
-    /// replacement, if a row replaced it already, or else as its columns hold it; a
-    /// different row becomes its replacement, and the columns are left as they are.
-    private mutating func compareAndReplaceRestored(_ record: Int) -> Insertion {
-        let row = replacements.row(of: record)
-        if row == nil { readingRestored(record) }
+        let isRestored = record < replacements.limit
+        let row = isRestored ? replacements.row(of: record) : nil
+        if isRestored && row == nil { readingRestored(record) }
         for column in storage.indices {
             standing[column] = storage[column].isNone ? Slot.absent : row.map { replacements[$0, column] } ?? storage[column][record]
         }
@@ -266,11 +242,19 @@ public struct RecordStore: Sendable {
         guard differs else { return .duplicate }
         if latestBy >= 0 && Self.isEarlier(encoded[latestBy], than: standing[latestBy]) { return .conflict }
         if record < tallied {
+            // Counted already (restored from the run state): it moves to its new group.
             grouped.prepare(interners)
             grouped.change(by: -1) { standing[$0] }
             grouped.change(by: 1) { encoded[$0] }
         }
-        replacements.replace(record, with: encoded)
+        if isRestored {
+            replacements.replace(record, with: encoded)
+        } else {
+            // Only the values that differ (a conflict most often changes one value or two).
+            for column in storage.indices where standing[column] != encoded[column] { storage[column][record] = encoded[column] }
+        }
+        // Read as a number, not bound: a binding would hold the list being appended to,
+        // which would then be copied whole on every conflict.
         if record < restored?.records ?? 0 { restored!.replaced.append(record) }
         return .conflict
     }
@@ -349,10 +333,16 @@ public struct RecordStore: Sendable {
     /// harness read these).
     func slots(at index: Int) -> ColumnSlots {
         guard !replacements.isEmpty, !storage[index].isNone else { return ColumnSlots(storage: storage[index]) }
-        let replaced = replacements.values(in: index)
-        var column = storage[index].holding(replaced.lazy.map(\.slot))
+        var (column, replaced) = withRoomForReplacements(index)
         for (record, slot) in replaced where column[record] != slot { column[record] = slot }
         return ColumnSlots(storage: column)
+    }
+
+    /// The column at `index`, widened if it cannot hold the values that replaced some of
+    /// its records as it is packed, and those values, by record.
+    private func withRoomForReplacements(_ index: Int) -> (PackedColumn, [(record: Int, slot: UInt64)]) {
+        let replaced = replacements.values(in: index)
+        return (storage[index].holding(replaced.lazy.map(\.slot)), replaced)
     }
 
     /// Every distinct text of the column at `index`, by number.
@@ -752,8 +742,8 @@ extension RecordStore {
         try writer.integer(storage.count)
         for (index, column) in storage.enumerated() {
             guard !replacements.isEmpty, !column.isNone else { try column.write(to: writer); continue }
-            let replaced = replacements.values(in: index)
-            try column.holding(replaced.lazy.map(\.slot)).write(to: writer, replacing: replaced)
+            let (wide, replaced) = withRoomForReplacements(index)
+            try wide.write(to: writer, replacing: replaced)
         }
         for interner in interners { try interner.write(to: writer) }
     }
@@ -822,6 +812,8 @@ extension RecordStore {
                 let slot = record < replacements.limit ? replacements[replacements.row(of: record)!, column] : storage[column][record]
                 try writer.integer(Int(bitPattern: UInt(slot)))
             }
+            // The pages that the night's last rows repeating old records took (those
+            // before went every 1,024 rows, `readingRestored`).
             storage[column].releaseUnchangedPages()
         }
         for column in interners.indices { try interners[column].writeDelta(since: restored.interned[column], to: writer) }

@@ -14,7 +14,8 @@ import TestSupport
         numbers.map { prefix + String(format: "%07d", $0) }
     }
 
-    static func home(_ text: String) -> Int {
+    /// The bucket `text` hashes to in a table of `buckets` buckets.
+    static func home(_ text: String, buckets: Int = buckets) -> Int {
         var text = text
         return text.withUTF8 { Int(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer($0))) } & (buckets - 1)
     }
@@ -92,13 +93,9 @@ import TestSupport
         // Grown: 8,192 buckets, written as 128 windows of 64. Twenty-four strings hash to
         // the last four buckets (they run past the last one), twenty-four to the last four
         // of the window of buckets 128-191 (they run into the next), then 1,000 others.
-        func home(_ text: String) -> Int {
-            var text = text
-            return text.withUTF8 { Int(truncatingIfNeeded: ByteHash.hash(UnsafeRawBufferPointer($0))) } & 8_191
-        }
         let candidates = Self.strings("new-", 0..<400_000)
-        let last = candidates.filter { home($0) >= 8_188 }.prefix(24)
-        let windowEnd = candidates.filter { (188..<192).contains(home($0)) }.prefix(24)
+        let last = candidates.filter { Self.home($0, buckets: 8_192) >= 8_188 }.prefix(24)
+        let windowEnd = candidates.filter { (188..<192).contains(Self.home($0, buckets: 8_192)) }.prefix(24)
         try #require(last.count == 24 && windowEnd.count == 24)
         let added = Array(last) + Array(windowEnd) + Self.strings("more-", 0..<1_000)
         for (offset, text) in added.enumerated() {
