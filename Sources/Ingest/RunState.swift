@@ -39,14 +39,15 @@ package struct StateKey: Equatable, Sendable {
 ///               CRC-32C of everything before it
 ///     state.N   "govstats run state delta", format, the size from which arrays are
 ///               mapped, the CRC of the file before it
-///               per dataset: the files added, what the store gained and replaced
+///               per dataset: the files added
+///               per dataset: what the store gained and replaced
 ///               per dataset: the groups added and the counts changed
 ///               per dataset: the bytes added to rejects/<dataset>.csv
 ///               CRC-32C
 package enum RunState {
     static let magic = "govstats run state"
     static let deltaMagic = "govstats run state delta"
-    static let format = 5
+    static let format = 6
     /// Deltas after which a run writes the state whole again.
     package static let longestChain = 30
 
@@ -79,19 +80,29 @@ package enum RunState {
             for part in [key.program, key.config, key.dataFolder, key.runDay] { try writer.text(part) }
         }
         try writer.integer(result.datasets.count)
-        for ingest in result.datasets {
-            var first = 0
-            if let resumption {
-                guard let reused = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
-                    throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
-                }
-                first = reused
+        guard let resumption else {
+            for ingest in result.datasets {
+                try writeFiles(ingest, from: 0, day: key.runDay, to: writer)
+                try ingest.store.write(to: writer)
             }
-            try writer.text(ingest.dataset.name)
-            try writer.integer(ingest.files.count - first)
-            for outcome in ingest.files[first...] { try write(outcome, day: key.runDay, to: writer) }
-            if resumption == nil { try ingest.store.write(to: writer) } else { try ingest.store.writeDelta(to: writer) }
+            return
         }
+        // A delta names every dataset's files before any store's changes, so that a run can
+        // tell whether it goes on from the delta before it reads the rest (`read`).
+        for ingest in result.datasets {
+            guard let reused = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
+                throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
+            }
+            try writeFiles(ingest, from: reused, day: key.runDay, to: writer)
+        }
+        for ingest in result.datasets { try ingest.store.writeDelta(to: writer) }
+    }
+
+    /// The dataset's name and the outcomes of its files from `first` on.
+    private static func writeFiles(_ ingest: DatasetIngest, from first: Int, day: String, to writer: StateWriter) throws {
+        try writer.text(ingest.dataset.name)
+        try writer.integer(ingest.files.count - first)
+        for outcome in ingest.files[first...] { try write(outcome, day: day, to: writer) }
     }
 
     /// The rest of what `writeRecords` began: each store's groups (its records counted),
@@ -147,7 +158,13 @@ package enum RunState {
     /// Reads the state at `path`, made for datasets among `datasets` (resolved, as ingest
     /// reads them). Throws when the file is damaged, cut short or of another format; its
     /// key is for the caller to judge. `jobs` above 1: see `StateReader.init(path:jobs:checksumPiece:)`.
-    package static func read(path: String, root: String, datasets: [Dataset], jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
+    ///
+    /// With `folder`, a delta whose files are not those of the folder now, unchanged (one
+    /// changed, removed or renamed, or a new file that sorts among them), is not applied,
+    /// nor any after it: the state is then the one the night before it left, from which a
+    /// run reads that delta's files again (or what replaced them). Without, every delta
+    /// that continues the state is applied.
+    package static func read(path: String, root: String, datasets: [Dataset], folder: DataFolder? = nil, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
         let reader = try StateReader(path: path, jobs: jobs, checksumPiece: checksumPiece)
         let key = try readKey(reader)
         var saved: [SavedDataset] = []
@@ -172,12 +189,24 @@ package enum RunState {
         var state = SavedState(key: key, datasets: consume saved, path: path, checksum: reader.checksum)
         // The deltas, in order, while each continues the one before; a leftover of an
         // earlier chain (the state was written whole since) continues nothing and ends it.
+        // Only datasets whose files so far are current can tell a delta's files stale
+        // (found at the first delta: a state without deltas needs no look at the files here).
+        var current: [Bool]?
         while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
             try readMapBytes(delta)
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else { break }
-            try state.apply(delta, root: root)
+            let files = try state.files(of: delta, root: root)
+            if let folder {
+                let judged = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
+                current = judged
+                let stale = state.datasets.indices.contains { index in
+                    judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
+                }
+                if stale { break }
+            }
+            try state.apply(delta, files: files)
         }
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
@@ -249,16 +278,21 @@ package struct SavedState: Sendable {
     /// The number of deltas read.
     package var chain = 0
 
-    /// Applies a delta (after its header) to every dataset.
-    mutating func apply(_ delta: StateReader, root: String) throws {
+    /// The outcomes of the files a delta (after its header) recorded, per dataset.
+    func files(of delta: StateReader, root: String) throws -> [[FileOutcome]] {
         guard try delta.count(of: 8) == datasets.count else { throw StateError("\(delta.path) is damaged (another number of datasets)") }
-        for index in datasets.indices {
-            let dataset = datasets[index].ingest.dataset
+        return try datasets.map { saved in
+            let dataset = saved.ingest.dataset
             guard try delta.text() == dataset.name else { throw StateError("\(delta.path) is damaged (another dataset)") }
-            for _ in 0..<(try delta.count(of: 8)) {
-                datasets[index].ingest.files.append(try RunState.readOutcome(delta, dataset: dataset, root: root))
-                datasets[index].recordedAt.append(delta.written)
-            }
+            return try (0..<(try delta.count(of: 8))).map { _ in try RunState.readOutcome(delta, dataset: dataset, root: root) }
+        }
+    }
+
+    /// Applies the rest of a delta, after its `files`, to every dataset.
+    mutating func apply(_ delta: StateReader, files: [[FileOutcome]]) throws {
+        for index in datasets.indices {
+            datasets[index].ingest.files += files[index]
+            datasets[index].recordedAt += Array(repeating: delta.written, count: files[index].count)
             try datasets[index].ingest.store.readDelta(from: delta)
         }
         for index in datasets.indices { try datasets[index].ingest.store.readGroups(from: delta, delta: true) }
@@ -280,6 +314,30 @@ package struct SavedDataset: Sendable {
     package var rejects: [StateBytes] = []
     /// Per file, when the state file that recorded it was written (seconds, nanoseconds).
     package var recordedAt: [(seconds: Int, nanoseconds: Int)] = []
+
+    /// Whether the files recorded are the first files of the dataset in `folder`, each
+    /// unchanged.
+    func filesAreCurrent(in folder: DataFolder) -> Bool {
+        guard let files = folder.files[ingest.dataset], files.count >= ingest.files.count else { return false }
+        return ingest.files.indices.allSatisfy { Self.isUnchanged(ingest.files[$0], now: files[$0], recordedAt: recordedAt[$0]) }
+    }
+
+    /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
+    /// `folder` that follow those recorded, each unchanged.
+    func areCurrent(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+        let first = ingest.files.count
+        guard let files = folder.files[ingest.dataset], files.count >= first + outcomes.count else { return false }
+        return outcomes.indices.allSatisfy { Self.isUnchanged(outcomes[$0], now: files[first + $0], recordedAt: written) }
+    }
+
+    /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
+    /// and modified before the state file that recorded it was written (a change in the
+    /// same clock tick as the recorded version would leave them all as they were).
+    static func isUnchanged(_ outcome: FileOutcome, now file: InputFile, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+        guard outcome.file.relativePath == file.relativePath, let recorded = outcome.version,
+              let current = try? FileVersion.of(file.path), current == recorded else { return false }
+        return (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds)
+    }
 }
 
 /// A stretch of bytes of a file of the run state.
@@ -323,8 +381,7 @@ extension SavedState {
             // A date accepted before may be in the future on an earlier day; one refused as
             // in the future may be accepted on a later day.
             guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
-            let recordedAt = datasets[index].recordedAt
-            guard recorded.indices.allSatisfy({ isUnchanged(recorded[$0], now: files[$0], recordedAt: recordedAt[$0]) }) else { continue }
+            guard datasets[index].filesAreCurrent(in: folder) else { continue }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }
@@ -336,12 +393,4 @@ extension SavedState {
         return resumption
     }
 
-    /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
-    /// and modified before the state file that recorded it was written (a change in the
-    /// same clock tick as the recorded version would leave them all as they were).
-    private func isUnchanged(_ outcome: FileOutcome, now file: InputFile, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
-        guard outcome.file.relativePath == file.relativePath, let recorded = outcome.version,
-              let current = try? FileVersion.of(file.path), current == recorded else { return false }
-        return (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds)
-    }
 }

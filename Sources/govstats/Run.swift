@@ -28,9 +28,10 @@ struct Run: ParsableCommand {
             A run keeps what it read in a run state (.<out>.state beside --out, or \
             --state DIR): the next run, when its inputs are the same files unchanged plus new \
             ones whose names sort after them, reads only the new files, and publishes the \
-            same bytes as a run that reads everything (--full). A state that cannot be used \
-            (damaged, or made by another build, govstats.toml or data folder) is ignored with \
-            one warning. On a terminal the run ends by saying how many files it read and \
+            same bytes as a run that reads everything (--full). A change to a file that one \
+            of the last nights added (an export sent again) is read from that night on. A \
+            state that cannot be used (damaged, or made by another build, govstats.toml or \
+            data folder) is ignored with one warning. On a terminal the run ends by saying how many files it read and \
             reused.
 
             Output is the same bytes for the same inputs. No clock is shown unless \

@@ -11,7 +11,8 @@ import Schema
 /// reports folder, or `--state`. It holds `state`, and the deltas `state.1`, `state.2`, …
 /// of the runs since that read only new files. A run writes `state.partial-<pid>` first
 /// and renames it, after the reports are published, to `state` (then removes the deltas,
-/// which no longer continue it) or to the next delta.
+/// which no longer continue it) or to the next delta (replacing any deltas from there on,
+/// which a change to their files left unused).
 ///
 /// Only the run holding the reports' lock touches it. A state that cannot be used is
 /// ignored with one warning, and the run reads everything: never a wrong figure, never a
@@ -62,7 +63,7 @@ struct StateFolder {
             if made.dataFolder != key.dataFolder {
                 return (Resumption(), "run state \(statePath) is for another data folder (\(made.dataFolder)): \(ignored)")
             }
-            let saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets, jobs: jobs)
+            let saved = try RunState.read(path: statePath, root: folder.root, datasets: config.allDatasets, folder: folder, jobs: jobs)
             return (saved.resumable(in: folder, key: key), nil)
         } catch {
             return (Resumption(), "run state ignored: \(error): \(ignored)")
@@ -160,8 +161,18 @@ struct StateFolder {
     /// Puts the partial state in place, after the reports were published: as the next
     /// delta, or as the whole state, whose deltas are then removed (left behind by a kill,
     /// they name another state as the one they continue, and are not read).
+    ///
+    /// A run that went on from the state as an earlier night left it (a later delta's files
+    /// had changed: `RunState.read`) writes the delta after that night's: the deltas from
+    /// its number on are removed first, the last first, so that a kill at any moment leaves
+    /// a chain whose every delta continues the one before.
     func commit(_ pending: Pending) -> String? {
         let target = pending.delta.map(deltaPath) ?? statePath
+        if let delta = pending.delta {
+            var last = delta
+            while access(deltaPath(last + 1), F_OK) == 0 { last += 1 }
+            for number in stride(from: last, to: delta, by: -1) { unlink(deltaPath(number)) }
+        }
         // A whole state is swapped with the one it replaces, which is then removed (a kill
         // in between leaves it as a partial file, which the next run removes). A rename
         // over a file would make ext4 start writing the new state out within the rename

@@ -71,25 +71,34 @@ import TestSupport
         #expect(try #require(FileManager.default.contents(atPath: state)).count > 10)
     }
 
-    /// A night that adds a file writes a delta beside the state; any other change writes
-    /// the state whole and removes the deltas. Each time the reports are those of --full.
+    /// Whether the reports in `out` are those of `run --full` on the same data.
+    static func agreesWithFull(_ folder: TemporaryDirectory) throws -> Bool {
+        let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full-state", "--full", "--quiet"])
+        return full.status == 0 && listFiles(folder.path + "/out").allSatisfy {
+            FileManager.default.contents(atPath: folder.path + "/out/" + $0) == FileManager.default.contents(atPath: folder.path + "/full/" + $0)
+        } && listFiles(folder.path + "/out") == listFiles(folder.path + "/full")
+    }
+
+    /// Writes the export of a day (two rows, one of them repeating A1 with another
+    /// category), dated a minute before.
+    static func night(_ folder: TemporaryDirectory, _ day: Int, category: String = "盗窃") throws {
+        let path = try folder.write("data/alarm_calls/2017-03-0\(day).csv", header + "A\(day),2017-03-0\(day) 10:00,宝山区,,报警,\(category),,\nA1,2017-03-01 10:00,宝山区,,报警,纠纷,,\n")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+    }
+
+    /// A night that adds a file writes a delta beside the state; a change to a file the
+    /// state itself recorded writes the state whole and removes the deltas. Each time the
+    /// reports are those of --full.
     @Test func newFilesAddADeltaAndOtherChangesRewriteTheState() throws {
         let folder = try Self.folder()
         defer { folder.remove() }
         let state = folder.path + "/.out.state"
-        func agreesWithFull() throws -> Bool {
-            let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full-state", "--full", "--quiet"])
-            return full.status == 0 && listFiles(folder.path + "/out").allSatisfy {
-                FileManager.default.contents(atPath: folder.path + "/out/" + $0) == FileManager.default.contents(atPath: folder.path + "/full/" + $0)
-            } && listFiles(folder.path + "/out") == listFiles(folder.path + "/full")
-        }
         #expect(try Self.run(folder).status == 0)
         for day in 3...4 {
-            let path = try folder.write("data/alarm_calls/2017-03-0\(day).csv", Self.header + "A\(day),2017-03-0\(day) 10:00,宝山区,,报警,盗窃,,\nA1,2017-03-01 10:00,宝山区,,报警,纠纷,,\n")
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+            try Self.night(folder, day)
             let night = try Self.run(folder)
             #expect(night.status == 0 && night.stderr == "")
-            #expect(try agreesWithFull())
+            #expect(try Self.agreesWithFull(folder))
         }
         // Beside the state, the reports the last run replaced, for the next to write over.
         #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2"])
@@ -97,13 +106,60 @@ import TestSupport
             Dictionary(uniqueKeysWithValues: listFiles(path).map { ($0, FileManager.default.contents(atPath: path + "/" + $0)) })
         }
         let replaced = tree(folder.path + "/out")
-        // A file removed: the state is written whole, and the deltas go.
-        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv")
+        // A file of the state removed: the state is written whole, and the deltas go.
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-02.csv")
         #expect(try Self.run(folder).status == 0)
-        #expect(try agreesWithFull())
+        #expect(try Self.agreesWithFull(folder))
         #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state"])
         #expect(tree(state + "/previous") == replaced)
         #expect(tree(folder.path + "/out") != replaced)
+    }
+
+    /// A change to a file that a delta recorded (a night's export sent again with a
+    /// correction, removed, or joined by a late file that sorts before it) goes on from
+    /// the state as the night before that delta left it: `state` and the deltas before stay
+    /// as they are, and the run writes the next delta in place of the ones from there on.
+    @Test func aChangeToALaterNightsFileGoesOnFromTheNightBefore() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        func inode(_ name: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: state + "/" + name)[.systemFileNumber] as? Int)
+        }
+        #expect(try Self.run(folder).status == 0)
+        for day in 3...5 {
+            try Self.night(folder, day)
+            #expect(try Self.run(folder).status == 0)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2", "state.3"])
+        let whole = try inode("state")
+        let first = try inode("state.1")
+
+        // The fourth day's export sent again, corrected: state.2 is written anew, and
+        // state.3, which went on from the old one, goes.
+        try Self.night(folder, 4, category: "纠纷")
+        var night = try Self.run(folder)
+        #expect(night.status == 0 && night.stderr == "")
+        #expect(try Self.agreesWithFull(folder))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2"])
+        #expect(try inode("state") == whole && inode("state.1") == first)
+
+        // The third day's export removed: from the state whole, the fourth and fifth days read again.
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv")
+        night = try Self.run(folder)
+        #expect(night.status == 0 && night.stderr == "")
+        #expect(try Self.agreesWithFull(folder))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
+        #expect(try inode("state") == whole && inode("state.1") != first)
+
+        // A late export that sorts before the fourth day's: the same.
+        try Self.night(folder, 3, category: "纠纷")
+        let replaced = try inode("state.1")
+        night = try Self.run(folder)
+        #expect(night.status == 0 && night.stderr == "")
+        #expect(try Self.agreesWithFull(folder))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
+        #expect(try inode("state") == whole && inode("state.1") != replaced)
     }
 
     /// A night whose new records outgrow the key table the state maps makes a table twice
