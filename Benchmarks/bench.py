@@ -11,14 +11,15 @@ Python stdlib only (the peers run in the venv). Environment:
   BENCH_REPEATS_LARGE  runs at the larger sizes, 1 by default (they measure peak RSS)
   BENCH_SKIP      contenders to leave out, e.g. "miller polars"
                   (floor floor-groupby floor-sha256 floor-pair validate run duckdb polars miller;
-                  warm warm-whole full in the nightly case)
+                  warm warm-whole warm-resent full in the nightly case)
   BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
   BENCH_SHAPES    0 leaves out the other shapes of the first size's rows (the same rows cut
                   into a year of daily files, and converted to GB18030)
   BENCH_NIGHTLY   0 leaves out the nightly case: the first size's rows as 730 daily files
                   (two years) plus one new file, and as 1,460 (four years, twice the rows)
-                  plus one; a warm `run` (its state from the older files), and the 31st
-                  night's (which writes the state whole), against `run
+                  plus one; a warm `run` (its state from the older files), the 31st
+                  night's (which writes the state whole) and that of a night whose
+                  file is sent again (a delta replaced), against `run
                   --full`, DuckDB's and polars' group-by over every file, and the C floor
   GOVSTATS        the binary, .build/release/govstats by default
 
@@ -306,6 +307,8 @@ def nightly_contenders(rows, data, two, four):
         finally:
             os.rename(aside, new)
         state_bytes = os.path.getsize(os.path.join(pristine, "state"))
+        if "warm-resent" not in skip:
+            items.append(night_resent(out, top, new, tag, pristine))
 
         items.append(Contender("warm", "govstats run, warm (one new file)", "2",
                                [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state,
@@ -386,6 +389,33 @@ def night_31(out, top, new, tag):
     return c
 
 
+def night_resent(out, top, new, tag, history):
+    """The warm run of a night whose export is sent again: its state is the history's
+    (`history`) with a delta for a first version of the new file, one row short, as a
+    nightly job finds it when last night's export comes again with a late call added. The
+    run goes on from the state as it stood before that night and reads the new file."""
+    pristine, state = os.path.join(out, f"resent-{tag}.state"), os.path.join(out, f"warm-resent-{tag}.state")
+    reports, aside = os.path.join(out, f"warm-resent-{tag}"), os.path.join(out, f"resent-new-{tag}.csv")
+    log(f"nightly {tag}: the state of a night whose export is sent again (a warm run over a first version)")
+    put_back(history, pristine)
+    with open(new, "rb") as f:
+        lines = f.read().splitlines(keepends=True)
+    os.rename(new, aside)
+    try:
+        with open(new, "wb") as f:
+            f.writelines(lines[:-1])
+        run_checked([GOVSTATS, "run", "--data", top, "--out", reports, "--state", pristine, "--quiet", "--jobs", "2"])
+    finally:
+        os.replace(aside, new)
+    if sorted(n for n in os.listdir(pristine) if n.startswith("state")) != ["state", "state.1"]:
+        raise SystemExit(f"bench: {rel(pristine)} is not a state and one delta: the night sent again is not as expected")
+    c = Contender("warm-resent", "govstats run, warm, the new night's file sent again (one row more)", "2",
+                  [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state, "--quiet", "--jobs", "2"],
+                  reports, before=lambda: put_back(pristine, state))
+    c.shape, c.state_folder, c.pristine = tag, state, pristine
+    return c
+
+
 def check_nightly(items):
     """A warm run's reports are those of `run --full`, byte for byte; the thirty-first
     night's run wrote its state whole."""
@@ -394,7 +424,16 @@ def check_nightly(items):
         left = sorted(n for n in os.listdir(whole.state_folder) if n.startswith("state."))
         ok = ok and not left
         lines.append(f"- {whole.shape}, 31st night: state {'written whole' if not left else 'NOT written whole: ' + ', '.join(left)}")
-    for tag, key in (("2y", "warm"), ("4y", "warm"), ("2y", "warm-whole"), ("4y", "warm-whole")):
+    for resent in (c for c in items if c.key == "warm-resent"):
+        # Gone on from the state: `state` is still the one linked from the pristine folder.
+        kept = os.stat(os.path.join(resent.state_folder, "state")).st_ino == os.stat(os.path.join(resent.pristine, "state")).st_ino
+        rewritten = os.stat(os.path.join(resent.state_folder, "state.1")).st_ino != os.stat(os.path.join(resent.pristine, "state.1")).st_ino
+        ok = ok and kept and rewritten
+        lines.append(f"- {resent.shape}, night sent again: "
+                     + ("went on from the state before that night (state kept, state.1 written anew)" if kept and rewritten
+                        else "did NOT go on from the state before that night"))
+    for tag, key in (("2y", "warm"), ("4y", "warm"), ("2y", "warm-whole"), ("4y", "warm-whole"),
+                     ("2y", "warm-resent"), ("4y", "warm-resent")):
         warm = next((c for c in items if c.key == key and c.shape == tag), None)
         full = next((c for c in items if c.key == "full" and c.shape == tag), None)
         if warm and full:
@@ -403,7 +442,7 @@ def check_nightly(items):
                 and all(filecmp.cmp(os.path.join(d, n), os.path.join(d.replace(warm.output, full.output, 1), n), shallow=False)
                         for d, _, names in os.walk(warm.output) for n in names)
             ok = ok and same
-            night = ", 31st night" if key == "warm-whole" else ""
+            night = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}.get(key, "")
             lines.append(f"- {tag}{night}: warm run's reports {'equal' if same else 'DIFFER FROM'} `run --full`'s, byte for byte")
     return lines, ok
 
@@ -938,7 +977,10 @@ def main():
                    f"the state linked, previous/ copied), reads the new file and publishes. The "
                    f"31st night's run starts from a state a full run over all but the last "
                    f"{LONGEST_CHAIN} history files left, with a delta for each of them, so it "
-                   f"writes the state whole, as one night in {LONGEST_CHAIN + 1} does; "
+                   f"writes the state whole, as one night in {LONGEST_CHAIN + 1} does. The "
+                   f"night sent again starts from the state the warm run starts from, with a delta "
+                   f"for a first version of the new file one row short, so it goes on from the "
+                   f"state before that night and reads the new file; "
                    f"`run --full` reads every file and "
                    f"writes its state anew; DuckDB and polars group over all {night_info['files']} files of "
                    f"the two years through a glob. Every govstats run here has --jobs 2.\n")
@@ -1015,11 +1057,12 @@ def main():
                 target(f"warm `run` ≤ 0.15× `run --full`, {years} years of history", a / b, 0.15,
                        f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×{paired(warm, full)}")
         warms = [c for c in n_items if c.key == "warm"]
-        nights = [c for c in n_items if c.key in ("warm", "warm-whole")]
+        nights = [c for c in n_items if c.key in ("warm", "warm-whole", "warm-resent")]
         if nights:
             peak = max(max(c.rss_kib) for c in nights) * 1024
+            named = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}
             target("peak RSS of a warm run ≤ 100 MB", peak, 100e6,
-                   "; ".join(f"{c.shape}{', 31st night' if c.key == 'warm-whole' else ''}: "
+                   "; ".join(f"{c.shape}{named.get(c.key, '')}: "
                              f"{max(c.rss_kib) * 1024 / 1e6:.1f} MB" for c in nights))
         if warms:
             distinct = {"2y": info["distinct"] - night_info["new_rows"], "4y": 2 * (info["distinct"] - night_info["new_rows"])}
