@@ -31,8 +31,8 @@ struct Run: ParsableCommand {
             same bytes as a run that reads everything (--full). A change to a file that one \
             of the last nights added (an export sent again) is read from that night on. A \
             state that cannot be used (damaged, or made by another build, govstats.toml or \
-            data folder) is ignored with one warning. On a terminal the run ends by saying how many files it read and \
-            reused.
+            data folder) is ignored with one warning. On a terminal the run ends by saying \
+            how many files it read and reused.
 
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
