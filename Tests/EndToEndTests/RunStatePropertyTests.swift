@@ -11,7 +11,8 @@ import Glibc
 /// A seeded random walk over a small data folder — two datasets of daily exports with
 /// duplicates and conflicts across files and a few rejected rows — applies one operation per
 /// step: add a file that sorts last or first, modify one (also keeping its size and setting
-/// its mtime back, as `touch -r` does), delete, rename, truncate, change `govstats.toml`,
+/// its mtime back, as `touch -r` does, or the last one, as when a night's export is sent
+/// again), delete, rename, truncate, change `govstats.toml`,
 /// corrupt the state, kill a run with SIGKILL at a random moment, move the day of the run.
 /// After every step a run that uses the state (`--out WARM`, state beside it) must publish,
 /// byte for byte, what `--full` publishes on the same inputs.
@@ -73,6 +74,7 @@ private enum WalkOperation: String, CaseIterable {
     case addFirst = "add-first"
     case modify = "modify"
     case modifySameSize = "modify-same-size"
+    case resendLast = "resend-last"
     case delete = "delete"
     case rename = "rename"
     case truncateFile = "truncate"
@@ -85,14 +87,14 @@ private enum WalkOperation: String, CaseIterable {
 
     /// Weights favour a file that sorts last: the nightly case the state exists for.
     static let weights: [(WalkOperation, Int)] = [
-        (.addLast, 30), (.addFirst, 6), (.modify, 8), (.modifySameSize, 8), (.delete, 5),
+        (.addLast, 30), (.addFirst, 6), (.modify, 8), (.modifySameSize, 8), (.resendLast, 6), (.delete, 5),
         (.rename, 6), (.truncateFile, 5), (.config, 5), (.corruptState, 6), (.killRun, 6),
         (.clock, 4), (.nothing, 3), (.tamperPrevious, 4),
     ]
 
     /// The operations that change the inputs: what a killed run is started after.
     static let dataWeights = weights.filter {
-        [.addLast, .addFirst, .modify, .modifySameSize, .delete, .rename, .truncateFile, .config].contains($0.0)
+        [.addLast, .addFirst, .modify, .modifySameSize, .resendLast, .delete, .rename, .truncateFile, .config].contains($0.0)
     }
 }
 
@@ -594,6 +596,7 @@ private final class RunStateWalk {
         case .addLast: return (try addFile(chooseDataset(), last: true), .none)
         case .addFirst: return (try addFile(chooseDataset(), last: false), .none)
         case .modify: return try modifyFile()
+        case .resendLast: return try modifyFile(last: true)
         case .modifySameSize: return try modifyKeepingSizeAndMTime()
         case .delete: return try deleteFile()
         case .rename: return try renameFile()
@@ -638,8 +641,11 @@ private final class RunStateWalk {
         return ("(\(why)) \(description)", .none)
     }
 
-    func modifyFile() throws -> (String, StateWarnings) {
-        guard let (dataset, name) = chooseFile(chooseDataset()) else { return try fallBack("no file to modify") }
+    /// `last`: the dataset's last file, as when last night's export is sent again.
+    func modifyFile(last: Bool = false) throws -> (String, StateWarnings) {
+        let preferred = chooseDataset()
+        let chosen = last ? csvFiles(preferred).last.map { (preferred, $0) } : chooseFile(preferred)
+        guard let (dataset, name) = chosen else { return try fallBack("no file to modify") }
         let path = datasetFolder(dataset) + "/" + name
         let old = try String(contentsOfFile: path, encoding: .utf8)
         var file = WalkFile(text: old)
