@@ -204,7 +204,14 @@ package enum RunState {
                 let stale = state.datasets.indices.contains { index in
                     judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
                 }
-                if stale { break }
+                if stale {
+                    // Not applied; but a delta damaged where it names its files would look
+                    // stale too, and a damaged state is ignored with a warning: its
+                    // checksum tells the two apart.
+                    try delta.skip(delta.remaining)
+                    try delta.verify()
+                    break
+                }
             }
             try state.apply(delta, files: files)
         }

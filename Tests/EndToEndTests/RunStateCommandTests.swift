@@ -160,6 +160,21 @@ import TestSupport
         #expect(try Self.agreesWithFull(folder))
         #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
         #expect(try inode("state") == whole && inode("state.1") != replaced)
+
+        // A delta damaged where it names its files looks as if they had changed: its
+        // checksum tells, and the state is ignored with a warning.
+        try Self.night(folder, 6)
+        #expect(try Self.run(folder).status == 0)
+        let delta = state + "/state.2"
+        var bytes = try #require(FileManager.default.contents(atPath: delta))
+        let name = Data("2017-03-06.csv".utf8)
+        let at = try #require(bytes.range(of: name)).lowerBound
+        bytes[at] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: delta))
+        night = try Self.run(folder)
+        #expect(night.status == 0)
+        #expect(night.stderr == "govstats: warning: run state ignored: \(delta) is damaged (its checksum does not match): every file is read, and the state is written anew\n")
+        #expect(try Self.agreesWithFull(folder))
     }
 
     /// A night whose new records outgrow the key table the state maps makes a table twice
