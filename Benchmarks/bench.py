@@ -418,7 +418,8 @@ def night_resent(out, top, new, tag, history):
 
 def check_nightly(items):
     """A warm run's reports are those of `run --full`, byte for byte; the thirty-first
-    night's run wrote its state whole."""
+    night's run wrote its state whole; the night sent again went on from the state
+    before that night."""
     lines, ok = [], True
     for whole in (c for c in items if c.key == "warm-whole"):
         left = sorted(n for n in os.listdir(whole.state_folder) if n.startswith("state."))
