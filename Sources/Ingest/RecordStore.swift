@@ -332,15 +332,16 @@ public struct RecordStore: Sendable {
     /// with them written in (the transform stage reads groups; the tests and the fuzz
     /// harness read these).
     func slots(at index: Int) -> ColumnSlots {
-        guard !replacements.isEmpty, !storage[index].isNone else { return ColumnSlots(storage: storage[index]) }
         var (column, replaced) = withRoomForReplacements(index)
         for (record, slot) in replaced where column[record] != slot { column[record] = slot }
         return ColumnSlots(storage: column)
     }
 
     /// The column at `index`, widened if it cannot hold the values that replaced some of
-    /// its records as it is packed, and those values, by record.
+    /// its records as it is packed, and those values, by record (none for a column the
+    /// store does not keep).
     private func withRoomForReplacements(_ index: Int) -> (PackedColumn, [(record: Int, slot: UInt64)]) {
+        guard !replacements.isEmpty, !storage[index].isNone else { return (storage[index], []) }
         let replaced = replacements.values(in: index)
         return (storage[index].holding(replaced.lazy.map(\.slot)), replaced)
     }
@@ -740,10 +741,9 @@ extension RecordStore {
         try writer.integer(count)
         try keys.write(to: writer)
         try writer.integer(storage.count)
-        for (index, column) in storage.enumerated() {
-            guard !replacements.isEmpty, !column.isNone else { try column.write(to: writer); continue }
-            let (wide, replaced) = withRoomForReplacements(index)
-            try wide.write(to: writer, replacing: replaced)
+        for index in storage.indices {
+            let (column, replaced) = withRoomForReplacements(index)
+            try column.write(to: writer, replacing: replaced)
         }
         for interner in interners { try interner.write(to: writer) }
     }
@@ -853,24 +853,11 @@ extension RecordStore {
 }
 
 extension PackedColumn {
-    func write(to writer: StateWriter) throws {
-        switch self {
-        case .none: try writer.integer(0)
-        case .u8(let values): try writer.integer(1); try values.write(to: writer)
-        case .u16(let values): try writer.integer(2); try values.write(to: writer)
-        case .u32(let values): try writer.integer(3); try values.write(to: writer)
-        case .offset32(let values, let base):
-            try writer.integer(4)
-            try writer.integer(Int(truncatingIfNeeded: base))
-            try values.write(to: writer)
-        case .u64(let values): try writer.integer(5); try values.write(to: writer)
-        }
-    }
-
-    /// As `write(to:)`, with the values of some records (in order, each one the column can
-    /// hold: `holding`) written in place of the column's.
-    func write(to writer: StateWriter, replacing replaced: [(record: Int, slot: UInt64)]) throws {
+    /// The column, with the values of some records (in order, each one the column can
+    /// hold: `holding`) written in place of its own.
+    func write(to writer: StateWriter, replacing replaced: [(record: Int, slot: UInt64)] = []) throws {
         func write<T: FixedWidthInteger & BitwiseCopyable>(_ array: FlatArray<T>, base: UInt64) throws {
+            guard !replaced.isEmpty else { return try array.write(to: writer) }
             var next = 0
             try array.write(to: writer) { part, first in
                 while next < replaced.count && replaced[next].record < first + part.count {

@@ -215,6 +215,7 @@ package enum RunState {
             }
             try state.apply(delta, files: files)
         }
+        state.filesCurrent = current
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
     }
@@ -284,6 +285,10 @@ package struct SavedState: Sendable {
     package var checksum: UInt32
     /// The number of deltas read.
     package var chain = 0
+    /// Per dataset, whether its recorded files are current in the folder `read` was given,
+    /// found as it judged the deltas (nil: not judged), so that `resumable`, given the same
+    /// folder, does not look at every file again.
+    var filesCurrent: [Bool]?
 
     /// The outcomes of the files a delta (after its header) recorded, per dataset.
     func files(of delta: StateReader, root: String) throws -> [[FileOutcome]] {
@@ -388,7 +393,7 @@ extension SavedState {
             // A date accepted before may be in the future on an earlier day; one refused as
             // in the future may be accepted on a later day.
             guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
-            guard datasets[index].filesAreCurrent(in: folder) else { continue }
+            guard filesCurrent?[index] ?? datasets[index].filesAreCurrent(in: folder) else { continue }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }

@@ -11,8 +11,8 @@ import Schema
 /// reports folder, or `--state`. It holds `state`, and the deltas `state.1`, `state.2`, …
 /// of the runs since that read only new files. A run writes `state.partial-<pid>` first
 /// and renames it, after the reports are published, to `state` (then removes the deltas,
-/// which no longer continue it) or to the next delta (replacing any deltas from there on,
-/// which a change to their files left unused).
+/// which no longer continue it) or to the next delta (removing any deltas after it, which
+/// a change to their files left unused).
 ///
 /// Only the run holding the reports' lock touches it. A state that cannot be used is
 /// ignored with one warning, and the run reads everything: never a wrong figure, never a
@@ -163,9 +163,9 @@ struct StateFolder {
     /// they name another state as the one they continue, and are not read).
     ///
     /// A run that went on from the state as an earlier night left it (a later delta's files
-    /// had changed: `RunState.read`) writes the delta after that night's: the deltas from
-    /// its number on are removed first, the last first, so that a kill at any moment leaves
-    /// a chain whose every delta continues the one before.
+    /// had changed: `RunState.read`) writes the delta after that night's: the deltas after
+    /// its number are removed first, the last first, so that a kill at any moment leaves a
+    /// chain whose every delta continues the one before.
     func commit(_ pending: Pending) -> String? {
         let target = pending.delta.map(deltaPath) ?? statePath
         if let delta = pending.delta {
