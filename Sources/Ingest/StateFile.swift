@@ -188,13 +188,10 @@ package final class StateWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// At most `flushBytes` per write(2): a larger write lets Linux fill the new file's page
-    /// cache with large folios, which on a virtual machine that gives freed memory back to
-    /// its host come from memory the host must supply again, many times slower to fill.
     private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < raw.count {
-            let written = write(descriptor, raw.baseAddress! + offset, min(raw.count - offset, Self.flushBytes))
+            let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw StateError.system("write", path)

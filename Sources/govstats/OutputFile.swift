@@ -40,13 +40,10 @@ final class OutputFile {
         if buffer.count >= Self.flushBytes { try flush() }
     }
 
-    /// At most `flushBytes` per write(2), as the run state is written (`StateWriter`): a
-    /// larger write may fill the page cache with large folios, slow to come by on a virtual
-    /// machine that gives freed memory back to its host.
     func flush() throws(Failure) {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, min($0.count - offset, Self.flushBytes)) }
+            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw Self.failure("write", path)
