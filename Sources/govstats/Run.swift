@@ -189,7 +189,11 @@ struct Run: ParsableCommand {
                     result.releaseKeys()
                     result.countStanding(jobs: jobs)
                     counted.give(result)
-                    return try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
+                    let warnings = try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
+                    // What the run may still wait for: a large state can take longer to
+                    // write than the pages.
+                    progress.say("finishing the run state")
+                    return warnings
                 }
                 if let written { (pending, stateWarning) = (nil, written) }
             } else {

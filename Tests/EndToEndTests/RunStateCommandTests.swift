@@ -295,4 +295,39 @@ import TestSupport
         #expect(file.stderr == "govstats: --state \(folder.path)/file is not a folder\n")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
     }
+
+    /// On a terminal the progress line names each step in turn; with two jobs the state is
+    /// written beside the trends and pages, and what the run may wait for after them is
+    /// named too. (Run under `script`, which gives the run a terminal.)
+    @Test(arguments: [
+        ("1", ["reading", "writing the run state", "computing trends", "rendering reports"]),
+        ("2", ["reading", "computing trends", "rendering reports", "finishing the run state"]),
+    ])
+    func theProgressOnATerminalNamesTheRunState(jobs: String, steps: [String]) throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux's script, in every Debian")
+        let command = [GovStatsBinary.path, "run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--jobs", jobs]
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let bytes = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        // Each step rewrites the line: carriage return, then erase to its end.
+        var shown: [String] = []
+        for part in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\u{1B}[K") {
+            let line = part.trimmingCharacters(in: .newlines)
+            let step = line.hasPrefix("reading ") ? "reading" : line
+            if !step.isEmpty && shown.last != step { shown.append(step) }
+        }
+        let summary = "published \(folder.path)/out: read 2 files, reused 0 from the run state \(folder.path)/.out.state"
+        #expect(shown == steps + [summary])
+    }
 }
