@@ -416,6 +416,10 @@ def night_resent(out, top, new, tag, history):
     return c
 
 
+# How the bench's lines name the warm runs other than the plain one.
+NIGHT_NAMES = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}
+
+
 def check_nightly(items):
     """A warm run's reports are those of `run --full`, byte for byte; the thirty-first
     night's run wrote its state whole; the night sent again went on from the state
@@ -443,7 +447,7 @@ def check_nightly(items):
                 and all(filecmp.cmp(os.path.join(d, n), os.path.join(d.replace(warm.output, full.output, 1), n), shallow=False)
                         for d, _, names in os.walk(warm.output) for n in names)
             ok = ok and same
-            night = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}.get(key, "")
+            night = NIGHT_NAMES.get(key, "")
             lines.append(f"- {tag}{night}: warm run's reports {'equal' if same else 'DIFFER FROM'} `run --full`'s, byte for byte")
     return lines, ok
 
@@ -1061,9 +1065,8 @@ def main():
         nights = [c for c in n_items if c.key in ("warm", "warm-whole", "warm-resent")]
         if nights:
             peak = max(max(c.rss_kib) for c in nights) * 1024
-            named = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}
             target("peak RSS of a warm run ≤ 100 MB", peak, 100e6,
-                   "; ".join(f"{c.shape}{named.get(c.key, '')}: "
+                   "; ".join(f"{c.shape}{NIGHT_NAMES.get(c.key, '')}: "
                              f"{max(c.rss_kib) * 1024 / 1e6:.1f} MB" for c in nights))
         if warms:
             distinct = {"2y": info["distinct"] - night_info["new_rows"], "4y": 2 * (info["distinct"] - night_info["new_rows"])}

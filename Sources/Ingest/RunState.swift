@@ -330,16 +330,22 @@ package struct SavedDataset: Sendable {
     /// Whether the files recorded are the first files of the dataset in `folder`, each
     /// unchanged.
     func filesAreCurrent(in folder: DataFolder) -> Bool {
-        guard let files = folder.files[ingest.dataset], files.count >= ingest.files.count else { return false }
-        return ingest.files.indices.allSatisfy { Self.isUnchanged(ingest.files[$0], now: files[$0], recordedAt: recordedAt[$0]) }
+        areCurrent(ingest.files, from: 0, in: folder) { recordedAt[$0] }
     }
 
     /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
     /// `folder` that follow those recorded, each unchanged.
     func areCurrent(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
-        let first = ingest.files.count
+        areCurrent(outcomes, from: ingest.files.count, in: folder) { _ in written }
+    }
+
+    /// Whether `outcomes` are of the dataset's files in `folder` from its `first` on, each
+    /// unchanged since the state file that recorded outcome `i` was written (`written(i)`).
+    private func areCurrent(
+        _ outcomes: [FileOutcome], from first: Int, in folder: DataFolder, written: (Int) -> (seconds: Int, nanoseconds: Int)
+    ) -> Bool {
         guard let files = folder.files[ingest.dataset], files.count >= first + outcomes.count else { return false }
-        return outcomes.indices.allSatisfy { Self.isUnchanged(outcomes[$0], now: files[first + $0], recordedAt: written) }
+        return outcomes.indices.allSatisfy { Self.isUnchanged(outcomes[$0], now: files[first + $0], recordedAt: written($0)) }
     }
 
     /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
