@@ -636,6 +636,14 @@ private final class RunStateWalk {
         return nil
     }
 
+    /// The last file of `preferred`, or of the other dataset when `preferred` has none.
+    func lastFile(_ preferred: WalkDataset) -> (WalkDataset, String)? {
+        for dataset in [preferred] + WalkDataset.allCases.filter({ $0 != preferred }) {
+            if let name = csvFiles(dataset).last { return (dataset, name) }
+        }
+        return nil
+    }
+
     func fallBack(_ why: String) throws -> (String, StateWarnings) {
         let description = try addFile(.alarm, last: true)
         return ("(\(why)) \(description)", .none)
@@ -644,7 +652,7 @@ private final class RunStateWalk {
     /// `last`: the dataset's last file, as when last night's export is sent again.
     func modifyFile(last: Bool = false) throws -> (String, StateWarnings) {
         let preferred = chooseDataset()
-        let chosen = last ? csvFiles(preferred).last.map { (preferred, $0) } : chooseFile(preferred)
+        let chosen = last ? lastFile(preferred) : chooseFile(preferred)
         guard let (dataset, name) = chosen else { return try fallBack("no file to modify") }
         let path = datasetFolder(dataset) + "/" + name
         let old = try String(contentsOfFile: path, encoding: .utf8)
