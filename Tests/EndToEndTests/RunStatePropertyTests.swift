@@ -120,6 +120,11 @@ private enum WalkDataset: String, CaseIterable {
         }
     }
 
+    /// Every dataset, `preferred` first: where the walk looks for a file to work on.
+    static func starting(with preferred: WalkDataset) -> [WalkDataset] {
+        [preferred] + allCases.filter { $0 != preferred }
+    }
+
     var keyPrefix: String {
         switch self {
         case .alarm: "C"
@@ -629,7 +634,7 @@ private final class RunStateWalk {
     /// which the deltas of the state recorded), else any.
     func chooseFile(_ preferred: WalkDataset, where fits: (WalkDataset, String) -> Bool = { _, _ in true }) -> (WalkDataset, String)? {
         let recent = chance(50)
-        for dataset in [preferred] + WalkDataset.allCases.filter({ $0 != preferred }) {
+        for dataset in WalkDataset.starting(with: preferred) {
             let names = csvFiles(dataset).filter { fits(dataset, $0) }
             if !names.isEmpty { return (dataset, pick(recent ? Array(names.suffix(2)) : names)) }
         }
@@ -638,7 +643,7 @@ private final class RunStateWalk {
 
     /// The last file of `preferred`, or of the other dataset when `preferred` has none.
     func lastFile(_ preferred: WalkDataset) -> (WalkDataset, String)? {
-        for dataset in [preferred] + WalkDataset.allCases.filter({ $0 != preferred }) {
+        for dataset in WalkDataset.starting(with: preferred) {
             if let name = csvFiles(dataset).last { return (dataset, name) }
         }
         return nil
@@ -714,7 +719,7 @@ private final class RunStateWalk {
             }.filter { $0.1 > $0.0 }
         }
         let dataset = chooseDataset()
-        for candidate in [dataset] + WalkDataset.allCases.filter({ $0 != dataset }) where candidates.isEmpty {
+        for candidate in WalkDataset.starting(with: dataset) where candidates.isEmpty {
             for name in csvFiles(candidate) {
                 let bytes = [UInt8](FileManager.default.contents(atPath: datasetFolder(candidate) + "/" + name) ?? Data())
                 for (start, end) in lineRanges(bytes) { candidates.append((candidate, name, start, end)) }
