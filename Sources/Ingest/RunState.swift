@@ -215,7 +215,7 @@ package enum RunState {
             }
             try state.apply(delta, files: files)
         }
-        state.filesCurrent = current
+        if let folder, let current { state.filesCurrent = (folder.files, current) }
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
     }
@@ -286,9 +286,9 @@ package struct SavedState: Sendable {
     /// The number of deltas read.
     package var chain = 0
     /// Per dataset, whether its recorded files are current in the folder `read` was given,
-    /// found as it judged the deltas (nil: not judged), so that `resumable`, given the same
-    /// folder, does not look at every file again.
-    var filesCurrent: [Bool]?
+    /// found as it judged the deltas (nil: not judged), with that folder's listing:
+    /// `resumable`, given a folder of the same listing, does not look at every file again.
+    var filesCurrent: (listing: [Dataset: [InputFile]], current: [Bool])?
 
     /// The outcomes of the files a delta (after its header) recorded, per dataset.
     func files(of delta: StateReader, root: String) throws -> [[FileOutcome]] {
@@ -392,6 +392,7 @@ extension SavedState {
         var resumption = Resumption()
         resumption.chain = chain
         resumption.chainChecksum = checksum
+        let judged = filesCurrent.flatMap { $0.listing == folder.files ? $0.current : nil }
         for index in datasets.indices {
             let dataset = datasets[index].ingest.dataset
             guard let files = folder.files[dataset], files.count >= datasets[index].ingest.files.count else { continue }
@@ -399,7 +400,7 @@ extension SavedState {
             // A date accepted before may be in the future on an earlier day; one refused as
             // in the future may be accepted on a later day.
             guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
-            guard filesCurrent?[index] ?? datasets[index].filesAreCurrent(in: folder) else { continue }
+            guard judged?[index] ?? datasets[index].filesAreCurrent(in: folder) else { continue }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }

@@ -458,6 +458,31 @@ import TestSupport
         #expect(try read().resumable(in: folder, key: Self.key).files == 0)
     }
 
+    @Test func filesJudgedInOneFolderAreJudgedAgainInAnother() throws {
+        // What `read` found of the files as it judged a delta holds for the folder it was
+        // given: a copy of the data elsewhere (other inodes) is judged afresh.
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let write = { (day: Int, rows: String) in
+            let path = try root.write("data/alarm_calls/2018-02-0\(day).csv", alarmHeader + rows)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        try write(1, Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A2", 1, "闵行区", "纠纷"))
+        try write(2, Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A3", 2, "宝山区", "盗窃"))
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        try write(3, Self.row("A2", 1, "闵行区", "诈骗"))
+        try Self.goOn(root, delta: 1, mapBytes: 4096)
+        let folder = try Self.folder(root)
+        let read = { try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, folder: folder) }
+        #expect(try read().chain == 1)
+        #expect(try read().resumable(in: folder, key: Self.key).files == 3)
+        let copy = try TemporaryDirectory("copy")
+        defer { copy.remove() }
+        try FileManager.default.copyItem(atPath: root.path + "/data", toPath: copy.path + "/data")
+        #expect(try read().resumable(in: try Self.folder(copy), key: Self.key).files == 0)
+    }
+
     @Test func aFileRejectedAsInTheFutureIsReadAgainOnAnotherDay() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
