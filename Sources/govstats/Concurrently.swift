@@ -51,3 +51,12 @@ final class Handoff<Value: Sendable>: Sendable {
         return value.withLock { $0.take()! }
     }
 }
+
+/// Set once by one thread when it is done, looked at by another.
+final class DoneSignal: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
