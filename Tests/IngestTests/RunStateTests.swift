@@ -21,11 +21,14 @@ import TestSupport
             alarmHeader + row("A1", 1, "宝山区", "盗窃") + row("A4", 2, "宝山区", "盗窃") + row("A2", 1, "闵行区", "盗窃"),
             alarmHeader + row("A5", 3, "闵行区", "诈骗") + row("A4", 2, "宝山区", "纠纷") + "A6,2018-02-03,,,报警,盗窃,,\n",
         ]
-        for day in days {
-            let path = try folder.write("data/alarm_calls/2018-02-0\(day + 1).csv", files[day])
-            // Written well before the state: an export of an earlier night.
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        }
+        for day in days { try writeExport(folder, "2018-02-0\(day + 1)", files[day]) }
+    }
+
+    /// Writes `text` as the alarm export `data/alarm_calls/<name>.csv`, modified an hour
+    /// ago: an export of an earlier night, written well before the state.
+    static func writeExport(_ root: TemporaryDirectory, _ name: String, _ text: String) throws {
+        let path = try root.write("data/alarm_calls/\(name).csv", text)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
     }
 
     static func stage(keepingKeys: Bool = true) -> IngestStage {
@@ -312,10 +315,7 @@ import TestSupport
             alarmHeader + Self.row("B300", 3, "闵行区", "诈骗") + Self.row("A10", 2, "宝山区", "纠纷") + Self.row("A2", 1, "闵行区", "纠纷"),
             alarmHeader + Self.row("A10", 2, "宝山区", "纠纷") + Self.row("C4", 4, "宝山区", "盗窃") + Self.row("B300", 3, "闵行区", "诈骗"),
         ]
-        func write(_ night: Int) throws {
-            let path = try root.write("data/alarm_calls/2018-02-0\(night + 1).csv", nights[night])
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        }
+        func write(_ night: Int) throws { try Self.writeExport(root, "2018-02-0\(night + 1)", nights[night]) }
         func goOn(delta: Int) throws {
             try Self.goOn(root, delta: delta, mapBytes: mapBytes, jobs: 2, checksumPiece: 4096)
         }
@@ -356,10 +356,7 @@ import TestSupport
                 Self.row(String(format: "R%05d", id), 1 + id % 28, districts[id % 3], categories[(id / 3 + shift) % 4])
             }.joined()
         }
-        func write(_ name: String, _ body: String) throws {
-            let path = try root.write("data/alarm_calls/\(name).csv", alarmHeader + body)
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        }
+        func write(_ name: String, _ body: String) throws { try Self.writeExport(root, name, alarmHeader + body) }
         try write("2018-02-01", rows(0..<6_000, shift: 0))
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
@@ -395,10 +392,7 @@ import TestSupport
                     .replacingOccurrences(of: ",300,", with: ",\(seconds),")
             }.joined()
         }
-        func write(_ name: String, _ body: String) throws {
-            let path = try root.write("data/alarm_calls/\(name).csv", alarmHeader + body)
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        }
+        func write(_ name: String, _ body: String) throws { try Self.writeExport(root, name, alarmHeader + body) }
         let datasets = GovStatsConfig().allDatasets
         try write("2018-02-01", rows(0..<3_000, shift: 0))
         var none: [Dataset: DatasetIngest] = [:]
@@ -463,15 +457,11 @@ import TestSupport
         // given: a copy of the data elsewhere (other inodes) is judged afresh.
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
-        let write = { (day: Int, rows: String) in
-            let path = try root.write("data/alarm_calls/2018-02-0\(day).csv", alarmHeader + rows)
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        }
-        try write(1, Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A2", 1, "闵行区", "纠纷"))
-        try write(2, Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A3", 2, "宝山区", "盗窃"))
+        try Self.writeExport(root, "2018-02-01", alarmHeader + Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A2", 1, "闵行区", "纠纷"))
+        try Self.writeExport(root, "2018-02-02", alarmHeader + Self.row("A1", 1, "宝山区", "盗窃") + Self.row("A3", 2, "宝山区", "盗窃"))
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none)
-        try write(3, Self.row("A2", 1, "闵行区", "诈骗"))
+        try Self.writeExport(root, "2018-02-03", alarmHeader + Self.row("A2", 1, "闵行区", "诈骗"))
         try Self.goOn(root, delta: 1, mapBytes: 4096)
         let folder = try Self.folder(root)
         let read = { try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, folder: folder) }
@@ -506,8 +496,7 @@ import TestSupport
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         let rows = (0..<3_000).map { Self.row("P\($0)", 1 + $0 % 28, $0 % 3 == 0 ? "宝山区" : "闵行区", $0 % 5 == 0 ? "盗窃" : "纠纷") }
-        let path = try root.write("data/alarm_calls/2018-02-01.csv", alarmHeader + rows.joined())
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        try Self.writeExport(root, "2018-02-01", alarmHeader + rows.joined())
         var none: [Dataset: DatasetIngest] = [:]
         _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: 1)
         let state = root.path + "/state"
