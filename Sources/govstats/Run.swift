@@ -181,21 +181,18 @@ struct Run: ParsableCommand {
                 // until they are written), then its groups once counted here.
                 let records = Handoff(result.withoutGroups())
                 let counted = Handoff<IngestResult>()
-                let stateDone = DoneSignal()
                 let written: String?
                 (written, warnings) = try Concurrently.run(jobs: jobs) { () -> String? in
-                    defer { stateDone.set() }
                     if let failed = state.writeRecords(started, records.take()) { return failed }
                     return state.writeGroups(started, counted.take(), rejectsFolder: rejectsFolder)
                 } and: {
                     result.releaseKeys()
                     result.countStanding(jobs: jobs)
                     counted.give(result)
-                    let warnings = try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
-                    // What the run may still wait for: a large state can take longer to
-                    // write than the pages.
-                    if !stateDone.isSet { progress.say("finishing the run state") }
-                    return warnings
+                    return try transform(result, into: staging, spares: spares, config: config, generatedAt: generatedAt, progress: progress)
+                } whileWaiting: {
+                    // A large state can take longer to write than the pages.
+                    progress.say("finishing the run state")
                 }
                 if let written { (pending, stateWarning) = (nil, written) }
             } else {

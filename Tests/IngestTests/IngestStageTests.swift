@@ -313,7 +313,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(read.dataset(.alarmCalls)?.files.map(\.file.relativePath) == ["alarm_calls/a\u{FFFD}.csv"])
         // 报警.csv in GBK.
         let raw = Array((folder.path + "/alarm_calls/").utf8) + [0xB1, 0xA8, 0xBE, 0xAF] + Array(".csv".utf8)
-        let path = String(cString: raw + [0])
+        let path = String(decoding: raw, as: UTF8.self)
         let descriptor = (raw.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
         #expect(descriptor >= 0)
         close(descriptor)
