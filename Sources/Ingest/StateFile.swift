@@ -458,7 +458,12 @@ package final class StateReader {
     /// A count of items of `size` bytes each that the rest of the file can hold.
     package func count(of size: Int) throws -> Int {
         let value = try integer()
-        guard value >= 0, value <= remaining / max(1, size) else { throw StateError("\(path) is damaged (a count of \(value))") }
+        guard value >= 0, value <= remaining / max(1, size) else {
+            // A state cut short is most often found here: the count is read from what the
+            // file holds, but the bytes it counts are not all there.
+            let each = size == 1 ? "1 byte" : "\(size) bytes"
+            throw StateError("\(path) is damaged or cut short (a count of \(value) of \(each) each, with \(remaining) bytes left)")
+        }
         return value
     }
 

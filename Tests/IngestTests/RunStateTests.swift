@@ -519,6 +519,28 @@ import TestSupport
         }
     }
 
+    @Test func aCountOfMoreThanTheFileHoldsIsCalledDamageOrACut() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        let path = root.path + "/state"
+        let writer = try StateWriter(path: path)
+        try writer.text("abc")
+        try writer.finish()
+        // Cut after the text's length: it counts 3 bytes, none of them left.
+        let whole = try #require(FileManager.default.contents(atPath: path))
+        try Data(whole.prefix(8) + whole.suffix(4)).write(to: URL(fileURLWithPath: path))
+        let reader = try StateReader(path: path)
+        let text = #expect(throws: StateError.self) { try reader.text() }
+        #expect(text?.description == "\(path) is damaged or cut short (a count of 3 of 1 byte each, with 0 bytes left)")
+        // A count of 8-byte items, one short.
+        let writer2 = try StateWriter(path: path)
+        try writer2.integer(2)
+        try writer2.integer(7)
+        try writer2.finish()
+        let count = #expect(throws: StateError.self) { try StateReader(path: path).count(of: 8) }
+        #expect(count?.description == "\(path) is damaged or cut short (a count of 2 of 8 bytes each, with 8 bytes left)")
+    }
+
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
     func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
