@@ -3,8 +3,8 @@ import Dispatch
 import Synchronization
 import Testing
 
-/// `Concurrently.run`: both steps' results, errors in the order of one job, and
-/// `whileWaiting` called exactly when the foreground is done before the background.
+/// `Concurrently.run` and `Handoff`: both steps' results, errors in the order of one job, and
+/// `whileWaiting` called when the foreground is done before the background, never with one job.
 @Suite struct ConcurrentlyTests {
     /// What a test's steps did, in order, from either thread.
     final class Log: Sendable {
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test(arguments: [1, 2])
-    func theBackgroundsErrorComesFirstOnceBothEnded(jobs: Int) {
+    func theBackgroundsErrorComesFirst(jobs: Int) {
         let log = Log()
         #expect(throws: Failed(step: "background")) {
             _ = try Concurrently.run(jobs: jobs) { () -> Int in
