@@ -9,7 +9,7 @@ PIP_INSTALL = $(PIP) install --quiet $(shell python3 -c 'import sys, sysconfig, 
 RELEASE   := .build/release/govstats
 DEBUG     := .build/debug/govstats
 
-.PHONY: all deps check-deps build validate reports test check readme screenshots fuzz test-asan faults bench clean
+.PHONY: all deps check-deps build validate reports test check readme screenshots fuzz test-asan faults soak bench clean
 
 all: reports
 
@@ -87,6 +87,13 @@ check: check-deps
 	$(GOVSTATS) run --data Tests/Fixtures/Hostile --out "$$tmp/hostile" --quiet && \
 	python3 Tests/Browser/check.py --reports $(OUT) --print-pages index.html "district-宝山区.html" --print-limit 3 && \
 	python3 Tests/Browser/check.py --reports "$$tmp/hostile" --print-pages
+
+# Nightly runs at scale: a seeded random walk of changes to 600,000 rows of exports, after
+# each of which a run with its state must publish what run --full does (Tests/Soak).
+SOAK_SEED  ?= 1
+SOAK_STEPS ?= 100
+soak: build
+	python3 Tests/Soak/run.py --binary $(RELEASE) --seed $(SOAK_SEED) --steps $(SOAK_STEPS)
 
 # Screenshots of the committed reports at desktop and phone widths (docs/screenshots).
 screenshots:
