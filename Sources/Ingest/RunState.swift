@@ -30,15 +30,15 @@ package struct StateKey: Equatable, Sendable {
 /// read only new files; read by `read` before the next run, which goes on from it
 /// (`resumable`) rather than reading its inputs again.
 ///
-///     state     "govstats run state", format, the size from which arrays are mapped,
-///               the key (`StateKey`)
+///     state     "govstats run state", format, the file's length, the size from which
+///               arrays are mapped, the key (`StateKey`)
 ///               per dataset: name; per file its name, version, day read and outcome;
 ///               the record store as it stood (keys, packed columns, interned texts)
 ///               per dataset: the record groups
 ///               per dataset: the bytes of rejects/<dataset>.csv
 ///               CRC-32C of everything before it
-///     state.N   "govstats run state delta", format, the size from which arrays are
-///               mapped, the CRC of the file before it
+///     state.N   "govstats run state delta", format, the file's length, the size from
+///               which arrays are mapped, the CRC of the file before it
 ///               per dataset: the files added
 ///               per dataset: what the store gained and replaced
 ///               per dataset: the groups added and the counts changed
@@ -47,7 +47,7 @@ package struct StateKey: Equatable, Sendable {
 package enum RunState {
     static let magic = "govstats run state"
     static let deltaMagic = "govstats run state delta"
-    static let format = 6
+    static let format = 7
     /// Deltas after which a run writes the state whole again.
     package static let longestChain = 30
 
@@ -73,6 +73,7 @@ package enum RunState {
     package static func writeRecords(_ result: IngestResult, key: StateKey, delta resumption: Resumption?, to writer: StateWriter) throws {
         try writer.text(resumption == nil ? magic : deltaMagic)
         try writer.integer(format)
+        try writer.length()
         try writer.integer(writer.mapBytes)
         if let resumption {
             try writer.integer(Int(resumption.chainChecksum))
@@ -195,6 +196,7 @@ package enum RunState {
         while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
+            try delta.length()
             try readMapBytes(delta)
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else { break }
             let files = try state.files(of: delta, root: root)
@@ -230,6 +232,7 @@ package enum RunState {
         guard try reader.text() == magic else { throw StateError("\(reader.path) is not a govstats run state") }
         let format = try reader.integer()
         guard format == Self.format else { throw StateError("\(reader.path) is of another format (\(format))") }
+        try reader.length()
         try readMapBytes(reader)
         return StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
     }

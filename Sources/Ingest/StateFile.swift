@@ -74,6 +74,17 @@ package final class StateWriter {
 
     /// The number of bytes written so far.
     private var offset = 0
+    /// Where `length` left room for the file's length, which `finish` writes there.
+    private var lengthOffset: Int?
+
+    /// Room for the file's length (8 bytes), which `finish` writes once it is known; the
+    /// checksum takes them as zeros. A reader compares it with the file's size
+    /// (`StateReader.length`), so that a file cut short is named so.
+    package func length() throws {
+        precondition(lengthOffset == nil, "a state's length is written once")
+        lengthOffset = offset
+        try integer(0)
+    }
 
     package func bytes(_ raw: UnsafeRawBufferPointer) throws {
         guard !raw.isEmpty else { return }
@@ -207,6 +218,11 @@ package final class StateWriter {
         try flush()
         var digest = checksum.value.littleEndian
         try withUnsafeBytes(of: &digest) { raw in try writeAll(raw) }
+        if let lengthOffset {
+            var length = Int64(offset + MemoryLayout.size(ofValue: digest)).littleEndian
+            let written = withUnsafeBytes(of: &length) { raw in pwrite(descriptor, raw.baseAddress!, raw.count, off_t(lengthOffset)) }
+            guard written == MemoryLayout.size(ofValue: length) else { throw StateError.system("write", path) }
+        }
         let code = close(descriptor)
         descriptor = -1
         if code != 0 { throw StateError.system("close", path) }
@@ -356,6 +372,9 @@ package final class StateReader {
     /// Bytes of content not read yet (the digest after them excluded).
     private(set) var remaining: Int
     private let contentBytes: Int
+    /// Whether the file's size was found to be the length its writer recorded (`length`):
+    /// from then on, a count past the end is damage, not a cut.
+    private var sizeChecked = false
     /// The checksum of the bytes since the last part set aside (all of them, after
     /// `verify`).
     private var checksumState = Checksum()
@@ -403,7 +422,28 @@ package final class StateReader {
 
     /// Fills `target` with the next bytes of content.
     package func read(into target: UnsafeMutableRawBufferPointer) throws {
-        guard target.count <= remaining else { throw StateError("\(path) is cut short") }
+        try fill(target)
+        checksumState.feed(UnsafeRawBufferPointer(target))
+    }
+
+    /// Reads the file's length as `StateWriter.length` recorded it (the checksum taking
+    /// it as zeros, as the writer did) and compares it with the file's size.
+    package func length() throws {
+        var recorded: Int64 = 0
+        try withUnsafeMutableBytes(of: &recorded) { raw in try fill(raw) }
+        let zeros: Int64 = 0
+        withUnsafeBytes(of: zeros) { checksumState.feed($0) }
+        let length = Int(Int64(littleEndian: recorded)), size = contentBytes + Self.digestBytes
+        if length > size { throw StateError("\(path) is cut short (\(size) of \(length) bytes)") }
+        if length != size { throw StateError("\(path) is damaged (\(size) bytes, \(length) when written)") }
+        sizeChecked = true
+    }
+
+    /// `read`, without the checksum.
+    private func fill(_ target: UnsafeMutableRawBufferPointer) throws {
+        guard target.count <= remaining else {
+            throw StateError(sizeChecked ? "\(path) is damaged (\(target.count) bytes read, \(remaining) left)" : "\(path) is cut short (\(contentBytes + Self.digestBytes) bytes)")
+        }
         var done = 0
         while done < target.count {
             if position == filled {
@@ -417,7 +457,7 @@ package final class StateReader {
                 filled = 0
                 let wanted = min(buffer.count, remaining - done + Self.digestBytes)
                 let got = try buffer.withUnsafeMutableBytes { raw in try readSome(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<wanted])) }
-                guard got > 0 else { throw StateError("\(path) is cut short") }
+                guard got > 0 else { throw StateError("\(path) was cut short while it was read") }
                 filled = got
             }
             let take = min(filled - position, target.count - done)
@@ -427,7 +467,6 @@ package final class StateReader {
             position += take
             done += take
         }
-        checksumState.feed(UnsafeRawBufferPointer(target))
         remaining -= target.count
     }
 
@@ -444,7 +483,7 @@ package final class StateReader {
         var done = 0
         while done < target.count {
             let got = try readSome(into: UnsafeMutableRawBufferPointer(rebasing: target[done...]))
-            guard got > 0 else { throw StateError("\(path) is cut short") }
+            guard got > 0 else { throw StateError("\(path) was cut short while it was read") }
             done += got
         }
     }
@@ -459,10 +498,11 @@ package final class StateReader {
     package func count(of size: Int) throws -> Int {
         let value = try integer()
         guard value >= 0, value <= remaining / max(1, size) else {
-            // A state cut short is most often found here: the count is read from what the
-            // file holds, but the bytes it counts are not all there.
+            // Before the length is checked (the first bytes), a file cut short may be
+            // found here: the count is read, but the bytes it counts are not all there.
             let each = size == 1 ? "1 byte" : "\(size) bytes"
-            throw StateError("\(path) is damaged or cut short (a count of \(value) of \(each) each, with \(remaining) bytes left)")
+            let what = sizeChecked ? "damaged" : "damaged or cut short"
+            throw StateError("\(path) is \(what) (a count of \(value) of \(each) each, with \(remaining) bytes left)")
         }
         return value
     }

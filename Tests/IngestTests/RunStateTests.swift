@@ -519,26 +519,58 @@ import TestSupport
         }
     }
 
-    @Test func aCountOfMoreThanTheFileHoldsIsCalledDamageOrACut() throws {
+    @Test func aCountOfMoreThanTheFileHoldsIsCalledDamage() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
         let path = root.path + "/state"
         let writer = try StateWriter(path: path)
         try writer.text("abc")
         try writer.finish()
-        // Cut after the text's length: it counts 3 bytes, none of them left.
+        // Cut after the text's count, in a file without its length: it counts 3 bytes, none
+        // of them left, and a cut cannot be told from damage.
         let whole = try #require(FileManager.default.contents(atPath: path))
         try Data(whole.prefix(8) + whole.suffix(4)).write(to: URL(fileURLWithPath: path))
         let reader = try StateReader(path: path)
         let text = #expect(throws: StateError.self) { try reader.text() }
         #expect(text?.description == "\(path) is damaged or cut short (a count of 3 of 1 byte each, with 0 bytes left)")
-        // A count of 8-byte items, one short.
-        let writer2 = try StateWriter(path: path)
-        try writer2.integer(2)
-        try writer2.integer(7)
-        try writer2.finish()
-        let count = #expect(throws: StateError.self) { try StateReader(path: path).count(of: 8) }
-        #expect(count?.description == "\(path) is damaged or cut short (a count of 2 of 8 bytes each, with 8 bytes left)")
+        // With its length, of the right size: a count of 8-byte items one short is damage.
+        let counted = try StateWriter(path: path)
+        try counted.length()
+        try counted.integer(2)
+        try counted.integer(7)
+        try counted.finish()
+        let countedReader = try StateReader(path: path)
+        try countedReader.length()
+        let count = #expect(throws: StateError.self) { try countedReader.count(of: 8) }
+        #expect(count?.description == "\(path) is damaged (a count of 2 of 8 bytes each, with 8 bytes left)")
+    }
+
+    /// A state records its length: one cut short anywhere after it says so, with both
+    /// sizes, and one with bytes added is damaged.
+    @Test func aStateCutShortIsNamedSo() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<3)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: 1)
+        let path = root.path + "/state"
+        let good = Array(try #require(FileManager.default.contents(atPath: path)))
+        let datasets = GovStatsConfig().allDatasets
+        // The length follows the magic text (its count and 18 bytes) and the format; the
+        // last 4 bytes of a file are taken for its checksum.
+        let lengthEnd = 8 + 18 + 8 + 8
+        for cut in [lengthEnd + 4, good.count / 2, good.count - 1] {
+            try Data(good[..<cut]).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets) }
+            #expect(error?.description == "\(path) is cut short (\(cut) of \(good.count) bytes)")
+        }
+        // Cut before its length is whole: its size alone.
+        try Data(good[..<lengthEnd]).write(to: URL(fileURLWithPath: path))
+        let early = #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets) }
+        #expect(early?.description == "\(path) is cut short (\(lengthEnd) bytes)")
+        try Data(good + [0]).write(to: URL(fileURLWithPath: path))
+        let grown = #expect(throws: StateError.self) { try RunState.read(path: path, root: root.path, datasets: datasets) }
+        #expect(grown?.description == "\(path) is damaged (\(good.count + 1) bytes, \(good.count) when written)")
     }
 
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
