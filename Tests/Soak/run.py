@@ -3,19 +3,20 @@
 
     python3 Tests/Soak/run.py --binary .build/release/govstats [--seed S] [--steps N] [--rows R]
 
-`RunStatePropertyTests` walks small data, where every array of the state is tiny. This walk
-runs the release binary on `govstats generate --rows R` (600,000 by default: the exports
-overlap, so records repeat and conflict across files), each export cut into --parts files
-that sort in order, half of them in the data folder at the start. Then, at each step, one
-of: the next file of a dataset added (most often); the last file sent again with a row
-changed or added; an older file changed, or changed at the same size with its time set
-back; a file deleted, renamed, or cut short; a file added that sorts first; govstats.toml
-written or removed; a byte of the run state flipped; a run killed (SIGKILL) at a random
-moment; nothing. A third of the way in come new files night after night, until the chain
-of deltas has reached its 30 and the next night has written the state whole from a mapped
-one. After each step a run with its state (on a pseudo-terminal, which makes it say how
-many files it read and reused) and a `run --full` with a state of its own must exit alike
-and, when they publish, publish the same bytes.
+`RunStatePropertyTests` walks small data, where every array of the state is tiny. This
+walk runs the release binary on `govstats generate --rows R` (600,000 by default: the
+exports overlap, so records repeat and conflict across files), each export cut into
+--parts files that sort in order, half of them in the data folder at the start. Then, at
+each step, one of: the next file of a dataset added (most often); the last file sent again
+with a row changed or added; an older file changed, or changed at the same size with its
+time set back; a file deleted, renamed, or cut short (sent whole again at the next step if
+the cut got it refused); a file added that sorts first; govstats.toml written or removed;
+a byte of the run state flipped; a run killed (SIGKILL) at a random moment; nothing. A
+third of the way in come new files night after night, until the chain of deltas has
+reached its 30 and the next night has written the state whole from a mapped one. After
+each step a run with its state (with one thread or two, on a pseudo-terminal, which makes
+it say how many files it read and reused) and a `run --full` with a state of its own must
+exit alike and, when they publish, publish the same bytes.
 
 The walk fails if no warm run reused a file, or if 62 nights in a row did not make a chain
 of 30 deltas (it would then test less than it says). Everything is written under one
@@ -44,12 +45,15 @@ class Walk:
     def __init__(self, binary, seed, rows, parts, top):
         self.binary, self.rng, self.top = binary, random.Random(seed), top
         self.data = os.path.join(top, "data")
-        self.warm = ["--out", os.path.join(top, "warm"), "--jobs", "2"]
+        self.warm = ["--out", os.path.join(top, "warm")]
         self.full = ["--out", os.path.join(top, "full"), "--state", os.path.join(top, "full.state"),
                      "--full", "--quiet", "--jobs", "2"]
         self.state = os.path.join(top, ".warm.state")
         self.reserve = self.prepare(seed, rows, parts)
         self.last_run = 1.0
+        # A file this step cut short, as it was; sent whole again at the next step if the
+        # cut got it refused (ending inside a character), as an operator would.
+        self.cut, self.refused_cut = None, None
 
     def prepare(self, seed, rows, parts):
         """The data folder with the first half of each dataset's files; the rest, in order."""
@@ -117,6 +121,11 @@ class Walk:
     def step(self, number):
         """Applies one random change; returns its name."""
         rng = self.rng
+        cut, self.cut = self.refused_cut, None
+        if cut:
+            self.refused_cut = None
+            self.write(*cut)
+            return "sent whole again"
         op = rng.choice(OPS)
         dataset = rng.choice(sorted(self.reserve))
         files = self.files(dataset)
@@ -141,7 +150,9 @@ class Walk:
                        [header] + rng.sample(body, min(50, len(body))))
         elif op == "cut short":
             path = rng.choice(files)
-            size = os.path.getsize(path)
+            with open(path, "rb") as f:
+                self.cut = (path, [f.read()])
+            size = len(self.cut[1][0])
             os.truncate(path, rng.randrange(size // 2, size))
         elif op == "damage state" and os.path.isdir(self.state):
             names = [n for n in os.listdir(self.state) if n.startswith("state")]
@@ -153,7 +164,7 @@ class Walk:
                     f.seek(-1, os.SEEK_CUR)
                     f.write(bytes([byte[0] ^ (1 << rng.randrange(8))]))
         elif op == "kill":
-            child = subprocess.Popen([self.binary, "run", "--data", self.data, "--quiet"] + self.warm,
+            child = subprocess.Popen([self.binary, "run", "--data", self.data, "--quiet", "--jobs", "2"] + self.warm,
                                      stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, self.last_run))
             child.send_signal(signal.SIGKILL)
@@ -170,8 +181,10 @@ class Walk:
         return op
 
     def run_warm(self):
-        """The run with its state, on a pseudo-terminal: exit code, files read and reused."""
-        command = shlex.join([self.binary, "run", "--data", self.data] + self.warm)
+        """The run with its state, on a pseudo-terminal, with one thread or two (the state's
+        checksum is then worked out beside its loading): exit code, files read and reused."""
+        jobs = str(self.rng.choice([1, 2]))
+        command = shlex.join([self.binary, "run", "--data", self.data, "--jobs", jobs] + self.warm)
         started = time.monotonic()
         done = subprocess.run(["script", "-eqc", command, "/dev/null"], capture_output=True)
         self.last_run = time.monotonic() - started
@@ -229,7 +242,7 @@ def main():
     # deltas has reached 30 and the next night has written the state whole (62 at most).
     month_nights, month_done = 0, False
     for number in range(args.steps):
-        in_month = not month_done and number >= args.steps // 3
+        in_month = not month_done and number >= args.steps // 3 and not walk.refused_cut
         if in_month:
             month_nights += 1
             op = "add last, a month" if walk.add_night() else "nothing"
@@ -251,19 +264,21 @@ def main():
             return 1
         if counts and counts[1] > 0:
             reused_runs += 1
+        if warm_code == 3 and walk.cut:
+            walk.refused_cut = walk.cut
         read = f"read {counts[0]}, reused {counts[1]}" if counts else f"exit {warm_code}"
         longest_chain = max([longest_chain] + walk.deltas())
         if in_month and (longest_chain >= 30 and not walk.deltas() or month_nights == 62):
             month_done = True
         print(f"step {number:3d} {op:18s} {read}; {walk.state_size()}", flush=True)
-    shutil.rmtree(top)
     print("steps: " + ", ".join(f"{op} {n}" for op, n in sorted(tally.items())))
     if reused_runs == 0:
-        print("FAIL: no warm run reused a file")
+        print(f"FAIL: no warm run reused a file\nleft in {top}")
         return 1
     if month_done and longest_chain < 30:
-        print(f"FAIL: {month_nights} nights of new files in a row made a chain of {longest_chain} deltas, not 30")
+        print(f"FAIL: {month_nights} nights of new files in a row made a chain of {longest_chain} deltas, not 30\nleft in {top}")
         return 1
+    shutil.rmtree(top)
     print(f"{args.steps} steps passed: after each, the warm run published what run --full did; "
           f"{reused_runs} warm runs reused files; the longest chain of deltas: {longest_chain}")
     return 0
