@@ -190,7 +190,8 @@ package struct FileScan: Equatable, Sendable {
         if setting == .fixed(.utf8) {
             verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
         } else {
-            switch validate(path: path, as: .gb18030, size: bytes, parts: parts) {
+            let hint: @Sendable (Int) -> String = { fallbackOffset in utf8Hint(path: path, size: bytes, firstInvalid: offset, fallbackFailedAt: fallbackOffset) }
+            switch validate(path: path, as: .gb18030, size: bytes, parts: parts, hint: hint) {
             case .success: verdict = .success(FileScan(bytes: bytes, digest: digest, encoding: .gb18030))
             case .failure(.undecodable(let message)): verdict = .failure(.undecodable(message + utf16Hint(path: path)))
             case .failure(let failure): verdict = .failure(failure)
@@ -203,6 +204,26 @@ package struct FileScan: Equatable, Sendable {
     private static func refusedAfterHash(_ verdict: Result<FileScan, Failure>, _ digest: Digest) -> Result<FileScan, Failure> {
         if case .failure = verdict, case .failure(let error) = digest.value { return .failure(.io(error)) }
         return verdict
+    }
+
+    /// Said after the refusal of a file that is neither UTF-8 nor GB18030 when UTF-8 decodes
+    /// more of it than GB18030 did (`firstInvalid` past `fallbackFailedAt`): most often a
+    /// UTF-8 export with a damaged byte, or cut short inside its last character.
+    static func utf8Hint(path: String, size: Int, firstInvalid: Int, fallbackFailedAt: Int) -> String {
+        guard firstInvalid > fallbackFailedAt else { return "" }
+        do {
+            if try firstNotUTF8(path: path, range: firstInvalid..<size, endsText: false) == nil {
+                let bytes = size - firstInvalid == 1 ? "byte" : "\(size - firstInvalid) bytes"
+                return " (it is UTF-8 but for its last \(bytes), a character cut short: was the file cut short?)"
+            }
+            var line = 1
+            try FileBlocks.forEach(path: path, range: 0..<firstInvalid) { block in
+                line += block.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            }
+            return " (it is UTF-8 up to the byte at offset \(firstInvalid), on line \(line))"
+        } catch {
+            return ""
+        }
     }
 
     /// Said after the refusal of a file that is neither UTF-8 nor GB18030 when it seems to be
@@ -297,7 +318,8 @@ package struct FileScan: Equatable, Sendable {
     /// character, so a part decodes on its own, and the first fault of the first part that
     /// has one is the one thread's verdict (a lead byte before a line feed fails at the
     /// lead byte either way). Parts are as for UTF-8: one per MiB at most.
-    private static func validate(path: String, as encoding: TextEncoding, size: Int, parts: Int, declared: Bool = false) -> Result<Void, Failure> {
+    /// `hint`: said after the message, given the offset of the byte that cannot be decoded.
+    private static func validate(path: String, as encoding: TextEncoding, size: Int, parts: Int, declared: Bool = false, hint: @escaping @Sendable (Int) -> String = { _ in "" }) -> Result<Void, Failure> {
         var found = [0]
         do {
             for part in 1..<max(parts, 1) {
@@ -311,7 +333,7 @@ package struct FileScan: Equatable, Sendable {
         let starts = found
         DispatchQueue.concurrentPerform(iterations: starts.count) { part in
             let range = starts[part]..<(part + 1 < starts.count ? starts[part + 1] : size)
-            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil, declared: declared)
+            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil, declared: declared, hint: hint)
             outcomes.withLock { $0[part] = outcome }
         }
         for part in starts.indices {
@@ -322,10 +344,10 @@ package struct FileScan: Equatable, Sendable {
 
     /// Checks the bytes of `range` (the whole file if nil) as `encoding`; offsets in the
     /// message count from the file's start.
-    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool) -> Result<Void, Failure> {
+    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool, hint: (Int) -> String) -> Result<Void, Failure> {
         do {
             guard let offset = try firstUndecodable(path: path, range: range, as: encoding) else { return .success(()) }
-            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared)))
+            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared) + hint(offset)))
         } catch let error as TranscodeError {
             return .failure(.undecodable(failureText(error, declared: declared)))
         } catch let error as FileReadError {

@@ -208,6 +208,29 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.dataset(.alarmCalls)?.files.first?.encoding == .gb18030)
     }
 
+    /// A UTF-8 export with one damaged character, or cut short inside its last one, is
+    /// neither UTF-8 nor GB18030: its refusal names where GB18030 failed, as it must, and
+    /// then where UTF-8 did, which decoded further; at any --jobs.
+    @Test(arguments: [1, 2])
+    func aUTF8FileDamagedOrCutShortSaysWhereUTF8Ends(jobs: Int) throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        let first = "A1,2017-03-05,宝山区,,报警,盗窃,,\n"
+        let second = Array("A2,2017-03-05,宝山区,,报警,".utf8)
+        // 盗 is E7 9B 97: cut after two of its bytes, or its second byte made an A.
+        try folder.write("alarm_calls/cut.csv", bytes: Array((alarmHeader + first).utf8) + second + [0xE7, 0x9B])
+        try folder.write("alarm_calls/damaged.csv", bytes: Array((alarmHeader + first).utf8) + second + [0xE7, 0x41, 0x97] + Array("窃,,\n".utf8))
+        let (result, _) = try ingest(folder: folder, jobs: jobs)
+        // GB18030 takes 宝山区's nine bytes in pairs, and its ninth with the comma after it
+        // (Python's gb18030 codec agrees).
+        let gb18030 = alarmHeader.utf8.count + "A1,2017-03-05,".utf8.count + 8
+        let utf8 = (alarmHeader + first).utf8.count + second.count
+        #expect(result.refusals == [
+            "alarm_calls/cut.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8 but for its last 2 bytes, a character cut short: was the file cut short?)",
+            "alarm_calls/damaged.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8 up to the byte at offset \(utf8), on line 3)",
+        ])
+    }
+
     /// UTF-16 (a spreadsheet's "Unicode text"), which no setting reads, is refused with a
     /// hint: by its byte order mark, or by the zeros of its ASCII header; at any --jobs.
     @Test(arguments: [1, 2])
