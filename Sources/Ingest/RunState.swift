@@ -198,7 +198,13 @@ package enum RunState {
             guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
             try delta.length()
             try readMapBytes(delta)
-            guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else { break }
+            guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else {
+                // A leftover of an earlier chain, whole; or a delta damaged where it names
+                // the state before it, which its checksum tells (and the state is ignored).
+                try delta.skip(delta.remaining)
+                try delta.verify()
+                break
+            }
             let files = try state.files(of: delta, root: root)
             if let folder {
                 let judged = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }

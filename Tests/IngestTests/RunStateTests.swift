@@ -299,6 +299,16 @@ import TestSupport
         // The state written whole again: the delta names the old one and is not read.
         _ = try Self.ingestAndSave(root, resuming: &none)
         #expect(try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets).chain == 0)
+
+        // A delta damaged where it names the state before it is told from a leftover by its
+        // checksum: the state is not used.
+        let deltaPath = root.path + "/state.1"
+        var bytes = Array(try #require(FileManager.default.contents(atPath: deltaPath)))
+        let chainAt = 8 + "govstats run state delta".utf8.count + 8 + 8 + 8
+        bytes[chainAt] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: deltaPath))
+        let damaged = #expect(throws: StateError.self) { try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets) }
+        #expect(damaged?.description == "\(deltaPath) is damaged (its checksum does not match)")
     }
 
     /// Keys of one length are kept without the end of each; once a key of another length
