@@ -11,9 +11,10 @@ each step, one of: the next file of a dataset added (most often); the last file 
 with a row changed or added; an older file changed, or changed at the same size with its
 time set back; a file deleted, renamed, or cut short (sent whole again at the next step if
 the cut got it refused); a file added that sorts first; govstats.toml written or removed;
-a byte of the run state flipped; a run killed (SIGKILL) at a random moment; nothing. A
-third of the way in come new files night after night, until the chain of deltas has
-reached its 30 and the next night has written the state whole from a mapped one. After
+the run state's file or a delta damaged (a bit flipped, cut short, bytes added: the run
+must then warn once that it ignored the state); a run killed (SIGKILL) at a random moment;
+nothing. A third of the way in come new files night after night, until the chain of deltas
+has reached its 30 and the next night has written the state whole from a mapped one. After
 each step a run with its state (with one thread or two, on a pseudo-terminal, which makes
 it say how many files it read and reused) and a `run --full` with a state of its own must
 exit alike and, when they publish, publish the same bytes.
@@ -155,14 +156,24 @@ class Walk:
             size = len(self.cut[1][0])
             os.truncate(path, rng.randrange(size // 2, size))
         elif op == "damage state" and os.path.isdir(self.state):
-            names = [n for n in os.listdir(self.state) if n.startswith("state")]
-            if names:
-                path = os.path.join(self.state, rng.choice(names))
+            names = [n for n in os.listdir(self.state) if re.fullmatch(r"state(\.\d+)?", n)]
+            if not names:
+                return "nothing"
+            path = os.path.join(self.state, rng.choice(names))
+            size = os.path.getsize(path)
+            how = rng.choice(["a bit flipped"] * 3 + ["cut short", "bytes added"])
+            if how == "cut short":
+                os.truncate(path, rng.randrange(size))
+            elif how == "bytes added":
+                with open(path, "ab") as f:
+                    f.write(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64))))
+            else:
                 with open(path, "r+b") as f:
-                    f.seek(rng.randrange(os.path.getsize(path)))
+                    f.seek(rng.randrange(size))
                     byte = f.read(1)
                     f.seek(-1, os.SEEK_CUR)
                     f.write(bytes([byte[0] ^ (1 << rng.randrange(8))]))
+            return f"damage state: {os.path.basename(path)}, {how}"
         elif op == "kill":
             child = subprocess.Popen([self.binary, "run", "--data", self.data, "--quiet", "--jobs", "2"] + self.warm,
                                      stderr=subprocess.DEVNULL)
@@ -248,7 +259,8 @@ def main():
             op = "add last, a month" if walk.add_night() else "nothing"
         else:
             op = walk.step(number)
-        tally[op] = tally.get(op, 0) + 1
+        kind = op.split(":")[0]
+        tally[kind] = tally.get(kind, 0) + 1
         warm_code, counts, said = walk.run_warm()
         full_code, full_said = walk.run_full()
         if warm_code != full_code:
@@ -264,13 +276,16 @@ def main():
             return 1
         if counts and counts[1] > 0:
             reused_runs += 1
+        if op.startswith("damage state") and said.count("warning: run state ignored") != 1:
+            print(f"FAIL step {number} ({op}): the warm run did not warn once that it ignored the state\n{said}\nleft in {top}")
+            return 1
         if warm_code == 3 and walk.cut:
             walk.refused_cut = walk.cut
         read = f"read {counts[0]}, reused {counts[1]}" if counts else f"exit {warm_code}"
         longest_chain = max([longest_chain] + walk.deltas())
         if in_month and (longest_chain >= 30 and not walk.deltas() or month_nights == 62):
             month_done = True
-        print(f"step {number:3d} {op:18s} {read}; {walk.state_size()}", flush=True)
+        print(f"step {number:3d} {op}: {read}; {walk.state_size()}", flush=True)
     print("steps: " + ", ".join(f"{op} {n}" for op, n in sorted(tally.items())))
     if reused_runs == 0:
         print(f"FAIL: no warm run reused a file\nleft in {top}")
