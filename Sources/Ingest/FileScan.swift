@@ -107,7 +107,10 @@ package struct FileScan: Equatable, Sendable {
                     failure = error
                 }
             }
-            if let failure { return .failure(.undecodable(failureText(failure, declared: true))) }
+            if let failure {
+                let hint = if case .invalidByte(_, let offset) = failure { cutShortHint(path: path, size: bytes, offset: offset, encoding: encoding) } else { "" }
+                return .failure(.undecodable(failureText(failure, declared: true) + hint))
+            }
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
         case .fixed, .auto:
             utf8.finish()
@@ -188,9 +191,13 @@ package struct FileScan: Equatable, Sendable {
         }
         let verdict: Result<FileScan, Failure>
         if setting == .fixed(.utf8) {
-            verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded" + utf16Hint(path: path)))
+            verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"
+                + cutShortHint(path: path, size: bytes, offset: offset, encoding: .utf8) + utf16Hint(path: path)))
         } else {
-            let hint: @Sendable (Int) -> String = { fallbackOffset in utf8Hint(path: path, size: bytes, firstInvalid: offset, fallbackFailedAt: fallbackOffset) }
+            let hint: @Sendable (Int) -> String = { fallbackOffset in
+                let utf8 = utf8Hint(path: path, size: bytes, firstInvalid: offset, fallbackFailedAt: fallbackOffset)
+                return utf8.isEmpty ? cutShortHint(path: path, size: bytes, offset: fallbackOffset, encoding: .gb18030) : utf8
+            }
             switch validate(path: path, as: .gb18030, size: bytes, parts: parts, hint: hint) {
             case .success: verdict = .success(FileScan(bytes: bytes, digest: digest, encoding: .gb18030))
             case .failure(.undecodable(let message)): verdict = .failure(.undecodable(message + utf16Hint(path: path)))
@@ -212,9 +219,8 @@ package struct FileScan: Equatable, Sendable {
     static func utf8Hint(path: String, size: Int, firstInvalid: Int, fallbackFailedAt: Int) -> String {
         guard firstInvalid > fallbackFailedAt else { return "" }
         do {
-            if try firstNotUTF8(path: path, range: firstInvalid..<size, endsText: false) == nil {
-                let bytes = size - firstInvalid == 1 ? "byte" : "\(size - firstInvalid) bytes"
-                return " (it is UTF-8 but for its last \(bytes), a character cut short: was the file cut short?)"
+            if try endsInsideACharacter(path: path, size: size, offset: firstInvalid, encoding: .utf8) {
+                return " (it is UTF-8, but ends inside a character: was it cut short?)"
             }
             var line = 1
             try FileBlocks.forEach(path: path, range: 0..<firstInvalid) { block in
@@ -224,6 +230,20 @@ package struct FileScan: Equatable, Sendable {
         } catch {
             return ""
         }
+    }
+
+    /// Said after the refusal of a file in `encoding` when the byte at `offset` that cannot
+    /// be decoded starts a character that the end of the file cuts short.
+    static func cutShortHint(path: String, size: Int, offset: Int, encoding: TextEncoding) -> String {
+        (try? endsInsideACharacter(path: path, size: size, offset: offset, encoding: encoding)) == true
+            ? " (it ends inside a character: was it cut short?)" : ""
+    }
+
+    /// Whether the bytes from `offset` to the end of the file are the start of a character
+    /// in `encoding` (at most three; four-byte GB18030 characters are the longest).
+    private static func endsInsideACharacter(path: String, size: Int, offset: Int, encoding: TextEncoding) throws -> Bool {
+        guard offset < size, size - offset < 4 else { return false }
+        return try firstUndecodable(path: path, range: offset..<size, as: encoding, endsText: false) == nil
     }
 
     /// Said after the refusal of a file that is neither UTF-8 nor GB18030 when it seems to be
@@ -272,7 +292,9 @@ package struct FileScan: Equatable, Sendable {
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         let parts = max(1, min(jobs, size / (1 << 20)))
         if case .fixed(let encoding) = setting, encoding != .utf8 {
-            let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true)
+            let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true) { offset in
+                cutShortHint(path: path, size: size, offset: offset, encoding: encoding)
+            }
                 .map { FileScan(bytes: size, digest: digest, encoding: encoding) }
             return refusedAfterHash(verdict, digest)
         }

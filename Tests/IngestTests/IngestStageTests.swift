@@ -210,9 +210,10 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 
     /// A UTF-8 export with one damaged character, or cut short inside its last one, is
     /// neither UTF-8 nor GB18030: its refusal names where GB18030 failed, as it must, and
-    /// then where UTF-8 did, which decoded further; at any --jobs.
+    /// then where UTF-8 did, which decoded further. A GB18030 export cut short says that it
+    /// ends inside a character; at any --jobs.
     @Test(arguments: [1, 2])
-    func aUTF8FileDamagedOrCutShortSaysWhereUTF8Ends(jobs: Int) throws {
+    func aFileDamagedOrCutShortSaysWhere(jobs: Int) throws {
         let folder = try TemporaryDirectory("ingest")
         defer { folder.remove() }
         let first = "A1,2017-03-05,宝山区,,报警,盗窃,,\n"
@@ -220,14 +221,44 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         // 盗 is E7 9B 97: cut after two of its bytes, or its second byte made an A.
         try folder.write("alarm_calls/cut.csv", bytes: Array((alarmHeader + first).utf8) + second + [0xE7, 0x9B])
         try folder.write("alarm_calls/damaged.csv", bytes: Array((alarmHeader + first).utf8) + second + [0xE7, 0x41, 0x97] + Array("窃,,\n".utf8))
+        // In GB18030, 盗 is B5 C1: cut after its first byte.
+        let encoder = try Transcoder(from: .utf8, to: .gb18030)
+        var gb: [UInt8] = []
+        try Array((alarmHeader + first + "A2,2017-03-05,宝山区,,报警,").utf8).withUnsafeBytes { try encoder.convert($0, final: true, into: &gb) }
+        try folder.write("alarm_calls/gb.csv", bytes: gb + [0xB5])
         let (result, _) = try ingest(folder: folder, jobs: jobs)
         // GB18030 takes 宝山区's nine bytes in pairs, and its ninth with the comma after it
         // (Python's gb18030 codec agrees).
         let gb18030 = alarmHeader.utf8.count + "A1,2017-03-05,".utf8.count + 8
         let utf8 = (alarmHeader + first).utf8.count + second.count
         #expect(result.refusals == [
-            "alarm_calls/cut.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8 but for its last 2 bytes, a character cut short: was the file cut short?)",
+            "alarm_calls/cut.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8, but ends inside a character: was it cut short?)",
             "alarm_calls/damaged.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8 up to the byte at offset \(utf8), on line 3)",
+            "alarm_calls/gb.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb.count) cannot be decoded (it ends inside a character: was it cut short?)",
+        ])
+    }
+
+    /// A file in the encoding the config declares, cut short inside its last character,
+    /// says so; at any --jobs.
+    @Test(arguments: [1, 2])
+    func aDeclaredEncodingCutShortSaysSo(jobs: Int) throws {
+        let folder = try TemporaryDirectory("ingest")
+        defer { folder.remove() }
+        // Each ends with the first byte of a two-byte character: C4 in Big5, E5 AE of three in UTF-8.
+        try folder.write("alarm_calls/big5.csv", bytes: Array((alarmHeader + "A1,2017-03-05,").utf8) + [0xC4])
+        try folder.write("burglary_reports.csv", bytes: Array("case_id,reported_at\nK1,".utf8) + [0xE5, 0xAE])
+        var config = GovStatsConfig()
+        var big5 = DatasetSettings()
+        big5.encoding = .fixed(.big5)
+        config.datasets[.alarmCalls] = big5
+        var utf8 = DatasetSettings()
+        utf8.encoding = .fixed(.utf8)
+        config.datasets[.burglaryReports] = utf8
+        let (result, _) = try ingest(folder: folder, config: config, jobs: jobs)
+        let cut = (alarmHeader + "A1,2017-03-05,").utf8.count
+        #expect(result.refusals == [
+            "alarm_calls/big5.csv: file refused: not valid big5 (declared in the config): byte at offset \(cut) cannot be decoded (it ends inside a character: was it cut short?)",
+            "burglary_reports.csv: file refused: not valid utf-8 (declared in the config): byte at offset \("case_id,reported_at\nK1,".utf8.count) cannot be decoded (it ends inside a character: was it cut short?)",
         ])
     }
 
