@@ -292,9 +292,8 @@ package struct FileScan: Equatable, Sendable {
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         let parts = max(1, min(jobs, size / (1 << 20)))
         if case .fixed(let encoding) = setting, encoding != .utf8 {
-            let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true) { offset in
-                cutShortHint(path: path, size: size, offset: offset, encoding: encoding)
-            }
+            let hint: @Sendable (Int) -> String = { offset in cutShortHint(path: path, size: size, offset: offset, encoding: encoding) }
+            let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true, hint: hint)
                 .map { FileScan(bytes: size, digest: digest, encoding: encoding) }
             return refusedAfterHash(verdict, digest)
         }
