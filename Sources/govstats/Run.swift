@@ -31,8 +31,10 @@ struct Run: ParsableCommand {
             same bytes as a run that reads everything (--full). A change to a file that one \
             of the last nights added (an export sent again) is read from that night on. A \
             state that cannot be used (damaged, or made by another build, govstats.toml or \
-            data folder) is ignored with one warning. On a terminal the run ends by saying \
-            how many files it read and reused.
+            data folder) is ignored with one warning. An input file modified later than \
+            now (a clock ahead where it was written) is read by every run until then, \
+            with a warning. On a terminal the run ends by saying how many files it read \
+            and reused.
 
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
@@ -103,6 +105,7 @@ struct Run: ParsableCommand {
         if let writer = built.state, let warning = stateFolder.commit(writer) { built.warnings.append(warning) }
         // Said once the run succeeded: a run that fails leaves the state as it was.
         if let stateWarning { built.warnings.insert(stateWarning, at: 0) }
+        if let dated = Self.datedInTheFuture(folder) { built.warnings.append(dated) }
         for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if progress.enabled {
             let read = folder.fileCount - reused
@@ -255,11 +258,35 @@ struct Run: ParsableCommand {
         guard let seconds = Int(text), seconds >= 0 else {
             throw .usage(["SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, not '\(text)'"])
         }
+        return Self.utcText(seconds)
+    }
+
+    /// `seconds` since 1970-01-01 (0 or more) as `YYYY-MM-DD HH:MM:SS UTC`.
+    static func utcText(_ seconds: Int) -> String {
         let days = seconds / 86_400
         let rest = seconds % 86_400
         let date = LocalDate(dayNumber: LocalDate(year: 1970, month: 1, day: 1)!.dayNumber + days)
         let time = LocalDateTime(date: date, hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)!
         return time.description + " UTC"
+    }
+
+    /// The warning for input files modified later than now, by this machine's clock. A file
+    /// is reused from the run state only if it was modified before the state was written
+    /// (docs/reference.md, "Run state"), so until then every run reads such a file again,
+    /// and with it more of its dataset than the new files: silently, but for this word.
+    static func datedInTheFuture(_ folder: DataFolder) -> String? {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let dated = folder.datasets.flatMap { folder.files[$0] ?? [] }.compactMap { file -> (InputFile, FileVersion)? in
+            guard let version = try? FileVersion.of(file.path),
+                  (version.modifiedSeconds, version.modifiedNanoseconds) > (now.tv_sec, now.tv_nsec) else { return nil }
+            return (file, version)
+        }
+        guard let (first, _) = dated.first, let latest = dated.map(\.1.modifiedSeconds).max() else { return nil }
+        let which = dated.count == 1 ? "\(first.relativePath) is" : "\(first.relativePath) and \(dated.count - 1) more \(dated.count == 2 ? "file are" : "files are")"
+        let when = dated.count == 1 ? utcText(latest) : "the latest \(utcText(latest))"
+        let pronoun = dated.count == 1 ? "it" : "them"
+        return "\(which) dated in the future (\(when)): until then, each run reads \(pronoun) again rather than going on from the run state (is a clock ahead where \(dated.count == 1 ? "it was" : "they were") written?)"
     }
 }
 

@@ -115,6 +115,32 @@ import TestSupport
         #expect(tree(folder.path + "/out") != replaced)
     }
 
+    /// A file modified later than now cannot be reused (it may change again in the tick the
+    /// state is written): every run says so, once it has published, until the file is not.
+    @Test func filesDatedInTheFutureAreNamed() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let warning = "until then, each run reads it again rather than going on from the run state (is a clock ahead where it was written?)"
+        func date(_ path: String, _ seconds: Double) throws {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: seconds)], ofItemAtPath: folder.path + "/data/alarm_calls/" + path)
+        }
+        try date("2017-03-01.csv", 4_102_444_800)
+        for _ in 0..<2 {
+            let run = try Self.run(folder)
+            #expect(run.status == 0)
+            #expect(run.stderr == "govstats: warning: alarm_calls/2017-03-01.csv is dated in the future (2100-01-01 00:00:00 UTC): \(warning)\n")
+        }
+        try date("2017-03-02.csv", 4_102_531_200)
+        let both = try Self.run(folder, ["--full"])
+        #expect(both.stderr == "govstats: warning: alarm_calls/2017-03-01.csv and 1 more file are dated in the future (the latest 2100-01-02 00:00:00 UTC): "
+            + "until then, each run reads them again rather than going on from the run state (is a clock ahead where they were written?)\n")
+        // Set back, they are read once more (their times changed), then reused.
+        try date("2017-03-01.csv", 1_000_000_000)
+        try date("2017-03-02.csv", 1_000_000_000)
+        #expect(try Self.run(folder).stderr == "")
+        #expect(try Self.agreesWithFull(folder))
+    }
+
     /// A change to a file that a delta recorded (a night's export sent again with a
     /// correction, removed, or joined by a late file that sorts before it) goes on from
     /// the state as the night before that delta left it: `state` and the deltas before stay
