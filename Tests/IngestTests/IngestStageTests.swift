@@ -244,7 +244,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
     func aDeclaredEncodingCutShortSaysSo(jobs: Int) throws {
         let folder = try TemporaryDirectory("ingest")
         defer { folder.remove() }
-        // Each ends with the first byte of a two-byte character: C4 in Big5, E5 AE of three in UTF-8.
+        // Each ends inside a character: C4 is the first of two bytes in Big5, E5 AE two of
+        // three in UTF-8.
         try folder.write("alarm_calls/big5.csv", bytes: Array((alarmHeader + "A1,2017-03-05,").utf8) + [0xC4])
         try folder.write("burglary_reports.csv", bytes: Array("case_id,reported_at\nK1,".utf8) + [0xE5, 0xAE])
         var config = GovStatsConfig()
