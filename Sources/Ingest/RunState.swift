@@ -195,7 +195,8 @@ package enum RunState {
         var current: [Bool]?
         while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
-            guard try delta.integer() == Self.format else { throw StateError("\(delta.path) is of another format") }
+            let format = try delta.integer()
+            guard format == Self.format else { throw anotherFormat(delta.path, format) }
             try delta.length()
             try readMapBytes(delta)
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else {
@@ -237,10 +238,16 @@ package enum RunState {
     private static func readKey(_ reader: StateReader) throws -> StateKey {
         guard try reader.text() == magic else { throw StateError("\(reader.path) is not a govstats run state") }
         let format = try reader.integer()
-        guard format == Self.format else { throw StateError("\(reader.path) is of another format (\(format))") }
+        guard format == Self.format else { throw anotherFormat(reader.path, format) }
         try reader.length()
         try readMapBytes(reader)
         return StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
+    }
+
+    /// A state file of another format than this build's: most often one an earlier build
+    /// wrote, which the first run after an upgrade replaces.
+    private static func anotherFormat(_ path: String, _ format: Int) -> StateError {
+        StateError("\(path) was written by another build of govstats (its format is \(format), this build's \(Self.format))")
     }
 
     /// The size from which the writer laid arrays out to be mapped (`FlatArray.write`).

@@ -583,6 +583,23 @@ import TestSupport
         #expect(grown?.description == "\(path) is damaged (\(good.count + 1) bytes, \(good.count) when written)")
     }
 
+    /// A state of another format (an earlier build's, after an upgrade) says so, before
+    /// anything else is read of it.
+    @Test func aStateOfAnotherFormatIsAnotherBuilds() throws {
+        let root = try TemporaryDirectory("state")
+        defer { root.remove() }
+        try Self.write(root, days: 0..<1)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none)
+        let path = root.path + "/state"
+        var bytes = Array(try #require(FileManager.default.contents(atPath: path)))
+        // The format follows the magic text (its count and 18 bytes).
+        bytes[8 + 18] -= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StateError.self) { try RunState.key(path: path) }
+        #expect(error?.description == "\(path) was written by another build of govstats (its format is \(bytes[8 + 18]), this build's \(bytes[8 + 18] + 1))")
+    }
+
     @Test(arguments: [(1 << 30, 1), (1, 1), (1, 2)])
     func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
