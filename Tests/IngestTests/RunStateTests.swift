@@ -86,6 +86,15 @@ import TestSupport
         return full
     }
 
+    /// The state of `days` of exports, written whole in `root`: its path and its bytes.
+    static func savedState(_ root: TemporaryDirectory, days: Range<Int>, mapBytes: Int = 4096) throws -> (path: String, bytes: [UInt8]) {
+        try Self.write(root, days: days)
+        var none: [Dataset: DatasetIngest] = [:]
+        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
+        let path = root.path + "/state"
+        return (path, Array(try #require(FileManager.default.contents(atPath: path))))
+    }
+
     static func summary(_ outcome: FileOutcome) -> String {
         "\(outcome.file.relativePath) \(outcome.bytes) \(outcome.sha256) \(counts(outcome)) \(outcome.filtered) \(outcome.rejectReasons.sorted { $0.key < $1.key }) \(outcome.runOnRecords) \(outcome.encoding)"
     }
@@ -560,11 +569,7 @@ import TestSupport
     @Test func aStateCutShortIsNamedSo() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
-        try Self.write(root, days: 0..<3)
-        var none: [Dataset: DatasetIngest] = [:]
-        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: 1)
-        let path = root.path + "/state"
-        let good = Array(try #require(FileManager.default.contents(atPath: path)))
+        let (path, good) = try Self.savedState(root, days: 0..<3, mapBytes: 1)
         let datasets = GovStatsConfig().allDatasets
         // The length follows the magic text (its count and 18 bytes) and the format; the
         // last 4 bytes of a file are taken for its checksum.
@@ -588,11 +593,7 @@ import TestSupport
     @Test func aStateOfAnotherFormatIsAnotherBuilds() throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
-        try Self.write(root, days: 0..<1)
-        var none: [Dataset: DatasetIngest] = [:]
-        _ = try Self.ingestAndSave(root, resuming: &none)
-        let path = root.path + "/state"
-        var bytes = Array(try #require(FileManager.default.contents(atPath: path)))
+        var (path, bytes) = try Self.savedState(root, days: 0..<1)
         // The format follows the magic text (its count and 18 bytes).
         bytes[8 + 18] -= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -604,11 +605,7 @@ import TestSupport
     func aDamagedStateIsRefusedWhereverItIsDamaged(mapBytes: Int, jobs: Int) throws {
         let root = try TemporaryDirectory("state")
         defer { root.remove() }
-        try Self.write(root, days: 0..<3)
-        var none: [Dataset: DatasetIngest] = [:]
-        _ = try Self.ingestAndSave(root, resuming: &none, mapBytes: mapBytes)
-        let path = root.path + "/state"
-        let good = Array(try #require(FileManager.default.contents(atPath: path)))
+        let (path, good) = try Self.savedState(root, days: 0..<3, mapBytes: mapBytes)
         let datasets = GovStatsConfig().allDatasets
         #expect(try RunState.read(path: path, root: root.path, datasets: datasets, jobs: jobs, checksumPiece: 4096).datasets.count == 1)
         var random = SplitMix(state: 7)
