@@ -64,6 +64,16 @@ public enum FileBlocks {
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
+
+    /// The line of the file at `path` that the byte at `offset` is on, from 1, counted as
+    /// its reader counts lines: LF, CRLF and a lone CR each end one.
+    public static func line(path: String, at offset: Int) throws -> Int {
+        var line = 1
+        var pendingCR = false
+        try forEach(path: path, range: 0..<offset) { DecoderState.countLineBreaks($0, line: &line, pendingCR: &pendingCR, partial: true) }
+        DecoderState.countLineBreaks(UnsafeRawBufferPointer(start: nil, count: 0), line: &line, pendingCR: &pendingCR, partial: false)
+        return line
+    }
 }
 
 /// Read buffers of `FileBlocks.blockBytes` given back after a read, for the next read to

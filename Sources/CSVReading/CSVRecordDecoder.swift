@@ -413,6 +413,13 @@ struct DecoderState {
     /// Counts LF, CRLF and lone CR inside field text (`partial`: more of the field follows).
     mutating func countLineBreaks(_ bytes: UnsafeRawBufferPointer, partial: Bool) {
         if !pendingCR && !Self.mayHoldLineBreak(bytes) { return }
+        Self.countLineBreaks(bytes, line: &line, pendingCR: &pendingCR, partial: partial)
+    }
+
+    /// Adds to `line` the line breaks of `bytes`: LF, CRLF and a lone CR each end a line.
+    /// `pendingCR`: the bytes before ended with a CR (an LF first here is its CRLF);
+    /// `partial`: more bytes follow, so a CR at the end stays pending.
+    static func countLineBreaks(_ bytes: UnsafeRawBufferPointer, line: inout Int, pendingCR: inout Bool, partial: Bool) {
         for byte in bytes {
             if byte == 0x0A {
                 line += 1

@@ -222,11 +222,7 @@ package struct FileScan: Equatable, Sendable {
             if try endsInsideACharacter(path: path, size: size, offset: firstInvalid, encoding: .utf8) {
                 return " (it is UTF-8, but ends inside a character: was it cut short?)"
             }
-            var line = 1
-            try FileBlocks.forEach(path: path, range: 0..<firstInvalid) { block in
-                line += block.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            }
-            return " (it is UTF-8 up to the byte at offset \(firstInvalid), on line \(line))"
+            return " (it is UTF-8 up to the byte at offset \(firstInvalid), on line \(try FileBlocks.line(path: path, at: firstInvalid)))"
         } catch {
             return ""
         }

@@ -202,8 +202,7 @@ package enum RunState {
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else {
                 // A leftover of an earlier chain, whole; or a delta damaged where it names
                 // the state before it, which its checksum tells (and the state is ignored).
-                try delta.skip(delta.remaining)
-                try delta.verify()
+                try delta.verifyRest()
                 break
             }
             let files = try state.files(of: delta, root: root)
@@ -217,8 +216,7 @@ package enum RunState {
                     // Not applied; but a delta damaged where it names its files would look
                     // stale too, and a damaged state is ignored with a warning: its
                     // checksum tells the two apart.
-                    try delta.skip(delta.remaining)
-                    try delta.verify()
+                    try delta.verifyRest()
                     break
                 }
             }

@@ -586,6 +586,13 @@ package final class StateReader {
     /// The CRC of the content read so far (all of it, after `verify`).
     package var checksum: UInt32 { checksumState.value }
 
+    /// The rest of the content read unused, then `verify`: for a file that goes unused but
+    /// whose damage must be told.
+    package func verifyRest() throws {
+        try skip(remaining)
+        try verify()
+    }
+
     /// Whether every byte of content was read and the digest after it is theirs.
     package func verify() throws {
         guard remaining == 0 else { throw StateError("\(path) is damaged (\(remaining) bytes left over)") }

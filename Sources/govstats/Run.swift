@@ -105,7 +105,7 @@ struct Run: ParsableCommand {
         if let writer = built.state, let warning = stateFolder.commit(writer) { built.warnings.append(warning) }
         // Said once the run succeeded: a run that fails leaves the state as it was.
         if let stateWarning { built.warnings.insert(stateWarning, at: 0) }
-        if let dated = Self.datedInTheFuture(folder) { built.warnings.append(dated) }
+        if let dated = built.datedInTheFuture { built.warnings.append(dated) }
         for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if progress.enabled {
             let read = folder.fileCount - reused
@@ -113,10 +113,12 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// What `build` leaves for after the publish: warnings and the state to put in place.
+    /// What `build` leaves for after the publish: warnings and the state to put in place,
+    /// and the warning said last, of inputs dated in the future.
     struct Built {
         var warnings: [String] = []
         var state: StateFolder.Pending?
+        var datedInTheFuture: String?
     }
 
     /// Refuses (exit 2) a state folder that publishing would remove, or that is a file.
@@ -169,6 +171,7 @@ struct Run: ParsableCommand {
             for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
             throw Failure.refused(result.refusals)
         }
+        let dated = Self.datedInTheFuture(result.datasets.flatMap(\.files))
         // A run that read no file leaves the state as it is: it holds what this run knows.
         var (pending, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
         if !(resuming.isWhole && resuming.files == folder.fileCount) {
@@ -216,7 +219,7 @@ struct Run: ParsableCommand {
             pending?.writer.discard()
             throw error
         }
-        return Built(warnings: warnings + (stateWarning.map { [$0] } ?? []), state: pending)
+        return Built(warnings: warnings + (stateWarning.map { [$0] } ?? []), state: pending, datedInTheFuture: dated)
     }
 
     /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.
@@ -270,17 +273,18 @@ struct Run: ParsableCommand {
         return time.description + " UTC"
     }
 
-    /// The warning for input files modified later than now, by this machine's clock. A file
+    /// The warning for input files modified later than now, by this machine's clock, from
+    /// the versions ingest took of them (`outcomes`, in the order of the datasets). A file
     /// is reused from the run state only if it was modified before the state was written
     /// (docs/reference.md, "Run state"), so until then every run reads such a file again,
     /// and with it more of its dataset than the new files: silently, but for this word.
-    static func datedInTheFuture(_ folder: DataFolder) -> String? {
+    static func datedInTheFuture(_ outcomes: [FileOutcome]) -> String? {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let dated = folder.datasets.flatMap { folder.files[$0] ?? [] }.compactMap { file -> (InputFile, FileVersion)? in
-            guard let version = try? FileVersion.of(file.path),
+        let dated = outcomes.compactMap { outcome -> (InputFile, FileVersion)? in
+            guard let version = outcome.version,
                   (version.modifiedSeconds, version.modifiedNanoseconds) > (now.tv_sec, now.tv_nsec) else { return nil }
-            return (file, version)
+            return (outcome.file, version)
         }
         guard let (first, _) = dated.first, let latest = dated.map(\.1.modifiedSeconds).max() else { return nil }
         let which = dated.count == 1 ? "\(first.relativePath) is" : "\(first.relativePath) and \(dated.count - 1) more \(dated.count == 2 ? "file are" : "files are")"
