@@ -193,7 +193,7 @@ package enum RunState {
         // Only datasets whose files so far are current can tell a delta's files stale
         // (found at the first delta: a state without deltas needs no look at the files here).
         var current: [Bool]?
-        while let delta = try? StateReader(path: path + "." + String(state.chain + 1)) {
+        while let delta = try openDelta(path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             let format = try delta.integer()
             guard format == Self.format else { throw anotherFormat(delta.path, format) }
@@ -225,6 +225,13 @@ package enum RunState {
         if let folder, let current { state.filesCurrent = (folder.files, current) }
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
+    }
+
+    /// The delta at `path`, nil when there is none; one there but unreadable, or too short
+    /// to be one, is a state that cannot be used.
+    private static func openDelta(_ path: String) throws -> StateReader? {
+        guard access(path, F_OK) == 0 || errno != ENOENT else { return nil }
+        return try StateReader(path: path)
     }
 
     /// What the state at `path` was made for, read from its start alone (the rest is

@@ -318,6 +318,13 @@ import TestSupport
         try Data(bytes).write(to: URL(fileURLWithPath: deltaPath))
         let damaged = #expect(throws: StateError.self) { try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets) }
         #expect(damaged?.description == "\(deltaPath) is damaged (its checksum does not match)")
+
+        // Cut short to less than a checksum, or to nothing, it is no less damaged.
+        for cut in [4, 0] {
+            try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: deltaPath))
+            let short = #expect(throws: StateError.self) { try RunState.read(path: root.path + "/state", root: folder.root, datasets: datasets) }
+            #expect(short?.description == "\(deltaPath) is cut short (\(cut) bytes)")
+        }
     }
 
     /// Keys of one length are kept without the end of each; once a key of another length
