@@ -62,7 +62,7 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("quiet"), help: "No progress display; only errors and warnings.")
     var quiet = false
 
-    @Option(name: .customLong("state"), help: ArgumentHelp("The run state's folder, where a run keeps what it read so that the next one reads only new files. Default: .<out>.state beside --out.", valueName: "dir"))
+    @Option(name: .customLong("state"), help: ArgumentHelp("The run state's folder, where a run keeps what it read so that the next one reads only new files: new, empty, or earlier runs' state. Default: .<out>.state beside --out.", valueName: "dir"))
     var state: String?
 
     @Flag(name: .customLong("full"), help: "Read every file, ignoring the run state, and write the state anew.")
@@ -121,7 +121,9 @@ struct Run: ParsableCommand {
         var datedInTheFuture: String?
     }
 
-    /// Refuses (exit 2) a state folder that publishing would remove, or that is a file.
+    /// Refuses (exit 2) a state folder that publishing would remove, that is a file, or that
+    /// holds what a run does not keep there (a folder of the user's named by mistake, whose
+    /// `previous/` and `state.1` a run would take for its own).
     private func checkStateFolder(_ path: String, publisher: Publisher) throws(Failure) {
         let target = resolvedPath(allowingMissing: path)
         let reports = resolvedPath(allowingMissing: publisher.output)
@@ -129,8 +131,12 @@ struct Run: ParsableCommand {
             throw .usage(["--state \(path) is inside --out \(publisher.output), which each run replaces whole: choose a folder beside it"])
         }
         var info = stat()
-        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
-            throw .usage(["--state \(path) is not a folder"])
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .usage(["--state \(path) is not a folder"]) }
+        if let foreign = StateFolder.foreignEntry(in: path) {
+            throw .usage([
+                "--state \(path) holds \(foreign), which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)"
+            ])
         }
     }
 

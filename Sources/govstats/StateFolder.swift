@@ -70,6 +70,27 @@ struct StateFolder {
         }
     }
 
+    /// The first entry of the folder at `path` that a run does not keep there, as said in a
+    /// message (a folder with a slash); nil when there is none. A run keeps `state`, its
+    /// deltas `state.<n>` (files), the folder `previous/`, and, after a kill, its partial
+    /// files (`state.partial-<pid>`, `.unnamed-…`), all of which it writes over or removes.
+    static func foreignEntry(in path: String) -> String? {
+        guard let listing = try? directoryListing(path) else { return nil }
+        if let name = listing.notUTF8.min() { return name }
+        for name in listing.names.sorted() {
+            var info = stat()
+            guard lstat(path + "/" + name, &info) == 0 else { continue }
+            let kind = info.st_mode & S_IFMT
+            let digits = { (suffix: Substring) in !suffix.isEmpty && suffix.allSatisfy { $0.isASCII && $0.isNumber } }
+            if name.hasPrefix("state.partial-") && digits(name.dropFirst("state.partial-".count)) { continue }
+            if name.hasPrefix(".unnamed-") { continue }
+            if kind == S_IFREG && (name == "state" || (name.hasPrefix("state.") && digits(name.dropFirst("state.".count)))) { continue }
+            if kind == S_IFDIR && name == "previous" { continue }
+            return kind == S_IFDIR ? name + "/" : name
+        }
+        return nil
+    }
+
     /// The path of the delta `state.<number>`.
     private func deltaPath(_ number: Int) -> String { statePath + "." + String(number) }
 

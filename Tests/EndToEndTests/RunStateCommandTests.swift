@@ -322,6 +322,36 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
     }
 
+    /// A run writes over and removes what its state folder holds (`previous/`, `state.1`),
+    /// so a folder of the user's named by mistake is refused and left as it is; one that
+    /// holds only what runs keep there, killed ones included, is taken.
+    @Test func aFolderOfTheUsersIsNotTakenForTheState() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let mine = folder.path + "/mine"
+        _ = try folder.write("mine/previous/keep.txt", "mine")
+        _ = try folder.write("mine/notes.txt", "mine")
+        let refused = try Self.run(folder, ["--state", mine])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "govstats: --state \(mine) holds notes.txt, which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)\n")
+        try FileManager.default.removeItem(atPath: mine + "/notes.txt")
+        try FileManager.default.createDirectory(atPath: mine + "/state", withIntermediateDirectories: false)
+        #expect(try Self.run(folder, ["--state", mine]).stderr.contains("holds state/, which is not of a run state"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mine).sorted() == ["previous", "state"])
+        #expect(try String(contentsOfFile: mine + "/previous/keep.txt", encoding: .utf8) == "mine")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+
+        // What runs leave, a killed one's partial files and deltas included, is taken.
+        let ours = folder.path + "/ours"
+        #expect(try Self.run(folder, ["--state", ours]).status == 0)
+        #expect(try Self.run(folder, ["--state", ours]).status == 0)
+        for name in ["state.1", "state.partial-99999999", ".unnamed-Xk3v9Q"] { _ = try folder.write("ours/" + name, "left") }
+        let taken = try Self.run(folder, ["--state", ours])
+        #expect(taken.status == 0)
+        #expect(taken.stderr == "govstats: warning: run state ignored: \(ours)/state.1 is cut short (4 bytes): every file is read, and the state is written anew\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ours).sorted() == ["previous", "state"])
+    }
+
     /// On a terminal the progress line names each step in turn; with two jobs the state is
     /// written beside the trends and pages, and when it is not written yet once the pages
     /// are, the run names that wait too (on this small data it most often is written by
