@@ -73,7 +73,7 @@ package enum RunState {
     package static func writeRecords(_ result: IngestResult, key: StateKey, delta resumption: Resumption?, to writer: StateWriter) throws {
         try writer.text(resumption == nil ? magic : deltaMagic)
         try writer.integer(format)
-        try writer.length()
+        try writer.reserveLength()
         try writer.integer(writer.mapBytes)
         if let resumption {
             try writer.integer(Int(resumption.chainChecksum))
@@ -197,7 +197,7 @@ package enum RunState {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             let format = try delta.integer()
             guard format == Self.format else { throw anotherFormat(delta.path, format) }
-            try delta.length()
+            try delta.checkLength()
             try readMapBytes(delta)
             guard UInt32(truncatingIfNeeded: try delta.integer()) == state.checksum else {
                 // A leftover of an earlier chain, whole; or a delta damaged where it names
@@ -244,7 +244,7 @@ package enum RunState {
         guard try reader.text() == magic else { throw StateError("\(reader.path) is not a govstats run state") }
         let format = try reader.integer()
         guard format == Self.format else { throw anotherFormat(reader.path, format) }
-        try reader.length()
+        try reader.checkLength()
         try readMapBytes(reader)
         return StateKey(program: try reader.text(), config: try reader.text(), dataFolder: try reader.text(), runDay: try reader.text())
     }

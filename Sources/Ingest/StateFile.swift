@@ -74,13 +74,13 @@ package final class StateWriter {
 
     /// The number of bytes written so far.
     private var offset = 0
-    /// Where `length` left room for the file's length, which `finish` writes there.
+    /// Where `reserveLength` left room for the file's length, which `finish` writes there.
     private var lengthOffset: Int?
 
     /// Room for the file's length (8 bytes), which `finish` writes once it is known; the
     /// checksum takes them as zeros. A reader compares it with the file's size
-    /// (`StateReader.length`), so that a file cut short is named so.
-    package func length() throws {
+    /// (`StateReader.checkLength`), so that a file cut short is named so.
+    package func reserveLength() throws {
         precondition(lengthOffset == nil, "a state's length is written once")
         lengthOffset = offset
         try integer(0)
@@ -372,7 +372,7 @@ package final class StateReader {
     /// Bytes of content not read yet (the digest after them excluded).
     private(set) var remaining: Int
     private let contentBytes: Int
-    /// Whether the file's size was found to be the length its writer recorded (`length`):
+    /// Whether the file's size was found to be the length its writer recorded (`checkLength`):
     /// from then on, a count past the end is damage, not a cut.
     private var sizeChecked = false
     /// The checksum of the bytes since the last part set aside (all of them, after
@@ -426,9 +426,9 @@ package final class StateReader {
         checksumState.feed(UnsafeRawBufferPointer(target))
     }
 
-    /// Reads the file's length as `StateWriter.length` recorded it (the checksum taking
+    /// Reads the file's length as `StateWriter.reserveLength` recorded it (the checksum taking
     /// it as zeros, as the writer did) and compares it with the file's size.
-    package func length() throws {
+    package func checkLength() throws {
         var recorded: Int64 = 0
         try withUnsafeMutableBytes(of: &recorded) { raw in try fill(raw) }
         let zeros: Int64 = 0

@@ -561,12 +561,12 @@ import TestSupport
         #expect(text?.description == "\(path) is damaged or cut short (a count of 3 of 1 byte each, with 0 bytes left)")
         // With its length, of the right size: a count of 8-byte items one short is damage.
         let counted = try StateWriter(path: path)
-        try counted.length()
+        try counted.reserveLength()
         try counted.integer(2)
         try counted.integer(7)
         try counted.finish()
         let countedReader = try StateReader(path: path)
-        try countedReader.length()
+        try countedReader.checkLength()
         let count = #expect(throws: StateError.self) { try countedReader.count(of: 8) }
         #expect(count?.description == "\(path) is damaged (a count of 2 of 8 bytes each, with 8 bytes left)")
     }
