@@ -161,6 +161,10 @@ package struct IngestProgress: Sendable {
     package let file: String
     package let bytesDone: Int
     package let bytesTotal: Int
+    /// Which of the files this run reads it is (from 1), and how many that is: a run that
+    /// goes on from its state reads only its new files.
+    package var fileNumber = 1
+    package var fileCount = 1
 }
 
 /// The ingest stage: files -> records -> typed rows -> standing records, with every row
@@ -260,6 +264,15 @@ package struct IngestStage: Sendable {
     ) throws -> IngestResult {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
+        let fileCount = folder.presentDatasets.reduce(0) { count, listed in
+            count + (folder.files[listed]?.count ?? 0) - (resuming[config.resolve(listed)]?.files.count ?? 0)
+        }
+        var fileNumber = 0
+        func numbered(_ step: IngestProgress) {
+            var step = step
+            (step.fileNumber, step.fileCount) = (fileNumber, fileCount)
+            progress(step)
+        }
         for listed in folder.presentDatasets {
             let kind = config.resolve(listed)
             var ingest = resuming.removeValue(forKey: kind) ?? DatasetIngest(dataset: kind)
@@ -267,13 +280,14 @@ package struct IngestStage: Sendable {
             // With several jobs, the files after the one being applied are opened ahead.
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
+                fileNumber += 1
                 let outcome: FileOutcome
                 let prepared = try ahead.take(index) ?? open(file)
                 // Consumed, so that the opened file `complete` is given is the only holder of
                 // the rows read ahead, which `RecordStore.apply` then changes in place.
                 switch consume prepared {
                 case .refused(let refused): outcome = refused
-                case .opened(let opened): outcome = try complete(consume opened, into: &ingest.store, rejects: &rejects, progress: progress)
+                case .opened(let opened): outcome = try complete(consume opened, into: &ingest.store, rejects: &rejects, progress: numbered)
                 }
                 if let refusal = outcome.refusal { causes.append(refusal) }
                 ingest.files.append(outcome)

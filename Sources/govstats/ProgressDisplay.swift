@@ -19,7 +19,8 @@ final class ProgressDisplay: Sendable {
     func update(_ progress: IngestProgress) {
         guard enabled else { return }
         let percent = progress.bytesTotal == 0 ? 100 : progress.bytesDone * 100 / progress.bytesTotal
-        writeError("\r\u{1B}[Kreading \(progress.file) \(percent)%")
+        let of = progress.fileCount > 1 ? " (file \(progress.fileNumber) of \(progress.fileCount))" : ""
+        writeError("\r\u{1B}[Kreading \(progress.file) \(percent)%\(of)")
     }
 
     func say(_ text: String) {

@@ -380,11 +380,17 @@ import TestSupport
         #expect(process.terminationStatus == 0)
         // Each step rewrites the line: carriage return, then erase to its end.
         var shown: [String] = []
+        var reading: [String] = []
         for part in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\u{1B}[K") {
             let line = part.trimmingCharacters(in: .newlines)
+            if line.hasPrefix("reading ") { reading.append(line) }
             let step = line.hasPrefix("reading ") ? "reading" : line
             if !step.isEmpty && shown.last != step { shown.append(step) }
         }
+        // Each file from its start to its end, numbered among the files the run reads.
+        #expect(reading.first == "reading alarm_calls/2017-03-01.csv 0% (file 1 of 2)")
+        #expect(reading.last == "reading alarm_calls/2017-03-02.csv 100% (file 2 of 2)")
+        #expect(reading.contains("reading alarm_calls/2017-03-01.csv 100% (file 1 of 2)"))
         let summary = "published \(folder.path)/out: read 2 files, reused 0 from the run state \(folder.path)/.out.state"
         if let wait, shown.count == steps.count + 2 {
             #expect(shown == steps + [wait, summary])
