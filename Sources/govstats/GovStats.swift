@@ -13,13 +13,20 @@ struct GovStats: ParsableCommand {
         commandName: "govstats",
         abstract: "Turn public-safety and governance CSV exports into trend reports.",
         discussion: """
-            Reads 110 alarm calls, burglary case reports and safe-community (平安小区) \
-            assessments from a data folder (see docs/reference.md), and reports trends: \
-            year-over-year (同比), period-over-period (环比), year-to-date and compliance.
+            Reads 110 alarm calls, burglary case reports, safe-community (平安小区) \
+            assessments and datasets declared in govstats.toml from a data folder, and \
+            reports trends: year-over-year (同比), period-over-period (环比), year-to-date, \
+            compliance rates and rankings, as Markdown and HTML pages and CSV tables.
 
-            Exit codes: 0 done; 1 error (unreadable file, full disk, internal error); \
-            2 usage (bad flag, bad govstats.toml); 3 data refused (a file rejected whole, \
-            or too many rejected rows).
+            First steps with exports of your own: govstats init --data exports (a draft \
+            govstats.toml mapping their headers), govstats validate --data exports (what \
+            becomes of every row), govstats run --data exports --out reports. Run nightly, \
+            it reads only the files added since the last run (govstats help run). Every \
+            column, key and output: docs/reference.md.
+
+            Exit codes: 0 done; 1 error (unreadable file, full disk, lock held); 2 usage \
+            (bad flag, bad govstats.toml); 3 data refused (a file rejected whole, too many \
+            rejected rows, too many districts).
             """,
         version: version,
         subcommands: [Run.self, Validate.self, Init.self, Generate.self]

@@ -232,4 +232,14 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.stdout.contains("--rejects <dir>"))
         #expect(result.stdout.contains("Exit codes"))
     }
+
+    /// `govstats --help` names the commands a first user runs, in order, and each
+    /// subcommand.
+    @Test func theTopLevelHelpTeachesTheFirstSteps() throws {
+        let result = try GovStatsBinary.run(["--help"])
+        #expect(result.status == 0)
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("govstats init --data exports (a draft govstats.toml mapping their headers), govstats validate --data exports (what becomes of every row), govstats run --data exports --out reports."))
+        for command in ["run", "validate", "init", "generate"] { #expect(result.stdout.contains("\n  \(command) ")) }
+    }
 }
