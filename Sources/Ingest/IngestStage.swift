@@ -449,17 +449,44 @@ package struct IngestStage: Sendable {
     func excessiveRejects(_ ingest: DatasetIngest) -> String? {
         let read = ingest.rowsRead
         let rejected = ingest.rejected
-        guard read > 0, rejected > 0 else { return nil }
-        let (units, scale) = Self.fixedPoint(maxRejectPercent)
-        // rejected / read * 100 > units / 10^scale, in integers.
-        var power = 1
-        for _ in 0..<scale { power *= 10 }
-        guard rejected * 100 * power > units * read else { return nil }
-        let share = Percent.format(numerator: rejected * 100, denominator: read)
-        let shown = share == "0.0" ? "less than 0.1" : share
+        guard read > 0, rejected > 0, Self.share(rejected * 100, of: read, exceeds: maxRejectPercent) else { return nil }
+        let shown = Self.percentShown(rejected, of: read, above: maxRejectPercent)
         let commonest = ingest.rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
         let reasons = commonest.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
         return "\(ingest.dataset.name): \(shown)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical); commonest: \(reasons)"
+    }
+
+    /// Whether `numerator / denominator` is more than `limit` (at most 100, with any number
+    /// of decimals), exactly: the quotient's digits, by long division, against the limit's.
+    package static func share(_ numerator: Int, of denominator: Int, exceeds limit: ExactDecimal) -> Bool {
+        let parts = limit.canonical.split(separator: ".", maxSplits: 1)
+        let whole = Int(parts[0]) ?? 0
+        let quotient = numerator / denominator
+        if quotient != whole { return quotient > whole }
+        var remainder = numerator % denominator
+        for digit in parts.dropFirst().first?.utf8 ?? Substring().utf8 {
+            remainder *= 10
+            let (next, wanted) = (remainder / denominator, Int(digit) - 0x30)
+            remainder %= denominator
+            if next != wanted { return next > wanted }
+        }
+        return remainder > 0
+    }
+
+    /// `rejected / read` as a percentage, rounded half away from zero to the fewest decimals
+    /// (one at least, six at most) that show it above `limit`: 1 of 20 above 4.9 is `5.0`,
+    /// 6 of 32,249 above 0.01 is `0.02`, not `0.0`.
+    package static func percentShown(_ rejected: Int, of read: Int, above limit: ExactDecimal) -> String {
+        let most = 6
+        var (units, power) = (0, 1)
+        for _ in 1...most {
+            power *= 10
+            units = (rejected * 100 * power * 2 + read) / (2 * read)
+            if share(units, of: power, exceeds: limit) { break }
+        }
+        if units == 0 { return "less than 0." + String(repeating: "0", count: most - 1) + "1" }
+        let fraction = String(units % power)
+        return String(units / power) + "." + String(repeating: "0", count: String(power).count - 1 - fraction.count) + fraction
     }
 
     /// The refusal line when a dataset's standing records name more districts than
@@ -484,12 +511,5 @@ package struct IngestStage: Sendable {
         guard seen.count > config.maxDistricts else { return nil }
         let source = dataset.settings.columns[column].map { "column '\($0)'" } ?? "column '\(column)' (or an alias)"
         return "\(dataset.name): the records name \(seen.count) distinct districts, read from \(source), more than \(config.maxDistricts): the column mapped as district is most likely not one (if it is, raise max_districts under [report] in govstats.toml)"
-    }
-
-    static func fixedPoint(_ decimal: ExactDecimal) -> (units: Int, scale: Int) {
-        let parts = decimal.canonical.split(separator: ".", maxSplits: 1)
-        let whole = parts[0]
-        let fraction = parts.count > 1 ? parts[1] : ""
-        return (Int(whole + fraction) ?? 0, fraction.count)
     }
 }

@@ -318,6 +318,32 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(try ingest(files, maxRejectPercent: "4.9").0.refusals == [
             "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9; commonest: received_at: not a valid date and time (1)",
         ])
+        // A limit of more digits than a machine integer holds is compared exactly.
+        #expect(try ingest(files, maxRejectPercent: "5.000000000000000000001").0.refusals.isEmpty)
+        #expect(try ingest(files, maxRejectPercent: "4.999999999999999999999").0.refusals == [
+            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.999999999999999999999; commonest: received_at: not a valid date and time (1)",
+        ])
+    }
+
+    /// The share against the limit, digit by digit: equal is not more, and the limit may have
+    /// any number of decimals.
+    @Test(arguments: [
+        (600, 32249, "0.01", true), (600, 32249, "0.0186", true), (600, 32249, "0.0187", false),
+        (600, 32249, "0.018605", true), (600, 32249, "0.0186053", false),
+        (100, 20, "5", false), (100, 20, "4.9999999999999999999999999", true), (100, 20, "5.0000000000000000000000001", false),
+        (100, 3, "33.333333333333333333", true), (100, 3, "33.333333333333333334", false), (300, 3, "100", false), (1, 1, "0", true),
+    ])
+    func theShareIsComparedWithTheLimitExactly(numerator: Int, denominator: Int, limit: String, exceeds: Bool) {
+        #expect(IngestStage.share(numerator, of: denominator, exceeds: ExactDecimal(canonical: limit)) == exceeds)
+    }
+
+    /// The share refused is shown with the fewest decimals that show it above the limit.
+    @Test(arguments: [
+        (1, 20, "4.9", "5.0"), (6, 32249, "0.01", "0.02"), (6, 32249, "0", "0.02"), (4, 3244, "0.1", "0.12"),
+        (4, 3244, "0.12", "0.123"), (4, 3244, "0.000000000001", "0.1"), (1, 1_000_000_000, "0", "less than 0.000001"),
+    ])
+    func theShareRefusedIsShownAboveTheLimit(rejected: Int, read: Int, limit: String, shown: String) {
+        #expect(IngestStage.percentShown(rejected, of: read, above: ExactDecimal(canonical: limit)) == shown)
     }
 
     @Test func safeCommunityKeyIsCommunityAndPeriod() throws {
