@@ -263,11 +263,7 @@ struct Run: ParsableCommand {
 
     /// SOURCE_DATE_EPOCH as `YYYY-MM-DD HH:MM:SS UTC`, or nil when it is not set.
     private func sourceDateEpoch() throws(Failure) -> String? {
-        guard let text = getenv("SOURCE_DATE_EPOCH").map({ String(cString: $0) }), !text.isEmpty else { return nil }
-        guard let seconds = Int(text), seconds >= 0 else {
-            throw .usage(["SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, not '\(text)'"])
-        }
-        return Self.utcText(seconds)
+        try RunDay.sourceDateEpoch().map(Self.utcText)
     }
 
     /// `seconds` since 1970-01-01 (0 or more) as `YYYY-MM-DD HH:MM:SS UTC`.

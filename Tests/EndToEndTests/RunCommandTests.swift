@@ -181,6 +181,24 @@ enum SampleReports {
         #expect(!folder.exists("plain/rejects/burglary_reports.csv"))
     }
 
+    /// SOURCE_DATE_EPOCH is checked before anything is read: a date past 9999 used to be
+    /// blamed on the system clock (exit 1).
+    @Test(arguments: ["abc", "-1", "253402214400", "99999999999999999999"])
+    func aSourceDateEpochThatIsNoDateIsAUsageError(epoch: String) throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\n")
+        let message = "govstats: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, up to 253402214399 (9999-12-30), not '\(epoch)'\n"
+        for command in [["run", "--out", folder.path + "/out"], ["validate"]] {
+            let result = try GovStatsBinary.run(command + ["--data", folder.path + "/data"], environment: ["SOURCE_DATE_EPOCH": epoch, "TZ": "Pacific/Kiritimati"])
+            #expect(result.status == 2)
+            #expect(result.stderr == message)
+        }
+        let latest = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"], environment: ["SOURCE_DATE_EPOCH": "253402214399", "TZ": "Pacific/Kiritimati"])
+        #expect(latest.status == 0)
+        #expect(try folder.read("out/run.json").contains("\"generated_at\" : \"9999-12-30 23:59:59 UTC\""))
+    }
+
     /// Earlier reports are removed whole, whatever names they hold: a file whose name is not
     /// UTF-8 (a GBK name) used to keep the old folder beside the new reports for ever, and a
     /// link inside is removed, never followed.
