@@ -121,7 +121,8 @@ struct Run: ParsableCommand {
         var datedInTheFuture: String?
     }
 
-    /// Refuses (exit 2) a state folder that publishing would remove, that is a file, or that
+    /// Refuses (exit 2) a state folder that publishing would remove, that holds the reports
+    /// (whose files a run would take for the replaced reports'), that is a file, or that
     /// holds what a run does not keep there (a folder of the user's named by mistake, whose
     /// `previous/` and `state.1` a run would take for its own).
     private func checkStateFolder(_ path: String, publisher: Publisher) throws(Failure) {
@@ -129,6 +130,9 @@ struct Run: ParsableCommand {
         let reports = resolvedPath(allowingMissing: publisher.output)
         if target == reports || target.hasPrefix(reports + "/") {
             throw .usage(["--state \(path) is inside --out \(publisher.output), which each run replaces whole: choose a folder beside it"])
+        }
+        if reports.hasPrefix(target + "/") {
+            throw .usage(["--out \(publisher.output) is inside --state \(path), where runs keep the reports they replaced: choose folders side by side"])
         }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }

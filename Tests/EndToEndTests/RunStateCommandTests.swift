@@ -315,6 +315,13 @@ import TestSupport
         let inside = try Self.run(folder, ["--state", folder.path + "/out/state"])
         #expect(inside.status == 2)
         #expect(inside.stderr == "govstats: --state \(folder.path)/out/state is inside --out \(folder.path)/out, which each run replaces whole: choose a folder beside it\n")
+        // Nor may the reports be inside the state's folder, as its previous/ or beside it.
+        for out in ["st/previous", "st/reports"] {
+            let holding = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/" + out, "--state", folder.path + "/st"])
+            #expect(holding.status == 2)
+            #expect(holding.stderr == "govstats: --out \(folder.path)/\(out) is inside --state \(folder.path)/st, where runs keep the reports they replaced: choose folders side by side\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/st"))
         _ = try folder.write("file", "x")
         let file = try Self.run(folder, ["--state", folder.path + "/file"])
         #expect(file.status == 2)
