@@ -134,8 +134,12 @@ struct Run: ParsableCommand {
         if reports.hasPrefix(target + "/") {
             throw .usage(["--out \(publisher.output) is inside --state \(path), where runs keep the reports they replaced: choose folders side by side"])
         }
+        // A link to a folder (the state kept on another disk) is that folder.
         var info = stat()
-        guard lstat(path, &info) == 0 else { return }
+        guard stat(path, &info) == 0 else {
+            if lstat(path, &info) == 0 { throw .usage(["--state \(path) is a symbolic link to nothing"]) }
+            return
+        }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .usage(["--state \(path) is not a folder"]) }
         if let foreign = StateFolder.foreignEntry(in: path) {
             throw .usage([

@@ -326,7 +326,20 @@ import TestSupport
         let file = try Self.run(folder, ["--state", folder.path + "/file"])
         #expect(file.status == 2)
         #expect(file.stderr == "govstats: --state \(folder.path)/file is not a folder\n")
+        // A link is followed: to a file it is refused so, to nothing too, to a folder it is used.
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/to-file", withDestinationPath: folder.path + "/file")
+        #expect(try Self.run(folder, ["--state", folder.path + "/to-file"]).stderr == "govstats: --state \(folder.path)/to-file is not a folder\n")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/to-nothing", withDestinationPath: folder.path + "/nothing")
+        let dangling = try Self.run(folder, ["--state", folder.path + "/to-nothing"])
+        #expect(dangling.status == 2)
+        #expect(dangling.stderr == "govstats: --state \(folder.path)/to-nothing is a symbolic link to nothing\n")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+        try FileManager.default.createDirectory(atPath: folder.path + "/elsewhere", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linked", withDestinationPath: folder.path + "/elsewhere")
+        #expect(try Self.run(folder, ["--state", folder.path + "/linked"]).status == 0)
+        let again = try Self.run(folder, ["--state", folder.path + "/linked", "--full"])
+        #expect(again.status == 0 && again.stderr == "")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/elsewhere").sorted() == ["previous", "state"])
     }
 
     /// A run writes over and removes what its state folder holds (`previous/`, `state.1`),
