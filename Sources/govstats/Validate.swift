@@ -81,9 +81,13 @@ extension Validate {
 
     /// Refuses (exit 2) a `--rejects` folder whose `<dataset>.csv` files would overwrite an
     /// input (or the config), or be read as data by the next run: the data folder itself
-    /// and its `<dataset>/` folders; and one where a `<dataset>.csv` is a folder, which the
-    /// file could not be renamed over.
+    /// and its `<dataset>/` folders; one where a `<dataset>.csv` is a folder, which the
+    /// file could not be renamed over; and a file.
     static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
+        var info = stat()
+        if stat(rejects, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+            throw .usage(["--rejects \(rejects) is not a folder"])
+        }
         let target = resolvedPath(allowingMissing: rejects)
         // The rejects of published reports must stay the ones their run.json counts.
         var folder = target

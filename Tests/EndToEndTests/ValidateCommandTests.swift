@@ -127,6 +127,12 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(taken.stderr == "govstats: --rejects taken: taken/alarm_calls.csv is a folder, where the rejected rows of alarm_calls would go; move it or choose another folder\n")
         #expect(taken.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/taken") == ["alarm_calls.csv"])
+        // A file named as the folder: a usage error (it was exit 1, "cannot create").
+        _ = try folder.write("a-file", "x")
+        let file = try GovStatsBinary.run(["validate", "--data", "single", "--rejects", "a-file", "--max-reject-pct", "50"], in: folder.path)
+        #expect(file.status == 2)
+        #expect(file.stderr == "govstats: --rejects a-file is not a folder\n")
+        #expect(file.stdout.isEmpty)
         try FileManager.default.createDirectory(atPath: folder.path + "/linkdir", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/linkdir/alarm_calls.csv", withDestinationPath: folder.path + "/taken/alarm_calls.csv")
         // Beside the data, or in a folder of its own inside it, the rejects are written.
