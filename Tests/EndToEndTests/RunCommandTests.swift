@@ -359,6 +359,11 @@ enum SampleReports {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/real") == ["alarm_calls"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/real/alarm_calls") == ["2017.csv"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/single") == ["burglary_reports.csv"])
+        // A file: a usage error (it was exit 1, "cannot write").
+        let file = try GovStatsBinary.run(["generate", "--out", "single/burglary_reports.csv", "--rows", "1000", "--quiet"], in: folder.path)
+        #expect(file.status == 2)
+        #expect(file.stderr == "govstats: --out single/burglary_reports.csv is not a folder\n")
+        #expect(try folder.read("single/burglary_reports.csv") == "case_id\n")
         // A new folder, then the same folder again at another size: the files are replaced.
         for rows in ["1000", "2000"] {
             let result = try GovStatsBinary.run(["generate", "--out", "new", "--rows", rows, "--quiet"], in: folder.path)
