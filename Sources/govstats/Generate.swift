@@ -1,8 +1,5 @@
 import ArgumentParser
 import CSVReading
-#if canImport(Glibc)
-import Glibc
-#endif
 import Ingest
 import SampleData
 import Schema
@@ -43,7 +40,7 @@ struct Generate: ParsableCommand {
         if resolvedPath(allowingMissing: out) == "/" {
             throw Failure.usage(["--out \(out) is the root folder: name a folder of its own for the synthetic exports"])
         }
-        if access(out, F_OK) == 0 && !isDirectory(out) { throw Failure.usage(["--out \(out) is not a folder"]) }
+        if isPresentButNotAFolder(out) { throw Failure.usage(["--out \(out) is not a folder"]) }
         try Self.checkNoOtherData(in: out)
         let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
         do {

@@ -212,3 +212,10 @@ func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }
+
+/// Whether something other than a folder is at `path` (a link is followed): a folder an
+/// option names that cannot be one.
+func isPresentButNotAFolder(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR
+}

@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
         var publisher = try Publisher(output: out)
         let hadReports = try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
         let stateFolder = StateFolder(path: state ?? publisher.parent + "/." + publisher.name + ".state", config: config, data: input.data)
-        try checkStateFolder(stateFolder.path, publisher: publisher)
+        try stateFolder.check(reports: publisher.output)
         try publisher.lock()
         defer { publisher.unlock() }
         publisher.removeStaleStaging()
@@ -119,33 +119,6 @@ struct Run: ParsableCommand {
         var warnings: [String] = []
         var state: StateFolder.Pending?
         var datedInTheFuture: String?
-    }
-
-    /// Refuses (exit 2) a state folder that publishing would remove, that holds the reports
-    /// (whose files a run would take for the replaced reports'), that is a file, or that
-    /// holds what a run does not keep there (a folder of the user's named by mistake, whose
-    /// `previous/` and `state.1` a run would take for its own).
-    private func checkStateFolder(_ path: String, publisher: Publisher) throws(Failure) {
-        let target = resolvedPath(allowingMissing: path)
-        let reports = resolvedPath(allowingMissing: publisher.output)
-        if target == reports || target.hasPrefix(reports + "/") {
-            throw .usage(["--state \(path) is inside --out \(publisher.output), which each run replaces whole: choose a folder beside it"])
-        }
-        if reports.hasPrefix(target + "/") {
-            throw .usage(["--out \(publisher.output) is inside --state \(path), where runs keep the reports they replaced: choose folders side by side"])
-        }
-        // A link to a folder (the state kept on another disk) is that folder.
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if lstat(path, &info) == 0 { throw .usage(["--state \(path) is a symbolic link to nothing"]) }
-            return
-        }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .usage(["--state \(path) is not a folder"]) }
-        if let foreign = StateFolder.foreignEntry(in: path) {
-            throw .usage([
-                "--state \(path) holds \(foreign), which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)"
-            ])
-        }
     }
 
     /// What the reports also say, for a cron job's mail: months without a record citywide

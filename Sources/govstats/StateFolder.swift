@@ -24,7 +24,9 @@ struct StateFolder {
     var statePath: String { path + "/state" }
     /// The reports the last run replaced, whose files the next run writes over (`SpareFiles`).
     var previousReports: String { path + "/previous" }
-    var partialPath: String { path + "/state.partial-" + String(getpid()) }
+    var partialPath: String { path + "/" + Self.partialPrefix + String(getpid()) }
+    /// The partial file of a run is this and its process number.
+    static let partialPrefix = "state.partial-"
 
     init(path: String, config: GovStatsConfig, data: String) {
         self.path = path
@@ -70,6 +72,34 @@ struct StateFolder {
         }
     }
 
+    /// Refuses (exit 2) a state folder that publishing would remove, that holds the reports
+    /// (whose files a run would take for the replaced reports'), that is a file, or that
+    /// holds what a run does not keep there (a folder of the user's named by mistake, whose
+    /// `previous/` and `state.1` a run would take for its own). Checked before the lock is
+    /// taken, so that nothing is made beside a refused folder.
+    func check(reports output: String) throws(Failure) {
+        let target = resolvedPath(allowingMissing: path)
+        let reports = resolvedPath(allowingMissing: output)
+        if target == reports || target.hasPrefix(reports + "/") {
+            throw .usage(["--state \(path) is inside --out \(output), which each run replaces whole: choose a folder beside it"])
+        }
+        if reports.hasPrefix(target + "/") {
+            throw .usage(["--out \(output) is inside --state \(path), where runs keep the reports they replaced: choose folders side by side"])
+        }
+        // A link to a folder (the state kept on another disk) is that folder.
+        if isPresentButNotAFolder(path) { throw .usage(["--state \(path) is not a folder"]) }
+        guard isDirectory(path) else {
+            var info = stat()
+            if lstat(path, &info) == 0 { throw .usage(["--state \(path) is a symbolic link to nothing"]) }
+            return
+        }
+        if let foreign = Self.foreignEntry(in: path) {
+            throw .usage([
+                "--state \(path) holds \(foreign), which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)"
+            ])
+        }
+    }
+
     /// The first entry of the folder at `path` that a run does not keep there, as said in a
     /// message (a folder with a slash); nil when there is none. A run keeps `state`, its
     /// deltas `state.<n>` (files), the folder `previous/`, and, after a kill, its partial
@@ -77,14 +107,14 @@ struct StateFolder {
     static func foreignEntry(in path: String) -> String? {
         guard let listing = try? directoryListing(path) else { return nil }
         if let name = listing.notUTF8.min() { return name }
+        let isNumber = { (text: Substring) in !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } }
         for name in listing.names.sorted() {
             var info = stat()
             guard lstat(path + "/" + name, &info) == 0 else { continue }
             let kind = info.st_mode & S_IFMT
-            let digits = { (suffix: Substring) in !suffix.isEmpty && suffix.allSatisfy { $0.isASCII && $0.isNumber } }
-            if name.hasPrefix("state.partial-") && digits(name.dropFirst("state.partial-".count)) { continue }
+            if name.hasPrefix(partialPrefix) && isNumber(name.dropFirst(partialPrefix.count)) { continue }
             if name.hasPrefix(".unnamed-") { continue }
-            if kind == S_IFREG && (name == "state" || (name.hasPrefix("state.") && digits(name.dropFirst("state.".count)))) { continue }
+            if kind == S_IFREG && (name == "state" || (name.hasPrefix("state.") && isNumber(name.dropFirst("state.".count)))) { continue }
             if kind == S_IFDIR && name == "previous" { continue }
             return kind == S_IFDIR ? name + "/" : name
         }
@@ -116,7 +146,7 @@ struct StateFolder {
     /// unnamed files (`govstats_unnamed_file`: such a file is removed as soon as it is made,
     /// and only a kill between the two leaves it; no other run writes here meanwhile).
     func removeStalePartials() {
-        for entry in leftoversOfDeadRuns(in: path, prefix: "state.partial-") { unlink(path + "/" + entry) }
+        for entry in leftoversOfDeadRuns(in: path, prefix: Self.partialPrefix) { unlink(path + "/" + entry) }
         for entry in ((try? directoryListing(path).names) ?? []) where entry.hasPrefix(".unnamed-") { unlink(path + "/" + entry) }
     }
 

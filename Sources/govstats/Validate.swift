@@ -84,10 +84,7 @@ extension Validate {
     /// and its `<dataset>/` folders; one where a `<dataset>.csv` is a folder, which the
     /// file could not be renamed over; and a file.
     static func checkRejectsFolder(_ rejects: String, data: DataFolder, config: String?) throws(Failure) {
-        var info = stat()
-        if stat(rejects, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
-            throw .usage(["--rejects \(rejects) is not a folder"])
-        }
+        if isPresentButNotAFolder(rejects) { throw .usage(["--rejects \(rejects) is not a folder"]) }
         let target = resolvedPath(allowingMissing: rejects)
         // The rejects of published reports must stay the ones their run.json counts.
         var folder = target
