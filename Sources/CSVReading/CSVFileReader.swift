@@ -219,6 +219,9 @@ public enum CSVFileReader {
     public struct End: Equatable, Sendable {
         public let offset: Int
         public let nextLine: Int
+        /// Whether no record was under way there (at the end of the file: before the last
+        /// record, if any, was ended by the end of the input rather than by a line break).
+        public var betweenRecords = true
     }
 
     /// As `read`, handing out each record as a view of its bytes (valid during the call).
@@ -334,9 +337,9 @@ public enum CSVFileReader {
             try decoder.feedRaw(try decoded(UnsafeRawBufferPointer(start: nil, count: 0), final: true), emit)
         }
         if checkingBOM { try head.withUnsafeBytes { try decoder.feedRaw($0, emit) } }  // a file shorter than a BOM
-        let nextLine = decoder.nextLine
+        let end = End(offset: position, nextLine: decoder.nextLine, betweenRecords: decoder.isBetweenRecords)
         try decoder.finishRaw(emit)
-        return End(offset: position, nextLine: nextLine)
+        return end
     }
 
     /// Feeds `block` (through `feed`, which gives it to `decoder`), stopping just after the

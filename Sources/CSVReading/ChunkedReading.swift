@@ -57,14 +57,18 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
 
     /// Reads everything after `start` (a true record start at line `line`; the caller read
     /// the bytes before it, usually the first chunk). `deliver` gets each part with the
-    /// line its first byte is on and the offset it ends at, in file order.
-    public func run(jobs: Int, from start: Int, line: Int, _ deliver: (inout Part, _ firstLine: Int, _ end: Int) throws -> Void) throws {
+    /// line its first byte is on and the offset it ends at, in file order. Returns where the
+    /// last part ended, its line numbered in the file (nil: nothing after `start` was read).
+    @discardableResult
+    public func run(jobs: Int, from start: Int, line: Int, _ deliver: (inout Part, _ firstLine: Int, _ end: Int) throws -> Void) throws -> CSVFileReader.End? {
         var expected = start
         var expectedLine = line
+        var last: CSVFileReader.End?
         func accept(_ part: inout Part, _ end: CSVFileReader.End) throws {
             try deliver(&part, expectedLine, end.offset)
             expected = end.offset
             expectedLine += end.nextLine - 1
+            last = CSVFileReader.End(offset: end.offset, nextLine: expectedLine, betweenRecords: end.betweenRecords)
         }
         // Chunks wholly before `start` are not guessed at.
         var first = 1
@@ -101,6 +105,7 @@ public struct ChunkedReading<Part: Sendable>: Sendable {
             var (part, end) = try read(expected, nil)
             try accept(&part, end)
         }
+        return last
     }
 
     /// Reads chunk `index` from its guessed start.

@@ -34,6 +34,11 @@ public struct FileOutcome: Equatable, Sendable {
     /// The day of the run that read the file, when that was an earlier run (restored from
     /// the run state); nil: this run.
     package internal(set) var readOn: String?
+    /// The line number after the file's last byte when no record was under way there (the
+    /// last one ended by a line break, outside quotes); 0 otherwise, and for a file
+    /// refused. Rows appended to the file then read from there as they would in the file
+    /// whole (`GrownFile`).
+    package internal(set) var endLine = 0
 
     package init(file: InputFile, bytes: Int, sha256: String, encoding: TextEncoding) {
         self.file = file
@@ -86,6 +91,9 @@ public struct DatasetIngest: Sendable {
     public let dataset: Dataset
     public var files: [FileOutcome] = []
     public var store: RecordStore
+    /// Set when the ingest goes on from the run state and its last file grew since: its
+    /// new rows are read before any file after it (`IngestStage.readGrown`).
+    package var grown: GrownFile?
 
     package init(dataset: Dataset) {
         self.dataset = dataset
@@ -265,7 +273,8 @@ package struct IngestStage: Sendable {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
         let fileCount = folder.presentDatasets.reduce(0) { count, listed in
-            count + (folder.files[listed]?.count ?? 0) - (resuming[config.resolve(listed)]?.files.count ?? 0)
+            let resumed = resuming[config.resolve(listed)]
+            return count + (folder.files[listed]?.count ?? 0) - (resumed?.files.count ?? 0) + (resumed?.grown == nil ? 0 : 1)
         }
         var fileNumber = 0
         func numbered(_ step: IngestProgress) {
@@ -277,6 +286,11 @@ package struct IngestStage: Sendable {
             let kind = config.resolve(listed)
             var ingest = resuming.removeValue(forKey: kind) ?? DatasetIngest(dataset: kind)
             let files = Array((folder.files[listed] ?? []).dropFirst(ingest.files.count))
+            if let grown = ingest.grown {
+                fileNumber += 1
+                try readGrown(grown, into: &ingest, rejects: &rejects, progress: numbered)
+                ingest.grown = nil
+            }
             // With several jobs, the files after the one being applied are opened ahead.
             let ahead = FilesAhead(stage: self, files: files, depth: jobs > 1 ? jobs + 1 : 0)
             for (index, file) in files.enumerated() {
@@ -348,6 +362,7 @@ package struct IngestStage: Sendable {
         let file = opened.reader.file
         let scan = opened.reader.scan
         progress(IngestProgress(file: file.relativePath, bytesDone: 0, bytesTotal: scan.bytes))
+        var endLine = 0
         // The reader is changed in place, not copied: its rows read ahead must have no other
         // holder when `RecordStore.apply` changes them.
         try Self.reading(file, version: version, into: &opened.reader, checkingEnd: true) { reader in
@@ -371,26 +386,29 @@ package struct IngestStage: Sendable {
             }
             try reader.flush(store: &store, rejects: &rejects)
             var reached = first.offset
+            var last = first
             if first.offset < scan.bytes && reader.outcome.refusal == nil {
                 progress(IngestProgress(file: file.relativePath, bytesDone: first.offset, bytesTotal: scan.bytes))
                 if let decoder = reader.decoder {
                     let chunks = ChunkedReading(
                         path: file.path, encoding: scan.encoding, fileBytes: scan.bytes, chunkBytes: chunkBytes, decoder: decoder, pool: batches,
                         checking: scan.checkedAsRead)
-                    try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
+                    let end = try chunks.run(jobs: jobs, from: first.offset, line: first.nextLine) { batch, firstLine, end in
                         try reader.apply(&batch, firstLine: firstLine, store: &store, rejects: &rejects)
                         batches.give(&batch)
                         reached = end
                         progress(IngestProgress(file: file.relativePath, bytesDone: end, bytesTotal: scan.bytes))
                     }
+                    if let end { last = end }
                 } else {
                     // No header in the first chunk (only blank lines): read the rest here.
-                    reached = try CSVFileReader.readRaw(
+                    last = try CSVFileReader.readRaw(
                         path: file.path, encoding: scan.encoding, range: first.offset..<scan.bytes, firstLine: first.nextLine, afterBlock: atOffset,
                         checking: scan.checkedAsRead
                     ) { record in
                         try reader.take(record, store: &store, rejects: &rejects)
-                    }.offset
+                    }
+                    reached = last.offset
                     try reader.flush(store: &store, rejects: &rejects)
                 }
             }
@@ -399,11 +417,14 @@ package struct IngestStage: Sendable {
                 // encoding, and one taken to be in it by its start must decode throughout.
                 try FileScan.checkRest(path: file.path, range: reached..<scan.bytes, as: scan.encoding)
             }
+            if last.offset == scan.bytes && last.betweenRecords { endLine = last.nextLine }
             return reached
         }
         try opened.reader.finish()
         opened.reader.releaseBatch()
         opened.reader.outcome.version = version
+        // (Where a file refused by its header ends depends on how much of it was read.)
+        if opened.reader.outcome.refusal == nil { opened.reader.outcome.endLine = endLine }
         progress(IngestProgress(file: file.relativePath, bytesDone: scan.bytes, bytesTotal: scan.bytes))
         return opened.reader.outcome
     }

@@ -47,7 +47,7 @@ package struct StateKey: Equatable, Sendable {
 package enum RunState {
     static let magic = "govstats run state"
     static let deltaMagic = "govstats run state delta"
-    static let format = 7
+    static let format = 8
     /// Deltas after which a run writes the state whole again.
     package static let longestChain = 30
 
@@ -145,7 +145,7 @@ package enum RunState {
         try writer.text(outcome.encoding.rawValue)
         for value in [outcome.decoded ? 1 : 0, outcome.rowsRead, outcome.accepted, outcome.rejected, outcome.duplicates, outcome.conflicts,
                       outcome.filtered, outcome.runOnRecords.count, outcome.runOnRecords.firstLine, outcome.runOnRecords.firstLines,
-                      outcome.namesRunDay ? 1 : 0] {
+                      outcome.namesRunDay ? 1 : 0, outcome.endLine] {
             try writer.integer(value)
         }
         let reasons = outcome.rejectReasons.sorted { utf8Less($0.key, $1.key) }
@@ -207,12 +207,21 @@ package enum RunState {
             }
             let files = try state.files(of: delta, root: root)
             if let folder {
-                let judged = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
-                current = judged
-                let stale = state.datasets.indices.contains { index in
+                var judged = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
+                let stale = state.datasets.indices.filter { index in
                     judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
                 }
-                if stale {
+                current = judged
+                if !stale.isEmpty {
+                    // A delta whose files are current but for the last of a dataset, which
+                    // may have grown since (`GrownFile`, judged by `resumable`), is applied,
+                    // and ends the chain: the deltas after it recorded files after that one.
+                    if stale.allSatisfy({ state.datasets[$0].mayHaveGrown(files[$0], in: folder, recordedAt: delta.written) }) {
+                        for index in stale { judged[index] = false }
+                        current = judged
+                        try state.apply(delta, files: files)
+                        break
+                    }
                     // Not applied; but a delta damaged where it names its files would look
                     // stale too, and a damaged state is ignored with a warning: its
                     // checksum tells the two apart.
@@ -277,7 +286,7 @@ package enum RunState {
         var outcome = FileOutcome(file: InputFile(dataset: dataset, path: root + "/" + name, relativePath: name), bytes: bytes, sha256: sha256, encoding: encoding)
         outcome.version = version
         var values: [Int] = []
-        for _ in 0..<11 { values.append(try reader.integer()) }
+        for _ in 0..<12 { values.append(try reader.integer()) }
         outcome.decoded = values[0] != 0
         outcome.rowsRead = values[1]
         outcome.accepted = values[2]
@@ -287,6 +296,7 @@ package enum RunState {
         outcome.filtered = values[6]
         outcome.runOnRecords = RunOnRecords(count: values[7], firstLine: values[8], firstLines: values[9])
         outcome.namesRunDay = values[10] != 0
+        outcome.endLine = values[11]
         outcome.readOn = day
         for _ in 0..<(try reader.count(of: 16)) {
             let reason = try reader.text()
@@ -351,13 +361,30 @@ package struct SavedDataset: Sendable {
     /// Whether the files recorded are the first files of the dataset in `folder`, each
     /// unchanged.
     func filesAreCurrent(in folder: DataFolder) -> Bool {
-        areCurrent(ingest.files, from: 0, in: folder) { recordedAt[$0] }
+        areCurrent(ingest.files[...], in: folder)
+    }
+
+    /// Whether `recorded`, the first of the files recorded, are the first files of the
+    /// dataset in `folder`, each unchanged.
+    func areCurrent(_ recorded: ArraySlice<FileOutcome>, in folder: DataFolder) -> Bool {
+        areCurrent(Array(recorded), from: 0, in: folder) { recordedAt[$0] }
     }
 
     /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
     /// `folder` that follow those recorded, each unchanged.
     func areCurrent(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
         areCurrent(outcomes, from: ingest.files.count, in: folder) { _ in written }
+    }
+
+    /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
+    /// `folder` that follow those recorded, each unchanged but the last, which is longer
+    /// now and was read to a line break (`GrownFile.check` tells whether it grew).
+    func mayHaveGrown(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+        guard let last = outcomes.last, last.endLine > 0, areCurrent(Array(outcomes.dropLast()), in: folder, recordedAt: written),
+              let file = folder.files[ingest.dataset]?.dropFirst(ingest.files.count + outcomes.count - 1).first,
+              file.relativePath == last.file.relativePath, let now = try? FileVersion.of(file.path)
+        else { return false }
+        return now.size > last.bytes
     }
 
     /// Whether `outcomes` are of the dataset's files in `folder` from its `first` on, each
@@ -394,6 +421,9 @@ package struct Resumption: Sendable {
     package var reusedFiles: [Dataset: Int] = [:]
     /// The number of input files reused.
     package var files: Int { reusedFiles.values.reduce(0, +) }
+    /// The files that grew since they were recorded (`GrownFile`), of which only the new
+    /// rows are read; they are not among those reused. The state is then written whole.
+    package var grownFiles: [String] = []
     /// Whether every dataset of the state was reused: with no file read besides, the
     /// state stays true as it is; with new files, a delta can be written.
     package var isWhole = false
@@ -421,11 +451,19 @@ extension SavedState {
             // A date accepted before may be in the future on an earlier day; one refused as
             // in the future may be accepted on a later day.
             guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
-            guard judged?[index] ?? datasets[index].filesAreCurrent(in: folder) else { continue }
+            var grown: GrownFile?
+            if !(judged?[index] ?? datasets[index].filesAreCurrent(in: folder)) {
+                guard let last = recorded.indices.last, datasets[index].areCurrent(recorded[..<last], in: folder),
+                      let found = GrownFile.check(recorded[last], now: files[last])
+                else { continue }
+                grown = found
+            }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
             for number in ingest.files.indices { ingest.files[number].file = files[number] }
-            resumption.reusedFiles[dataset] = ingest.files.count
+            ingest.grown = grown
+            resumption.reusedFiles[dataset] = ingest.files.count - (grown == nil ? 0 : 1)
+            if grown != nil { resumption.grownFiles.append(files[ingest.files.count - 1].relativePath) }
             resumption.datasets[dataset] = ingest
             resumption.rejects[dataset] = datasets[index].rejects
         }

@@ -87,7 +87,7 @@ struct Run: ParsableCommand {
             (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports, jobs: input.jobs)
         }
         if full || stateWarning != nil { stateFolder.dropCachedPages() }
-        let reused = resumption.files
+        let (reused, grown) = (resumption.files, resumption.grownFiles)
         let staging = try publisher.makeStaging()
         let spares = SpareFiles(folder: stateFolder.previousReports, staging: staging)
         var built = Built()
@@ -109,7 +109,8 @@ struct Run: ParsableCommand {
         for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if progress.enabled {
             let read = folder.fileCount - reused
-            writeError("published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\n")
+            let grew = grown.isEmpty ? "" : "; \(grown.joined(separator: ", ")) grew, and only \(grown.count == 1 ? "its" : "their") new rows were read"
+            writeError("published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\(grew)\n")
         }
     }
 

@@ -377,20 +377,14 @@ import TestSupport
     /// are, the run names that wait too (on this small data it most often is written by
     /// then: which one happens is up to the threads). (Run under `script`, which gives the
     /// run a terminal.)
-    @Test(arguments: [
-        ("1", ["reading", "writing the run state", "computing trends", "rendering reports"], nil),
-        ("2", ["reading", "computing trends", "rendering reports"], "finishing the run state"),
-    ])
-    func theProgressOnATerminalNamesTheRunState(jobs: String, steps: [String], wait: String?) throws {
-        let folder = try Self.folder()
-        defer { folder.remove() }
+    /// What govstats shows on a terminal (`script` from util-linux, in every Debian gives it
+    /// one), line by line: each step rewrites the line (carriage return, then erase to its end).
+    static func onATerminal(_ arguments: [String]) throws -> [String] {
         let script = "/usr/bin/script"
         try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux's script, in every Debian")
-        let command = [GovStatsBinary.path, "run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--jobs", jobs]
-            .map { "'" + $0 + "'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["-qec", command, "/dev/null"]
+        process.arguments = ["-qec", ([GovStatsBinary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " "), "/dev/null"]
         let out = Pipe()
         process.standardOutput = out
         process.standardInput = FileHandle.nullDevice
@@ -398,11 +392,44 @@ import TestSupport
         let bytes = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        // Each step rewrites the line: carriage return, then erase to its end.
+        return String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\u{1B}[K").map { $0.trimmingCharacters(in: .newlines) }
+    }
+
+    /// An export appended to in place: the run reads its new rows, after the other file, and
+    /// says so at the end.
+    @Test func aFileThatGrewIsReadFromWhereTheLastRunEnded() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let arguments = ["run", "--data", folder.path + "/data", "--out", folder.path + "/out"]
+        _ = try Self.onATerminal(arguments)
+        let path = folder.path + "/data/alarm_calls/2017-03-02.csv"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("A1,2017-03-01 10:00,宝山区,,报警,纠纷,,\nA3,2017-03-02 11:00,闵行区,,报警,盗窃,,\n".utf8))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+        let lines = try Self.onATerminal(arguments)
+        // From its old end: 131 of its 225 bytes.
+        #expect(lines.first { $0.hasPrefix("reading ") } == "reading alarm_calls/2017-03-02.csv 58%")
+        #expect(lines.last { !$0.isEmpty } == "published \(folder.path)/out: read 1 file, reused 1 from the run state \(folder.path)/.out.state; alarm_calls/2017-03-02.csv grew, and only its new rows were read")
+        let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full.state", "--full", "--quiet"])
+        #expect(full.status == 0)
+        for table in ["data/trends.csv", "data/quality.csv", "rejects/alarm_calls.csv", "alarm_calls.md", "run.json"] {
+            #expect(FileManager.default.contents(atPath: folder.path + "/out/" + table) == FileManager.default.contents(atPath: folder.path + "/full/" + table), "\(table)")
+        }
+    }
+
+    @Test(arguments: [
+        ("1", ["reading", "writing the run state", "computing trends", "rendering reports"], nil),
+        ("2", ["reading", "computing trends", "rendering reports"], "finishing the run state"),
+    ])
+    func theProgressOnATerminalNamesTheRunState(jobs: String, steps: [String], wait: String?) throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let lines = try Self.onATerminal(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--jobs", jobs])
         var shown: [String] = []
         var reading: [String] = []
-        for part in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\u{1B}[K") {
-            let line = part.trimmingCharacters(in: .newlines)
+        for line in lines {
             if line.hasPrefix("reading ") { reading.append(line) }
             let step = line.hasPrefix("reading ") ? "reading" : line
             if !step.isEmpty && shown.last != step { shown.append(step) }

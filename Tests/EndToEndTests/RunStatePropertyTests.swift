@@ -12,7 +12,7 @@ import Glibc
 /// duplicates and conflicts across files and a few rejected rows — applies one operation per
 /// step: add a file that sorts last or first, modify one (also keeping its size and setting
 /// its mtime back, as `touch -r` does, or the last one, as when a night's export is sent
-/// again), delete, rename, truncate, change `govstats.toml`,
+/// again), append rows to the last one in place, delete, rename, truncate, change `govstats.toml`,
 /// corrupt the state, kill a run with SIGKILL at a random moment, move the day of the run.
 /// After every step a run that uses the state (`--out WARM`, state beside it) must publish,
 /// byte for byte, what `--full` publishes on the same inputs.
@@ -75,6 +75,7 @@ private enum WalkOperation: String, CaseIterable {
     case modify = "modify"
     case modifySameSize = "modify-same-size"
     case resendLast = "resend-last"
+    case growLast = "grow-last"
     case delete = "delete"
     case rename = "rename"
     case truncateFile = "truncate"
@@ -87,14 +88,14 @@ private enum WalkOperation: String, CaseIterable {
 
     /// Weights favour a file that sorts last: the nightly case the state exists for.
     static let weights: [(WalkOperation, Int)] = [
-        (.addLast, 30), (.addFirst, 6), (.modify, 8), (.modifySameSize, 8), (.resendLast, 6), (.delete, 5),
+        (.addLast, 30), (.addFirst, 6), (.modify, 8), (.modifySameSize, 8), (.resendLast, 6), (.growLast, 8), (.delete, 5),
         (.rename, 6), (.truncateFile, 5), (.config, 5), (.corruptState, 6), (.killRun, 6),
         (.clock, 4), (.nothing, 3), (.tamperPrevious, 4),
     ]
 
     /// The operations that change the inputs: what a killed run is started after.
     static let dataWeights = weights.filter {
-        [.addLast, .addFirst, .modify, .modifySameSize, .resendLast, .delete, .rename, .truncateFile, .config].contains($0.0)
+        [.addLast, .addFirst, .modify, .modifySameSize, .resendLast, .growLast, .delete, .rename, .truncateFile, .config].contains($0.0)
     }
 }
 
@@ -602,6 +603,7 @@ private final class RunStateWalk {
         case .addFirst: return (try addFile(chooseDataset(), last: false), .none)
         case .modify: return try modifyFile()
         case .resendLast: return try modifyFile(last: true)
+        case .growLast: return try growLastFile()
         case .modifySameSize: return try modifyKeepingSizeAndMTime()
         case .delete: return try deleteFile()
         case .rename: return try renameFile()
@@ -698,6 +700,25 @@ private final class RunStateWalk {
         }
         let how = try writeDataFile(path, file.text)
         return ("modify \(dataset.rawValue)/\(name): \(what) (\(how))", .none)
+    }
+
+    /// Appends rows to the last file of a dataset, in place (`O_APPEND`), as an export kept
+    /// for the year to date grows: usually after a line break, sometimes after a record
+    /// the file ended without one.
+    func growLastFile() throws -> (String, StateWarnings) {
+        guard let (dataset, name) = lastFile(chooseDataset()) else { return try fallBack("no file to grow") }
+        let path = datasetFolder(dataset) + "/" + name
+        let file = WalkFile(text: try String(contentsOfFile: path, encoding: .utf8))
+        let end = file.crlf ? "\r\n" : "\n"
+        let rows = generateLines(dataset, day: dayOfName(name) ?? runDay, count: int(1...8))
+        let text = rows.joined(separator: end) + end
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SupportError("cannot open \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        try writeAll(descriptor, Array(text.utf8), path: path)
+        try setMTimeInThePast(path)
+        let after = file.trailingNewline || file.lines.isEmpty ? "" : ", after a last record without a line break"
+        return ("grow \(dataset.rawValue)/\(name): \(rows.count) rows appended in place\(after)", .none)
     }
 
     /// Changes one value to another of the same byte length, in place, and sets the mtime

@@ -8,7 +8,7 @@ walk runs the release binary on `govstats generate --rows R` (600,000 by default
 exports overlap, so records repeat and conflict across files), each export cut into
 --parts files that sort in order, half of them in the data folder at the start. Then, at
 each step, one of: the next file of a dataset added (most often); the last file sent again
-with a row changed or added; an older file changed, or changed at the same size with its
+with a row changed or added, or with the next export's rows appended to it in place; an older file changed, or changed at the same size with its
 time set back; a file deleted, renamed, or cut short (sent whole again at the next step if
 the cut got it refused); a file added that sorts first; govstats.toml written or removed;
 the run state's file or a delta damaged (a bit flipped, cut short, bytes added: the run
@@ -16,7 +16,7 @@ must then warn once that it ignored the state); a run killed (SIGKILL) at a rand
 nothing. A third of the way in come new files night after night, until the chain of deltas
 has reached its 30 and the next night has written the state whole from a mapped one. After
 each step a run with its state (with one thread or two, on a pseudo-terminal, which makes
-it say how many files it read and reused) and a `run --full` with a state of its own must
+it say how many files it read and reused, and which grew) and a `run --full` with a state of its own must
 exit alike and, when they publish, publish the same bytes.
 
 The walk fails if no warm run reused a file, or if 62 nights in a row did not make a chain
@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 
-OPS = (["add last"] * 10 + ["send last again"] * 3 + ["change older"] * 2 + ["change, same size"] * 2
+OPS = (["add last"] * 10 + ["send last again"] * 3 + ["grow last"] * 3 + ["change older"] * 2 + ["change, same size"] * 2
        + ["delete", "rename", "add first", "cut short", "damage state", "kill", "config", "nothing"])
 
 
@@ -133,6 +133,11 @@ class Walk:
         if op == "add last" and self.reserve[dataset]:
             name, lines = self.reserve[dataset].pop(0)
             self.write(os.path.join(self.data, dataset, name), lines)
+        elif op == "grow last" and self.reserve[dataset]:
+            # The next export's rows appended in place, as a year-to-date export grows.
+            _, (header, *body) = self.reserve[dataset].pop(0)
+            with open(files[-1], "ab") as f:
+                f.writelines(body)
         elif op == "send last again":
             self.change_row(files[-1], same_size=rng.random() < 0.3)
         elif op == "change older":
@@ -201,7 +206,9 @@ class Walk:
         self.last_run = time.monotonic() - started
         said = done.stdout.decode(errors="replace")
         counted = re.search(r"read (\d+) files?, reused (\d+)", said)
-        return done.returncode, (int(counted[1]), int(counted[2])) if counted else None, said
+        grew = re.search(r"; (.*) grew, and only", said)
+        counts = (int(counted[1]), int(counted[2]), len(grew[1].split(", ")) if grew else 0) if counted else None
+        return done.returncode, counts, said
 
     def deltas(self):
         """The numbers of the run state's deltas (`state.N`)."""
@@ -248,7 +255,7 @@ def main():
 
     top = tempfile.mkdtemp(prefix="govstats-soak-")
     walk = Walk(os.path.abspath(args.binary), args.seed, args.rows, args.parts, top)
-    tally, reused_runs, longest_chain = {}, 0, 0
+    tally, reused_runs, grown_runs, longest_chain = {}, 0, 0, 0
     # The month: from a third of the way in, new files night after night until the chain of
     # deltas has reached 30 and the next night has written the state whole (62 at most).
     month_nights, month_done = 0, False
@@ -276,6 +283,8 @@ def main():
             return 1
         if counts and counts[1] > 0:
             reused_runs += 1
+        if counts and counts[2] > 0:
+            grown_runs += 1
         # "run state ignored: … is damaged", or, for a bit flipped in what it was made for,
         # "run state … was written by another build" (or configuration, or data folder).
         if op.startswith("damage state") and len(re.findall(r"warning: run state ", said)) != 1:
@@ -283,7 +292,7 @@ def main():
             return 1
         if warm_code == 3 and walk.cut:
             walk.refused_cut = walk.cut
-        read = f"read {counts[0]}, reused {counts[1]}" if counts else f"exit {warm_code}"
+        read = f"read {counts[0]}, reused {counts[1]}" + (f", {counts[2]} grown" if counts[2] else "") if counts else f"exit {warm_code}"
         longest_chain = max([longest_chain] + walk.deltas())
         if in_month and (longest_chain >= 30 and not walk.deltas() or month_nights == 62):
             month_done = True
@@ -297,7 +306,8 @@ def main():
         return 1
     shutil.rmtree(top)
     print(f"{args.steps} steps passed: after each, the warm run published what run --full did; "
-          f"{reused_runs} warm runs reused files; the longest chain of deltas: {longest_chain}")
+          f"{reused_runs} warm runs reused files, {grown_runs} read only the rows appended to a file; "
+          f"the longest chain of deltas: {longest_chain}")
     return 0
 
 

@@ -1,0 +1,168 @@
+import CSVReading
+import Foundation
+import Ingest
+import Schema
+import Testing
+import TestSupport
+
+/// A file the run state recorded that grew in place since (an export appended to, or
+/// written again longer): a run reads only its rows after the recorded end, and ends where
+/// a run over every file ends; a file that changed before that end, or whose rows could
+/// read otherwise once longer, is read whole.
+@Suite struct GrownFileTests {
+    static let row = RunStateTests.row
+
+    /// The first night: two exports, the second to be appended to.
+    static let first = alarmHeader + row("A1", 1, "宝山区", "盗窃") + row("A2", 1, "闵行区", "纠纷") + "A3,not a date,宝山区,,报警,盗窃,,\n"
+    static let second = alarmHeader + row("A4", 2, "宝山区", "盗窃") + row("A1", 1, "宝山区", "盗窃") + "\n" + row("A5", 2, "闵行区", "诈骗")
+    /// Appended: a duplicate, a conflict of each file's records, a rejected row, a new record.
+    static let appended = row("A1", 1, "宝山区", "盗窃") + row("A2", 1, "闵行区", "诈骗") + row("A5", 2, "闵行区", "纠纷")
+        + "A6,2018-02-31 10:00:00,宝山区,,报警,盗窃,,\n" + row("A7", 3, "宝山区", "盗窃")
+
+    static func stage(jobs: Int) -> IngestStage {
+        var config = GovStatsConfig()
+        config.runDay = LocalDate(year: 2018, month: 3, day: 2)
+        var stage = IngestStage(config: config, maxRejectPercent: ValueParser.amount("100"[...])!, jobs: jobs, chunkBytes: 64)
+        stage.keepsKeys = true
+        return stage
+    }
+
+    /// Reads the folder (going on from `resuming`) and writes its state whole; returns the
+    /// rows it rejected.
+    @discardableResult
+    static func save(_ root: TemporaryDirectory, jobs: Int, resuming: inout [Dataset: DatasetIngest]) throws -> [RejectedRow] {
+        var sink = CollectedRejects()
+        var result = try stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resuming, rejects: &sink)
+        try FileManager.default.createDirectory(atPath: root.path + "/rejects", withIntermediateDirectories: true)
+        _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+        // Beside the state it went on from, which its store maps, then put in its place.
+        let writer = try StateWriter(path: root.path + "/state.new", mapBytes: 4096)
+        try RunState.write(&result, key: RunStateTests.key, rejectsFolder: root.path + "/rejects", to: writer)
+        #expect(rename(root.path + "/state.new", root.path + "/state") == 0)
+        return sink.rows
+    }
+
+    static func resumption(_ root: TemporaryDirectory) throws -> Resumption {
+        let folder = try RunStateTests.folder(root)
+        return try RunState.read(path: root.path + "/state", root: folder.root, datasets: GovStatsConfig().allDatasets, folder: folder)
+            .resumable(in: folder, key: RunStateTests.key)
+    }
+
+    static func append(_ root: TemporaryDirectory, _ name: String, _ text: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: root.path + "/data/alarm_calls/\(name).csv"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+        // Modified well before the state that records it is written (not in its clock tick).
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: root.path + "/data/alarm_calls/\(name).csv")
+    }
+
+    /// Goes on from the state and checks the run against one over every file: the same
+    /// outcomes, store and rejected rows. Returns the rejected rows the run read.
+    @discardableResult
+    static func goOnAsAFullRun(_ root: TemporaryDirectory, jobs: Int, grown: [String], reused: Int) throws -> [String] {
+        var resumption = try resumption(root)
+        #expect(resumption.grownFiles == grown)
+        #expect(resumption.files == reused)
+        var sink = CollectedRejects()
+        let folder = try RunStateTests.folder(root)
+        let warm = try stage(jobs: jobs).run(folder, resuming: &resumption.datasets, rejects: &sink)
+        var fullSink = CollectedRejects()
+        let full = try stage(jobs: jobs).run(folder, rejects: &fullSink)
+        let (warmAlarms, fullAlarms) = (try #require(warm.dataset(.alarmCalls)), try #require(full.dataset(.alarmCalls)))
+        #expect(warmAlarms.files.map(RunStateTests.summary) == fullAlarms.files.map(RunStateTests.summary))
+        #expect(warmAlarms.files.map(\.endLine) == fullAlarms.files.map(\.endLine))
+        #expect(warmAlarms.files.map(\.version) == fullAlarms.files.map(\.version))
+        #expect(RunStateTests.contents(warmAlarms.store) == RunStateTests.contents(fullAlarms.store))
+        let rows = { (sink: CollectedRejects) in sink.rows.map { "\($0.file):\($0.line) \($0.reason)" } }
+        #expect(Array(rows(fullSink).suffix(sink.rows.count)) == rows(sink))
+        return rows(sink)
+    }
+
+    @Test(arguments: [1, 2])
+    func aFileThatGrewIsReadFromWhereItEnded(jobs: Int) throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: jobs, resuming: &none)
+
+        try Self.append(root, "2018-02-02", Self.appended)
+        let read = try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
+        // Its header and first rows were not read again: only the row appended is rejected.
+        #expect(read == ["alarm_calls/2018-02-02.csv:9 '2018-02-31 10:00:00' is not a valid date and time"])
+    }
+
+    @Test(arguments: [1, 2])
+    func aFileThatGrowsNightAfterNightIsReadFromWhereItEndedEachNight(jobs: Int) throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: jobs, resuming: &none)
+        for night in 2...4 {
+            try Self.append(root, "2018-02-01", Self.row("B\(night)", night, "闵行区", "盗窃") + Self.row("A1", 1, "宝山区", "纠纷"))
+            try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-01.csv"], reused: 0)
+            var resumption = try Self.resumption(root)
+            try Self.save(root, jobs: jobs, resuming: &resumption.datasets)
+        }
+        // Unchanged since: reused.
+        try Self.goOnAsAFullRun(root, jobs: jobs, grown: [], reused: 1)
+    }
+
+    /// The night's export, recorded by a delta, sent again longer, and the next night's
+    /// after it: the delta is read, the rows appended and the new file then.
+    @Test(arguments: [1, 2])
+    func aFileADeltaRecordedGrowsAndANewFileFollows(jobs: Int) throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: jobs, resuming: &none)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        try RunStateTests.goOn(root, delta: 1, mapBytes: 4096)
+        try Self.append(root, "2018-02-02", Self.appended)
+        try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A2", 1, "闵行区", "盗窃") + Self.row("A8", 3, "宝山区", "诈骗"))
+        let read = try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
+        #expect(read == ["alarm_calls/2018-02-02.csv:9 '2018-02-31 10:00:00' is not a valid date and time"])
+    }
+
+    /// A file that grew after others came after it is read with them, in order.
+    @Test func aGrownFileThatIsNotTheLastIsReadWhole() throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: 1, resuming: &none)
+        try Self.append(root, "2018-02-01", Self.appended)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0)
+    }
+
+    /// Grown, but not by rows appended after the recorded end (or not sure to read the same).
+    static let changes: [(String, before: String, after: [UInt8])] = [
+        ("the recorded bytes changed", first, Array((first.replacingOccurrences(of: "A2,", with: "A8,") + appended).utf8)),
+        ("no line break after the last record", String(first.dropLast()), Array((String(first.dropLast()) + appended).utf8)),
+        ("a quote left open at the end", first + "A9,\"2018-02-01\n", Array((first + "A9,\"2018-02-01\n" + appended).utf8)),
+        ("bytes after the end that are not UTF-8", first, Array((first + "A9,2018-02-03 10:00:00,宝山区,").utf8) + [0xFF] + Array(",报警,盗窃,,\n".utf8)),
+        ("no longer", first, Array(first.replacingOccurrences(of: "A2,", with: "A8,").utf8)),
+        ("shorter", first, Array((String(first.dropLast(20)) + "\n").utf8)),
+    ]
+
+    @Test(arguments: changes.indices)
+    func aFileChangedOtherwiseIsReadWhole(_ index: Int) throws {
+        let (change, before, after) = Self.changes[index]
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", before)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: 1, resuming: &none)
+        let path = root.path + "/data/alarm_calls/2018-02-01.csv"
+        try Data(after).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        let resumption = try Self.resumption(root)
+        #expect(resumption.grownFiles == [], "\(change)")
+        #expect(resumption.datasets.isEmpty, "\(change)")
+    }
+}
