@@ -39,7 +39,8 @@ package struct StateKey: Equatable, Sendable {
 ///               CRC-32C of everything before it
 ///     state.N   "govstats run state delta", format, the file's length, the size from
 ///               which arrays are mapped, the CRC of the file before it
-///               per dataset: the files added
+///               per dataset: the number of files recorded before that it keeps (all,
+///               or all but the last, which grew: `GrownFile`), the files added
 ///               per dataset: what the store gained and replaced
 ///               per dataset: the groups added and the counts changed
 ///               per dataset: the bytes added to rejects/<dataset>.csv
@@ -89,19 +90,22 @@ package enum RunState {
             return
         }
         // A delta names every dataset's files before any store's changes, so that a run can
-        // tell whether it goes on from the delta before it reads the rest (`read`).
+        // tell whether it goes on from the delta before it reads the rest (`read`). A file
+        // that grew is among them again, in place of its record before.
         for ingest in result.datasets {
             guard let reused = resumption.reusedFiles[ingest.dataset], ingest.store.isRestored else {
                 throw StateError("\(ingest.dataset.name) was not resumed: the state is written whole")
             }
-            try writeFiles(ingest, from: reused, day: key.runDay, to: writer)
+            try writeFiles(ingest, from: reused, day: key.runDay, to: writer, keeping: true)
         }
         for ingest in result.datasets { try ingest.store.writeDelta(to: writer) }
     }
 
-    /// The dataset's name and the outcomes of its files from `first` on.
-    private static func writeFiles(_ ingest: DatasetIngest, from first: Int, day: String, to writer: StateWriter) throws {
+    /// The dataset's name and the outcomes of its files from `first` on; with `keeping`
+    /// (a delta), `first` before them: the files it keeps of those recorded before.
+    private static func writeFiles(_ ingest: DatasetIngest, from first: Int, day: String, to writer: StateWriter, keeping: Bool = false) throws {
         try writer.text(ingest.dataset.name)
+        if keeping { try writer.integer(first) }
         try writer.integer(ingest.files.count - first)
         for outcome in ingest.files[first...] { try write(outcome, day: day, to: writer) }
     }
@@ -163,8 +167,10 @@ package enum RunState {
     /// With `folder`, a delta whose files are not those of the folder now, unchanged (one
     /// changed, removed or renamed, or a new file that sorts among them), is not applied,
     /// nor any after it: the state is then the one the night before it left, from which a
-    /// run reads that delta's files again (or what replaced them). Without, every delta
-    /// that continues the state is applied.
+    /// run reads that delta's files again (or what replaced them). But for its last file of
+    /// a dataset, which may have grown (`GrownFile`): the delta is applied, and the next
+    /// only if it records that file again. Without, every delta that continues the state
+    /// is applied.
     package static func read(path: String, root: String, datasets: [Dataset], folder: DataFolder? = nil, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
         let reader = try StateReader(path: path, jobs: jobs, checksumPiece: checksumPiece)
         let key = try readKey(reader)
@@ -193,6 +199,8 @@ package enum RunState {
         // Only datasets whose files so far are current can tell a delta's files stale
         // (found at the first delta: a state without deltas needs no look at the files here).
         var current: [Bool]?
+        // The datasets whose last file, as the last delta applied recorded it, may have grown.
+        var mayHaveGrown: [Int] = []
         while let delta = try openDelta(path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             let format = try delta.integer()
@@ -207,27 +215,35 @@ package enum RunState {
             }
             let files = try state.files(of: delta, root: root)
             if let folder {
-                var judged = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
-                let stale = state.datasets.indices.filter { index in
-                    judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
-                }
-                current = judged
-                if !stale.isEmpty {
-                    // A delta whose files are current but for the last of a dataset, which
-                    // may have grown since (`GrownFile`, judged by `resumable`), is applied,
-                    // and ends the chain: the deltas after it recorded files after that one.
-                    if stale.allSatisfy({ state.datasets[$0].mayHaveGrown(files[$0], in: folder, recordedAt: delta.written) }) {
-                        for index in stale { judged[index] = false }
-                        current = judged
-                        try state.apply(delta, files: files)
-                        break
-                    }
-                    // Not applied; but a delta damaged where it names its files would look
-                    // stale too, and a damaged state is ignored with a warning: its
-                    // checksum tells the two apart.
+                // After a delta whose last file of a dataset may have grown, only a delta
+                // that records that file again goes on: one that keeps it recorded files
+                // after it, which its new rows come before.
+                if mayHaveGrown.contains(where: { files[$0].keeping == state.datasets[$0].ingest.files.count }) {
                     try delta.verifyRest()
                     break
                 }
+                let before = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
+                var judged = before
+                // A file the delta records again is judged by its new record.
+                for index in state.datasets.indices where files[index].keeping < state.datasets[index].ingest.files.count {
+                    judged[index] = state.datasets[index].areCurrent(state.datasets[index].ingest.files[..<files[index].keeping], in: folder)
+                }
+                let stale = state.datasets.indices.filter { index in
+                    judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
+                }
+                // A delta whose files are current but for its last of a dataset, which may
+                // have grown since (`GrownFile`, judged by `resumable`), is applied. Else it
+                // is not; but a delta damaged where it names its files would look stale
+                // too, and a damaged state is ignored with a warning: its checksum tells
+                // the two apart.
+                guard stale.allSatisfy({ state.datasets[$0].mayHaveGrown(files[$0], in: folder, recordedAt: delta.written) }) else {
+                    current = before
+                    try delta.verifyRest()
+                    break
+                }
+                for index in stale { judged[index] = false }
+                current = judged
+                mayHaveGrown = stale
             }
             try state.apply(delta, files: files)
         }
@@ -321,21 +337,30 @@ package struct SavedState: Sendable {
     /// `resumable`, given a folder of the same listing, does not look at every file again.
     var filesCurrent: (listing: [Dataset: [InputFile]], current: [Bool])?
 
-    /// The outcomes of the files a delta (after its header) recorded, per dataset.
-    func files(of delta: StateReader, root: String) throws -> [[FileOutcome]] {
+    /// The outcomes of the files a delta (after its header) recorded, per dataset, after the
+    /// files it keeps of those recorded before.
+    func files(of delta: StateReader, root: String) throws -> [DeltaFiles] {
         guard try delta.count(of: 8) == datasets.count else { throw StateError("\(delta.path) is damaged (another number of datasets)") }
         return try datasets.map { saved in
             let dataset = saved.ingest.dataset
             guard try delta.text() == dataset.name else { throw StateError("\(delta.path) is damaged (another dataset)") }
-            return try (0..<(try delta.count(of: 8))).map { _ in try RunState.readOutcome(delta, dataset: dataset, root: root) }
+            let recorded = saved.ingest.files.count
+            let keeping = try delta.integer()
+            let outcomes = try (0..<(try delta.count(of: 8))).map { _ in try RunState.readOutcome(delta, dataset: dataset, root: root) }
+            // All the files recorded before, or all but the last, which it records again.
+            guard keeping == recorded || (keeping >= 0 && keeping == recorded - 1 && outcomes.first?.file.relativePath == saved.ingest.files.last?.file.relativePath) else {
+                throw StateError("\(delta.path) is damaged (it keeps \(keeping) of \(dataset.name)'s \(recorded) files)")
+            }
+            return DeltaFiles(keeping: keeping, outcomes: outcomes)
         }
     }
 
     /// Applies the rest of a delta, after its `files`, to every dataset.
-    mutating func apply(_ delta: StateReader, files: [[FileOutcome]]) throws {
+    mutating func apply(_ delta: StateReader, files: [DeltaFiles]) throws {
         for index in datasets.indices {
-            datasets[index].ingest.files += files[index]
-            datasets[index].recordedAt += Array(repeating: delta.written, count: files[index].count)
+            let keeping = files[index].keeping
+            datasets[index].ingest.files = Array(datasets[index].ingest.files[..<keeping]) + files[index].outcomes
+            datasets[index].recordedAt = Array(datasets[index].recordedAt[..<keeping]) + Array(repeating: delta.written, count: files[index].outcomes.count)
             try datasets[index].ingest.store.readDelta(from: delta)
         }
         for index in datasets.indices { try datasets[index].ingest.store.readGroups(from: delta, delta: true) }
@@ -348,6 +373,13 @@ package struct SavedState: Sendable {
         checksum = delta.checksum
         chain += 1
     }
+}
+
+/// What a delta says of a dataset's files: how many of those recorded before it keeps, and
+/// the outcomes of the files it recorded after them.
+struct DeltaFiles {
+    let keeping: Int
+    let outcomes: [FileOutcome]
 }
 
 package struct SavedDataset: Sendable {
@@ -370,18 +402,20 @@ package struct SavedDataset: Sendable {
         areCurrent(Array(recorded), from: 0, in: folder) { recordedAt[$0] }
     }
 
-    /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
-    /// `folder` that follow those recorded, each unchanged.
-    func areCurrent(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
-        areCurrent(outcomes, from: ingest.files.count, in: folder) { _ in written }
+    /// Whether the outcomes of `files` (a delta's), recorded at `written`, are of the files
+    /// of the dataset in `folder` that follow those it keeps, each unchanged.
+    func areCurrent(_ files: DeltaFiles, in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+        areCurrent(files.outcomes, from: files.keeping, in: folder) { _ in written }
     }
 
-    /// Whether `outcomes`, recorded at `written`, are of the files of the dataset in
-    /// `folder` that follow those recorded, each unchanged but the last, which is longer
-    /// now and was read to a line break (`GrownFile.check` tells whether it grew).
-    func mayHaveGrown(_ outcomes: [FileOutcome], in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
-        guard let last = outcomes.last, last.endLine > 0, areCurrent(Array(outcomes.dropLast()), in: folder, recordedAt: written),
-              let file = folder.files[ingest.dataset]?.dropFirst(ingest.files.count + outcomes.count - 1).first,
+    /// Whether the outcomes of `files` (a delta's), recorded at `written`, are of the files
+    /// of the dataset in `folder` that follow those it keeps, each unchanged but the last,
+    /// which is longer now and was read to a line break (`GrownFile.check` tells whether it
+    /// grew).
+    func mayHaveGrown(_ files: DeltaFiles, in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+        let outcomes = files.outcomes
+        guard let last = outcomes.last, last.endLine > 0, areCurrent(Array(outcomes.dropLast()), from: files.keeping, in: folder, written: { _ in written }),
+              let file = folder.files[ingest.dataset]?.dropFirst(files.keeping + outcomes.count - 1).first,
               file.relativePath == last.file.relativePath, let now = try? FileVersion.of(file.path)
         else { return false }
         return now.size > last.bytes
@@ -422,7 +456,7 @@ package struct Resumption: Sendable {
     /// The number of input files reused.
     package var files: Int { reusedFiles.values.reduce(0, +) }
     /// The files that grew since they were recorded (`GrownFile`), of which only the new
-    /// rows are read; they are not among those reused. The state is then written whole.
+    /// rows are read; they are not among those reused (a delta records them again).
     package var grownFiles: [String] = []
     /// Whether every dataset of the state was reused: with no file read besides, the
     /// state stays true as it is; with new files, a delta can be written.

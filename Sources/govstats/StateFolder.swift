@@ -176,8 +176,7 @@ struct StateFolder {
         }
         // (A run that started over, having found a file not in the encoding its start
         // showed, read everything: its stores were not restored.)
-        // (A file that grew is recorded anew, which only the whole state can do.)
-        let resumedAll = resumption.isWhole && resumption.grownFiles.isEmpty && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil && $0.store.isRestored }
+        let resumedAll = resumption.isWhole && result.datasets.allSatisfy { resumption.reusedFiles[$0.dataset] != nil && $0.store.isRestored }
         let outgrown = result.datasets.contains { $0.store.outgrewItsState }
         let delta = resumedAll && !outgrown && resumption.chain < RunState.longestChain ? resumption.chain + 1 : nil
         do {

@@ -412,6 +412,8 @@ import TestSupport
         // From its old end: 131 of its 225 bytes.
         #expect(lines.first { $0.hasPrefix("reading ") } == "reading alarm_calls/2017-03-02.csv 58%")
         #expect(lines.last { !$0.isEmpty } == "published \(folder.path)/out: read 1 file, reused 1 from the run state \(folder.path)/.out.state; alarm_calls/2017-03-02.csv grew, and only its new rows were read")
+        // The night's delta records it again.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.out.state").sorted() == ["previous", "state", "state.1"])
         let full = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/full", "--state", folder.path + "/full.state", "--full", "--quiet"])
         #expect(full.status == 0)
         for table in ["data/trends.csv", "data/quality.csv", "rejects/alarm_calls.csv", "alarm_calls.md", "run.json"] {

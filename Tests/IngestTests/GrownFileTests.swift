@@ -128,6 +128,55 @@ import TestSupport
         #expect(read == ["alarm_calls/2018-02-02.csv:9 '2018-02-31 10:00:00' is not a valid date and time"])
     }
 
+    /// Each night's delta records the grown file again: the next night goes on from it, and
+    /// a night with no change reuses it.
+    @Test(arguments: [1, 2])
+    func aGrownFileIsRecordedAgainByTheNightsDelta(jobs: Int) throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: jobs, resuming: &none)
+        for night in 1...3 {
+            try Self.append(root, "2018-02-02", Self.row("B\(night)", night, "闵行区", "盗窃") + Self.row("A4", 2, "宝山区", "纠纷"))
+            try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
+            var resumption = try Self.resumption(root)
+            #expect(resumption.chain == night - 1)
+            var sink = CollectedRejects()
+            var warm = try Self.stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
+            let writer = try StateWriter(path: root.path + "/state.\(night)", mapBytes: 4096)
+            try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        }
+        #expect(try Self.resumption(root).chain == 3)
+        try Self.goOnAsAFullRun(root, jobs: jobs, grown: [], reused: 2)
+    }
+
+    /// A file a delta recorded, which grew, then changed at its new size (found by
+    /// RunStatePropertyTests): the delta that recorded it again is not applied, and the
+    /// file, changed before its first recorded end, has its dataset read whole.
+    @Test func aGrownFileChangedAgainIsReadWhole() throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: 1, resuming: &none)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        try RunStateTests.goOn(root, delta: 1, mapBytes: 4096)
+        try Self.append(root, "2018-02-02", Self.appended)
+        var resumption = try Self.resumption(root)
+        #expect(resumption.grownFiles == ["alarm_calls/2018-02-02.csv"])
+        var sink = CollectedRejects()
+        var warm = try Self.stage(jobs: 1).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
+        try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: try StateWriter(path: root.path + "/state.2", mapBytes: 4096))
+
+        // Its first two rows swapped: the same size, other bytes.
+        let text = Self.second + Self.appended
+        let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
+        try RunStateTests.writeExport(root, "2018-02-02", ([rows[0], rows[2], rows[1]] + rows[3...]).joined(separator: "\n"))
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0)
+    }
+
     /// A file that grew after others came after it is read with them, in order.
     @Test func aGrownFileThatIsNotTheLastIsReadWhole() throws {
         let root = try TemporaryDirectory("grown")
