@@ -168,9 +168,9 @@ package enum RunState {
     /// changed, removed or renamed, or a new file that sorts among them), is not applied,
     /// nor any after it: the state is then the one the night before it left, from which a
     /// run reads that delta's files again (or what replaced them). But for its last file of
-    /// a dataset, which may have grown (`GrownFile`): the delta is applied, and the next
-    /// only if it records that file again. Without, every delta that continues the state
-    /// is applied.
+    /// a dataset, which may have grown (`GrownFile`): the delta is applied, and the ones
+    /// after it while they record that file again or no file of its dataset. Without,
+    /// every delta that continues the state is applied.
     package static func read(path: String, root: String, datasets: [Dataset], folder: DataFolder? = nil, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
         let reader = try StateReader(path: path, jobs: jobs, checksumPiece: checksumPiece)
         let key = try readKey(reader)
@@ -215,10 +215,12 @@ package enum RunState {
             }
             let files = try state.files(of: delta, root: root)
             if let folder {
-                // After a delta whose last file of a dataset may have grown, only a delta
-                // that records that file again goes on: one that keeps it recorded files
-                // after it, which its new rows come before.
-                if mayHaveGrown.contains(where: { files[$0].keeping == state.datasets[$0].ingest.files.count }) {
+                // After a delta whose last file of a dataset may have grown, a delta that
+                // recorded files after it for that dataset is not applied: the file's new
+                // rows come before theirs. One that records it again, or none of its files,
+                // is.
+                let after = mayHaveGrown.filter { files[$0].keeping == state.datasets[$0].ingest.files.count }
+                if after.contains(where: { !files[$0].outcomes.isEmpty }) {
                     try delta.verifyRest()
                     break
                 }
@@ -243,7 +245,7 @@ package enum RunState {
                 }
                 for index in stale { judged[index] = false }
                 current = judged
-                mayHaveGrown = stale
+                mayHaveGrown = stale + after
             }
             try state.apply(delta, files: files)
         }

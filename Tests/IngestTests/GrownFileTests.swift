@@ -34,7 +34,7 @@ import TestSupport
         var sink = CollectedRejects()
         var result = try stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resuming, rejects: &sink)
         try FileManager.default.createDirectory(atPath: root.path + "/rejects", withIntermediateDirectories: true)
-        _ = try root.write("rejects/alarm_calls.csv", "rejected\n")
+        for ingest in result.datasets { _ = try root.write("rejects/\(ingest.dataset.name).csv", "rejected\n") }
         // Beside the state it went on from, which its store maps, then put in its place.
         let writer = try StateWriter(path: root.path + "/state.new", mapBytes: 4096)
         try RunState.write(&result, key: RunStateTests.key, rejectsFolder: root.path + "/rejects", to: writer)
@@ -175,6 +175,45 @@ import TestSupport
         let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
         try RunStateTests.writeExport(root, "2018-02-02", ([rows[0], rows[2], rows[1]] + rows[3...]).joined(separator: "\n"))
         try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0)
+    }
+
+    /// The grown file's delta, then nights that added another dataset's files only: those
+    /// deltas are applied too, and only the rows appended are read.
+    @Test func nightsOfAnotherDatasetAfterAGrownFilesAreReused() throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        let burglaryHeader = "case_id,reported_at,district,street,community,premises,loss_yuan,status\n"
+        func burglary(_ day: Int) throws {
+            let path = try root.write("data/burglary_reports/2018-02-0\(day).csv", burglaryHeader + "K\(day),2018-02-0\(day) 09:00:00,宝山区,,康城,住宅,100,已立案\n")
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        try burglary(1)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: 1, resuming: &none)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        for night in 1...3 {
+            if night > 1 { try burglary(night) }
+            var resumption = try Self.resumption(root)
+            #expect(resumption.chain == night - 1)
+            var sink = CollectedRejects()
+            var warm = try Self.stage(jobs: 1).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
+            let writer = try StateWriter(path: root.path + "/state.\(night)", mapBytes: 4096)
+            try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        }
+        try Self.append(root, "2018-02-02", Self.appended)
+        #expect(try Self.resumption(root).chain == 3)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: ["alarm_calls/2018-02-02.csv"], reused: 4)
+        // Once an alarm export came after it, rows appended to it are a change to a file the
+        // state recorded: its dataset is read whole (the other goes on).
+        try Self.save(root, jobs: 1, resuming: &none)
+        try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A9", 3, "宝山区", "盗窃"))
+        var resumption = try Self.resumption(root)
+        var sink = CollectedRejects()
+        var warm = try Self.stage(jobs: 1).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
+        try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: try StateWriter(path: root.path + "/state.1", mapBytes: 4096))
+        try Self.append(root, "2018-02-02", Self.row("B1", 2, "宝山区", "盗窃"))
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 3)
     }
 
     /// A file that grew after others came after it is read with them, in order.
