@@ -11,7 +11,7 @@ Python stdlib only (the peers run in the venv). Environment:
   BENCH_REPEATS_LARGE  runs at the larger sizes, 1 by default (they measure peak RSS)
   BENCH_SKIP      contenders to leave out, e.g. "miller polars"
                   (floor floor-groupby floor-sha256 floor-pair validate run duckdb polars miller;
-                  warm warm-whole warm-resent full in the nightly case)
+                  warm warm-whole warm-resent warm-grown full in the nightly case)
   BENCH_KEEP_GEN  1 keeps the raw generated exports after the canonical file is made
   BENCH_SHAPES    0 leaves out the other shapes of the first size's rows (the same rows cut
                   into a year of daily files, and converted to GB18030)
@@ -19,7 +19,8 @@ Python stdlib only (the peers run in the venv). Environment:
                   (two years) plus one new file, and as 1,460 (four years, twice the rows)
                   plus one; a warm `run` (its state from the older files), the 31st
                   night's (which writes the state whole) and that of a night whose
-                  file is sent again (a delta replaced), against `run
+                  file is sent again (a delta replaced), and the two years as one file
+                  that the night's rows are appended to (a year-to-date export), against `run
                   --full`, DuckDB's and polars' group-by over every file, and the C floor
   GOVSTATS        the binary, .build/release/govstats by default
 
@@ -321,6 +322,8 @@ def nightly_contenders(rows, data, two, four):
                                 "--full", "--quiet", "--jobs", "2"], full,
                                before=lambda full=full: None))  # a before: stdout is not the output
         items[-1].shape = tag
+    if "warm-grown" not in skip:
+        items += night_grown(out, two)
     for engine, label in (("duckdb", "DuckDB read_csv + GROUP BY"),
                           ("polars", "polars scan_csv + group_by")):
         target = os.path.join(out, f"{engine}.csv")
@@ -393,7 +396,9 @@ def night_resent(out, top, new, tag, history):
     """The warm run of a night whose export is sent again: its state is the history's
     (`history`) with a delta for a first version of the new file, one row short, as a
     nightly job finds it when last night's export comes again with a late call added. The
-    run goes on from the state as it stood before that night and reads the new file."""
+    row left out is one from the middle: the file is then not its first version with rows
+    appended (which a run reads from where that version ended), so the run goes on from
+    the state as it stood before that night and reads the new file."""
     pristine, state = os.path.join(out, f"resent-{tag}.state"), os.path.join(out, f"warm-resent-{tag}.state")
     reports, aside = os.path.join(out, f"warm-resent-{tag}"), os.path.join(out, f"resent-new-{tag}.csv")
     log(f"nightly {tag}: the state of a night whose export is sent again (a warm run over a first version)")
@@ -403,7 +408,8 @@ def night_resent(out, top, new, tag, history):
     os.rename(new, aside)
     try:
         with open(new, "wb") as f:
-            f.writelines(lines[:-1])
+            middle = len(lines) // 2
+            f.writelines(lines[:middle] + lines[middle + 1:])
         run_checked([GOVSTATS, "run", "--data", top, "--out", reports, "--state", pristine, "--quiet", "--jobs", "2"])
     finally:
         os.replace(aside, new)
@@ -416,8 +422,60 @@ def night_resent(out, top, new, tag, history):
     return c
 
 
+def night_grown(out, two):
+    """The warm run of a night whose rows are appended to one export that holds the history
+    (a year-to-date export): the two years' history files as one (`ytd/alarm_calls/ytd.csv`,
+    made once), its state made by a full run, then before each timed run the state put
+    back and the new night's rows appended in place. The run hashes the whole file (its
+    start against the sha256 recorded) and parses only the rows appended. `run --full`
+    over the grown file is its reference."""
+    history_files = sorted(n for n in os.listdir(os.path.join(two, "alarm_calls")) if n.startswith("day-1-"))
+    top = os.path.join(out, "ytd")
+    path = os.path.join(top, "alarm_calls", "ytd.csv")
+    with open(os.path.join(two, "alarm_calls", "day-2-new.csv"), "rb") as f:
+        f.readline()
+        night = f.read()
+    stamp = os.path.join(out, "ytd.json")
+    made = cached(stamp, f"nightly 2y as one file: {rel(path)}")
+    if not made or not os.path.exists(path):
+        log(f"nightly ytd: the {len(history_files)} files of the history as one file")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as g:
+            for number, name in enumerate(history_files):
+                with open(os.path.join(two, "alarm_calls", name), "rb") as f:
+                    header = f.readline()
+                    if number == 0:
+                        g.write(header)
+                    shutil.copyfileobj(f, g, 1 << 20)
+        made = {"history_bytes": os.path.getsize(path)}
+        save(stamp, made)
+    history = made["history_bytes"]
+
+    def grow():
+        os.truncate(path, history)
+        with open(path, "ab") as g:
+            g.write(night)
+
+    pristine, state = os.path.join(out, "ytd-history.state"), os.path.join(out, "warm-ytd.state")
+    reports, full = os.path.join(out, "warm-ytd"), os.path.join(out, "full-ytd")
+    log("nightly ytd: the state of the history (run --full over the file before the night's rows)")
+    os.truncate(path, history)
+    shutil.rmtree(pristine, ignore_errors=True)
+    for _ in range(2):
+        run_checked([GOVSTATS, "run", "--data", top, "--out", reports, "--state", pristine, "--full", "--quiet", "--jobs", "2"])
+    warm = Contender("warm-grown", "govstats run, warm, the night's rows appended to the export", "2",
+                     [GOVSTATS, "run", "--data", top, "--out", reports, "--state", state, "--quiet", "--jobs", "2"],
+                     reports, before=lambda: (put_back(pristine, state), grow()))
+    warm.shape, warm.state_folder, warm.pristine = "ytd", state, pristine
+    reference = Contender("full", "govstats run --full", "2",
+                          [GOVSTATS, "run", "--data", top, "--out", full, "--state", full + ".state", "--full", "--quiet", "--jobs", "2"],
+                          full, before=grow)
+    reference.shape = "ytd"
+    return [warm, reference]
+
+
 # How the bench's lines name the warm runs other than the plain one.
-NIGHT_NAMES = {"warm-whole": ", 31st night", "warm-resent": ", night sent again"}
+NIGHT_NAMES = {"warm-whole": ", 31st night", "warm-resent": ", night sent again", "warm-grown": ", the export grown by a night"}
 
 
 def check_nightly(items):
@@ -437,8 +495,17 @@ def check_nightly(items):
         lines.append(f"- {resent.shape}, night sent again: "
                      + ("went on from the state before that night (state kept, state.1 written anew)" if kept and rewritten
                         else "did NOT go on from the state before that night"))
+    for grown in (c for c in items if c.key == "warm-grown"):
+        # Gone on from the state with a delta: `state` is still the one linked from the
+        # pristine folder, and the night's delta is there.
+        kept = os.stat(os.path.join(grown.state_folder, "state")).st_ino == os.stat(os.path.join(grown.pristine, "state")).st_ino
+        delta = os.path.exists(os.path.join(grown.state_folder, "state.1"))
+        ok = ok and kept and delta
+        lines.append(f"- the export grown by a night: "
+                     + ("went on from the state (state kept, state.1 written)" if kept and delta
+                        else "did NOT go on from the state"))
     for tag, key in (("2y", "warm"), ("4y", "warm"), ("2y", "warm-whole"), ("4y", "warm-whole"),
-                     ("2y", "warm-resent"), ("4y", "warm-resent")):
+                     ("2y", "warm-resent"), ("4y", "warm-resent"), ("ytd", "warm-grown")):
         warm = next((c for c in items if c.key == key and c.shape == tag), None)
         full = next((c for c in items if c.key == "full" and c.shape == tag), None)
         if warm and full:
@@ -984,8 +1051,11 @@ def main():
                    f"{LONGEST_CHAIN} history files left, with a delta for each of them, so it "
                    f"writes the state whole, as one night in {LONGEST_CHAIN + 1} does. The "
                    f"night sent again starts from the state the warm run starts from, with a delta "
-                   f"for a first version of the new file one row short, so it goes on from the "
-                   f"state before that night and reads the new file; "
+                   f"for a first version of the new file one row short (one from its middle), so it goes on from the "
+                   f"state before that night and reads the new file. The export grown by a night "
+                   f"is the two years' history files as one file, its state from a full run over "
+                   f"it, with the new night's rows appended in place before the run (untimed): the "
+                   f"run hashes the whole file and parses the rows appended; "
                    f"`run --full` reads every file and "
                    f"writes its state anew; DuckDB and polars group over all {night_info['files']} files of "
                    f"the two years through a glob. Every govstats run here has --jobs 2.\n")
@@ -995,7 +1065,7 @@ def main():
         for c in items:
             _, seconds, cpu, rss, ratio = timed_cells(c, floor)
             state = f"{c.state_bytes / 1e6:.1f}" if hasattr(c, "state_bytes") else ""
-            history = {"2y": "2 years", "4y": "4 years"}.get(c.shape, c.shape)
+            history = {"2y": "2 years", "4y": "4 years", "ytd": "2 years, one file"}.get(c.shape, c.shape)
             out.append(f"| {history} | {c.label} | {c.threads} | {seconds} | {cpu} | {rss} | {state} | {ratio} |")
 
     # targets
@@ -1061,8 +1131,13 @@ def main():
                 a, b = statistics.median(warm.wall), statistics.median(full.wall)
                 target(f"warm `run` ≤ 0.15× `run --full`, {years} years of history", a / b, 0.15,
                        f"{a:.2f} s / {b:.2f} s = {a / b:.2f}×{paired(warm, full)}")
+        grown, grown_full = night("warm-grown", "ytd"), night("full", "ytd")
+        if grown and grown_full:
+            a, b = statistics.median(grown.wall), statistics.median(grown_full.wall)
+            out.append(f"- The export grown by a night (no target): warm `run` {a:.2f} s / `run --full` "
+                       f"{b:.2f} s = {a / b:.2f}×{paired(grown, grown_full)}")
         warms = [c for c in n_items if c.key == "warm"]
-        nights = [c for c in n_items if c.key in ("warm", "warm-whole", "warm-resent")]
+        nights = [c for c in n_items if c.key in ("warm", "warm-whole", "warm-resent", "warm-grown")]
         if nights:
             peak = max(max(c.rss_kib) for c in nights) * 1024
             target("peak RSS of a warm run ≤ 100 MB", peak, 100e6,

@@ -168,9 +168,9 @@ package enum RunState {
     /// changed, removed or renamed, or a new file that sorts among them), is not applied,
     /// nor any after it: the state is then the one the night before it left, from which a
     /// run reads that delta's files again (or what replaced them). But for its last file of
-    /// a dataset, which may have grown (`GrownFile`): the delta is applied, and the ones
-    /// after it while they record that file again or no file of its dataset. Without,
-    /// every delta that continues the state is applied.
+    /// a dataset, which grew (`GrownFile`): the delta is applied, and the ones after it
+    /// while they record that file again or no file of its dataset. Without, every delta
+    /// that continues the state is applied.
     package static func read(path: String, root: String, datasets: [Dataset], folder: DataFolder? = nil, jobs: Int = 1, checksumPiece: Int = 8 << 20) throws -> SavedState {
         let reader = try StateReader(path: path, jobs: jobs, checksumPiece: checksumPiece)
         let key = try readKey(reader)
@@ -199,8 +199,8 @@ package enum RunState {
         // Only datasets whose files so far are current can tell a delta's files stale
         // (found at the first delta: a state without deltas needs no look at the files here).
         var current: [Bool]?
-        // The datasets whose last file, as the last delta applied recorded it, may have grown.
-        var mayHaveGrown: [Int] = []
+        // Per dataset whose last file, as the last delta applied recorded it, grew since: how.
+        var grown: [Int: GrownFile] = [:]
         while let delta = try openDelta(path + "." + String(state.chain + 1)) {
             guard try delta.text() == deltaMagic else { throw StateError("\(delta.path) is not a govstats run state delta") }
             let format = try delta.integer()
@@ -215,12 +215,11 @@ package enum RunState {
             }
             let files = try state.files(of: delta, root: root)
             if let folder {
-                // After a delta whose last file of a dataset may have grown, a delta that
-                // recorded files after it for that dataset is not applied: the file's new
-                // rows come before theirs. One that records it again, or none of its files,
-                // is.
-                let after = mayHaveGrown.filter { files[$0].keeping == state.datasets[$0].ingest.files.count }
-                if after.contains(where: { !files[$0].outcomes.isEmpty }) {
+                // After a delta whose last file of a dataset grew since, a delta that recorded
+                // files after it for that dataset is not applied: the file's new rows come
+                // before theirs. One that records it again, or none of its files, is.
+                let keeps = { (index: Int) in files[index].keeping == state.datasets[index].ingest.files.count }
+                if grown.keys.contains(where: { keeps($0) && !files[$0].outcomes.isEmpty }) {
                     try delta.verifyRest()
                     break
                 }
@@ -233,23 +232,27 @@ package enum RunState {
                 let stale = state.datasets.indices.filter { index in
                     judged[index] && !state.datasets[index].areCurrent(files[index], in: folder, recordedAt: delta.written)
                 }
-                // A delta whose files are current but for its last of a dataset, which may
-                // have grown since (`GrownFile`, judged by `resumable`), is applied. Else it
-                // is not; but a delta damaged where it names its files would look stale
-                // too, and a damaged state is ignored with a warning: its checksum tells
-                // the two apart.
-                guard stale.allSatisfy({ state.datasets[$0].mayHaveGrown(files[$0], in: folder, recordedAt: delta.written) }) else {
+                // A delta whose files are current but for its last of a dataset, which grew
+                // since (`GrownFile`: its new rows are then read), is applied. Else it is
+                // not; but a delta damaged where it names its files would look stale too,
+                // and a damaged state is ignored with a warning: its checksum tells the two
+                // apart.
+                let found = stale.map { state.datasets[$0].grownLast(files[$0], in: folder, recordedAt: delta.written) }
+                guard !found.contains(where: { $0 == nil }) else {
                     current = before
                     try delta.verifyRest()
                     break
                 }
-                for index in stale { judged[index] = false }
+                grown = grown.filter { keeps($0.key) }
+                for (index, file) in zip(stale, found) {
+                    judged[index] = false
+                    grown[index] = file
+                }
                 current = judged
-                mayHaveGrown = stale + after
             }
             try state.apply(delta, files: files)
         }
-        if let folder, let current { state.filesCurrent = (folder.files, current) }
+        if let folder, let current { state.filesCurrent = (folder.files, current, grown) }
         for index in state.datasets.indices { state.datasets[index].ingest.store.markRestored() }
         return state
     }
@@ -337,7 +340,8 @@ package struct SavedState: Sendable {
     /// Per dataset, whether its recorded files are current in the folder `read` was given,
     /// found as it judged the deltas (nil: not judged), with that folder's listing:
     /// `resumable`, given a folder of the same listing, does not look at every file again.
-    var filesCurrent: (listing: [Dataset: [InputFile]], current: [Bool])?
+    /// With the datasets whose last file, as a delta recorded it, grew since (`GrownFile`).
+    var filesCurrent: (listing: [Dataset: [InputFile]], current: [Bool], grown: [Int: GrownFile])?
 
     /// The outcomes of the files a delta (after its header) recorded, per dataset, after the
     /// files it keeps of those recorded before.
@@ -410,17 +414,15 @@ package struct SavedDataset: Sendable {
         areCurrent(files.outcomes, from: files.keeping, in: folder) { _ in written }
     }
 
-    /// Whether the outcomes of `files` (a delta's), recorded at `written`, are of the files
-    /// of the dataset in `folder` that follow those it keeps, each unchanged but the last,
-    /// which is longer now and was read to a line break (`GrownFile.check` tells whether it
-    /// grew).
-    func mayHaveGrown(_ files: DeltaFiles, in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
+    /// How the last of the outcomes of `files` (a delta's) grew since (`GrownFile.check`),
+    /// when they are, recorded at `written`, of the files of the dataset in `folder` that
+    /// follow those it keeps, each unchanged but that one.
+    func grownLast(_ files: DeltaFiles, in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> GrownFile? {
         let outcomes = files.outcomes
         guard let last = outcomes.last, last.endLine > 0, areCurrent(Array(outcomes.dropLast()), from: files.keeping, in: folder, written: { _ in written }),
-              let file = folder.files[ingest.dataset]?.dropFirst(files.keeping + outcomes.count - 1).first,
-              file.relativePath == last.file.relativePath, let now = try? FileVersion.of(file.path)
-        else { return false }
-        return now.size > last.bytes
+              let file = folder.files[ingest.dataset]?.dropFirst(files.keeping + outcomes.count - 1).first
+        else { return nil }
+        return GrownFile.check(last, now: file)
     }
 
     /// Whether `outcomes` are of the dataset's files in `folder` from its `first` on, each
@@ -480,6 +482,7 @@ extension SavedState {
         resumption.chain = chain
         resumption.chainChecksum = checksum
         let judged = filesCurrent.flatMap { $0.listing == folder.files ? $0.current : nil }
+        let grownLast = filesCurrent.flatMap { $0.listing == folder.files ? $0.grown : nil } ?? [:]
         for index in datasets.indices {
             let dataset = datasets[index].ingest.dataset
             guard let files = folder.files[dataset], files.count >= datasets[index].ingest.files.count else { continue }
@@ -490,7 +493,7 @@ extension SavedState {
             var grown: GrownFile?
             if !(judged?[index] ?? datasets[index].filesAreCurrent(in: folder)) {
                 guard let last = recorded.indices.last, datasets[index].areCurrent(recorded[..<last], in: folder),
-                      let found = GrownFile.check(recorded[last], now: files[last])
+                      let found = grownLast[index] ?? GrownFile.check(recorded[last], now: files[last])
                 else { continue }
                 grown = found
             }
