@@ -203,6 +203,35 @@ import TestSupport
         try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 1)
     }
 
+    /// A GB18030 export and a UTF-8 one with a byte order mark grow as any other; an ASCII
+    /// export read as UTF-8 that grows by GB18030 rows is read whole (as GB18030 then).
+    @Test(arguments: ["gb18030", "bom", "ascii then gb18030"])
+    func encodingsAndAByteOrderMark(_ kind: String) throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        let path = root.path + "/data/alarm_calls/2018-02-01.csv"
+        let ascii = alarmHeader + "A1,2018-02-01 10:00:00,Baoshan,,110,theft,300,done\n"
+        let before: [UInt8] = switch kind {
+        case "gb18030": try CheckedAheadTests.gb18030(Self.first)
+        case "bom": Array(("\u{FEFF}" + Self.first).utf8)
+        default: Array(ascii.utf8)
+        }
+        try RunStateTests.writeExport(root, "2018-02-01", "")
+        try Data(before).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        var none: [Dataset: DatasetIngest] = [:]
+        try Self.save(root, jobs: 1, resuming: &none)
+        let appended = kind == "bom" ? Array(Self.appended.utf8) : try CheckedAheadTests.gb18030(Self.appended)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(appended))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+        let grown = kind == "ascii then gb18030" ? [] : ["alarm_calls/2018-02-01.csv"]
+        let read = try Self.goOnAsAFullRun(root, jobs: 1, grown: grown, reused: 0)
+        if !grown.isEmpty { #expect(read == ["alarm_calls/2018-02-01.csv:8 '2018-02-31 10:00:00' is not a valid date and time"]) }
+    }
+
     /// A file that grew after others came after it is read with them, in order.
     @Test func aGrownFileThatIsNotTheLastIsReadWhole() throws {
         let root = try TemporaryDirectory("grown")
