@@ -27,19 +27,29 @@ import TestSupport
         return stage
     }
 
-    /// Reads the folder (going on from `resuming`) and writes its state whole; returns the
-    /// rows it rejected.
+    /// Reads the folder (going on from its state with `goingOn`) and writes its state: whole
+    /// (beside the state it went on from, which its store maps, then put in its place), or
+    /// as delta `delta`. Returns what it went on from.
     @discardableResult
-    static func save(_ root: TemporaryDirectory, jobs: Int, resuming: inout [Dataset: DatasetIngest]) throws -> [RejectedRow] {
+    static func save(_ root: TemporaryDirectory, jobs: Int = 1, goingOn: Bool = false, delta: Int? = nil) throws -> Resumption {
+        var resumption = goingOn ? try resumption(root) : Resumption()
         var sink = CollectedRejects()
-        var result = try stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resuming, rejects: &sink)
+        var result = try stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
         try FileManager.default.createDirectory(atPath: root.path + "/rejects", withIntermediateDirectories: true)
         for ingest in result.datasets { _ = try root.write("rejects/\(ingest.dataset.name).csv", "rejected\n") }
-        // Beside the state it went on from, which its store maps, then put in its place.
-        let writer = try StateWriter(path: root.path + "/state.new", mapBytes: 4096)
-        try RunState.write(&result, key: RunStateTests.key, rejectsFolder: root.path + "/rejects", to: writer)
-        #expect(rename(root.path + "/state.new", root.path + "/state") == 0)
-        return sink.rows
+        let path = root.path + (delta.map { "/state.\($0)" } ?? "/state.new")
+        let writer = try StateWriter(path: path, mapBytes: 4096)
+        try RunState.write(&result, key: RunStateTests.key, delta: delta == nil ? nil : resumption, rejectsFolder: root.path + "/rejects", to: writer)
+        if delta == nil { #expect(rename(path, root.path + "/state") == 0) }
+        return resumption
+    }
+
+    /// The first export recorded by `state`, then the second by `state.1`.
+    static func twoNights(_ root: TemporaryDirectory, jobs: Int = 1) throws {
+        try RunStateTests.writeExport(root, "2018-02-01", first)
+        try save(root, jobs: jobs)
+        try RunStateTests.writeExport(root, "2018-02-02", second)
+        try save(root, jobs: jobs, goingOn: true, delta: 1)
     }
 
     static func resumption(_ root: TemporaryDirectory) throws -> Resumption {
@@ -85,30 +95,12 @@ import TestSupport
         defer { root.remove() }
         try RunStateTests.writeExport(root, "2018-02-01", Self.first)
         try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: jobs, resuming: &none)
+        try Self.save(root, jobs: jobs)
 
         try Self.append(root, "2018-02-02", Self.appended)
         let read = try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
         // Its header and first rows were not read again: only the row appended is rejected.
         #expect(read == ["alarm_calls/2018-02-02.csv:9 '2018-02-31 10:00:00' is not a valid date and time"])
-    }
-
-    @Test(arguments: [1, 2])
-    func aFileThatGrowsNightAfterNightIsReadFromWhereItEndedEachNight(jobs: Int) throws {
-        let root = try TemporaryDirectory("grown")
-        defer { root.remove() }
-        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: jobs, resuming: &none)
-        for night in 2...4 {
-            try Self.append(root, "2018-02-01", Self.row("B\(night)", night, "闵行区", "盗窃") + Self.row("A1", 1, "宝山区", "纠纷"))
-            try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-01.csv"], reused: 0)
-            var resumption = try Self.resumption(root)
-            try Self.save(root, jobs: jobs, resuming: &resumption.datasets)
-        }
-        // Unchanged since: reused.
-        try Self.goOnAsAFullRun(root, jobs: jobs, grown: [], reused: 1)
     }
 
     /// The night's export, recorded by a delta, sent again longer, and the next night's
@@ -117,38 +109,29 @@ import TestSupport
     func aFileADeltaRecordedGrowsAndANewFileFollows(jobs: Int) throws {
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
-        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: jobs, resuming: &none)
-        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        try RunStateTests.goOn(root, delta: 1, mapBytes: 4096)
+        try Self.twoNights(root, jobs: jobs)
         try Self.append(root, "2018-02-02", Self.appended)
         try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A2", 1, "闵行区", "盗窃") + Self.row("A8", 3, "宝山区", "诈骗"))
         let read = try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
         #expect(read == ["alarm_calls/2018-02-02.csv:9 '2018-02-31 10:00:00' is not a valid date and time"])
     }
 
-    /// Each night's delta records the grown file again: the next night goes on from it, and
-    /// a night with no change reuses it.
-    @Test(arguments: [1, 2])
-    func aGrownFileIsRecordedAgainByTheNightsDelta(jobs: Int) throws {
+    /// A file that grows night after night is read from where it ended each night, its
+    /// state written whole, or by each night's delta recording it again (as a nightly run
+    /// does); a night with no change reuses it.
+    @Test(arguments: [1, 2], [false, true])
+    func aFileThatGrowsNightAfterNightIsReadFromWhereItEndedEachNight(jobs: Int, byDeltas: Bool) throws {
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
         try RunStateTests.writeExport(root, "2018-02-01", Self.first)
         try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: jobs, resuming: &none)
+        try Self.save(root, jobs: jobs)
         for night in 1...3 {
             try Self.append(root, "2018-02-02", Self.row("B\(night)", night, "闵行区", "盗窃") + Self.row("A4", 2, "宝山区", "纠纷"))
             try Self.goOnAsAFullRun(root, jobs: jobs, grown: ["alarm_calls/2018-02-02.csv"], reused: 1)
-            var resumption = try Self.resumption(root)
-            #expect(resumption.chain == night - 1)
-            var sink = CollectedRejects()
-            var warm = try Self.stage(jobs: jobs).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
-            let writer = try StateWriter(path: root.path + "/state.\(night)", mapBytes: 4096)
-            try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: writer)
+            #expect(try Self.save(root, jobs: jobs, goingOn: true, delta: byDeltas ? night : nil).chain == (byDeltas ? night - 1 : 0))
         }
-        #expect(try Self.resumption(root).chain == 3)
+        #expect(try Self.resumption(root).chain == (byDeltas ? 3 : 0))
         try Self.goOnAsAFullRun(root, jobs: jobs, grown: [], reused: 2)
     }
 
@@ -161,17 +144,9 @@ import TestSupport
     func aGrownFileChangedAgainGoesBackAsFarAsItMust(beforeTheFirstEnd: Bool) throws {
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
-        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: 1, resuming: &none)
-        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        try RunStateTests.goOn(root, delta: 1, mapBytes: 4096)
+        try Self.twoNights(root)
         try Self.append(root, "2018-02-02", Self.appended)
-        var resumption = try Self.resumption(root)
-        #expect(resumption.grownFiles == ["alarm_calls/2018-02-02.csv"])
-        var sink = CollectedRejects()
-        var warm = try Self.stage(jobs: 1).run(try RunStateTests.folder(root), resuming: &resumption.datasets, rejects: &sink)
-        try RunState.write(&warm, key: RunStateTests.key, delta: resumption, rejectsFolder: root.path + "/rejects", to: try StateWriter(path: root.path + "/state.2", mapBytes: 4096))
+        #expect(try Self.save(root, goingOn: true, delta: 2).grownFiles == ["alarm_calls/2018-02-02.csv"])
         #expect(try Self.resumption(root).chain == 2)
 
         // The same size, other bytes: its first two rows swapped, or a call's district
@@ -193,11 +168,7 @@ import TestSupport
     @Test func aNightsFileLongerButChangedBeforeItsEndGoesBackANight() throws {
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
-        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: 1, resuming: &none)
-        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        try RunStateTests.goOn(root, delta: 1, mapBytes: 4096)
+        try Self.twoNights(root)
         try RunStateTests.writeExport(root, "2018-02-02", Self.second.replacingOccurrences(of: "\n\n", with: "\n" + Self.row("A9", 2, "宝山区", "诈骗")))
         #expect(try Self.resumption(root).chain == 0)
         try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 1)
@@ -219,8 +190,7 @@ import TestSupport
         try RunStateTests.writeExport(root, "2018-02-01", "")
         try Data(before).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: 1, resuming: &none)
+        try Self.save(root)
         let appended = kind == "bom" ? Array(Self.appended.utf8) : try CheckedAheadTests.gb18030(Self.appended)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
@@ -232,14 +202,43 @@ import TestSupport
         if !grown.isEmpty { #expect(read == ["alarm_calls/2018-02-01.csv:8 '2018-02-31 10:00:00' is not a valid date and time"]) }
     }
 
+    /// The grown file's delta, then nights that added another dataset's files only: those
+    /// deltas are applied too, and only the rows appended are read.
+    @Test func nightsOfAnotherDatasetAfterAGrownFilesAreReused() throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        let burglaryHeader = "case_id,reported_at,district,street,community,premises,loss_yuan,status\n"
+        func burglary(_ day: Int) throws {
+            let path = try root.write("data/burglary_reports/2018-02-0\(day).csv", burglaryHeader + "K\(day),2018-02-0\(day) 09:00:00,宝山区,,康城,住宅,100,已立案\n")
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+        }
+        try RunStateTests.writeExport(root, "2018-02-01", Self.first)
+        try burglary(1)
+        try Self.save(root)
+        try RunStateTests.writeExport(root, "2018-02-02", Self.second)
+        for night in 1...3 {
+            if night > 1 { try burglary(night) }
+            #expect(try Self.save(root, goingOn: true, delta: night).chain == night - 1)
+        }
+        try Self.append(root, "2018-02-02", Self.appended)
+        #expect(try Self.resumption(root).chain == 3)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: ["alarm_calls/2018-02-02.csv"], reused: 4)
+        // Once an alarm export came after it, rows appended to it are a change to a file the
+        // state recorded: its dataset is read whole (the other goes on).
+        try Self.save(root)
+        try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A9", 3, "宝山区", "盗窃"))
+        try Self.save(root, goingOn: true, delta: 1)
+        try Self.append(root, "2018-02-02", Self.row("B1", 2, "宝山区", "盗窃"))
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 3)
+    }
+
     /// A file that grew after others came after it is read with them, in order.
     @Test func aGrownFileThatIsNotTheLastIsReadWhole() throws {
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
         try RunStateTests.writeExport(root, "2018-02-01", Self.first)
         try RunStateTests.writeExport(root, "2018-02-02", Self.second)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: 1, resuming: &none)
+        try Self.save(root)
         try Self.append(root, "2018-02-01", Self.appended)
         try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0)
     }
@@ -260,8 +259,7 @@ import TestSupport
         let root = try TemporaryDirectory("grown")
         defer { root.remove() }
         try RunStateTests.writeExport(root, "2018-02-01", before)
-        var none: [Dataset: DatasetIngest] = [:]
-        try Self.save(root, jobs: 1, resuming: &none)
+        try Self.save(root)
         let path = root.path + "/data/alarm_calls/2018-02-01.csv"
         try Data(after).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
