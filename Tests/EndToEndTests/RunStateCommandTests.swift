@@ -372,13 +372,9 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: ours).sorted() == ["previous", "state"])
     }
 
-    /// On a terminal the progress line names each step in turn; with two jobs the state is
-    /// written beside the trends and pages, and when it is not written yet once the pages
-    /// are, the run names that wait too (on this small data it most often is written by
-    /// then: which one happens is up to the threads). (Run under `script`, which gives the
-    /// run a terminal.)
-    /// What govstats shows on a terminal (`script` from util-linux, in every Debian gives it
-    /// one), line by line: each step rewrites the line (carriage return, then erase to its end).
+    /// What govstats shows on a terminal (`script` from util-linux, in every Debian, gives
+    /// it one), line by line: each step rewrites the line (carriage return, then erase to
+    /// its end).
     static func onATerminal(_ arguments: [String]) throws -> [String] {
         let script = "/usr/bin/script"
         try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux's script, in every Debian")
@@ -421,6 +417,11 @@ import TestSupport
         }
     }
 
+    /// On a terminal the progress line names each step in turn; with two jobs the state is
+    /// written beside the trends and pages, and when it is not written yet once the pages
+    /// are, the run names that wait too (on this small data it most often is written by
+    /// then: which one happens is up to the threads). (Run under `script`:
+    /// `onATerminal`.)
     @Test(arguments: [
         ("1", ["reading", "writing the run state", "computing trends", "rendering reports"], nil),
         ("2", ["reading", "computing trends", "rendering reports"], "finishing the run state"),

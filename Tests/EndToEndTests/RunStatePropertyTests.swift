@@ -12,8 +12,9 @@ import Glibc
 /// duplicates and conflicts across files and a few rejected rows — applies one operation per
 /// step: add a file that sorts last or first, modify one (also keeping its size and setting
 /// its mtime back, as `touch -r` does, or the last one, as when a night's export is sent
-/// again), append rows to the last one in place, delete, rename, truncate, change `govstats.toml`,
-/// corrupt the state, kill a run with SIGKILL at a random moment, move the day of the run.
+/// again), append rows to the last one in place, delete, rename, truncate, change
+/// `govstats.toml`, corrupt the state, kill a run with SIGKILL at a random moment, move the
+/// day of the run.
 /// After every step a run that uses the state (`--out WARM`, state beside it) must publish,
 /// byte for byte, what `--full` publishes on the same inputs.
 ///

@@ -8,16 +8,17 @@ walk runs the release binary on `govstats generate --rows R` (600,000 by default
 exports overlap, so records repeat and conflict across files), each export cut into
 --parts files that sort in order, half of them in the data folder at the start. Then, at
 each step, one of: the next file of a dataset added (most often); the last file sent again
-with a row changed or added, or with the next export's rows appended to it in place; an older file changed, or changed at the same size with its
-time set back; a file deleted, renamed, or cut short (sent whole again at the next step if
-the cut got it refused); a file added that sorts first; govstats.toml written or removed;
+with a row changed or added, or with the next export's rows appended to it in place; an
+older file changed, or changed at the same size with its time set back; a file deleted,
+renamed, or cut short (sent whole again at the next step if the cut got it refused); a
+file added that sorts first; govstats.toml written or removed;
 the run state's file or a delta damaged (a bit flipped, cut short, bytes added: the run
 must then warn once that it ignored the state); a run killed (SIGKILL) at a random moment;
 nothing. A third of the way in come new files night after night, until the chain of deltas
 has reached its 30 and the next night has written the state whole from a mapped one. After
 each step a run with its state (with one thread or two, on a pseudo-terminal, which makes
-it say how many files it read and reused, and which grew) and a `run --full` with a state of its own must
-exit alike and, when they publish, publish the same bytes.
+it say how many files it read and reused, and which grew) and a `run --full` with a state
+of its own must exit alike and, when they publish, publish the same bytes.
 
 The walk fails if no warm run reused a file, or if 62 nights in a row did not make a chain
 of 30 deltas (it would then test less than it says). Everything is written under one
@@ -38,7 +39,8 @@ import sys
 import tempfile
 import time
 
-OPS = (["add last"] * 10 + ["send last again"] * 3 + ["grow last"] * 3 + ["change older"] * 2 + ["change, same size"] * 2
+OPS = (["add last"] * 10 + ["send last again"] * 3 + ["grow last"] * 3 + ["change older"] * 2
+       + ["change, same size"] * 2
        + ["delete", "rename", "add first", "cut short", "damage state", "kill", "config", "nothing"])
 
 
@@ -292,7 +294,8 @@ def main():
             return 1
         if warm_code == 3 and walk.cut:
             walk.refused_cut = walk.cut
-        read = f"read {counts[0]}, reused {counts[1]}" + (f", {counts[2]} grown" if counts[2] else "") if counts else f"exit {warm_code}"
+        grown = f", {counts[2]} grown" if counts and counts[2] else ""
+        read = f"read {counts[0]}, reused {counts[1]}{grown}" if counts else f"exit {warm_code}"
         longest_chain = max([longest_chain] + walk.deltas())
         if in_month and (longest_chain >= 30 and not walk.deltas() or month_nights == 62):
             month_done = True
