@@ -157,14 +157,30 @@ package struct FileScan: Equatable, Sendable {
         if let offset = try firstUndecodable(path: path, range: range, as: encoding) { throw NotDecodableAfterAll(path: path, offset: offset) }
     }
 
+    /// Whether `range` of the file (from a character start to the end of its text) decodes
+    /// in `encoding`; `eachBlock` is given the bytes as they are read (for a hash of them in
+    /// the same pass), all of them when they decode.
+    static func decodes(path: String, range: Range<Int>, as encoding: TextEncoding, eachBlock: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
+        try firstUndecodable(path: path, range: range, as: encoding, eachBlock: eachBlock) == nil
+    }
+
     /// As `firstNotUTF8`, for any encoding; for one other than UTF-8, `range` nil is the
     /// whole file, to its end however long it has become.
-    private static func firstUndecodable(path: String, range: Range<Int>?, as encoding: TextEncoding, endsText: Bool = true) throws -> Int? {
-        guard encoding != .utf8 else { return try firstNotUTF8(path: path, range: range ?? 0..<FileBlocks.size(path: path), endsText: endsText) }
+    private static func firstUndecodable(
+        path: String, range: Range<Int>?, as encoding: TextEncoding, endsText: Bool = true, eachBlock: (UnsafeRawBufferPointer) -> Void = { _ in }
+    ) throws -> Int? {
+        guard encoding != .utf8 else {
+            return try firstNotUTF8(path: path, range: range ?? 0..<FileBlocks.size(path: path), endsText: endsText, eachBlock: eachBlock)
+        }
         let transcoder = try TranscoderPool.take(from: encoding)
         defer { TranscoderPool.give(transcoder) }
         do {
-            if range?.isEmpty != true { try FileBlocks.forEach(path: path, range: range) { try transcoder.check($0, final: false) } }
+            if range?.isEmpty != true {
+                try FileBlocks.forEach(path: path, range: range) { block in
+                    eachBlock(block)
+                    try transcoder.check(block, final: false)
+                }
+            }
             if endsText { try transcoder.check(UnsafeRawBufferPointer(start: nil, count: 0), final: true) }
         } catch TranscodeError.invalidByte(_, let offset) {
             return (range?.lowerBound ?? 0) + offset
@@ -175,9 +191,14 @@ package struct FileScan: Equatable, Sendable {
     /// The offset in the file of the first byte of `range` (from a character start) that is
     /// not UTF-8, or nil. `endsText`: a character cut by the range's end counts as not UTF-8
     /// (false where the text goes on past it).
-    private static func firstNotUTF8(path: String, range: Range<Int>, endsText: Bool = true) throws -> Int? {
+    private static func firstNotUTF8(path: String, range: Range<Int>, endsText: Bool = true, eachBlock: (UnsafeRawBufferPointer) -> Void = { _ in }) throws -> Int? {
         var utf8 = UTF8Validator()
-        if !range.isEmpty { try FileBlocks.forEach(path: path, range: range) { utf8.feed($0) } }
+        if !range.isEmpty {
+            try FileBlocks.forEach(path: path, range: range) { block in
+                eachBlock(block)
+                utf8.feed(block)
+            }
+        }
         if endsText { utf8.finish() }
         return utf8.firstInvalidOffset.map { $0 + range.lowerBound }
     }

@@ -25,7 +25,7 @@ package struct GrownFile: Sendable {
     /// Reads the whole file once, for its sha256.
     static func check(_ recorded: FileOutcome, now file: InputFile) -> GrownFile? {
         guard recorded.file.relativePath == file.relativePath, recorded.decoded, recorded.refusal == nil, recorded.endLine > 0,
-              recorded.runOnRecords.count == 0, let old = recorded.version, old.size == recorded.bytes, recorded.bytes > 0,
+              recorded.runOnRecords.count == 0, let old = recorded.version, old.size == recorded.bytes,
               let now = try? FileVersion.of(file.path), now.size > recorded.bytes
         else { return nil }
         var hasher = FileHasher()
@@ -36,9 +36,10 @@ package struct GrownFile: Sendable {
                 lastByte = block[block.count - 1]
             }
             guard lastByte == 0x0A, hasher.finished().sha256 == recorded.sha256 else { return nil }
-            try FileBlocks.forEach(path: file.path, range: recorded.bytes..<now.size) { hasher.feed($0) }
             // From a character start: the recorded bytes end with a line feed.
-            try FileScan.checkRest(path: file.path, range: recorded.bytes..<now.size, as: recorded.encoding)
+            guard try FileScan.decodes(path: file.path, range: recorded.bytes..<now.size, as: recorded.encoding, eachBlock: { hasher.feed($0) }) else {
+                return nil
+            }
         } catch {
             return nil
         }
@@ -60,8 +61,8 @@ extension FileOutcome {
         whole.filtered += filtered
         whole.rejectReasons.merge(rejectReasons, uniquingKeysWith: +)
         whole.namesRunDay = namesRunDay || rest.namesRunDay
-        // (A file with a record that ran over several lines is read whole: `GrownFile.check`.)
-        whole.runOnRecords = runOnRecords.count > 0 ? runOnRecords : rest.runOnRecords
+        // The rest's records that ran over several lines are the file's: one with such a
+        // record before is read whole (`GrownFile.check`).
         return whole
     }
 }

@@ -499,15 +499,15 @@ package struct IngestStage: Sendable {
     /// 6 of 32,249 above 0.01 is `0.02`, not `0.0`.
     package static func percentShown(_ rejected: Int, of read: Int, above limit: ExactDecimal) -> String {
         let most = 6
-        var (units, power) = (0, 1)
-        for _ in 1...most {
-            power *= 10
+        var (units, power, decimals) = (0, 1, 0)
+        while decimals < most {
+            (power, decimals) = (power * 10, decimals + 1)
             units = (rejected * 100 * power * 2 + read) / (2 * read)
             if share(units, of: power, exceeds: limit) { break }
         }
         if units == 0 { return "less than 0." + String(repeating: "0", count: most - 1) + "1" }
         let fraction = String(units % power)
-        return String(units / power) + "." + String(repeating: "0", count: String(power).count - 1 - fraction.count) + fraction
+        return String(units / power) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
 
     /// The refusal line when a dataset's standing records name more districts than
