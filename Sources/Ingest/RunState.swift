@@ -219,8 +219,11 @@ package enum RunState {
                 // files after it for that dataset is not applied: the file's new rows come
                 // before theirs. One that records it again, or none of its files, is.
                 let keeps = { (index: Int) in files[index].keeping == state.datasets[index].ingest.files.count }
-                if grown.keys.contains(where: { keeps($0) && !files[$0].outcomes.isEmpty }) {
+                if let index = grown.keys.sorted().first(where: { keeps($0) && !files[$0].outcomes.isEmpty }) {
                     try delta.verifyRest()
+                    if let path = state.datasets[index].ingest.files.last?.file.relativePath {
+                        state.readAgain.append("\(path) grew after files that sort after it were read")
+                    }
                     break
                 }
                 let before = current ?? state.datasets.map { $0.filesAreCurrent(in: folder) }
@@ -241,6 +244,11 @@ package enum RunState {
                 guard !found.contains(where: { $0 == nil }) else {
                     current = before
                     try delta.verifyRest()
+                    for (index, file) in zip(stale, found) where file == nil {
+                        if let reason = state.datasets[index].readAgain(files[index], in: folder, recordedAt: delta.written) {
+                            state.readAgain.append(reason)
+                        }
+                    }
                     break
                 }
                 grown = grown.filter { keeps($0.key) }
@@ -342,6 +350,8 @@ package struct SavedState: Sendable {
     /// `resumable`, given a folder of the same listing, does not look at every file again.
     /// With the datasets whose last file, as a delta recorded it, grew since (`GrownFile`).
     var filesCurrent: (listing: [Dataset: [InputFile]], current: [Bool], grown: [Int: GrownFile])?
+    /// Why the deltas after the last one applied were not (`SavedDataset.readAgain`).
+    var readAgain: [String] = []
 
     /// The outcomes of the files a delta (after its header) recorded, per dataset, after the
     /// files it keeps of those recorded before.
@@ -434,6 +444,51 @@ package struct SavedDataset: Sendable {
         return outcomes.indices.allSatisfy { Self.isUnchanged(outcomes[$0], now: files[first + $0], recordedAt: written($0)) }
     }
 
+    /// Why the files recorded are not all reused by a run on `folder` on `runDay`
+    /// (`SavedState.resumable`): the first that stands in the way, and how, as the end of a
+    /// run on a terminal says it; nil when none does.
+    func readAgain(in folder: DataFolder, runDay: String) -> String? {
+        readAgain(ingest.files, from: 0, in: folder, runDay: runDay) { recordedAt[$0] }
+    }
+
+    /// Why the outcomes of `files` (a delta's), recorded at `written`, are not all of the
+    /// files of the dataset in `folder` that follow those it keeps, each unchanged.
+    func readAgain(_ files: DeltaFiles, in folder: DataFolder, recordedAt written: (seconds: Int, nanoseconds: Int)) -> String? {
+        readAgain(files.outcomes, from: files.keeping, in: folder, runDay: nil) { _ in written }
+    }
+
+    /// The first of `outcomes` (of the dataset's files from its `first` on, outcome `i`
+    /// recorded at `written(i)`) that stands in the way of a run on `folder` on `runDay`
+    /// (nil: any day), and how.
+    private func readAgain(
+        _ outcomes: [FileOutcome], from first: Int, in folder: DataFolder, runDay: String?, written: (Int) -> (seconds: Int, nanoseconds: Int)
+    ) -> String? {
+        let files = folder.files[ingest.dataset] ?? []
+        for (index, outcome) in outcomes.enumerated() {
+            let path = outcome.file.relativePath
+            guard first + index < files.count, files[first + index].relativePath == path else {
+                // The files before are those recorded: this one is new, or the recorded one gone.
+                if first + index < files.count, files.contains(where: { $0.relativePath == path }) {
+                    return "\(files[first + index].relativePath) is new and sorts before \(path)"
+                }
+                return "\(path) is gone"
+            }
+            if !Self.isUnchanged(outcome, now: files[first + index], recordedAt: written(index)) {
+                if let recorded = outcome.version, let now = try? FileVersion.of(files[first + index].path), now == recorded {
+                    return "\(path) was modified in the clock tick the run state was written in, so may have changed after it was read"
+                }
+                return "\(path) changed since it was read"
+            }
+            if let runDay, !SavedState.mayBeReused(outcome, on: runDay) {
+                let day = outcome.readOn ?? ""
+                return runDay < day
+                    ? "\(path) was read on \(day), a day later than this run's"
+                    : "\(path) has rows refused as dated after \(day), the day it was read on"
+            }
+        }
+        return nil
+    }
+
     /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
     /// and modified before the state file that recorded it was written (a change in the
     /// same clock tick as the recorded version would leave them all as they were).
@@ -459,6 +514,9 @@ package struct Resumption: Sendable {
     package var reusedFiles: [Dataset: Int] = [:]
     /// The number of input files reused.
     package var files: Int { reusedFiles.values.reduce(0, +) }
+    /// Why recorded files were read again: per change that stood in the way, the file and
+    /// how it changed (`SavedDataset.readAgain`), in the order found.
+    package var readAgain: [String] = []
     /// The files that grew since they were recorded (`GrownFile`), of which only the new
     /// rows are read; they are not among those reused (a delta records them again).
     package var grownFiles: [String] = []
@@ -481,21 +539,28 @@ extension SavedState {
         var resumption = Resumption()
         resumption.chain = chain
         resumption.chainChecksum = checksum
+        resumption.readAgain = readAgain
         let judged = filesCurrent.flatMap { $0.listing == folder.files ? $0.current : nil }
         let grownLast = filesCurrent.flatMap { $0.listing == folder.files ? $0.grown : nil } ?? [:]
         for index in datasets.indices {
             let dataset = datasets[index].ingest.dataset
-            guard let files = folder.files[dataset], files.count >= datasets[index].ingest.files.count else { continue }
             let recorded = datasets[index].ingest.files
-            // A date accepted before may be in the future on an earlier day; one refused as
-            // in the future may be accepted on a later day.
-            guard recorded.allSatisfy({ $0.readOn == key.runDay || (key.runDay > $0.readOn ?? "" && !$0.namesRunDay) }) else { continue }
+            let files = folder.files[dataset] ?? []
+            var current = false
             var grown: GrownFile?
-            if !(judged?[index] ?? datasets[index].filesAreCurrent(in: folder)) {
-                guard let last = recorded.indices.last, datasets[index].areCurrent(recorded[..<last], in: folder),
-                      let found = grownLast[index] ?? GrownFile.check(recorded[last], now: files[last])
-                else { continue }
-                grown = found
+            if files.count >= recorded.count, recorded.allSatisfy({ Self.mayBeReused($0, on: key.runDay) }) {
+                if judged?[index] ?? datasets[index].filesAreCurrent(in: folder) {
+                    current = true
+                } else if let last = recorded.indices.last, datasets[index].areCurrent(recorded[..<last], in: folder),
+                          let found = grownLast[index] ?? GrownFile.check(recorded[last], now: files[last]) {
+                    (current, grown) = (true, found)
+                }
+            }
+            guard current else {
+                if let reason = datasets[index].readAgain(in: folder, runDay: key.runDay), !resumption.readAgain.contains(reason) {
+                    resumption.readAgain.append(reason)
+                }
+                continue
             }
             var ingest = DatasetIngest(dataset: dataset)
             swap(&ingest, &datasets[index].ingest)
@@ -510,4 +575,10 @@ extension SavedState {
         return resumption
     }
 
+    /// Whether the outcome of a file read on its day may stand in a run on `runDay`: a date
+    /// accepted before may be in the future on an earlier day; one refused as in the future
+    /// may be accepted on a later day.
+    static func mayBeReused(_ outcome: FileOutcome, on runDay: String) -> Bool {
+        outcome.readOn == runDay || (runDay > outcome.readOn ?? "" && !outcome.namesRunDay)
+    }
 }

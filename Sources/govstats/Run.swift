@@ -34,7 +34,7 @@ struct Run: ParsableCommand {
             data folder) is ignored with one warning. An input file modified later than \
             now (a clock ahead where it was written) is read by every run until then, \
             with a warning. On a terminal the run ends by saying how many files it read \
-            and reused.
+            and reused, and which change made it read files it had read before.
 
             Output is the same bytes for the same inputs. No clock is shown unless \
             SOURCE_DATE_EPOCH is set. Progress shows on a terminal; under --quiet, or when \
@@ -87,7 +87,7 @@ struct Run: ParsableCommand {
             (resumption, stateWarning) = stateFolder.load(folder: folder, config: config, hadReports: hadReports, jobs: input.jobs)
         }
         if full || stateWarning != nil { stateFolder.dropCachedPages() }
-        let (reused, grown) = (resumption.files, resumption.grownFiles)
+        let (reused, grown, readAgain) = (resumption.files, resumption.grownFiles, resumption.readAgain)
         let staging = try publisher.makeStaging()
         let spares = SpareFiles(folder: stateFolder.previousReports, staging: staging)
         var built = Built()
@@ -110,7 +110,10 @@ struct Run: ParsableCommand {
         if progress.enabled {
             let read = folder.fileCount - reused
             let grew = grown.isEmpty ? "" : "; \(grown.joined(separator: ", ")) grew, and only \(grown.count == 1 ? "its" : "their") new rows were read"
-            writeError("published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\(grew)\n")
+            let why = readAgain.isEmpty ? "" : "; read again because " + readAgain.prefix(3).joined(separator: "; ") + (readAgain.count > 3 ? "; and \(readAgain.count - 3) more" : "")
+            let summary = "published \(publisher.output): read \(read) \(read == 1 ? "file" : "files"), reused \(reused) from the run state \(stateFolder.path)\(grew)\(why)"
+            // File names are the user's: a control character in one is shown, not sent.
+            writeError(escapedLine(summary) + "\n")
         }
     }
 

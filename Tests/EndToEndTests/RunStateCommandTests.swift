@@ -417,6 +417,25 @@ import TestSupport
         }
     }
 
+    /// The end of a run on a terminal names the change that made it read files it had read
+    /// before: a night's export sent again, then a file of the first night removed.
+    @Test func theEndOfARunSaysWhyFilesWereReadAgain() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let arguments = ["run", "--data", folder.path + "/data", "--out", folder.path + "/out"]
+        let summary = { (read: String, reused: Int) in
+            "published \(folder.path)/out: read \(read), reused \(reused) from the run state \(folder.path)/.out.state"
+        }
+        _ = try Self.onATerminal(arguments)
+        try Self.night(folder, 3)
+        #expect(try Self.onATerminal(arguments).last { !$0.isEmpty } == summary("1 file", 2))
+        try Self.night(folder, 3, category: "诈骗")
+        #expect(try Self.onATerminal(arguments).last { !$0.isEmpty } == summary("1 file", 2) + "; read again because alarm_calls/2017-03-03.csv changed since it was read")
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-01.csv")
+        #expect(try Self.onATerminal(arguments).last { !$0.isEmpty } == summary("2 files", 0) + "; read again because alarm_calls/2017-03-01.csv is gone")
+        #expect(try Self.agreesWithFull(folder))
+    }
+
     /// On a terminal the progress line names each step in turn; with two jobs the state is
     /// written beside the trends and pages, and when it is not written yet once the pages
     /// are, the run names that wait too (on this small data it most often is written by

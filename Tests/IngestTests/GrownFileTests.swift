@@ -69,11 +69,13 @@ import TestSupport
 
     /// Goes on from the state and checks the run against one over every file: the same
     /// outcomes, store and rejected rows. Returns the rejected rows the run read.
+    /// `readAgain`: why recorded files are read again, as the run says it.
     @discardableResult
-    static func goOnAsAFullRun(_ root: TemporaryDirectory, jobs: Int, grown: [String], reused: Int) throws -> [String] {
+    static func goOnAsAFullRun(_ root: TemporaryDirectory, jobs: Int, grown: [String], reused: Int, readAgain: [String] = []) throws -> [String] {
         var resumption = try resumption(root)
         #expect(resumption.grownFiles == grown)
         #expect(resumption.files == reused)
+        #expect(resumption.readAgain == readAgain)
         var sink = CollectedRejects()
         let folder = try RunStateTests.folder(root)
         let warm = try stage(jobs: jobs).run(folder, resuming: &resumption.datasets, rejects: &sink)
@@ -159,7 +161,7 @@ import TestSupport
         #expect(changed.utf8.count == text.utf8.count && changed != text)
         try RunStateTests.writeExport(root, "2018-02-02", changed)
         #expect(try Self.resumption(root).chain == (beforeTheFirstEnd ? 0 : 1))
-        try Self.goOnAsAFullRun(root, jobs: 1, grown: beforeTheFirstEnd ? [] : ["alarm_calls/2018-02-02.csv"], reused: 1)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: beforeTheFirstEnd ? [] : ["alarm_calls/2018-02-02.csv"], reused: 1, readAgain: ["alarm_calls/2018-02-02.csv changed since it was read"])
     }
 
     /// A night's export sent again longer, but with a row inserted before its end (found by
@@ -171,7 +173,7 @@ import TestSupport
         try Self.twoNights(root)
         try RunStateTests.writeExport(root, "2018-02-02", Self.second.replacingOccurrences(of: "\n\n", with: "\n" + Self.row("A9", 2, "宝山区", "诈骗")))
         #expect(try Self.resumption(root).chain == 0)
-        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 1)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 1, readAgain: ["alarm_calls/2018-02-02.csv changed since it was read"])
     }
 
     /// A GB18030 export and a UTF-8 one with a byte order mark grow as any other; an ASCII
@@ -198,7 +200,8 @@ import TestSupport
         try handle.close()
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
         let grown = kind == "ascii then gb18030" ? [] : ["alarm_calls/2018-02-01.csv"]
-        let read = try Self.goOnAsAFullRun(root, jobs: 1, grown: grown, reused: 0)
+        let readAgain = grown.isEmpty ? ["alarm_calls/2018-02-01.csv changed since it was read"] : []
+        let read = try Self.goOnAsAFullRun(root, jobs: 1, grown: grown, reused: 0, readAgain: readAgain)
         if !grown.isEmpty { #expect(read == ["alarm_calls/2018-02-01.csv:8 '2018-02-31 10:00:00' is not a valid date and time"]) }
     }
 
@@ -229,7 +232,7 @@ import TestSupport
         try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A9", 3, "宝山区", "盗窃"))
         try Self.save(root, goingOn: true, delta: 1)
         try Self.append(root, "2018-02-02", Self.row("B1", 2, "宝山区", "盗窃"))
-        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 3)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 3, readAgain: ["alarm_calls/2018-02-02.csv changed since it was read"])
     }
 
     /// A file that grew after others came after it is read with them, in order.
@@ -240,7 +243,20 @@ import TestSupport
         try RunStateTests.writeExport(root, "2018-02-02", Self.second)
         try Self.save(root)
         try Self.append(root, "2018-02-01", Self.appended)
-        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: [], reused: 0, readAgain: ["alarm_calls/2018-02-01.csv changed since it was read"])
+    }
+
+    /// A delta's file that grew after the next night's file came: the run goes back to that
+    /// delta, reads the rows appended, then the next night's file again, and says why.
+    @Test func aFileThatGrewAfterTheNextNightIsReadBeforeItAgain() throws {
+        let root = try TemporaryDirectory("grown")
+        defer { root.remove() }
+        try Self.twoNights(root)
+        try RunStateTests.writeExport(root, "2018-02-03", alarmHeader + Self.row("A8", 3, "宝山区", "诈骗"))
+        try Self.save(root, goingOn: true, delta: 2)
+        try Self.append(root, "2018-02-02", Self.appended)
+        #expect(try Self.resumption(root).chain == 1)
+        try Self.goOnAsAFullRun(root, jobs: 1, grown: ["alarm_calls/2018-02-02.csv"], reused: 1, readAgain: ["alarm_calls/2018-02-02.csv grew after files that sort after it were read"])
     }
 
     /// Grown, but not by rows appended after the recorded end (or not sure to read the same).
@@ -266,5 +282,6 @@ import TestSupport
         let resumption = try Self.resumption(root)
         #expect(resumption.grownFiles == [], "\(change)")
         #expect(resumption.datasets.isEmpty, "\(change)")
+        #expect(resumption.readAgain == ["alarm_calls/2018-02-01.csv changed since it was read"], "\(change)")
     }
 }

@@ -460,6 +460,7 @@ import TestSupport
         var yesterday = Self.key
         yesterday.runDay = "2018-03-01"
         #expect(try read().resumable(in: folder, key: yesterday).files == 0)
+        #expect(try read().resumable(in: folder, key: yesterday).readAgain == ["alarm_calls/2018-02-01.csv was read on 2018-03-02, a day later than this run's"])
 
         // The same bytes written again: the change time moved.
         let path = folder.files[Dataset.alarmCalls]![1].path
@@ -468,6 +469,7 @@ import TestSupport
         try bytes.write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
         #expect(try read().resumable(in: folder, key: Self.key).files == 0)
+        #expect(try read().resumable(in: folder, key: Self.key).readAgain == ["alarm_calls/2018-02-02.csv changed since it was read"])
 
         // A file modified after the state was written, even if it looks the same otherwise.
         _ = try Self.ingestAndSave(root, resuming: &none)
@@ -476,6 +478,17 @@ import TestSupport
         #expect(try read().resumable(in: folder, key: Self.key).files == 2)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: root.path + "/state")
         #expect(try read().resumable(in: folder, key: Self.key).files == 0)
+        #expect(try read().resumable(in: folder, key: Self.key).readAgain == [
+            "alarm_calls/2018-02-01.csv was modified in the clock tick the run state was written in, so may have changed after it was read"
+        ])
+
+        // A file gone, and one new that sorts before a recorded one.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: root.path + "/state")
+        try FileManager.default.moveItem(atPath: path, toPath: root.path + "/data/alarm_calls/2018-02-00.csv")
+        let renamed = try Self.folder(root)
+        #expect(try read().resumable(in: renamed, key: Self.key).readAgain == ["alarm_calls/2018-02-00.csv is new and sorts before alarm_calls/2018-02-01.csv"])
+        try FileManager.default.moveItem(atPath: root.path + "/data/alarm_calls/2018-02-00.csv", toPath: root.path + "/data/alarm_calls/2018-02-03.csv")
+        #expect(try read().resumable(in: try Self.folder(root), key: Self.key).readAgain == ["alarm_calls/2018-02-02.csv is gone"])
     }
 
     @Test func filesJudgedInOneFolderAreJudgedAgainInAnother() throws {
@@ -497,6 +510,7 @@ import TestSupport
         defer { copy.remove() }
         try FileManager.default.copyItem(atPath: root.path + "/data", toPath: copy.path + "/data")
         #expect(try read().resumable(in: try Self.folder(copy), key: Self.key).files == 0)
+        #expect(try read().resumable(in: try Self.folder(copy), key: Self.key).readAgain == ["alarm_calls/2018-02-01.csv changed since it was read"])
     }
 
     @Test func aFileRejectedAsInTheFutureIsReadAgainOnAnotherDay() throws {
@@ -514,6 +528,7 @@ import TestSupport
         var tomorrow = Self.key
         tomorrow.runDay = "2018-03-03"
         #expect(try saved().resumable(in: folder, key: tomorrow).files == 0)
+        #expect(try saved().resumable(in: folder, key: tomorrow).readAgain == ["alarm_calls/a.csv has rows refused as dated after 2018-03-02, the day it was read on"])
     }
 
     /// A state whose arrays span many pages, its checksum worked out in pieces of a page on
