@@ -20,7 +20,8 @@ final class ProgressDisplay: Sendable {
         guard enabled else { return }
         let percent = progress.bytesTotal == 0 ? 100 : progress.bytesDone * 100 / progress.bytesTotal
         let of = progress.fileCount > 1 ? " (file \(progress.fileNumber) of \(progress.fileCount))" : ""
-        writeError("\r\u{1B}[Kreading \(progress.file) \(percent)%\(of)")
+        // A file's name is the user's: a control character in it is shown, not sent.
+        writeError("\r\u{1B}[Kreading \(escapedLine(progress.file)) \(percent)%\(of)")
     }
 
     func say(_ text: String) {

@@ -127,10 +127,12 @@ enum OutcomeTable {
         var rows: [[String]] = [header]
         for dataset in result.datasets {
             for file in dataset.files {
+                // A file's name is the user's: a control character in it is shown, not sent.
+                let name = escapedLine(file.file.relativePath)
                 if file.refusal != nil {
-                    rows.append([file.file.relativePath, file.decoded ? file.encoding.rawValue : "-", "refused", "", "", "", "", ""])
+                    rows.append([name, file.decoded ? file.encoding.rawValue : "-", "refused", "", "", "", "", ""])
                 } else {
-                    rows.append([file.file.relativePath, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts, file.filtered))
+                    rows.append([name, file.encoding.rawValue] + counts(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts, file.filtered))
                 }
             }
             rows.append(["\(dataset.dataset.name) total", ""] + counts(dataset.rowsRead, dataset.accepted, dataset.rejected, dataset.duplicates, dataset.conflicts, dataset.filtered))

@@ -436,6 +436,20 @@ import TestSupport
         #expect(try Self.agreesWithFull(folder))
     }
 
+    /// A control character in a file's name is shown as its code on the terminal, not sent
+    /// to it: in the progress line, and in the end of the run.
+    @Test func aFilesNameCannotWriteControlsToTheTerminal() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let arguments = ["run", "--data", folder.path + "/data", "--out", folder.path + "/out"]
+        _ = try Self.onATerminal(arguments)
+        try FileManager.default.copyItem(atPath: folder.path + "/data/alarm_calls/2017-03-02.csv", toPath: folder.path + "/data/alarm_calls/2017-03-02\u{1B}[2J.csv")
+        let lines = try Self.onATerminal(arguments)
+        #expect(lines.contains { $0.hasPrefix("reading alarm_calls/2017-03-02\\u{1B}[2J.csv ") })
+        #expect(lines.last { !$0.isEmpty }?.hasSuffix("; read again because alarm_calls/2017-03-02\\u{1B}[2J.csv is new and sorts before alarm_calls/2017-03-02.csv") == true)
+        #expect(!lines.joined().contains("\u{1B}"))
+    }
+
     /// On a terminal the progress line names each step in turn; with two jobs the state is
     /// written beside the trends and pages, and when it is not written yet once the pages
     /// are, the run names that wait too (on this small data it most often is written by

@@ -31,6 +31,22 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(!folder.exists("rejects/burglary_reports.csv"))
     }
 
+    /// A control character in a file's name is shown in the table as its code, not sent to
+    /// the terminal, and the columns stay aligned.
+    @Test func aFilesNameCannotWriteControlsToTheTerminal() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        try folder.write("alarm_calls/a\u{1B}[2J\nb.csv", alarmHeader + "A1,2017-03-05 09:07:00,宝山区,,,盗窃,,\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path])
+        #expect(result.status == 0)
+        #expect(result.stdout == #"""
+            file                              encoding  rows_read  accepted  rejected  duplicates  conflicts  filtered
+            alarm_calls/a\u{1B}[2J\u{A}b.csv  utf-8             1         1         0           0          0         0
+            alarm_calls total                                   1         1         0           0          0         0
+
+            """#)
+    }
+
     /// A file over 1 MiB is taken for UTF-8 when its first MiB is, and the rest is checked
     /// as it is read. Here the last row is GB18030 (so is the file: the rest is ASCII): the
     /// ingest starts over with every file checked first, and the table, the rejects file
