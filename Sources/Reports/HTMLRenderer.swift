@@ -11,7 +11,7 @@ enum HTMLRenderer {
             }
         }
         let contents = HTMLNode("nav", [("class", "contents"), ("aria-label", words.say("本页内容", "On this page"))], [
-            HTMLNode("strong", text: words.say("本页:", "On this page:")),
+            HTMLNode("strong", text: words.say("本页：", "On this page:")),
             HTMLNode("ul", [("class", "links")], parts.compactMap { $0 }.map { part in
                 HTMLNode("li", [], [HTMLNode("a", [("href", "#" + part.id)], text: part.title)])
             }),
@@ -115,7 +115,7 @@ enum HTMLRenderer {
             var children = [HTMLNode("ul", [("class", "links")], items.map { HTMLNode("li", [], inline($0)) })]
             if !districts.isEmpty {
                 children.append(HTMLNode("details", [("class", "districts")], [
-                    HTMLNode("summary", text: words.say("各区(\(districts.count))", "Districts (\(districts.count))")),
+                    HTMLNode("summary", text: words.say("各区（\(districts.count)）", "Districts (\(districts.count))")),
                     HTMLNode("ul", [("class", "links")], districts.map { HTMLNode("li", [], inline($0)) }),
                 ]))
             }

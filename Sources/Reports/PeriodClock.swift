@@ -40,10 +40,10 @@ struct PeriodClock: Sendable {
     }
 
     /// The year-to-date span in words when it starts before the first record: from the
-    /// first record (`2018-05-01(首条记录)至 2018-05-21`); nil when it does not.
+    /// first record (`2018-05-01（首条记录）至 2018-05-21`); nil when it does not.
     func ytdFromFirstRecord(_ words: Wording) -> String? {
         guard let span, span.ytd.start < span.first else { return nil }
-        return words.say("\(span.first)(首条记录)至 \(span.asOf)", "\(span.first), the first record, to \(span.asOf)")
+        return words.say("\(span.first)（首条记录）至 \(span.asOf)", "\(span.first), the first record, to \(span.asOf)")
     }
 
     /// Whether the prior period the row is compared with starts before the first record

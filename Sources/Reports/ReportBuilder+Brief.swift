@@ -32,7 +32,7 @@ extension ReportBuilder {
         let comparison = comparison(row)
         var notes: [String] = []
         if scopes.count > 1, let ytd = trends.row(dataset, metric, level, area, .ytd, scopes[1].period) {
-            notes.append(words.say("年初至今 \(words.count(ytd.value)),", "Year to date \(ytd.value): ") + words.shortChange(self.comparison(ytd)))
+            notes.append(words.say("年初至今 \(words.count(ytd.value))，", "Year to date \(ytd.value): ") + words.shortChange(self.comparison(ytd)))
         }
         if level == .district, let city = trends.row(dataset, metric, .city, input.city, first.kind, first.period) {
             notes.append(words.say("\(words.cityName) ", "\(words.cityName): ") + words.shortChange(self.comparison(city)))
@@ -46,12 +46,12 @@ extension ReportBuilder {
             let rate = Percent.format(numerator: row.value * 100, denominator: whole.value)
             let prior = whole.priorValue > 0 ? Percent.format(numerator: row.priorValue * 100, denominator: whole.priorValue) : nil
             let name = words.text(share.title)
-            notes.insert(prior.map { words.say("\(name) \(rate)%(上期 \($0)%)", "\(name) \(rate)% (\($0)% before)") }
+            notes.insert(prior.map { words.say("\(name) \(rate)%（上期 \($0)%）", "\(name) \(rate)% (\($0)% before)") }
                 ?? words.say("\(name) \(rate)%", "\(name) \(rate)%"), at: 0)
         }
         var change = words.shortChange(comparison)
         if declared?.riseIsGood == true, comparison.direction == .down {
-            change += words.say("(减少不是好消息)", " (a fall is not good news)")
+            change += words.say("（减少不是好消息）", " (a fall is not good news)")
         }
         let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
         let scope = first.kind == .ytd ? (clock(dataset).ytdFromFirstRecord(words) ?? words.span(first.period)) : words.year(first.period)
@@ -106,11 +106,11 @@ extension ReportBuilder {
                     let ranked = ranking(dataset, metric, scope.kind, scope.period)
                     if let fall = ranked.falls.first {
                         items.append((abs(fall.value - fall.priorValue), [.strong(words.say("降幅最大的区", "Largest fall by district")),
-                                      .text(words.say(":", ": ") + sentence(fall, areaName: fall.area))]))
+                                      .text(words.say("：", ": ") + sentence(fall, areaName: fall.area))]))
                     }
                     if let rise = ranked.rises.first {
                         items.append((abs(rise.value - rise.priorValue), [.strong(words.say("升幅最大的区", "Largest rise by district")),
-                                      .text(words.say(":", ": ") + sentence(rise, areaName: rise.area))]))
+                                      .text(words.say("：", ": ") + sentence(rise, areaName: rise.area))]))
                     }
                 }
             }
@@ -157,7 +157,7 @@ extension ReportBuilder {
         guard !rows.isEmpty else { return nil }
         let name = words.metricName(metricTitle(dataset, metric))
         let table = ReportTable(
-            caption: words.say("\(name)变化最大的小区(按 \(year) 年变化的绝对数量排列)",
+            caption: words.say("\(name)变化最大的小区（按 \(year) 年变化的绝对数量排列）",
                                "Communities whose \(name) changed most (by the change in \(year), in counts)"),
             columns: [.init(words.say("区/小区", "District/community")), .init(words.year(String(number - 1)), numeric: true),
                       .init(words.say("同比", "Year on year")), .init(words.year(year), numeric: true), .init(words.say("同比", "Year on year"))],
@@ -194,9 +194,9 @@ extension ReportBuilder {
         guard let scope = headlineScopes(dataset).first else { return "" }
         let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
         let cut = total > Self.communityRows
-            ? words.say(";列出前 \(Self.communityRows) 个,共 \(total) 个,全部见 data/trends.csv", "; the first \(Self.communityRows) of \(total), all of them in data/trends.csv")
+            ? words.say("；列出前 \(Self.communityRows) 个，共 \(total) 个，全部见 data/trends.csv", "; the first \(Self.communityRows) of \(total), all of them in data/trends.csv")
             : ""
-        return words.say("按\(when)变化的绝对数量排列,各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
+        return words.say("按\(when)变化的绝对数量排列，各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
     }
 
     /// The districts ranked by the first metric of a dataset in its headline period, largest
@@ -209,19 +209,19 @@ extension ReportBuilder {
         guard rows.count >= 2 else { return nil }
         let name = words.metricName(metricTitle(dataset, metric))
         let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
-        let title = words.say("各区\(name)(\(when))", "\(words.metricTitle(metricTitle(dataset, metric))) by district, \(when)")
+        let title = words.say("各区\(name)（\(when)）", "\(words.metricTitle(metricTitle(dataset, metric))) by district, \(when)")
         let bars = rows.map { district, row in
             var bar = BarChart.Bar(axisLabel: district, magnitude: row.value,
-                                   caption: district + words.say(":", ": ") + words.count(row.value) + words.say(",", ", ") + words.shortChange(comparison(row)),
+                                   caption: district + words.say("：", ": ") + words.count(row.value) + words.say("，", ", ") + words.shortChange(comparison(row)),
                                    incomplete: false)
             bar.flag = String(row.value) + " " + words.shortChange(comparison(row))
             return bar
         }
         let table = ReportTable(
-            caption: title + words.say(":数据表", ": data"),
+            caption: title + words.say("：数据表", ": data"),
             columns: [.init(words.say("区", "District")), .init(when, numeric: true), .init(words.say("变化", "Change"))],
             rows: rows.map { district, row in [[districtLink(district)], [.text(String(row.value))], [.text(words.change(comparison(row)))]] })
-        let summary = words.say("\(rows.count) 个区按数量从多到少排列;最多为 \(rows.first!.0) \(rows.first!.1.value) 起,最少为 \(rows.last!.0) \(rows.last!.1.value) 起。",
+        let summary = words.say("\(rows.count) 个区按数量从多到少排列；最多为 \(rows.first!.0) \(rows.first!.1.value) 起，最少为 \(rows.last!.0) \(rows.last!.1.value) 起。",
                                 "\(rows.count) districts, largest first: \(rows.first!.0) with \(rows.first!.1.value), \(rows.last!.0) with \(rows.last!.1.value) the smallest.")
         var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: rows.map(\.1.value).max() ?? 1,
                              table: table, legend: words.say("数量与同比", "count and change on the year before"))
@@ -239,20 +239,20 @@ extension ReportBuilder {
             return left != right ? left > right : lhs.offset < rhs.offset
         }.map(\.element)
         guard rows.count >= 2 else { return nil }
-        let title = words.say("各区\(words.complianceName(dataset))(\(words.compliancePeriod(latest)))",
+        let title = words.say("各区\(words.complianceName(dataset))（\(words.compliancePeriod(latest))）",
                               "\(words.complianceName(dataset)) by district, \(words.compliancePeriod(latest))")
         let bars = rows.map { row in
             var bar = BarChart.Bar(axisLabel: row.area, magnitude: Self.tenths(row.ratePercent),
-                                   caption: row.area + words.say(":", ": ") + row.ratePercent + "%", incomplete: false)
+                                   caption: row.area + words.say("：", ": ") + row.ratePercent + "%", incomplete: false)
             bar.flag = row.ratePercent + "%"
             return bar
         }
         let table = ReportTable(
-            caption: title + words.say(":数据表", ": data"),
+            caption: title + words.say("：数据表", ": data"),
             columns: [.init(words.say("区", "District")), .init(words.say("达标率", "Rate"), numeric: true),
                       .init(words.say("达标数", "Compliant"))],
             rows: rows.map { row in [[districtLink(row.area)], [.text(row.ratePercent + "%")], [.text(words.compliantOf(row.compliant, row.assessed, unit: dataset.unit))]] })
-        let summary = words.say("\(rows.count) 个区按达标率从高到低排列,刻度 0% 至 100%。", "\(rows.count) districts, highest rate first, on a scale of 0% to 100%.")
+        let summary = words.say("\(rows.count) 个区按达标率从高到低排列，刻度 0% 至 100%。", "\(rows.count) districts, highest rate first, on a scale of 0% to 100%.")
         var chart = BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, table: table,
                              legend: words.say("达标率", "compliance rate"))
         chart.horizontal = true

@@ -32,10 +32,10 @@ extension ReportBuilder {
             guard let latest = scoped.compliance.latestPeriod else { continue }
             let rate = words.complianceName(dataset)
             blocks.append(folded(ReportSection(
-                level: 2, title: words.say("\(rate)(各区)", "\(rate) by district"),
+                level: 2, title: words.say("\(rate)（各区）", "\(rate) by district"),
                 blocks: [
                     .paragraph([.text(words.say(
-                        "最新考评期:\(words.compliancePeriod(latest))。",
+                        "最新考评期：\(words.compliancePeriod(latest))。",
                         "Latest assessment period: \(words.compliancePeriod(latest))."))]),
                     scoped.districtComplianceTable(dataset, latest),
                 ])))
@@ -45,7 +45,7 @@ extension ReportBuilder {
             level: 2, title: words.say("数据质量", "Data quality"),
             blocks: [
                 .paragraph([.text(words.say(
-                    "每个读入的数据行只有一种结果:接受、拒收、重复(冲突是内容不同的重复)或筛除。逐文件的结果见 ",
+                    "每个读入的数据行只有一种结果：接受、拒收、重复（冲突是内容不同的重复）或筛除。逐文件的结果见 ",
                     "Every data row read is accepted, rejected, a duplicate (a conflict is a duplicate with different values) or filtered out. Per file: ")),
                     .link("data/quality.csv", .file("data/quality.csv")), .text(words.say("。", "."))]),
                 qualitySummary(),
@@ -67,7 +67,7 @@ extension ReportBuilder {
             }
             if let span = input.spans[kind] {
                 rows.append([[datasetLink(kind)], [.text(span.asOf.description)], [.text(span.first.description)],
-                             [.text(words.say("\(words.span(span.ytdLabel))(对比 \(words.span(span.priorYtdLabel)))",
+                             [.text(words.say("\(words.span(span.ytdLabel))（对比 \(words.span(span.priorYtdLabel))）",
                                               "\(words.span(span.ytdLabel)) (against \(words.span(span.priorYtdLabel)))"))]])
             } else if kind.kind == .assessments, let compliance = complianceByDataset[kind], let latest = compliance.latestPeriod,
                       let earliest = compliance.periods.min(by: {
@@ -83,7 +83,7 @@ extension ReportBuilder {
         }
         return ReportSection(level: 2, title: words.say("数据截至日期", "As-of dates"), blocks: [
             .paragraph([.text(words.say(
-                "截至日期是数据集中最晚的记录日期;首条记录日期是最早的记录日期。",
+                "截至日期是数据集中最晚的记录日期；首条记录日期是最早的记录日期。",
                 "The as-of date is a dataset's latest record date; the first record date is its earliest."))]),
             .table(ReportTable(
                 caption: words.say("各数据集的时间范围", "Dates covered by each dataset"),
@@ -106,7 +106,7 @@ extension ReportBuilder {
     func headlinesSection() -> ReportSection {
         let ranked = rankedHeadlines(level: .city, area: input.city, areaName: words.cityName, withDistricts: true)
         let note: ReportBlock = .paragraph([.text(words.say(
-            "按变化的绝对数量排列;“今年”指最近一个完整年度;基数小于 10、进行中或上期不完整的变化不列在前面。",
+            "按变化的绝对数量排列；“今年”指最近一个完整年度；基数小于 10、进行中或上期不完整的变化不列在前面。",
             "Largest changes in counts first; \"this year\" is the latest complete year; changes on a base under 10, in periods under way, or against a partial prior period come last."))])
         return ReportSection(level: 2, title: words.say("要点", "Headlines"), anchor: "headlines", blocks: [note] + headlineBlocks(ranked))
     }
@@ -179,7 +179,7 @@ extension ReportBuilder {
 
     func rankingSection() -> ReportSection {
         var blocks: [ReportBlock] = [.paragraph([.text(words.say(
-            "各区按变化率(精确比较)排列,上升、下降最多的各取 \(Self.rankingSize) 个;基数小于 10、上期不完整的不列入。",
+            "各区按变化率（精确比较）排列，上升、下降最多的各取 \(Self.rankingSize) 个；基数小于 10、上期不完整的不列入。",
             "Districts ordered by their exact change ratio: the \(Self.rankingSize) largest rises and falls; changes on a base under 10 or against a partial prior period are left out."))])]
         for dataset in dated {
             for metric in trends.metrics(dataset) {
@@ -187,7 +187,7 @@ extension ReportBuilder {
                 for scope in headlineScopes(dataset) {
                     let ranked = ranking(dataset, metric, scope.kind, scope.period)
                     let label = scope.kind == .ytd
-                        ? words.say("年初至今(\(words.span(scope.period)))", "Year to date (\(words.span(scope.period)))")
+                        ? words.say("年初至今（\(words.span(scope.period))）", "Year to date (\(words.span(scope.period)))")
                         : words.say("\(scope.period) 年", "\(scope.period)")
                     inner.append(.paragraph([.strong(label)]))
                     let items: [[Inline]] = ranked.rises.map { [.text("▲ " + sentence($0, areaName: $0.area))] }
@@ -198,7 +198,7 @@ extension ReportBuilder {
                 }
                 let name = words.metricTitle(metricTitle(dataset, metric))
                 let title = name == words.datasetName(dataset) ? name
-                    : name + words.say("(\(words.datasetName(dataset)))", " (\(words.datasetName(dataset)))")
+                    : name + words.say("（\(words.datasetName(dataset))）", " (\(words.datasetName(dataset)))")
                 blocks.append(.section(ReportSection(level: 3, title: title, blocks: inner)))
             }
         }
@@ -213,7 +213,7 @@ extension ReportBuilder {
             AreaRow(cell: [districtLink($0)], level: .district, area: $0)
         }
         return complianceTable(
-            period, caption: words.say("各区\(rate),\(words.compliancePeriod(period))",
+            period, caption: words.say("各区\(rate)，\(words.compliancePeriod(period))",
                                        "\(rate) by district, \(words.compliancePeriod(period))"),
             firstColumn: words.say("区", "District"), areas: areas)
     }

@@ -26,15 +26,15 @@ extension ReportBuilder {
         }
         var quality: [ReportBlock] = [
             qualityByFile(ingest),
-            .paragraph([.text(words.say("被拒收的行(含文件、行号、列与原因)见 ", "Rejected rows, with file, line, column and reason: ")),
+            .paragraph([.text(words.say("被拒收的行（含文件、行号、列与原因）见 ", "Rejected rows, with file, line, column and reason: ")),
                         rejectsLink(kind), .text(words.say("。", "."))]),
         ]
         let empty = trends.emptyMonths(kind)
         if !empty.isEmpty {
             quality.append(.paragraph([
-                .strong(words.say("可能缺少导出文件:", "An export may be missing:")),
+                .strong(words.say("可能缺少导出文件：", "An export may be missing:")),
                 .text(words.say(
-                    "\(empty.joined(separator: "、")) \(words.cityName)没有一条记录,而前后月份都有。这些月份及所在季度、年度的数量因此偏低,与它们相比的环比、同比都不可信。",
+                    "\(empty.joined(separator: "、")) \(words.cityName)没有一条记录，而前后月份都有。这些月份及所在季度、年度的数量因此偏低，与它们相比的环比、同比都不可信。",
                     " no record at all citywide in \(empty.joined(separator: ", ")), with records before and after. Those months, and their quarters and years, count too few, so every change compared with them is not to be trusted.")),
             ]))
         }
@@ -44,9 +44,9 @@ extension ReportBuilder {
             let name = file.file.relativePath
             let more = runOn.count - 1
             quality.append(.paragraph([
-                .strong(words.say("可能有未闭合的引号:", "A quote may be left open:")),
+                .strong(words.say("可能有未闭合的引号：", "A quote may be left open:")),
                 .text(words.say(
-                    "\(name) 第 \(runOn.firstLine) 行起的一条记录跨了 \(runOn.firstLines) 行,被整体拒收,只算一行被拒收的行" + (more > 0 ? "(该文件另有 \(more) 条这样的记录)" : "") + "。这些行上的记录都没有计入。",
+                    "\(name) 第 \(runOn.firstLine) 行起的一条记录跨了 \(runOn.firstLines) 行，被整体拒收，只算一行被拒收的行" + (more > 0 ? "（该文件另有 \(more) 条这样的记录）" : "") + "。这些行上的记录都没有计入。",
                     " in \(name), a record from line \(runOn.firstLine) runs over \(runOn.firstLines) lines and was rejected whole, as one rejected row" + (more > 0 ? " (the file holds \(more) more such \(more == 1 ? "record" : "records"))" : "") + ". The records on those lines are not counted.")),
             ]))
         }
@@ -59,7 +59,7 @@ extension ReportBuilder {
         var blocks: [ReportBlock] = []
         if let span = input.spans[kind] {
             blocks.append(.paragraph([.text(words.say(
-                "数据范围 \(words.span(span.first, span.asOf)),截至 \(span.asOf)。",
+                "数据范围 \(words.span(span.first, span.asOf))，截至 \(span.asOf)。",
                 "Data from \(words.span(span.first, span.asOf)), as of \(span.asOf)."))]))
         }
         let metrics = trends.metrics(kind)
@@ -73,7 +73,7 @@ extension ReportBuilder {
         }
         let charts = metrics.compactMap { monthlyChart(kind, $0, .city, input.city) }
         blocks.append(.section(ReportSection(
-            level: 2, title: words.say("月度趋势(\(words.cityName))", "Monthly trend, \(words.cityName)"), anchor: "trend",
+            level: 2, title: words.say("月度趋势（\(words.cityName)）", "Monthly trend, \(words.cityName)"), anchor: "trend",
             blocks: Array(charts.prefix(1)) + (charts.count > 1
                 ? [.details(words.say("其他指标的月度趋势", "The other metrics month by month"), Array(charts.dropFirst()))] : []))))
         blocks.append(folded(ReportSection(
@@ -83,7 +83,7 @@ extension ReportBuilder {
                                 firstColumn: words.say("区", "District"), areas: districtRows(kind), order: orderNote(kind))
             })))
         if let table = categoryTable(kind, area: input.city, areaName: words.cityName) {
-            blocks.append(folded(ReportSection(level: 2, title: words.say("类别(\(words.cityName))", "Categories, \(words.cityName)"), blocks: [table])))
+            blocks.append(folded(ReportSection(level: 2, title: words.say("类别（\(words.cityName)）", "Categories, \(words.cityName)"), blocks: [table])))
         }
         do {
             let active = activeCommunities(kind, trends.areas(kind, .community))
@@ -108,7 +108,7 @@ extension ReportBuilder {
         var blocks: [ReportBlock] = []
         if let latest = compliance.latestPeriod {
             blocks.append(.paragraph([.text(words.say(
-                "最新考评期:\(words.compliancePeriod(latest))。",
+                "最新考评期：\(words.compliancePeriod(latest))。",
                 "Latest assessment period: \(words.compliancePeriod(latest))."))]))
             // A chart for every kind of period assessed: years, half-years, quarters.
             let charts = [Period.Kind.year, .half, .quarter].compactMap(complianceChart)
@@ -122,7 +122,7 @@ extension ReportBuilder {
                 blocks.append(.section(ReportSection(
                     level: 2, title: words.say("各街镇达标率", "Compliance by street"),
                     blocks: [complianceTable(
-                        latest, caption: words.say("各街镇\(rate),\(words.compliancePeriod(latest))",
+                        latest, caption: words.say("各街镇\(rate)，\(words.compliancePeriod(latest))",
                                                    "\(rate) by street, \(words.compliancePeriod(latest))"),
                         firstColumn: words.say("区/街镇", "District/street"), areas: streets)])))
             }
@@ -185,7 +185,7 @@ extension ReportBuilder {
             }
             if let latest = compliance.latestPeriod, !streets.isEmpty {
                 inner.append(complianceTable(
-                    latest, caption: words.say("\(district) 各街镇\(rate),\(words.compliancePeriod(latest))",
+                    latest, caption: words.say("\(district) 各街镇\(rate)，\(words.compliancePeriod(latest))",
                                                "\(rate) by street in \(district), \(words.compliancePeriod(latest))"),
                     firstColumn: words.say("街镇", "Street"), areas: streets))
             }

@@ -21,7 +21,7 @@ extension ReportBuilder {
         guard let span = input.spans[dataset] else {
             return trends.ytdPeriod(dataset).map { words.span($0) }
         }
-        return words.say("年初至今 \(words.span(span.ytdLabel)),上年同期 \(words.span(span.priorYtdLabel))",
+        return words.say("年初至今 \(words.span(span.ytdLabel))，上年同期 \(words.span(span.priorYtdLabel))",
                          "year to date \(words.span(span.ytdLabel)), same span a year earlier \(words.span(span.priorYtdLabel))")
     }
 
@@ -73,8 +73,8 @@ extension ReportBuilder {
         if let order {
             scope.append(order)
         }
-        let caption = words.metricTitle(metricTitle(dataset, metric)) + words.say(":", ": ") + subject
-            + (scope.isEmpty ? "" : words.say("(", " (") + scope.joined(separator: words.say(";", "; ")) + words.say(")", ")"))
+        let caption = words.metricTitle(metricTitle(dataset, metric)) + words.say("：", ": ") + subject
+            + (scope.isEmpty ? "" : words.say("（", " (") + scope.joined(separator: words.say("；", "; ")) + words.say("）", ")"))
         return .table(ReportTable(caption: caption, columns: columns, rows: rows))
     }
 
@@ -96,8 +96,8 @@ extension ReportBuilder {
             let figure = words.figure(row.value, status: status)
             var bar = BarChart.Bar(
                 axisLabel: axisLabel, magnitude: row.value,
-                caption: row.period + words.say(":", ": ") + (words.zh ? words.count(row.value) : String(row.value))
-                    + (status == .complete ? "" : words.say("(\(words.status(status)))", " (\(words.status(status)))")),
+                caption: row.period + words.say("：", ": ") + (words.zh ? words.count(row.value) : String(row.value))
+                    + (status == .complete ? "" : words.say("（\(words.status(status))）", " (\(words.status(status)))")),
                 incomplete: status != .complete)
             if position >= 12 { bar.yearEarlier = rows[position - 12].value }
             if status != .complete { bar.flag = words.status(status) }
@@ -112,18 +112,18 @@ extension ReportBuilder {
         if let high = complete.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.period > $1.period) }),
            let low = complete.min(by: { $0.value < $1.value || ($0.value == $1.value && $0.period < $1.period) }) {
             summary += words.say(
-                ";完整月份中最高为 \(high.period) \(high.value) 起,最低为 \(low.period) \(low.value) 起",
+                "；完整月份中最高为 \(high.period) \(high.value) 起，最低为 \(low.period) \(low.value) 起",
                 "; among complete months the highest is \(high.period) with \(high.value), the lowest \(low.period) with \(low.value)")
         }
         if let span = input.spans[dataset] {
             if status(first) == .partial {
                 summary += words.say(
-                    ";\(first.period) 不完整(数据始于 \(span.first))",
+                    "；\(first.period) 不完整（数据始于 \(span.first)）",
                     "; \(first.period) is partial (data from \(span.first))")
             }
             if status(last) == .inProgress {
                 summary += words.say(
-                    ";\(last.period) 进行中(数据截至 \(span.asOf)),不作比较",
+                    "；\(last.period) 进行中（数据截至 \(span.asOf)），不作比较",
                     "; \(last.period) is in progress (data to \(span.asOf)) and not compared")
             }
         }
@@ -132,17 +132,17 @@ extension ReportBuilder {
         // data/trends.csv.
         let shown = tableRows.suffix(Self.tableMonths)
         let table = ReportTable(
-            caption: words.say("\(title):数据表", "\(title): data")
+            caption: words.say("\(title)：数据表", "\(title): data")
                 + (shown.count < tableRows.count
-                    ? words.say("(最近 \(shown.count) 个月;每个月见 data/trends.csv)", " (the last \(shown.count) months; every month is in data/trends.csv)")
+                    ? words.say("（最近 \(shown.count) 个月；每个月见 data/trends.csv）", " (the last \(shown.count) months; every month is in data/trends.csv)")
                     : ""),
             columns: [.init(words.say("月份", "Month")), .init(words.say("数量", "Count"), numeric: true),
-                      .init(words.say("环比(对比上月)", "Against the month before"))],
+                      .init(words.say("环比（对比上月）", "Against the month before"))],
             rows: Array(shown))
         let earlier = bars.contains { $0.yearEarlier != nil }
         return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: max(maximum, bars.compactMap(\.yearEarlier).max() ?? 0, 1),
                                table: table, unit: words.say("起", "count"),
-                               legend: words.say(earlier ? "柱:当月;横线:上年同月" : "柱:当月", earlier ? "bars: the month; lines: the same month a year earlier" : "bars: the month")))
+                               legend: words.say(earlier ? "柱：当月；横线：上年同月" : "柱：当月", earlier ? "bars: the month; lines: the same month a year earlier" : "bars: the month")))
     }
 
     /// Records of an events dataset per category and year (counts only) for the city or a district.
@@ -154,7 +154,7 @@ extension ReportBuilder {
             var title = words.year(String(year))
             if let metric, let row = trends.row(dataset, metric, .city, input.city, .year, String(year)) {
                 let status = status(row)
-                if status != .complete { title += words.say("(\(words.status(status)))", " (\(words.status(status)))") }
+                if status != .complete { title += words.say("（\(words.status(status))）", " (\(words.status(status)))") }
             }
             return ReportTable.Column(title, numeric: true)
         }
@@ -162,7 +162,7 @@ extension ReportBuilder {
             [[.text(category)]] + breakdown.years.map { [.text(String(breakdown.count(area: area, category: category, year: $0)))] }
         }
         return .table(ReportTable(
-            caption: words.say("\(areaName) \(words.datasetName(dataset))各类别数量(按年,仅计数)",
+            caption: words.say("\(areaName) \(words.datasetName(dataset))各类别数量（按年，仅计数）",
                                "\(words.datasetName(dataset)) by category and year: \(areaName) (counts only)"),
             columns: columns, rows: rows))
     }
@@ -193,7 +193,7 @@ extension ReportBuilder {
         // Streets are small: a tag on every row would say nothing; the caption says it once.
         let streets = areas.allSatisfy { $0.level == .street }
         let rows = areas.map { area in [area.cell] + complianceCells(compliance.row(area.level, area.area, period), tagSmall: !streets) }
-        let note = streets ? words.say("(街镇的参评数多在 10 个以下,比率宜谨慎看待)", " (most streets have fewer than 10 assessed; read rates with care)") : ""
+        let note = streets ? words.say("（街镇的参评数多在 10 个以下，比率宜谨慎看待）", " (most streets have fewer than 10 assessed; read rates with care)") : ""
         return .table(ReportTable(caption: caption + note, columns: [.init(firstColumn)] + complianceColumns, rows: rows))
     }
 
@@ -214,7 +214,7 @@ extension ReportBuilder {
         let these = compliance.areas(.district).filter { compliance.row(.district, $0, period) != nil }
         guard these.count < all.count else { return "" }
         let names = these.prefix(4).joined(separator: words.say("、", ", ")) + (these.count > 4 ? words.say(" 等 \(these.count) 个区", " and \(these.count - 4) more") : "")
-        return words.say("(仅 \(names))", " (\(names) only)")
+        return words.say("（仅 \(names)）", " (\(names) only)")
     }
 
     /// The city's rate in each period of the latest period's kind, as a bar chart.
@@ -223,21 +223,21 @@ extension ReportBuilder {
         guard let dataset = rows.first?.dataset else { return nil }
         let periods = words.say(["年度", "半年", "季度"][kind.rawValue], ["by year", "by half-year", "by quarter"][kind.rawValue])
         // Periods assessed in only some districts say which (not the whole city).
-        let title = words.say("\(words.cityName)\(words.complianceName(dataset))(\(periods))", "\(words.cityName): \(words.complianceName(dataset)), \(periods)")
+        let title = words.say("\(words.cityName)\(words.complianceName(dataset))（\(periods)）", "\(words.cityName): \(words.complianceName(dataset)), \(periods)")
             + subsetNote(rows.last!.period)
         let unit = dataset.unit
         let every = rows.count <= 12 ? 1 : (rows.count + 11) / 12
         let bars = rows.enumerated().map { position, row in
             BarChart.Bar(
                 axisLabel: position % every == 0 ? row.period.description : nil, magnitude: Self.tenths(row.ratePercent),
-                caption: words.compliancePeriod(row.period) + words.say(":", ": ") + row.ratePercent + "%"
-                    + words.say("(\(words.compliantOf(row.compliant, row.assessed, unit: unit)))", " (\(words.compliantOf(row.compliant, row.assessed, unit: unit)))"),
+                caption: words.compliancePeriod(row.period) + words.say("：", ": ") + row.ratePercent + "%"
+                    + words.say("（\(words.compliantOf(row.compliant, row.assessed, unit: unit))）", " (\(words.compliantOf(row.compliant, row.assessed, unit: unit)))"),
                 incomplete: false)
         }
         let summary = words.say(
-            "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率,刻度 0% 至 100%;最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%(\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit)))。",
+            "\(words.compliancePeriod(rows.first!.period)) 至 \(words.compliancePeriod(rows.last!.period)) 各期达标率，刻度 0% 至 100%；最新一期 \(words.compliancePeriod(rows.last!.period)) 为 \(rows.last!.ratePercent)%（\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))）。",
             "Compliance rate in each period from \(words.compliancePeriod(rows.first!.period)) to \(words.compliancePeriod(rows.last!.period)), on a scale of 0% to 100%; the latest, \(words.compliancePeriod(rows.last!.period)), is \(rows.last!.ratePercent)% (\(words.compliantOf(rows.last!.compliant, rows.last!.assessed, unit: unit))).")
-        guard let table = complianceHistory(.city, input.city, caption: words.say("\(title):数据表", "\(title): data"), kind: kind),
+        guard let table = complianceHistory(.city, input.city, caption: words.say("\(title)：数据表", "\(title): data"), kind: kind),
               case .table(let data) = table else { return nil }
         return .chart(BarChart(title: title, summary: summary, bars: bars, scaleMaximum: 1000, table: data,
                                unit: "%", tenths: true))
@@ -283,7 +283,7 @@ extension ReportBuilder {
     func qualityByFile(_ ingest: DatasetIngest) -> ReportBlock {
         var rows: [[[Inline]]] = ingest.files.map { file in
             var name: [Inline] = [.text(file.file.relativePath)]
-            if let refusal = file.refusal { name.append(.text(words.say("(整个文件被拒收:", " (file refused: ") + refusal + words.say(")", ")"))) }
+            if let refusal = file.refusal { name.append(.text(words.say("（整个文件被拒收：", " (file refused: ") + refusal + words.say("）", ")"))) }
             return [name] + qualityCells(file.rowsRead, file.accepted, file.rejected, file.duplicates, file.conflicts, file.filtered)
         }
         rows.append([[.strong(words.say("合计", "Total"))]]

@@ -35,7 +35,7 @@ struct Tile: Sendable {
     let title: String
     /// `9229 起`
     let figure: String
-    /// `▼ 5.5%(减少 535 起)`, or why there is no change.
+    /// `▼ 5.5%（减少 535 起）`, or why there is no change.
     let change: String
     /// A further line (year to date, the city, the rank), if any.
     let notes: [String]

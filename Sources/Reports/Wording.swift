@@ -82,7 +82,7 @@ struct Wording: Sendable {
         case ytd(String)
     }
 
-    /// `宝山区 2017 年报警类接警 1234 起,同比下降 30.2%(减少 530 起)` /
+    /// `宝山区 2017 年报警类接警 1234 起，同比下降 30.2%（减少 530 起）` /
     /// `宝山区 alarm calls in 2017: 1234, down 30.2% year on year (−530)`.
     func sentence(area: String, metric: Words, scope: Scope, value: Int, comparison: Comparison) -> String {
         let ytd: Bool
@@ -105,24 +105,24 @@ struct Wording: Sendable {
                 var reasons: [String] = []
                 if smallBase { reasons.append(zh ? "小基数" : "small base") }
                 if priorPartial { reasons.append(zh ? "\(before)数据不完整" : "prior period only partly covered by the data") }
-                let why = reasons.joined(separator: zh ? ";" : "; ")
-                opening += zh ? ",\(before) \(prior) 起(\(why),不计算百分比)" : ", \(prior) \(before) (\(why), no percentage)"
+                let why = reasons.joined(separator: zh ? "；" : "; ")
+                opening += zh ? "，\(before) \(prior) 起（\(why)，不计算百分比）" : ", \(prior) \(before) (\(why), no percentage)"
             } else {
                 switch direction {
                 case .up:
-                    opening += zh ? ",同比上升 \(percent)%(增加 \(difference) 起)" : ", up \(percent)% year on year (+\(difference))"
+                    opening += zh ? "，同比上升 \(percent)%（增加 \(difference) 起）" : ", up \(percent)% year on year (+\(difference))"
                 case .down:
-                    opening += zh ? ",同比下降 \(percent)%(减少 \(-difference) 起)" : ", down \(percent)% year on year (−\(-difference))"
+                    opening += zh ? "，同比下降 \(percent)%（减少 \(-difference) 起）" : ", down \(percent)% year on year (−\(-difference))"
                 case .flat:
-                    opening += zh ? ",与\(before)持平" : ", unchanged year on year (0)"
+                    opening += zh ? "，与\(before)持平" : ", unchanged year on year (0)"
                 }
             }
         case .noPrior(let beforeData):
             opening += beforeData
-                ? (zh ? ",无\(before)可比数据" : ", no comparable figure \(before)")
-                : (zh ? ",\(before)为 0 起,不计算百分比" : ", 0 \(before), no percentage")
+                ? (zh ? "，无\(before)可比数据" : ", no comparable figure \(before)")
+                : (zh ? "，\(before)为 0 起，不计算百分比" : ", 0 \(before), no percentage")
         case .notCompared(let status):
-            opening += zh ? "(\(self.status(status)),不作比较)" : " (\(self.status(status)), not compared)"
+            opening += zh ? "（\(self.status(status))，不作比较）" : " (\(self.status(status)), not compared)"
         }
         return opening
     }
@@ -134,47 +134,47 @@ struct Wording: Sendable {
     func change(_ comparison: Comparison) -> String {
         switch comparison {
         case .notCompared(let status):
-            return zh ? "\(self.status(status)),不作比较" : "\(self.status(status)), not compared"
+            return zh ? "\(self.status(status))，不作比较" : "\(self.status(status)), not compared"
         case .noPrior(let beforeData):
-            return beforeData ? (zh ? "—(无可比数据)" : "— (no comparable figure)")
-                : (zh ? "—(上期为 0,不计算百分比)" : "— (prior period 0, no percentage)")
+            return beforeData ? (zh ? "—（无可比数据）" : "— (no comparable figure)")
+                : (zh ? "—（上期为 0，不计算百分比）" : "— (prior period 0, no percentage)")
         case .change(let direction, let percent, let difference, _, let smallBase, let priorPartial):
-            var small = smallBase ? (zh ? ",小基数" : ", small base") : ""
-            if priorPartial { small += zh ? ",上期不完整" : ", prior period partial" }
+            var small = smallBase ? (zh ? "，小基数" : ", small base") : ""
+            if priorPartial { small += zh ? "，上期不完整" : ", prior period partial" }
             switch direction {
             case .up:
-                return zh ? "▲ 上升 \(percent)%(增加 \(difference) 起\(small))" : "▲ up \(percent)% (+\(difference)\(small))"
+                return zh ? "▲ 上升 \(percent)%（增加 \(difference) 起\(small)）" : "▲ up \(percent)% (+\(difference)\(small))"
             case .down:
-                return zh ? "▼ 下降 \(percent)%(减少 \(-difference) 起\(small))" : "▼ down \(percent)% (−\(-difference)\(small))"
+                return zh ? "▼ 下降 \(percent)%（减少 \(-difference) 起\(small)）" : "▼ down \(percent)% (−\(-difference)\(small))"
             case .flat:
-                return zh ? "= 持平(0 起\(small))" : "= unchanged (0\(small))"
+                return zh ? "= 持平（0 起\(small)）" : "= unchanged (0\(small))"
             }
         }
     }
 
-    /// A change in a tile: `▼ 5.5%(减少 535 起)` / `▼ 5.5% (−535)`; without a percentage,
+    /// A change in a tile: `▼ 5.5%（减少 535 起）` / `▼ 5.5% (−535)`; without a percentage,
     /// why (a small base, no prior figure).
     func shortChange(_ comparison: Comparison) -> String {
         switch comparison {
         case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial):
             if smallBase || priorPartial {
-                return zh ? "上期 \(prior) 起(不计算百分比)" : "\(prior) before (no percentage)"
+                return zh ? "上期 \(prior) 起（不计算百分比）" : "\(prior) before (no percentage)"
             }
             switch direction {
-            case .up: return zh ? "▲ \(percent)%(增加 \(difference) 起)" : "▲ \(percent)% (+\(difference))"
-            case .down: return zh ? "▼ \(percent)%(减少 \(-difference) 起)" : "▼ \(percent)% (−\(-difference))"
+            case .up: return zh ? "▲ \(percent)%（增加 \(difference) 起）" : "▲ \(percent)% (+\(difference))"
+            case .down: return zh ? "▼ \(percent)%（减少 \(-difference) 起）" : "▼ \(percent)% (−\(-difference))"
             case .flat: return zh ? "= 持平" : "= unchanged"
             }
         case .noPrior(let beforeData):
             return beforeData ? (zh ? "无可比数据" : "no comparable figure") : (zh ? "上期为 0" : "0 before")
         case .notCompared(let status):
-            return zh ? "\(self.status(status)),不作比较" : "\(self.status(status)), not compared"
+            return zh ? "\(self.status(status))，不作比较" : "\(self.status(status)), not compared"
         }
     }
 
     /// A figure of a period, with its status when the period is not complete.
     func figure(_ value: Int, status: PeriodStatus) -> String {
-        status == .complete ? String(value) : zh ? "\(value)(\(self.status(status)))" : "\(value) (\(self.status(status)))"
+        status == .complete ? String(value) : zh ? "\(value)（\(self.status(status))）" : "\(value) (\(self.status(status)))"
     }
 
     // MARK: Compliance
@@ -185,17 +185,17 @@ struct Wording: Sendable {
     }
 
     func rate(_ percent: String, assessed: Int, limit: Int = Comparison.smallBaseLimit) -> String {
-        assessed < limit ? (zh ? "\(percent)%(小基数)" : "\(percent)% (small base)") : "\(percent)%"
+        assessed < limit ? (zh ? "\(percent)%（小基数）" : "\(percent)% (small base)") : "\(percent)%"
     }
 
     /// The change in percentage points between two exact rates, direction from the exact
     /// counts (compliant × prior assessed against prior compliant × assessed).
     func complianceChange(_ row: ComplianceRow) -> String {
         guard let points = row.changePoints, row.priorAssessed > 0 else {
-            return zh ? "—(上期无考评)" : "— (no assessment in the period before)"
+            return zh ? "—（上期无考评）" : "— (no assessment in the period before)"
         }
         let small = row.assessed < Comparison.smallBaseLimit || row.priorAssessed < Comparison.smallBaseLimit
-            ? (zh ? "(小基数)" : " (small base)") : ""
+            ? (zh ? "（小基数）" : " (small base)") : ""
         let magnitude = points.hasPrefix("-") ? String(points.dropFirst()) : points
         let left = row.compliant * row.priorAssessed
         let right = row.priorCompliant * row.assessed
@@ -204,10 +204,10 @@ struct Wording: Sendable {
         return (zh ? "= 持平" : "= unchanged") + small
     }
 
-    /// `全市 2017 年平安小区达标率 85.0%(40 个小区中 34 个达标),比上期提高 2.0 个百分点`.
+    /// `全市 2017 年平安小区达标率 85.0%（40 个小区中 34 个达标），比上期提高 2.0 个百分点`.
     func complianceSentence(area: String, _ row: ComplianceRow) -> String {
         var text = zh
-            ? "\(area) \(compliancePeriod(row.period))\(complianceName(row.dataset)) \(row.ratePercent)%(\(compliantOf(row.compliant, row.assessed, unit: row.dataset.unit)))"
+            ? "\(area) \(compliancePeriod(row.period))\(complianceName(row.dataset)) \(row.ratePercent)%（\(compliantOf(row.compliant, row.assessed, unit: row.dataset.unit))）"
             : "\(area) \(complianceName(row.dataset)) in \(compliancePeriod(row.period)): \(row.ratePercent)% (\(compliantOf(row.compliant, row.assessed, unit: row.dataset.unit)))"
         let before = compliancePeriod(row.period.previous)
         if let points = row.changePoints, row.priorAssessed >= Comparison.smallBaseLimit {
@@ -215,11 +215,11 @@ struct Wording: Sendable {
             let left = row.compliant * row.priorAssessed
             let right = row.priorCompliant * row.assessed
             if left > right {
-                text += zh ? ",比 \(before)提高 \(magnitude) 个百分点" : ", up \(magnitude) points on \(before)"
+                text += zh ? "，比 \(before)提高 \(magnitude) 个百分点" : ", up \(magnitude) points on \(before)"
             } else if left < right {
-                text += zh ? ",比 \(before)降低 \(magnitude) 个百分点" : ", down \(magnitude) points on \(before)"
+                text += zh ? "，比 \(before)降低 \(magnitude) 个百分点" : ", down \(magnitude) points on \(before)"
             } else {
-                text += zh ? ",与 \(before)持平" : ", unchanged on \(before)"
+                text += zh ? "，与 \(before)持平" : ", unchanged on \(before)"
             }
         }
         return text

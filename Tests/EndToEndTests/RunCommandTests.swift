@@ -269,7 +269,7 @@ enum SampleReports {
         let zh = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/zh", "--quiet"])
         #expect(zh.status == 0)
         #expect(zh.stderr == "govstats: warning: alarm_calls: no record citywide in 2017-03, 2017-04, with records before and after: an export may be missing (see Data quality in alarm_calls.md)\n")
-        #expect(try folder.read("zh/alarm_calls.md").contains("**可能缺少导出文件:**2017-03、2017-04 全市没有一条记录,而前后月份都有。"))
+        #expect(try folder.read("zh/alarm_calls.md").contains("**可能缺少导出文件：**2017-03、2017-04 全市没有一条记录，而前后月份都有。"))
         let en = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--lang", "en", "--quiet"])
         #expect(en.stderr == zh.stderr)
         #expect(try folder.read("en/alarm_calls.md").contains("**An export may be missing:** no record at all citywide in 2017-03, 2017-04, with records before and after."))
@@ -320,7 +320,7 @@ enum SampleReports {
         #expect(run.stderr == warning)
         #expect(try folder.read("out/rejects/alarm_calls.csv").hasSuffix(
             "alarm_calls/x.csv,61,,\"a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record\",\n"))
-        #expect(try folder.read("out/alarm_calls.md").contains("**可能有未闭合的引号:**alarm\\_calls/x.csv 第 61 行起的一条记录跨了 5 行,被整体拒收,只算一行被拒收的行。这些行上的记录都没有计入。"))
+        #expect(try folder.read("out/alarm_calls.md").contains("**可能有未闭合的引号：**alarm\\_calls/x.csv 第 61 行起的一条记录跨了 5 行，被整体拒收，只算一行被拒收的行。这些行上的记录都没有计入。"))
         let english = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--quiet", "--lang", "en"])
         #expect(english.stderr == warning)
         #expect(try folder.read("en/alarm_calls.md").contains("**A quote may be left open:** in alarm\\_calls/x.csv, a record from line 61 runs over 5 lines and was rejected whole, as one rejected row. The records on those lines are not counted."))

@@ -18,19 +18,19 @@ import Testing
 
     @Test func headlineSentenceInChinese() throws {
         let pages = ReportFixture.render(try ReportFixture.input())
-        let sentence = "宝山区 2017 年报警类接警 14 起,同比下降 30.0%(减少 6 起)"
+        let sentence = "宝山区 2017 年报警类接警 14 起，同比下降 30.0%（减少 6 起）"
         // The largest fall by district on the index, and the district's own headline.
-        #expect(pages["index.md"]!.contains("- **降幅最大的区**:" + sentence + "\n"))
-        #expect(pages["index.html"]!.contains("<li><strong>降幅最大的区</strong>:" + sentence + "</li>"))
+        #expect(pages["index.md"]!.contains("- **降幅最大的区**：" + sentence + "\n"))
+        #expect(pages["index.html"]!.contains("<li><strong>降幅最大的区</strong>：" + sentence + "</li>"))
         #expect(pages["district-宝山区.md"]!.contains("- " + sentence + "\n"))
         #expect(pages["district-宝山区.html"]!.contains("<li>" + sentence + "</li>"))
         // The city's, and the absolute change beside the percentage in the table.
-        #expect(pages["index.md"]!.contains("- 全市 2017 年报警类接警 22 起,同比下降 8.3%(减少 2 起)\n"))
-        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 14 | 20 | ▼ 下降 30.0%(减少 6 起) |"))
+        #expect(pages["index.md"]!.contains("- 全市 2017 年报警类接警 22 起，同比下降 8.3%（减少 2 起）\n"))
+        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 14 | 20 | ▼ 下降 30.0%（减少 6 起） |"))
         // Compliance: numerator and denominator.
         #expect(pages["index.md"]!.contains("| [闵行区](district-闵行区.md) | 80.0% | 10 个小区中 8 个达标 | 60.0% | ▲ 提高 20.0 个百分点 |"))
         // Burglaries by community.
-        #expect(pages["district-闵行区.md"]!.contains("| 康城 | 6 | 12 | ▼ 下降 50.0%(减少 6 起) |"))
+        #expect(pages["district-闵行区.md"]!.contains("| 康城 | 6 | 12 | ▼ 下降 50.0%（减少 6 起） |"))
     }
 
     @Test func headlineSentenceInEnglish() throws {
@@ -47,15 +47,15 @@ import Testing
     @Test func smallBaseIsMarkedAndNeverHeadlined() throws {
         let zh = ReportFixture.render(try ReportFixture.input())
         // 闵行区: 6 against 4, +50.0%.
-        #expect(zh["index.md"]!.contains("| [闵行区](district-闵行区.md) | 6 | 4 | ▲ 上升 50.0%(增加 2 起,小基数) |"))
+        #expect(zh["index.md"]!.contains("| [闵行区](district-闵行区.md) | 6 | 4 | ▲ 上升 50.0%（增加 2 起，小基数） |"))
         #expect(!headlines(zh["index.md"]!).contains("闵行区 2017 年报警类接警"))
         #expect(!headlines(zh["index.md"]!).contains("上升 50.0%"))
         // Its own page states the two counts, no percentage.
-        #expect(zh["district-闵行区.md"]!.contains("- 闵行区 2017 年报警类接警 6 起,上年 4 起(小基数,不计算百分比)\n"))
+        #expect(zh["district-闵行区.md"]!.contains("- 闵行区 2017 年报警类接警 6 起，上年 4 起（小基数，不计算百分比）\n"))
         // Year to date 宝山区: 7 against 2.
-        #expect(zh["district-宝山区.md"]!.contains("- 宝山区 2018-01-01 至 2018-02-10 报警类接警 7 起,上年同期 2 起(小基数,不计算百分比)\n"))
+        #expect(zh["district-宝山区.md"]!.contains("- 宝山区 2018-01-01 至 2018-02-10 报警类接警 7 起，上年同期 2 起（小基数，不计算百分比）\n"))
         // Compliance on 3 communities.
-        #expect(zh["district-宝山区.md"]!.contains("66.7%(小基数) | 3 个小区中 2 个达标"))
+        #expect(zh["district-宝山区.md"]!.contains("66.7%（小基数） | 3 个小区中 2 个达标"))
 
         let en = ReportFixture.render(try ReportFixture.input(language: .en))
         #expect(en["index.md"]!.contains("| 6 | 4 | ▲ up 50.0% (+2, small base) |"))
@@ -65,12 +65,12 @@ import Testing
     @Test func periodUnderWayIsLabelledAndNeverAFall() throws {
         let zh = ReportFixture.render(try ReportFixture.input())
         // 2018-02 has 2 calls against 5 in January: in progress, not compared.
-        #expect(zh["district-宝山区.md"]!.contains("| 2018-02 | 2(进行中) | 进行中,不作比较 |"))
-        #expect(zh["district-宝山区.html"]!.contains("<th scope=\"row\">2018-02</th><td class=\"num\">2(进行中)</td><td>进行中,不作比较</td>"))
+        #expect(zh["district-宝山区.md"]!.contains("| 2018-02 | 2（进行中） | 进行中，不作比较 |"))
+        #expect(zh["district-宝山区.html"]!.contains("<th scope=\"row\">2018-02</th><td class=\"num\">2（进行中）</td><td>进行中，不作比较</td>"))
         // No table row of a period under way shows a fall.
         var rows = 0
         for (path, text) in zh where path.hasSuffix(".md") {
-            for line in text.split(separator: "\n") where line.hasPrefix("| ") && line.contains("(进行中)") {
+            for line in text.split(separator: "\n") where line.hasPrefix("| ") && line.contains("（进行中）") {
                 rows += 1
                 #expect(!line.contains("下降") && !line.contains("▼"), "\(path): \(line)")
             }
@@ -78,10 +78,10 @@ import Testing
         #expect(rows > 10)
         // The hollow bar in the chart, labelled in it, and the words in its description.
         let chart = try #require(zh["charts/district-宝山区-1.svg"])
-        #expect(chart.contains("<title>2018-02:2 起(进行中)</title>"))
+        #expect(chart.contains("<title>2018-02：2 起（进行中）</title>"))
         #expect(chart.contains("stroke-dasharray=\"3 2\""))
         #expect(chart.contains(">进行中</text>"))
-        #expect(zh["district-宝山区.html"]!.contains("2018-02 进行中(数据截至 2018-02-10),不作比较"))
+        #expect(zh["district-宝山区.html"]!.contains("2018-02 进行中（数据截至 2018-02-10），不作比较"))
 
         let en = ReportFixture.render(try ReportFixture.input(language: .en))
         #expect(en["district-宝山区.md"]!.contains("| 2018-02 | 2 (in progress) | in progress, not compared |"))
@@ -180,16 +180,16 @@ import Testing
         lines.append("R1,2018-01-10,宝山区,纠纷")
         let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": lines.joined(separator: "\n") + "\n"]))
         let index = pages["index.md"]!
-        #expect(index.contains("| [宝山区](district-宝山区.md) | 12 | 15(不完整) | ▼ 下降 20.0%(减少 3 起,上期不完整) |"))
-        #expect(index.contains("- 全市 2017 年报警类接警 12 起,上年 15 起(上年数据不完整,不计算百分比)\n"))
+        #expect(index.contains("| [宝山区](district-宝山区.md) | 12 | 15（不完整） | ▼ 下降 20.0%（减少 3 起，上期不完整） |"))
+        #expect(index.contains("- 全市 2017 年报警类接警 12 起，上年 15 起（上年数据不完整，不计算百分比）\n"))
         #expect(!headlines(index).contains("降幅最大"))
         #expect(!headlines(index).contains("20.0%"))
         // The partial first month, hollow and labelled in the chart (the tables show the last
         // 13 months; every month is in data/trends.csv).
         let chart = try #require(pages["charts/district-宝山区-1.svg"])
-        #expect(chart.contains("<title>2016-03:2 起(不完整)</title>"))
+        #expect(chart.contains("<title>2016-03：2 起（不完整）</title>"))
         #expect(chart.contains(">不完整</text>"))
-        #expect(pages["district-宝山区.md"]!.contains("(最近 13 个月;每个月见 data/trends.csv)"))
+        #expect(pages["district-宝山区.md"]!.contains("（最近 13 个月；每个月见 data/trends.csv）"))
     }
 
     @Test func withoutACompleteYearTheYearToDateLeads() throws {
@@ -198,17 +198,17 @@ import Testing
         lines.append("Y99,2018-02-10,宝山区,纠纷")
         let pages = ReportFixture.render(try ReportFixture.input(["alarm_calls.csv": lines.joined(separator: "\n") + "\n"]))
         let index = pages["index.md"]!
-        #expect(index.contains("- 全市 2018-01-01 至 2018-02-10 报警类接警 29 起,无上年同期可比数据\n"))
+        #expect(index.contains("- 全市 2018-01-01 至 2018-02-10 报警类接警 29 起，无上年同期可比数据\n"))
         #expect(index.contains("| 区 | 年初至今 | 上年同期 | 同比 |"))
-        #expect(index.contains("| [宝山区](district-宝山区.md) | 29 | 0 | —(无可比数据) |"))
-        #expect(pages["district-宝山区.md"]!.contains("| 2018-02 | 1(进行中) | 进行中,不作比较 |"))
+        #expect(index.contains("| [宝山区](district-宝山区.md) | 29 | 0 | —（无可比数据） |"))
+        #expect(pages["district-宝山区.md"]!.contains("| 2018-02 | 1（进行中） | 进行中，不作比较 |"))
     }
 
     @Test func zeroPriorIsNotMissingData() throws {
         let pages = ReportFixture.render(try ReportFixture.input())
         // 宝山区 had no burglary in 2016 (data from 2016-01-01), 2 in 2017.
-        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 2 | 0 | —(上期为 0,不计算百分比) |"))
-        #expect(pages["district-宝山区.md"]!.contains("- 宝山区 2017 年入室盗窃案件 2 起,上年为 0 起,不计算百分比\n"))
+        #expect(pages["index.md"]!.contains("| [宝山区](district-宝山区.md) | 2 | 0 | —（上期为 0，不计算百分比） |"))
+        #expect(pages["district-宝山区.md"]!.contains("- 宝山区 2017 年入室盗窃案件 2 起，上年为 0 起，不计算百分比\n"))
     }
 
     @Test func datasetWithoutRecordsIsSaidSo() throws {
@@ -219,7 +219,7 @@ import Testing
         #expect(pages["alarm_calls.md"]!.contains("本数据集没有有效记录。"))
         #expect(pages["index.md"]!.contains("| [110 接警](alarm_calls.md) | 无有效记录 | — | — |"))
         #expect(pages["index.md"]!.contains("| [平安小区考评](safe_community.md) | 最新考评期 2017 年 | 最早考评期 2016 年 | — |"))
-        #expect(pages["district-闵行区.md"]!.contains("- 闵行区 2017 年平安小区达标率 80.0%(10 个小区中 8 个达标),比 2016 年提高 20.0 个百分点\n"))
+        #expect(pages["district-闵行区.md"]!.contains("- 闵行区 2017 年平安小区达标率 80.0%（10 个小区中 8 个达标），比 2016 年提高 20.0 个百分点\n"))
     }
 
     @Test func latestAssessmentPeriodIsTheOneEndingLast() throws {
@@ -228,7 +228,7 @@ import Testing
             + (0..<10).map { "H\($0),小区\($0),闵行区,2017H1,\($0 < 5 ? "是" : "否")\n" }.joined()
             + (0..<10).map { "H\($0),小区\($0),闵行区,2017Q3,是\n" }.joined()
         let pages = ReportFixture.render(try ReportFixture.input(["safe_community.csv": text]))
-        #expect(pages["index.md"]!.contains("最新考评期:2017 年下半年。"))
+        #expect(pages["index.md"]!.contains("最新考评期：2017 年下半年。"))
         #expect(pages["index.md"]!.contains("| [闵行区](district-闵行区.md) | 70.0% | 10 个小区中 7 个达标 | 50.0% | ▲ 提高 20.0 个百分点 |"))
     }
 
