@@ -475,7 +475,7 @@ package struct SavedDataset: Sendable {
             }
             if !Self.isUnchanged(outcome, now: files[first + index], recordedAt: written(index)) {
                 if let recorded = outcome.version, let now = try? FileVersion.of(files[first + index].path), now == recorded {
-                    return "\(path) was modified in the clock tick the run state was written in, so may have changed after it was read"
+                    return "\(path) is dated no earlier than the run state that recorded it, so may have changed after it was read"
                 }
                 return "\(path) changed since it was read"
             }

@@ -479,7 +479,7 @@ import TestSupport
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: root.path + "/state")
         #expect(try read().resumable(in: folder, key: Self.key).files == 0)
         #expect(try read().resumable(in: folder, key: Self.key).readAgain == [
-            "alarm_calls/2018-02-01.csv was modified in the clock tick the run state was written in, so may have changed after it was read"
+            "alarm_calls/2018-02-01.csv is dated no earlier than the run state that recorded it, so may have changed after it was read"
         ])
 
         // A file gone, and one new that sorts before a recorded one.
