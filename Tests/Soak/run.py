@@ -18,7 +18,10 @@ nothing. A third of the way in come new files night after night, until the chain
 has reached its 30 and the next night has written the state whole from a mapped one. After
 each step a run with its state (with one thread or two, on a pseudo-terminal, which makes
 it say how many files it read and reused, and which grew) and a `run --full` with a state
-of its own must exit alike and, when they publish, publish the same bytes.
+of its own must exit alike and, when they publish, publish the same bytes. A warm run that
+used its state must name a change that made it read files again exactly when a file the
+last successful run read is gone or changed (other than grown), or a new file sorts before
+one of them.
 
 The walk fails if no warm run reused a file, or if 62 nights in a row did not make a chain
 of 30 deltas (it would then test less than it says). Everything is written under one
@@ -228,9 +231,38 @@ class Walk:
             f" and {len(deltas)} delta{'s' if len(deltas) > 1 else ''} ({sum(size(f'state.{n}') for n in deltas):.1f} MB)"
             if deltas else "")
 
+    def snapshot(self):
+        """Per dataset, each file's name and what tells a change: size, times, inode."""
+        found = {}
+        for dataset in sorted(self.reserve):
+            for path in self.files(dataset):
+                info = os.stat(path)
+                found.setdefault(dataset, {})[os.path.basename(path)] = (
+                    info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        return found
+
     def run_full(self):
         done = subprocess.run([self.binary, "run", "--data", self.data] + self.full, capture_output=True)
         return done.returncode, done.stderr.decode(errors="replace")
+
+
+def reread_expected(before, now, grown):
+    """What should make a run read files again, given the data folder `before` (as the last
+    successful run read it) and `now` (`Walk.snapshot`), and the files the run said grew:
+    the first file gone, changed or new before a file read then; None when nothing should."""
+    for dataset, files in before.items():
+        current = now.get(dataset, {})
+        for name in sorted(files):
+            path = f"{dataset}/{name}"
+            if name not in current:
+                return f"{path} is gone"
+            if current[name] != files[name] and path not in grown:
+                return f"{path} changed"
+        last = max(files, default="")
+        for name in sorted(current):
+            if name not in files and name < last:
+                return f"{dataset}/{name} is new and sorts before {dataset}/{last}"
+    return None
 
 
 def first_difference(left, right):
@@ -258,6 +290,9 @@ def main():
     top = tempfile.mkdtemp(prefix="govstats-soak-")
     walk = Walk(os.path.abspath(args.binary), args.seed, args.rows, args.parts, top)
     tally, reused_runs, grown_runs, longest_chain = {}, 0, 0, 0
+    # The data folder as the last warm run that published read it, and the runs that said
+    # why they read files again.
+    read_last, told_why = None, 0
     # The month: from a third of the way in, new files night after night until the chain of
     # deltas has reached 30 and the next night has written the state whole (62 at most).
     month_nights, month_done = 0, False
@@ -270,6 +305,7 @@ def main():
             op = walk.step(number)
         kind = op.split(":")[0]
         tally[kind] = tally.get(kind, 0) + 1
+        folder = walk.snapshot()
         warm_code, counts, said = walk.run_warm()
         full_code, full_said = walk.run_full()
         if warm_code != full_code:
@@ -292,6 +328,19 @@ def main():
         if op.startswith("damage state") and len(re.findall(r"warning: run state ", said)) != 1:
             print(f"FAIL step {number} ({op}): the warm run did not warn once that it ignored the state\n{said}\nleft in {top}")
             return 1
+        # A state ignored (with a warning) gives no reason: every file is read.
+        if warm_code == 0 and read_last is not None and not re.search(r"warning: (no )?run state", said):
+            why = re.search(r"; read again because ([^\r\n]*)", said)
+            grew = re.search(r"; (.*) grew, and only", said)
+            expected = reread_expected(read_last, folder, set(grew[1].split(", ")) if grew else set())
+            if bool(why) != bool(expected):
+                print(f"FAIL step {number} ({op}): the warm run said "
+                      f"{'why it read files again' if why else 'no reason for reading files again'}, "
+                      f"where {expected or 'no file the last run read changed'}\n{said}\nleft in {top}")
+                return 1
+            told_why += bool(why)
+        if warm_code == 0:
+            read_last = folder
         if warm_code == 3 and walk.cut:
             walk.refused_cut = walk.cut
         grown = f", {counts[2]} grown" if counts and counts[2] else ""
@@ -309,7 +358,8 @@ def main():
         return 1
     shutil.rmtree(top)
     print(f"{args.steps} steps passed: after each, the warm run published what run --full did; "
-          f"{reused_runs} warm runs reused files, {grown_runs} read only the rows appended to a file; "
+          f"{reused_runs} warm runs reused files, {grown_runs} read only the rows appended to a file, "
+          f"{told_why} named the change that made them read files again; "
           f"the longest chain of deltas: {longest_chain}")
     return 0
 
