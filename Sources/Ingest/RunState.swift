@@ -436,12 +436,12 @@ package struct SavedDataset: Sendable {
     }
 
     /// Whether `outcomes` are of the dataset's files in `folder` from its `first` on, each
-    /// unchanged since the state file that recorded outcome `i` was written (`written(i)`).
+    /// unchanged since the state file that recorded outcome `i` was written (`written(i)`):
+    /// nothing stands in their way (`readAgain`), and the dataset has files there.
     private func areCurrent(
         _ outcomes: [FileOutcome], from first: Int, in folder: DataFolder, written: (Int) -> (seconds: Int, nanoseconds: Int)
     ) -> Bool {
-        guard let files = folder.files[ingest.dataset], files.count >= first + outcomes.count else { return false }
-        return outcomes.indices.allSatisfy { Self.isUnchanged(outcomes[$0], now: files[first + $0], recordedAt: written($0)) }
+        folder.files[ingest.dataset] != nil && readAgain(outcomes, from: first, in: folder, runDay: nil, written: written) == nil
     }
 
     /// Why the files recorded are not all reused by a run on `folder` on `runDay`

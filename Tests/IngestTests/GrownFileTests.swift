@@ -59,9 +59,13 @@ import TestSupport
     }
 
     static func append(_ root: TemporaryDirectory, _ name: String, _ text: String) throws {
+        try append(root, name, bytes: Array(text.utf8))
+    }
+
+    static func append(_ root: TemporaryDirectory, _ name: String, bytes: [UInt8]) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: root.path + "/data/alarm_calls/\(name).csv"))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
+        try handle.write(contentsOf: Data(bytes))
         try handle.close()
         // Modified well before the state that records it is written (not in its clock tick).
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: root.path + "/data/alarm_calls/\(name).csv")
@@ -193,12 +197,7 @@ import TestSupport
         try Data(before).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
         try Self.save(root)
-        let appended = kind == "bom" ? Array(Self.appended.utf8) : try CheckedAheadTests.gb18030(Self.appended)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(appended))
-        try handle.close()
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+        try Self.append(root, "2018-02-01", bytes: kind == "bom" ? Array(Self.appended.utf8) : try CheckedAheadTests.gb18030(Self.appended))
         let grown = kind == "ascii then gb18030" ? [] : ["alarm_calls/2018-02-01.csv"]
         let readAgain = grown.isEmpty ? ["alarm_calls/2018-02-01.csv changed since it was read"] : []
         let read = try Self.goOnAsAFullRun(root, jobs: 1, grown: grown, reused: 0, readAgain: readAgain)
