@@ -9,7 +9,9 @@ import Glibc
 public struct CSVRecord: Equatable, Sendable {
     public var line: Int
     public var fields: [String]
-    /// Set when the record could not be read whole; its fields are then empty.
+    /// Set when the record could not be read whole. Its fields are then empty, but for a
+    /// quote never closed within the limits: the fields as read, the last one running to
+    /// the end of the input.
     public var problem: CSVRecordProblem?
 
     public init(line: Int, fields: [String], problem: CSVRecordProblem? = nil) {
@@ -50,7 +52,8 @@ public struct RawCSVRecord {
         self.start = start
     }
 
-    /// The number of fields (0 for a record with a problem).
+    /// The number of fields (0 for a record with a problem, but for a quote never closed:
+    /// see `CSVRecord.problem`).
     @inlinable public var count: Int { ends.count }
 
     /// Inlinable: the row decoder reads every field through this.
@@ -264,8 +267,13 @@ public final class CSVRecordDecoder {
     public func finishRaw(_ emit: (RawCSVRecord) throws -> Void) throws {
         // libcsv's own states: FIELD_BEGUN = 2 inside a field, `quoted` when it opened with ".
         if parser.pstate == 2 && parser.quoted != 0 {
-            // The cause, even when the field had grown past the limit first.
-            state.markProblem(.unterminatedQuote(), replacing: true)
+            // The cause, even when the field had grown past the limit first. A record
+            // within the limits keeps its fields, the last one running to the end.
+            if state.problem == nil {
+                state.quoteLeftOpen = true
+            } else {
+                state.markProblem(.unterminatedQuote(), replacing: true)
+            }
         }
         _ = withUnsafeMutablePointer(to: &state) { context in
             csv_fini(&parser, fieldEnded, recordEnded, context)
@@ -347,6 +355,9 @@ struct DecoderState {
     var recordLine = 1
     var inRecord = false
     var problem: CSVRecordProblem?
+    /// The input ended inside a quoted field: the record under way ends with it, and has
+    /// `unterminatedQuote` as its problem once its last field is in.
+    var quoteLeftOpen = false
     var lastBreakWasCR = false
     /// The last byte fed was CR or LF: a record that the end of the input ends (a quote
     /// left open) then ends on the line before `line`.
@@ -372,6 +383,7 @@ struct DecoderState {
         recordLine = 1
         inRecord = false
         problem = nil
+        quoteLeftOpen = false
         lastBreakWasCR = false
         endedOnLineBreak = false
         pendingCR = false
@@ -490,6 +502,10 @@ struct DecoderState {
     mutating func recordEnd(_ terminator: Int32) {
         if inRecord {
             let count = problem == nil ? ends.count - recordField : 0
+            if quoteLeftOpen {
+                problem = .unterminatedQuote()
+                quoteLeftOpen = false
+            }
             // `line` is the record's last line (its terminator is counted below); at the
             // end of the input (terminator -1), one less if the input ended with a line break.
             let lines = line - recordLine + (terminator == -1 && endedOnLineBreak ? 0 : 1)

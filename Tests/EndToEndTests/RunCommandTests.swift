@@ -318,8 +318,10 @@ enum SampleReports {
         let run = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"])
         #expect(run.status == 0)
         #expect(run.stderr == warning)
+        // The record as read, its last field running to the end, quoted in the CSV.
+        let openRecord = "B61,2017-03-05,\"\"宝山区,,报警,盗窃,,\n" + (62...65).map { "A\($0),2017-03-05,宝山区,,报警,盗窃,,\n" }.joined() + "\"\""
         #expect(try folder.read("out/rejects/alarm_calls.csv").hasSuffix(
-            "alarm_calls/x.csv,61,,\"a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record\",\n"))
+            "alarm_calls/x.csv,61,,\"a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record\",\"\(openRecord)\"\n"))
         #expect(try folder.read("out/alarm_calls.md").contains("**可能有未闭合的引号：**alarm\\_calls/x.csv 第 61 行起的一条记录跨了 5 行，被整体拒收，只算一行被拒收的行。这些行上的记录都没有计入。"))
         let english = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/en", "--quiet", "--lang", "en"])
         #expect(english.stderr == warning)

@@ -249,6 +249,10 @@ import TestSupport
         #expect(rejects.map(\.column) == ["received_at", "", "", "", ""])
         #expect(rejects[1].reason == "expected 8 fields, found 9")
         #expect(rejects.last?.reason == "a quoted field is not closed before the end of the file, so the 10 lines from this one to the end were read as one record")
+        // Within the limits it keeps its fields as read, the last one running to the end.
+        let text = lines.joined()
+        let openField = String(text[text.range(of: "C301,2017-03-01 08:00,\"")!.upperBound...])
+        #expect(rejects.last?.record == CSVText.record(["C301", "2017-03-01 08:00", openField]))
         #expect(files[0].runOnRecords.count == 3)
         #expect(files[1].runOnRecords.count == 0)
         #expect(result.warnings == [
