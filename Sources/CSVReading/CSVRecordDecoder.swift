@@ -88,6 +88,38 @@ public struct RawCSVRecord {
         return false
     }
 
+    /// How many lines into the record (1: its second line) the first line inside a field
+    /// that holds `commas` commas or more starts, or nil: with one comma fewer than the
+    /// file has fields, that line is most likely a whole record, read into the field
+    /// because a quote was left open before it and closed by a later one (the record may
+    /// then have as many fields as any other). Looked at only in records over several lines.
+    public func lineLikeARecord(commas: Int) -> Int? {
+        Self.lineLikeARecord(fields: count, commas: commas) { self[$0] }
+    }
+
+    /// `lineLikeARecord(commas:)` for fields reached through `field`.
+    public static func lineLikeARecord<Bytes: Sequence<UInt8>>(fields: Int, commas: Int, _ field: (Int) -> Bytes) -> Int? {
+        guard commas > 0 else { return nil }
+        var breaks = 0
+        for index in 0..<fields {
+            var afterBreak = false
+            var found = 0
+            var previous: UInt8 = 0
+            for byte in field(index) {
+                if byte == 0x0A || byte == 0x0D {
+                    if !(byte == 0x0A && previous == 0x0D) { breaks += 1 }
+                    afterBreak = true
+                    found = 0
+                } else if afterBreak && byte == 0x2C {
+                    found += 1
+                    if found == commas { return breaks }
+                }
+                previous = byte
+            }
+        }
+        return nil
+    }
+
     /// As `CSVRecord.isBlank`, without making a String unless a byte is outside ASCII.
     public var isBlank: Bool {
         guard problem == nil, count == 1 else { return false }

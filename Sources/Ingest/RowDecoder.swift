@@ -139,11 +139,32 @@ package struct RowDecoder: Sendable {
         case value(FieldValue)
     }
 
-    /// The record-level fault of a record, if any.
+    /// The record-level fault of a record, if any, but for a line like a whole record inside
+    /// a field (`lineLikeARecordFault`, looked at only for records over several lines).
     private func recordFault(problem: CSVRecordProblem?, fieldCount: Int) -> String? {
         if let problem { return problem.description }
         if fieldCount != self.fieldCount { return "expected \(self.fieldCount) fields, found \(fieldCount)" }
         return nil
+    }
+
+    /// Why a record of the right width is rejected when a line inside one of its fields
+    /// holds the commas of a whole record (see `RawCSVRecord.lineLikeARecord`): `offset`
+    /// says how many lines into the record, which starts on `line`, that line is.
+    private func lineLikeARecordFault(line: Int, lines: Int, offset: Int?) -> String? {
+        guard let offset else { return nil }
+        let commas = fieldCount - 1
+        return "the record runs over \(lines) lines, and line \(line + offset), inside a field, holds the \(commas) \(commas == 1 ? "comma" : "commas") of a whole record (a quote left open makes the lines after it one field)"
+    }
+
+    /// LF, CRLF and a lone CR, as the decoder counts a record's lines.
+    static func lineBreaks(in text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0D || (byte == 0x0A && previous != 0x0D) { count += 1 }
+            previous = byte
+        }
+        return count
     }
 
     /// Whether the record passes `keep` and `drop`: `matches(field, patterns)` says whether
@@ -243,7 +264,11 @@ package struct RowDecoder: Sendable {
     /// Decodes one data record into `batch`: a row of slots and its key, or a rejection.
     func decode(_ record: RawCSVRecord, into batch: inout RowBatch) {
         batch.rowsRead += 1
-        if let fault = recordFault(problem: record.problem, fieldCount: record.count) {
+        var fault = recordFault(problem: record.problem, fieldCount: record.count)
+        if fault == nil && record.lines > 1 {
+            fault = lineLikeARecordFault(line: record.line, lines: record.lines, offset: record.lineLikeARecord(commas: fieldCount - 1))
+        }
+        if let fault {
             batch.reject(line: record.line, column: "", reason: fault, record: record)
             return
         }
@@ -339,7 +364,13 @@ package struct RowDecoder: Sendable {
     // MARK: One record at a time, as typed values
 
     package func decode(_ record: CSVRecord) -> Outcome {
-        if let fault = recordFault(problem: record.problem, fieldCount: record.fields.count) {
+        var fault = recordFault(problem: record.problem, fieldCount: record.fields.count)
+        let lines = 1 + record.fields.reduce(0) { $0 + Self.lineBreaks(in: $1) }
+        if fault == nil && lines > 1 {
+            let offset = RawCSVRecord.lineLikeARecord(fields: fieldCount, commas: fieldCount - 1) { record.fields[$0].utf8 }
+            fault = lineLikeARecordFault(line: record.line, lines: lines, offset: offset)
+        }
+        if let fault {
             return .rejected(column: "", reason: fault)
         }
         if hasFilters && !passesFilters({ index, patterns in

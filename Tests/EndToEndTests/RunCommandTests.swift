@@ -343,6 +343,33 @@ enum SampleReports {
         #expect(two.stderr == warning + "govstats: warning: alarm_calls/y.csv line 2: a record rejected whole runs over 2 lines, which count as one rejected row (and 1 more such record in the file): a quote may be left open\n")
         #expect(try folder.read("en/alarm_calls.md").contains("**A quote may be left open:** in alarm\\_calls/y.csv, a record from line 2 runs over 2 lines and was rejected whole, as one rejected row (the file holds 1 more such record). The records on those lines are not counted."))
     }
+
+    /// A quote left open in a column and closed by a later quote in the same column makes a
+    /// record of the right width, the lines between inside one field: it is rejected, with
+    /// the warning, not accepted with those rows lost. A note over several lines whose lines
+    /// hold fewer commas than a record is a row like any other.
+    @Test func aQuoteClosedByALaterOneInTheSameColumnIsRejected() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        var rows = ["call_id,received_at,district,category"]
+        for index in 1...39 { rows.append("Q\(index),2017-03-0\(1 + index % 9) 10:00,宝山区,盗窃") }
+        rows[10] = "Q10,2017-03-05 10:00,宝山区,\"盗窃"  // left open on line 11 ...
+        rows[20] = "Q20,2017-03-05 10:00,宝山区,\"诈骗\""  // ... and closed on line 21
+        rows[30] = "Q30,2017-03-05 10:00,宝山区,\"盗窃\n(两行, 一个逗号)\""  // lines 31-32: a note
+        try folder.write("data/alarm_calls/a.csv", rows.joined(separator: "\n") + "\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--rejects", folder.path + "/rejects", "--max-reject-pct", "100"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "govstats: warning: alarm_calls/a.csv line 11: a record rejected whole runs over 11 lines, which count as one rejected row: a quote may be left open\n")
+        #expect(result.stdout.contains("alarm_calls/a.csv  utf-8            29        28         1           0          0         0\n"))
+        // The record as read: its last field runs from the open quote to the last quote of
+        // line 21 (libcsv keeps the one before 诈骗 as text); quoted as CSV, then again in
+        // the rejects.
+        let field = "盗窃\n" + rows[11...19].joined(separator: "\n") + "\nQ20,2017-03-05 10:00,宝山区,\"诈骗"
+        let record = "Q10,2017-03-05 10:00,宝山区,\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        #expect(try folder.read("rejects/alarm_calls.csv") == "file,line,column,reason,record\n"
+            + "alarm_calls/a.csv,11,,\"the record runs over 11 lines, and line 12, inside a field, holds the 3 commas of a whole record (a quote left open makes the lines after it one field)\",\""
+            + record.replacingOccurrences(of: "\"", with: "\"\"") + "\"\n")
+    }
 }
 
 /// `generate --out` writes its exports into a new folder or over its own earlier ones, never
