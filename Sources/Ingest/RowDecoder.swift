@@ -149,11 +149,12 @@ package struct RowDecoder: Sendable {
 
     /// Why a record of the right width is rejected when a line inside one of its fields
     /// holds the commas of a whole record (see `RawCSVRecord.lineLikeARecord`): `offset`
-    /// says how many lines into the record, which starts on `line`, that line is.
-    private func lineLikeARecordFault(line: Int, lines: Int, offset: Int?) -> String? {
+    /// says how many lines into the record that line is. (Counted within the record: a
+    /// chunk of a file is read with lines counted from its own start.)
+    private func lineLikeARecordFault(lines: Int, offset: Int?) -> String? {
         guard let offset else { return nil }
         let commas = fieldCount - 1
-        return "the record runs over \(lines) lines, and line \(line + offset), inside a field, holds the \(commas) \(commas == 1 ? "comma" : "commas") of a whole record (a quote left open makes the lines after it one field)"
+        return "the record runs over \(lines) lines, and line \(offset + 1) of them, inside a field, holds the \(commas) \(commas == 1 ? "comma" : "commas") of a whole record (a quote left open makes the lines after it one field)"
     }
 
     /// LF, CRLF and a lone CR, as the decoder counts a record's lines.
@@ -266,7 +267,7 @@ package struct RowDecoder: Sendable {
         batch.rowsRead += 1
         var fault = recordFault(problem: record.problem, fieldCount: record.count)
         if fault == nil && record.lines > 1 {
-            fault = lineLikeARecordFault(line: record.line, lines: record.lines, offset: record.lineLikeARecord(commas: fieldCount - 1))
+            fault = lineLikeARecordFault(lines: record.lines, offset: record.lineLikeARecord(commas: fieldCount - 1))
         }
         if let fault {
             batch.reject(line: record.line, column: "", reason: fault, record: record)
@@ -368,7 +369,7 @@ package struct RowDecoder: Sendable {
         let lines = 1 + record.fields.reduce(0) { $0 + Self.lineBreaks(in: $1) }
         if fault == nil && lines > 1 {
             let offset = RawCSVRecord.lineLikeARecord(fields: fieldCount, commas: fieldCount - 1) { record.fields[$0].utf8 }
-            fault = lineLikeARecordFault(line: record.line, lines: lines, offset: offset)
+            fault = lineLikeARecordFault(lines: lines, offset: offset)
         }
         if let fault {
             return .rejected(column: "", reason: fault)

@@ -367,7 +367,7 @@ enum SampleReports {
         let field = "盗窃\n" + rows[11...19].joined(separator: "\n") + "\nQ20,2017-03-05 10:00,宝山区,\"诈骗"
         let record = "Q10,2017-03-05 10:00,宝山区,\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         #expect(try folder.read("rejects/alarm_calls.csv") == "file,line,column,reason,record\n"
-            + "alarm_calls/a.csv,11,,\"the record runs over 11 lines, and line 12, inside a field, holds the 3 commas of a whole record (a quote left open makes the lines after it one field)\",\""
+            + "alarm_calls/a.csv,11,,\"the record runs over 11 lines, and line 2 of them, inside a field, holds the 3 commas of a whole record (a quote left open makes the lines after it one field)\",\""
             + record.replacingOccurrences(of: "\"", with: "\"\"") + "\"\n")
     }
 }

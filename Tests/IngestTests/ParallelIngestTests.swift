@@ -214,6 +214,26 @@ import TestSupport
         #expect(copied == 0, "\(copied) of \(parts) parts were copied on their way to the caller")
     }
 
+    /// A quote left open and closed by a later one in the same column: a record of the
+    /// header's width, rejected for the line like a record inside its field. The reason
+    /// counts that line within the record, so a chunk read with lines from its own start
+    /// gives the same (the fuzz harness found it counted from the chunk's start).
+    @Test(arguments: [(2, 5), (2, 64), (3, 7)])
+    func aRecordSwallowedByAQuoteIsRejectedAlikeInChunks(jobs: Int, chunkBytes: Int) throws {
+        let folder = try TemporaryDirectory("swallowed")
+        defer { folder.remove() }
+        var rows = ["call_id,received_at,district,category"]
+        for index in 1...30 { rows.append("Q\(index),2017-03-05 10:00,宝山区,盗窃") }
+        rows[20] = "Q20,2017-03-05 10:00,宝山区,\"盗窃"
+        rows[23] = "Q23,2017-03-05 10:00,宝山区,\"诈骗\""
+        try folder.write("alarm_calls/a.csv", rows.joined(separator: "\n") + "\n")
+        let (_, sequential) = try run(folder, jobs: 1, chunkBytes: chunkBytes)
+        let (_, parallel) = try run(folder, jobs: jobs, chunkBytes: chunkBytes)
+        #expect(sequential == parallel)
+        #expect(parallel.map(\.line) == [21])
+        #expect(parallel.first?.reason == "the record runs over 4 lines, and line 2 of them, inside a field, holds the 3 commas of a whole record (a quote left open makes the lines after it one field)")
+    }
+
     /// A quote left open makes the lines after it one record, rejected as one row: each such
     /// record is counted with the lines it took, the same at any number of jobs and chunk
     /// size, and the file gets one warning. A multi-line record rejected for a value is not
