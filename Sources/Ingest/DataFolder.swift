@@ -52,6 +52,8 @@ package struct DataFolder: Sendable {
         }
         var files: [Dataset: [InputFile]] = [:]
         var warnings: [String] = []
+        // Files named .CSV or .Csv: not read (the interface reads *.csv), but said.
+        var otherCase: [String] = []
         for kind in datasets {
             let folder = root + "/" + kind.name
             let single = folder + ".csv"
@@ -60,7 +62,14 @@ package struct DataFolder: Sendable {
                 if exists(single) {
                     throw .usage("both \(kind.name)/ and \(kind.name).csv exist in \(root): keep one")
                 }
-                let names = try listCSVNames(folder)
+                let (names, skipped) = try listCSVNames(folder)
+                if !skipped.isEmpty {
+                    let shown = skipped.count > 3
+                        ? skipped.prefix(3).joined(separator: ", ") + " and \(skipped.count - 3) more"
+                        : skipped.dropLast().joined(separator: ", ") + (skipped.count > 1 ? " and " : "") + skipped.last!
+                    let them = skipped.count == 1 ? "it" : "them"
+                    otherCase.append("\(kind.name)/ holds \(shown), which \(skipped.count == 1 ? "is" : "are") not read: only names ending in .csv, in lower case, are; rename \(them) to read \(them)")
+                }
                 found = names.map {
                     InputFile(dataset: kind, path: folder + "/" + $0, relativePath: kind.name + "/" + $0)
                 }
@@ -78,10 +87,11 @@ package struct DataFolder: Sendable {
         if files.isEmpty {
             let expected = datasets.map { $0.name + "/" }
             let listed = expected.count == 1 ? expected[0] : expected.dropLast().joined(separator: ", ") + " or " + expected.last!
-            throw .usage("no datasets in \(root): expected \(listed) (or <dataset>.csv)" + emptyHint(root, datasets: datasets))
+            let hint = otherCase.first.map { "; " + $0 } ?? emptyHint(root, datasets: datasets)
+            throw .usage("no datasets in \(root): expected \(listed) (or <dataset>.csv)" + hint)
         }
         var folder = DataFolder(root: root, files: files, datasets: datasets)
-        folder.warnings = warnings
+        folder.warnings = otherCase + warnings
         return folder
     }
 
@@ -98,7 +108,8 @@ package struct DataFolder: Sendable {
         return "; it holds \(shown): put each dataset's exports in its folder, such as alarm_calls/"
     }
 
-    private static func listCSVNames(_ folder: String) throws(IngestError) -> [String] {
+    /// The names read, and those that end in .csv in another case (`EXPORT.CSV`), which are not.
+    private static func listCSVNames(_ folder: String) throws(IngestError) -> (read: [String], otherCase: [String]) {
         let listing: DirectoryListing
         do { listing = try directoryListing(folder) } catch { throw .io(error) }
         // A name that is not UTF-8 (a GBK name from a Windows archive) cannot be opened by a
@@ -107,7 +118,8 @@ package struct DataFolder: Sendable {
             throw .io(FileReadError(path: folder + "/" + name, errno: 0, operation: "read",
                                     detail: "the file's name is not valid UTF-8 (shown with \u{FFFD}); rename it to read it"))
         }
-        return listing.names.filter(isDataFileName).sorted(by: utf8Less)
+        let otherCase = listing.names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".csv") && $0.lowercased().hasSuffix(".csv") }
+        return (listing.names.filter(isDataFileName).sorted(by: utf8Less), otherCase.sorted(by: utf8Less))
     }
 
     /// Whether a file in a dataset's folder is read: a `.csv` name not starting with `.`.

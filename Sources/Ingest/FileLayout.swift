@@ -64,8 +64,9 @@ package struct FileLayout: Equatable, Sendable {
         keepNames = settings.keep.map(\.column)
         dropNames = settings.drop.map(\.column)
         // A header of one field that holds another common separator: an export with
-        // semicolons (European spreadsheets), tabs or bars between its fields.
-        otherSeparator = header.count == 1 ? ["\t", ";", "|"].first { header[0].contains($0) } : nil
+        // semicolons (European spreadsheets), tabs or bars between its fields, or full-width
+        // commas or semicolons (typed with a Chinese input method).
+        otherSeparator = header.count == 1 ? ["\t", ";", "|", "，", "；"].first { header[0].contains($0) } : nil
     }
 
     /// Whether `fields` are the header again (compared as header names are), as when
@@ -84,7 +85,12 @@ package struct FileLayout: Equatable, Sendable {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
             var text = "missing required \(missing.count == 1 ? "column" : "columns") \(names)"
             if let separator = otherSeparator {
-                let named = separator == "\t" ? "tabs" : "'\(separator)'"
+                let named = switch separator {
+                case "\t": "tabs"
+                case "，": "'，' (full-width commas)"
+                case "；": "'；' (full-width semicolons)"
+                default: "'\(separator)'"
+                }
                 text += ": the header is one field with \(named) in it, and fields must be separated by commas"
             } else {
                 text += mappingAdvice(missing)
@@ -128,7 +134,7 @@ package struct FileLayout: Equatable, Sendable {
             return "\(name) = \"\(guess ?? "<header>")\""
         }
         let mapped = (dataset.settings.columns.sorted { $0.key < $1.key }.map { "\($0.key) = \"\($0.value)\"" }) + pairs
-        return " (the header is: \(shownHeader)); if the file has it under another name, say so in govstats.toml: [\(section)] columns = { \(mapped.joined(separator: ", ")) }"
+        return " (the header is: \(shownHeader)); if the file has it under another name, say so in govstats.toml, in its [\(section)] section: columns = { \(mapped.joined(separator: ", ")) }"
     }
 
     /// Required columns that no header names, in table order.

@@ -75,7 +75,7 @@ struct FileRowReader: Sendable {
             do { outcome.sha256 = try scan.sha256() } catch { throw .io(error) }
         }
         if decoder == nil && outcome.refusal == nil {
-            outcome.refusal = "\(file.relativePath): file refused: no header row (the file is empty; read as \(scan.encoding.rawValue))"
+            outcome.refusal = "\(file.relativePath): file refused: no header row (the file \(scan.bytes == 0 ? "is empty" : "holds only blank lines"); read as \(scan.encoding.rawValue))"
         }
     }
 

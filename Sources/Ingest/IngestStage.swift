@@ -120,6 +120,9 @@ package struct IngestResult: Sendable {
     package private(set) var datasets: [DatasetIngest]
     /// Why the data is refused (exit 3), one line per cause; empty when it is not.
     package let refusals: [String]
+    /// The datasets refused for their share of rejected rows, whose rows the command should
+    /// say where to find.
+    package let refusedForRejects: [String]
 
     /// What a cron job's mail should also say, whatever the exit code: files with records
     /// rejected whole that run over several lines, in file order.
@@ -272,6 +275,7 @@ package struct IngestStage: Sendable {
     ) throws -> IngestResult {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
+        var refusedForRejects: [String] = []
         let fileCount = folder.presentDatasets.reduce(0) { count, listed in
             let resumed = resuming[config.resolve(listed)]
             return count + (folder.files[listed]?.count ?? 0) - (resumed?.files.count ?? 0) + (resumed?.grown == nil ? 0 : 1)
@@ -308,12 +312,15 @@ package struct IngestStage: Sendable {
             }
             batches.drain()
             if countsGroups { ingest.store.countStanding(jobs: jobs) }
-            if let share = excessiveRejects(ingest) { causes.append(share) }
+            if let share = excessiveRejects(ingest) {
+                causes.append(share)
+                refusedForRejects.append(ingest.dataset.name)
+            }
             if let many = tooManyDistricts(ingest) { causes.append(many) }
             if !keepsKeys { ingest.store.releaseKeys() }
             datasets.append(ingest)
         }
-        return IngestResult(folder: folder, datasets: datasets, refusals: causes)
+        return IngestResult(folder: folder, datasets: datasets, refusals: causes, refusedForRejects: refusedForRejects)
     }
 
     /// Opens a file: its version, then its first pass (`FileScan`): size, encoding and

@@ -196,6 +196,16 @@ public enum ConfigDraft {
         if !chosen.isEmpty {
             lines.append("datetime_formats = \(list(chosen.map(\.pattern)))   # guessed from \(total - unread.count) of \(total) values of \(quoted(header))")
         }
+        // Day and month both 12 or less in every value read: month first and day first both
+        // fit, and give other dates. The draft keeps the first; the user must say which.
+        for pattern in chosen {
+            let read = values.filter { pattern.parse($0[...]) != nil }
+            for other in candidatePatterns where other != pattern && read.allSatisfy({ other.parse($0[...]) != nil }) {
+                guard let example = read.first(where: { other.parse($0[...]) != pattern.parse($0[...]) }) else { continue }
+                lines.append("# TODO: every value of \(quoted(header)) read by \(quoted(pattern.pattern)) also fits \(quoted(other.pattern)), which reads them as other dates (\(quoted(example)): \(pattern.parse(example[...])!.date) or \(other.parse(example[...])!.date)); keep the one your export uses")
+                break
+            }
+        }
         if let example = unread.first {
             lines.append("# TODO: \(unread.count) values of \(quoted(header)) fit no known form, such as \(quoted(example)): add a pattern")
         }

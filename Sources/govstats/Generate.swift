@@ -23,10 +23,10 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("The folder to write alarm_calls/, burglary_reports/ and safe_community/ into.", valueName: "dir"))
     var out: String
 
-    @Option(name: .customLong("rows"), parsing: .unconditional, help: ArgumentHelp("Number of alarm-call rows.", valueName: "n"))
+    @Option(name: .customLong("rows"), parsing: .unconditional, help: ArgumentHelp("The number of distinct alarm calls; below 5,698 (the smallest calibrated set) 5,698 are written. The exports hold more rows than that: duplicates and bad rows.", valueName: "n"))
     var rows: Int = SampleDataGenerator.defaultRows
 
-    @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Random seed.", valueName: "s"))
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Random seed: a whole number from 0 to 18446744073709551615.", valueName: "s"))
     var seed: UInt64 = SampleDataGenerator.defaultSeed
 
     @Flag(name: .customLong("quiet"), help: "No progress display.")

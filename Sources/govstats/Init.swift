@@ -52,12 +52,15 @@ struct Init: ParsableCommand {
         try Self.create(target, text)
         let names = samples.map { $0.dataset.isBuiltIn ? $0.dataset.name : "datasets.\($0.dataset.name)" }
         print("wrote \(target): \(names.map { "[\($0)]" }.joined(separator: ", "))")
-        print("next: check every line marked guessed or TODO, then run govstats validate --data \(data)")
+        // validate reads <data>/govstats.toml unless told to read the draft elsewhere.
+        let readsDraft = target == data + "/govstats.toml" ? "" : " --config \(target)"
+        print("next: check every line marked guessed or TODO, then run govstats validate --data \(data)\(readsDraft)")
     }
 
     /// The datasets of the folder: built-in ones, and every other folder or CSV file with a
     /// name a dataset may have, as a dataset of its own.
     static func samples(_ root: String) throws(Failure) -> [ConfigDraft.Sample] {
+        guard isDirectory(root) else { throw .usage(["data folder \(root) does not exist or is not a folder"]) }
         let listing: DirectoryListing
         do { listing = try directoryListing(root) } catch {
             throw .usage(["data folder \(root) cannot be read: \(error.reason)"])

@@ -160,7 +160,12 @@ struct Run: ParsableCommand {
             // A quote left open may be why so many rows were rejected.
             progress.clear()
             for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
-            throw Failure.refused(result.refusals)
+            var lines = result.refusals
+            if !result.refusedForRejects.isEmpty {
+                let config = input.configPath.map { " --config \($0)" } ?? ""
+                lines.append("to see every rejected row with its file, line and reason: govstats validate --data \(input.data)\(config) --rejects DIR")
+            }
+            throw Failure.refused(lines)
         }
         let dated = Self.datedInTheFuture(result.datasets.flatMap(\.files))
         // A run that read no file leaves the state as it is: it holds what this run knows.

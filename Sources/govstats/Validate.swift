@@ -21,7 +21,8 @@ struct Validate: ParsableCommand {
             open, which makes the lines after it one rejected row.
 
             Exit codes: 0 the data would be accepted; 1 a file cannot be read; 2 usage; \
-            3 data refused (a file rejected whole, or more than --max-reject-pct rejected).
+            3 data refused (a file rejected whole, more than --max-reject-pct rejected, or \
+            more distinct districts than [report] max_districts).
 
             Example: govstats validate --data datasets --rejects /tmp/rejects
             """
@@ -68,7 +69,16 @@ struct Validate: ParsableCommand {
         progress.clear()
         print(OutcomeTable.render(result), terminator: "")
         for warning in result.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
-        if !result.refusals.isEmpty { throw Failure.refused(result.refusals) }
+        if !result.refusals.isEmpty {
+            var lines = result.refusals
+            if let rejects, !result.refusedForRejects.isEmpty {
+                let files = result.refusedForRejects.map { "\(rejects)/\($0).csv" }
+                lines.append("every rejected row is listed, with its file, line and reason, in \(files.joined(separator: " and "))")
+            } else if !result.refusedForRejects.isEmpty {
+                lines.append("to see every rejected row with its file, line and reason: add --rejects DIR")
+            }
+            throw Failure.refused(lines)
+        }
     }
 }
 

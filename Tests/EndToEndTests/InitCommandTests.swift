@@ -23,6 +23,7 @@ import TestSupport
             columns = { call_id = "Incident Number", received_at = "Call Date", district = "Police District", category = "Call Type" }   # guessed: check each
             """))
         #expect(draft.contains("datetime_formats = [\"M/d/yyyy h:mm:ss a\"]   # guessed from 3 of 3 values of \"Call Date\""))
+        #expect(result.stdout.hasSuffix("next: check every line marked guessed or TODO, then run govstats validate --data \(folder.path)/data\n"))
         #expect(draft.contains("# disposition: read from \"Disposition\" (its name or an alias)"))
         // Ties in byte order.
         #expect(draft.contains("# most frequent values of category (\"Call Type\"): \"ASSAULT\" (1), \"THEFT\" (1), \"THEFT VEHICLE\" (1)"))
@@ -45,6 +46,8 @@ import TestSupport
         let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data", "--config", folder.path + "/draft.toml"])
         #expect(result.status == 0, "\(result.stderr)")
         let draft = try folder.read("draft.toml")
+        // The next step reads the draft where it was written.
+        #expect(result.stdout.hasSuffix("then run govstats validate --data \(folder.path)/data --config \(folder.path)/draft.toml\n"))
         #expect(draft.contains("columns = { case_id = \"Ref\", reported_at = \"Opened\" }   # guessed: check each"))
         #expect(draft.contains("# TODO district (required): no header found; add district = \"<header>\" to columns"))
         #expect(draft.contains("# TODO community (required): no header found; add community = \"<header>\" to columns"))
@@ -52,6 +55,28 @@ import TestSupport
         let validate = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--config", folder.path + "/draft.toml"])
         #expect(validate.status == 3)
         #expect(validate.stderr.contains("missing required columns 'district', 'community'"))
+    }
+
+    /// Dates whose day and month are all 12 or less fit month first and day first: the draft
+    /// keeps the first and says which other reads them as other dates. One day over 12
+    /// settles it. A data folder that is not there is named as such.
+    @Test func saysWhenDatesFitTheDayAndTheMonthEitherWay() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        let header = "接警编号,接警时间,所属区,警情类别\n"
+        try folder.write("either/alarm_calls/a.csv", header + "Z1,05/03/2017 14:32,宝山区,盗窃\nZ2,06/03/2017 09:00,宝山区,盗窃\n")
+        try folder.write("dayFirst/alarm_calls/a.csv", header + "Z1,05/03/2017 14:32,宝山区,盗窃\nZ2,13/03/2017 09:00,宝山区,盗窃\n")
+        #expect(try GovStatsBinary.run(["init", "--data", folder.path + "/either"]).status == 0)
+        let either = try folder.read("either/govstats.toml")
+        #expect(either.contains("datetime_formats = [\"M/d/yyyy H:mm\"]   # guessed from 2 of 2 values of \"接警时间\"\n"
+            + "# TODO: every value of \"接警时间\" read by \"M/d/yyyy H:mm\" also fits \"d/M/yyyy H:mm\", which reads them as other dates (\"05/03/2017 14:32\": 2017-05-03 or 2017-03-05); keep the one your export uses\n"), "\(either)")
+        #expect(try GovStatsBinary.run(["init", "--data", folder.path + "/dayFirst"]).status == 0)
+        let dayFirst = try folder.read("dayFirst/govstats.toml")
+        #expect(dayFirst.contains("datetime_formats = [\"d/M/yyyy H:mm\"]   # guessed from 2 of 2 values of \"接警时间\"\n"), "\(dayFirst)")
+        #expect(!dayFirst.contains("also fits"))
+        let missing = try GovStatsBinary.run(["init", "--data", folder.path + "/none"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "govstats: data folder \(folder.path)/none does not exist or is not a folder\n")
     }
 
     /// A folder that is no built-in dataset becomes a dataset of its own; scores and

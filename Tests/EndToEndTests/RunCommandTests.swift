@@ -88,7 +88,7 @@ enum SampleReports {
         let before = listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) }
         let bad = try GovStatsBinary.run(["run", "--data", folder.path + "/bad", "--out", folder.path + "/out"])
         #expect(bad.status == 3)
-        #expect(bad.stderr == "govstats: alarm_calls.csv: file refused: missing required columns 'received_at', 'district', 'category' (the header is: call_id); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\", district = \"<header>\", category = \"<header>\" } (read as utf-8)\n")
+        #expect(bad.stderr == "govstats: alarm_calls.csv: file refused: missing required columns 'received_at', 'district', 'category' (the header is: call_id); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\", district = \"<header>\", category = \"<header>\" } (read as utf-8)\n")
         let after = listFiles(folder.path + "/out").map { ($0, FileManager.default.contents(atPath: folder.path + "/out/" + $0)) }
         #expect(before.map(\.0) == after.map(\.0))
         #expect(before.map(\.1) == after.map(\.1))
@@ -333,7 +333,8 @@ enum SampleReports {
         // Refused for the share of rows rejected: the warning comes first, and says why.
         let refused = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet", "--max-reject-pct", "1"])
         #expect(refused.status == 3)
-        #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1; commonest: a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record (1)\n")
+        #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1; commonest: a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record (1)\n"
+            + "govstats: to see every rejected row with its file, line and reason: govstats validate --data \(folder.path)/data --rejects DIR\n")
         // A second file with two such records: one closed by a later quote, one open to the end.
         try folder.write("data/alarm_calls/y.csv", alarmHeader
             + "C2,2017-03-05,\"宝山区,,报警,盗窃,,\nC3,2017-03-05,宝山区,,报警,盗窃,,\"x\"\n"

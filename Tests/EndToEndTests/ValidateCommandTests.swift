@@ -162,10 +162,19 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
     @Test func tooManyRejectsExits3NamingTheShare() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
-        try folder.write("alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n")
-        let result = try GovStatsBinary.run(["validate", "--data", folder.path])
+        try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n")
+        let result = try GovStatsBinary.run(["validate", "--data", folder.path + "/data"])
         #expect(result.status == 3)
-        #expect(result.stderr == "govstats: alarm_calls: 50.0% of rows rejected (1 of 2), more than --max-reject-pct 5; commonest: received_at: not a valid date and time (1)\n")
+        let share = "govstats: alarm_calls: 50.0% of rows rejected (1 of 2), more than --max-reject-pct 5; commonest: received_at: not a valid date and time (1)\n"
+        #expect(result.stderr == share + "govstats: to see every rejected row with its file, line and reason: add --rejects DIR\n")
+        // With --rejects, where they are; run, which publishes nothing, names validate.
+        let listed = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--rejects", folder.path + "/rejects"])
+        #expect(listed.status == 3)
+        #expect(listed.stderr == share + "govstats: every rejected row is listed, with its file, line and reason, in \(folder.path)/rejects/alarm_calls.csv\n")
+        #expect(try folder.read("rejects/alarm_calls.csv").hasPrefix("file,line,column,reason,record\nalarm_calls.csv,3,received_at,"))
+        let run = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet"])
+        #expect(run.status == 3)
+        #expect(run.stderr == share + "govstats: to see every rejected row with its file, line and reason: govstats validate --data \(folder.path)/data --rejects DIR\n")
     }
 
     @Test func missingColumnRefusesTheFile() throws {
@@ -174,7 +183,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         try folder.write("alarm_calls/x.csv", "call_id,district,category\nA1,宝山区,盗窃\n")
         let result = try GovStatsBinary.run(["validate", "--data", folder.path])
         #expect(result.status == 3)
-        #expect(result.stderr == "govstats: alarm_calls/x.csv: file refused: missing required column 'received_at' (the header is: call_id, district, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as utf-8)\n")
+        #expect(result.stderr == "govstats: alarm_calls/x.csv: file refused: missing required column 'received_at' (the header is: call_id, district, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as utf-8)\n")
         #expect(result.stdout.contains("alarm_calls/x.csv  utf-8       refused\n"))
     }
 

@@ -194,12 +194,12 @@ import TestSupport
         ]
         let refusals = [
             [
-                "alarm_calls/b.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as gb18030)",
-                "alarm_calls/c.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as utf-8)",
+                "alarm_calls/b.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as gb18030)",
+                "alarm_calls/c.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as utf-8)",
             ],
             [
                 "alarm_calls/d.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(chinese.count) cannot be decoded",
-                "alarm_calls/e.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as gb18030)",
+                "alarm_calls/e.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as gb18030)",
             ],
         ]
         for (files, expected) in zip(files, refusals) {

@@ -127,23 +127,25 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             "alarm_calls/a.csv": "call_id,district,category\nA1,宝山区,盗窃\n",
             "alarm_calls/b.csv": alarmHeader + "A2,2017-03-01,宝山区,,报警,盗窃,,\n",
         ])
-        #expect(result.refusals == ["alarm_calls/a.csv: file refused: missing required column 'received_at' (the header is: call_id, district, category); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\" } (read as utf-8)"])
+        #expect(result.refusals == ["alarm_calls/a.csv: file refused: missing required column 'received_at' (the header is: call_id, district, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as utf-8)"])
         #expect(result.dataset(.alarmCalls)?.store.count == 1)
     }
 
-    /// A header of one field holding semicolons or tabs: the refusal says why no column was
-    /// found. A one-field header without them says nothing more.
+    /// A header of one field holding semicolons, tabs or full-width commas: the refusal says
+    /// why no column was found. A one-field header without them says nothing more.
     @Test func otherSeparatorIsNamedInTheRefusal() throws {
         let (result, _) = try ingest([
             "alarm_calls/a.csv": "call_id;received_at;district;category\nA1;2017-03-05;宝山区;盗窃\n",
             "alarm_calls/b.csv": "call_id\treceived_at\tdistrict\tcategory\nA1\t2017-03-05\t宝山区\t盗窃\n",
             "alarm_calls/c.csv": "call_id\nA1\n",
+            "alarm_calls/d.csv": "接警编号，接警时间，所属区，警情类别\nA1，2017-03-05，宝山区，盗窃\n",
         ])
         let missing = "missing required columns 'call_id', 'received_at', 'district', 'category'"
         #expect(result.refusals == [
             "alarm_calls/a.csv: file refused: \(missing): the header is one field with ';' in it, and fields must be separated by commas (read as utf-8)",
             "alarm_calls/b.csv: file refused: \(missing): the header is one field with tabs in it, and fields must be separated by commas (read as utf-8)",
-            "alarm_calls/c.csv: file refused: missing required columns 'received_at', 'district', 'category' (the header is: call_id); if the file has it under another name, say so in govstats.toml: [alarm_calls] columns = { received_at = \"<header>\", district = \"<header>\", category = \"<header>\" } (read as utf-8)",
+            "alarm_calls/c.csv: file refused: missing required columns 'received_at', 'district', 'category' (the header is: call_id); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\", district = \"<header>\", category = \"<header>\" } (read as utf-8)",
+            "alarm_calls/d.csv: file refused: \(missing): the header is one field with '，' (full-width commas) in it, and fields must be separated by commas (read as utf-8)",
         ])
     }
 
@@ -303,11 +305,15 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
 
     @Test func emptyAndHeaderOnlyFiles() throws {
         let (result, _) = try ingest([
+            "alarm_calls/blank.csv": "\n  \r\n\t\n",
             "alarm_calls/empty.csv": "",
             "alarm_calls/header.csv": alarmHeader,
         ])
-        #expect(result.refusals == ["alarm_calls/empty.csv: file refused: no header row (the file is empty; read as utf-8)"])
-        #expect(counts(result.dataset(.alarmCalls)!.files[1]) == [0, 0, 0, 0, 0])
+        #expect(result.refusals == [
+            "alarm_calls/blank.csv: file refused: no header row (the file holds only blank lines; read as utf-8)",
+            "alarm_calls/empty.csv: file refused: no header row (the file is empty; read as utf-8)",
+        ])
+        #expect(counts(result.dataset(.alarmCalls)!.files[2]) == [0, 0, 0, 0, 0])
     }
 
     @Test func tooManyRejectsRefusesTheDataset() throws {
@@ -371,6 +377,11 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(throws: IngestError.usage(expected + "; it holds a.csv, b.csv, calls_2018-01.csv and 1 more: put each dataset's exports in its folder, such as alarm_calls/")) {
             try DataFolder.discover(root: folder.path)
         }
+        // A dataset's folder holding only names ending in .CSV: they are named, as not read.
+        try folder.write("alarm_calls/EXPORT.CSV", alarmHeader)
+        #expect(throws: IngestError.usage(expected + "; alarm_calls/ holds EXPORT.CSV, which is not read: only names ending in .csv, in lower case, are; rename it to read it")) {
+            try DataFolder.discover(root: folder.path)
+        }
         try folder.write("alarm_calls/b.csv", alarmHeader)
         #expect(throws: IngestError.usage("no datasets in \(folder.path)/alarm_calls/: expected alarm_calls/, burglary_reports/ or safe_community/ (or <dataset>.csv); this is the alarm_calls folder itself: name the folder that holds it")) {
             try DataFolder.discover(root: folder.path + "/alarm_calls/")
@@ -381,6 +392,10 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let data = try DataFolder.discover(root: folder.path)
         #expect(data.presentDatasets == [.alarmCalls, .safeCommunity])
         #expect(data.files[.alarmCalls]!.map(\.relativePath) == ["alarm_calls/a.csv", "alarm_calls/b.csv"])
+        try folder.write("alarm_calls/c.Csv", alarmHeader)
+        #expect(try DataFolder.discover(root: folder.path).warnings == [
+            "alarm_calls/ holds EXPORT.CSV and c.Csv, which are not read: only names ending in .csv, in lower case, are; rename them to read them",
+        ])
     }
 
     /// A file whose name is not UTF-8 (GBK bytes, as Windows archives leave them) cannot be
