@@ -12,6 +12,12 @@ enum MarkdownRenderer {
     }
 
     private static func write(_ block: ReportBlock, into output: inout String) {
+        // Markdown does not fold: a folded part whose summary is the heading it starts with
+        // is that heading and what follows, not the summary said twice.
+        if case .details(let summary, let blocks) = block, case .section(let section)? = blocks.first, section.title == summary {
+            for child in blocks { write(child, into: &output) }
+            return
+        }
         output += "\n"
         switch block {
         case .section(let section):

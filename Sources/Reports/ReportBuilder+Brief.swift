@@ -196,7 +196,7 @@ extension ReportBuilder {
         let cut = total > Self.communityRows
             ? words.say("；列出前 \(Self.communityRows) 个，共 \(total) 个，全部见 data/trends.csv", "; the first \(Self.communityRows) of \(total), all of them in data/trends.csv")
             : ""
-        return words.say("按\(when)变化的绝对数量排列，各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
+        return words.say("按\(words.amid(when))变化的绝对数量排列，各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
     }
 
     /// The districts ranked by the first metric of a dataset in its headline period, largest

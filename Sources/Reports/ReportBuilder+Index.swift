@@ -133,7 +133,7 @@ extension ReportBuilder {
     func orderNote(_ dataset: Dataset) -> String {
         guard let scope = headlineScopes(dataset).first else { return "" }
         let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
-        return words.say("按\(when)数量从多到少排列", "largest first, by the figure of \(when)")
+        return words.say("按\(words.amid(when))数量从多到少排列", "largest first, by the figure of \(when)")
     }
 
     func districtComparisonSection() -> ReportSection {

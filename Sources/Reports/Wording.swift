@@ -56,6 +56,12 @@ struct Wording: Sendable {
 
     func span(_ start: LocalDate, _ end: LocalDate) -> String { span("\(start)..\(end)") }
 
+    /// Digits or dates set among Chinese words, with a space on each side where they meet
+    /// (`按 2017 年数量`, `按 2018-01-01 至 2018-02-28 数量`), as the pages set them everywhere.
+    func amid(_ text: String) -> String {
+        (text.first?.isASCII == true ? " " : "") + text + (text.last?.isASCII == true ? " " : "")
+    }
+
     func compliancePeriod(_ period: Period) -> String {
         switch period.kind {
         case .year: return zh ? "\(period.year) 年" : String(period.year)

@@ -52,6 +52,19 @@ enum SampleReports {
             #expect(numbers[4] <= numbers[3])
         }
     }
+
+    /// Digits and dates among Chinese words have a space on each side; a folded part's
+    /// summary is not said again in Markdown above the heading it folds.
+    @Test func chineseWordsAroundFiguresAndFoldedHeadings() throws {
+        let calls = try SampleReports.folder.read("out/alarm_calls.md")
+        #expect(calls.contains("；按 2017 年数量从多到少排列）**"))
+        #expect(!calls.contains("按2017"))
+        let index = try SampleReports.folder.read("out/index.md")
+        #expect(index.contains(" |\n\n## 各区对比\n"))
+        #expect(!index.contains("**各区对比**"))
+        #expect(!index.contains("**方法说明**"))
+        #expect(try SampleReports.folder.read("out/index.html").contains("<summary>"))
+    }
 }
 
 @Suite struct RunCommandTests {
