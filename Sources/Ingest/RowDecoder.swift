@@ -235,7 +235,8 @@ package struct RowDecoder: Sendable {
         case .period: value = ValueParser.period(utf8: bytes).map(FieldValue.period)
         }
         guard let value else {
-            return .invalid("'\(String(decoding: bytes, as: UTF8.self))' is not \(Self.expectation(spec.type))")
+            let text = String(decoding: bytes, as: UTF8.self)
+            return .invalid("'\(text)' is not \(Self.expectation(spec.type))" + (ValueParser.holdsFullWidthDigits(text) ? Self.fullWidthDigits : ""))
         }
         let year: Int? = switch value {
         case .time(let time): time.date.year
@@ -432,6 +433,10 @@ package struct RowDecoder: Sendable {
     }
 
     static let repeatedHeader = "this row is the header again (exports joined into one file?)"
+
+    /// Said after the reason of a value that holds full-width digits (`２０１７`), which no
+    /// form or pattern reads.
+    static let fullWidthDigits = " (it holds full-width digits, such as '２': the export must write digits as 0-9)"
 
     /// The reject reason's wording for each type.
     static func expectation(_ type: ColumnType) -> String {

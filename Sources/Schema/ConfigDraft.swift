@@ -206,8 +206,16 @@ public enum ConfigDraft {
                 break
             }
         }
+        // Full-width digits: no pattern reads them, so none is asked for.
+        let fullWidth = unread.filter(ValueParser.holdsFullWidthDigits)
+        unread.removeAll(where: ValueParser.holdsFullWidthDigits)
         if let example = unread.first {
-            lines.append("# TODO: \(unread.count) values of \(quoted(header)) fit no known form, such as \(quoted(example)): add a pattern")
+            let values = unread.count == 1 ? "1 value of \(quoted(header)) fits" : "\(unread.count) values of \(quoted(header)) fit"
+            lines.append("# TODO: \(values) no known form, such as \(quoted(example)): add a pattern")
+        }
+        if let example = fullWidth.first {
+            let values = fullWidth.count == 1 ? "1 value of \(quoted(header)) holds" : "\(fullWidth.count) values of \(quoted(header)) hold"
+            lines.append("# TODO: \(values) full-width digits, such as \(quoted(example)), which no pattern reads: the export must write digits as 0-9")
         }
         return lines
     }

@@ -333,6 +333,12 @@ extension ValueParser {
     /// character (U+0000–U+001F but tab, and line breaks outside place names; U+007F–U+009F), and in an area name a format
     /// character (general category Cf: bidi controls, zero-width characters), which makes
     /// a name that looks like another.
+    /// Whether `text` holds a full-width digit (U+FF10 to U+FF19), as Chinese input methods
+    /// type them: no value form reads them.
+    public static func holdsFullWidthDigits(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0xFF10...0xFF19).contains($0.value) }
+    }
+
     public static func textProblem(_ text: String, isArea: Bool) -> String? {
         var count = 0
         for scalar in text.unicodeScalars {

@@ -65,14 +65,16 @@ import TestSupport
         defer { folder.remove() }
         let header = "接警编号,接警时间,所属区,警情类别\n"
         try folder.write("either/alarm_calls/a.csv", header + "Z1,05/03/2017 14:32,宝山区,盗窃\nZ2,06/03/2017 09:00,宝山区,盗窃\n")
-        try folder.write("dayFirst/alarm_calls/a.csv", header + "Z1,05/03/2017 14:32,宝山区,盗窃\nZ2,13/03/2017 09:00,宝山区,盗窃\n")
+        try folder.write("dayFirst/alarm_calls/a.csv", header + "Z1,05/03/2017 14:32,宝山区,盗窃\nZ2,13/03/2017 09:00,宝山区,盗窃\nZ3,１３/03/2017 09:00,宝山区,盗窃\n")
         #expect(try GovStatsBinary.run(["init", "--data", folder.path + "/either"]).status == 0)
         let either = try folder.read("either/govstats.toml")
         #expect(either.contains("datetime_formats = [\"M/d/yyyy H:mm\"]   # guessed from 2 of 2 values of \"接警时间\"\n"
             + "# TODO: every value of \"接警时间\" read by \"M/d/yyyy H:mm\" also fits \"d/M/yyyy H:mm\", which reads them as other dates (\"05/03/2017 14:32\": 2017-05-03 or 2017-03-05); keep the one your export uses\n"), "\(either)")
         #expect(try GovStatsBinary.run(["init", "--data", folder.path + "/dayFirst"]).status == 0)
         let dayFirst = try folder.read("dayFirst/govstats.toml")
-        #expect(dayFirst.contains("datetime_formats = [\"d/M/yyyy H:mm\"]   # guessed from 2 of 2 values of \"接警时间\"\n"), "\(dayFirst)")
+        // A value with full-width digits is not one a pattern could read.
+        #expect(dayFirst.contains("datetime_formats = [\"d/M/yyyy H:mm\"]   # guessed from 2 of 3 values of \"接警时间\"\n"
+            + "# TODO: 1 value of \"接警时间\" holds full-width digits, such as \"１３/03/2017 09:00\", which no pattern reads: the export must write digits as 0-9\n"), "\(dayFirst)")
         #expect(!dayFirst.contains("also fits"))
         let missing = try GovStatsBinary.run(["init", "--data", folder.path + "/none"])
         #expect(missing.status == 2)

@@ -72,6 +72,21 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(decoder.decode(CSVRecord(line: 4, fields: header)) == .rejected(column: "", reason: reason))
     }
 
+    /// A date or number typed with full-width digits (as a Chinese input method gives them)
+    /// is rejected, and the reason says why no form or pattern can read it.
+    @Test func fullWidthDigitsAreNamedInTheReason() throws {
+        let (_, rejects) = try ingest(["alarm_calls/a.csv": alarmHeader
+            + "A1,２017/3/7 10:00,宝山区,,报警,盗窃,,\n"
+            + "A2,2017-03-07 10:00,宝山区,,报警,盗窃,１２０,\n"
+            + "A3,2017-03-07 10:00,宝山区,,报警,盗窃,12O,\n"])
+        let hint = " (it holds full-width digits, such as '２': the export must write digits as 0-9)"
+        #expect(rejects.map { [$0.column, $0.reason] } == [
+            ["received_at", "'２017/3/7 10:00' is not a valid date and time" + hint],
+            ["response_seconds", "'１２０' is not a whole number >= 0 (digits only)" + hint],
+            ["response_seconds", "'12O' is not a whole number >= 0 (digits only)"],
+        ])
+    }
+
     @Test func duplicatesAndConflictsAcrossFiles() throws {
         let (result, rejects) = try ingest([
             "alarm_calls/a_2018-01-01.csv": alarmHeader
