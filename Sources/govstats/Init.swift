@@ -79,19 +79,45 @@ struct Init: ParsableCommand {
         var samples: [ConfigDraft.Sample] = []
         for dataset in folder.presentDatasets {
             let files = folder.files[dataset]!
-            var header: [String]?
+            // Every file is read by its own header, as validate and run read it: the sample's
+            // header is every name any file has (in the order first seen), and each row is
+            // placed under its own file's names. A row as wide as no header, or one that is
+            // its file's header again, is left out.
+            var header: [String] = []
+            var names: [String: Int] = [:]
             var rows: [[String]] = []
             for file in files where rows.count < rowsPerDataset {
+                var positions: [Int]?
+                var own: [String] = []
                 try read(file.path) { record in
-                    if header == nil {
-                        header = record.fields
-                    } else if record.fields.count == header!.count, record.line > 1 {
-                        rows.append(record.fields)
+                    let keys = record.fields.map { ValueParser.trim($0[...]).lowercased() }
+                    guard let positions else {
+                        var placed: [Int] = []
+                        for (key, name) in zip(keys, record.fields) {
+                            // A name twice in one header is two columns.
+                            if let known = names[key], !placed.contains(known) {
+                                placed.append(known)
+                            } else {
+                                header.append(name)
+                                if names[key] == nil { names[key] = header.count - 1 }
+                                placed.append(header.count - 1)
+                            }
+                        }
+                        positions = placed
+                        own = keys
+                        return true
+                    }
+                    if record.fields.count == positions.count && keys != own {
+                        var row = Array(repeating: "", count: header.count)
+                        for (field, position) in zip(record.fields, positions) { row[position] = field }
+                        rows.append(row)
                     }
                     return rows.count < rowsPerDataset
                 }
             }
-            guard let header else { continue }
+            guard !header.isEmpty else { continue }
+            // Rows of files read before a later file added names are as wide as the header.
+            rows = rows.map { $0.count < header.count ? $0 + Array(repeating: "", count: header.count - $0.count) : $0 }
             var chosen = dataset
             if !dataset.isBuiltIn && looksLikeAssessments(header) {
                 chosen = Dataset.declaredAssessments(name: dataset.name, title: dataset.title, settings: DatasetSettings())

@@ -81,6 +81,26 @@ import TestSupport
         #expect(missing.stderr == "govstats: data folder \(folder.path)/none does not exist or is not a folder\n")
     }
 
+    /// Files with other headers: each row is sampled under its own file's header, so a
+    /// column only a later file has is found, and its values counted. A row that is its
+    /// file's header again (exports joined) is no value.
+    @Test func samplesEveryFileByItsOwnHeader() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        try folder.write("data/alarm_calls/2017.csv", "接警编号,接警时间,所属区,警情类别\nA1,2017-03-05 10:00,宝山区,盗窃\nA2,2017-03-06 10:00,宝山区,盗窃\n")
+        let later = "警情类型,接警编号,接警时间,所属区,街道,警情类别\n"
+        try folder.write("data/alarm_calls/2018.csv", later + "报警,B1,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n" + later
+            + "报警,B2,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n求助,B3,2018-03-06 10:00,宝山区,顾村镇,电信诈骗\n")
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let draft = try folder.read("data/govstats.toml")
+        #expect(draft.contains("(2 files, 5 rows sampled)"), "\(draft)")
+        #expect(draft.contains("# street: read from \"街道\" (its name or an alias)\n"))
+        #expect(draft.contains("# call_type: read from \"警情类型\" (its name or an alias)\n"))
+        #expect(draft.contains("# most frequent values of category (\"警情类别\"): \"电信诈骗\" (3), \"盗窃\" (2)\n"))
+        #expect(draft.contains("# most frequent values of call_type (\"警情类型\"): \"报警\" (2), \"求助\" (1)\n"))
+    }
+
     /// A folder that is no built-in dataset becomes a dataset of its own; scores and
     /// inspection dates make it assessments, with the period and compliance worked out.
     @Test func draftsDeclaredDatasets() throws {
