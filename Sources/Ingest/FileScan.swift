@@ -108,8 +108,12 @@ package struct FileScan: Equatable, Sendable {
                 }
             }
             if let failure {
-                let hint = if case .invalidByte(_, let offset) = failure { cutShortHint(path: path, size: bytes, offset: offset, encoding: encoding) } else { "" }
-                return .failure(.undecodable(failureText(failure, declared: true) + hint))
+                let (hint, line) = if case .invalidByte(_, let offset) = failure {
+                    (cutShortHint(path: path, size: bytes, offset: offset, encoding: encoding), onLine(path: path, offset))
+                } else {
+                    ("", "")
+                }
+                return .failure(.undecodable(failureText(failure, declared: true, onLine: line) + hint))
             }
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
         case .fixed, .auto:
@@ -212,7 +216,7 @@ package struct FileScan: Equatable, Sendable {
         }
         let verdict: Result<FileScan, Failure>
         if setting == .fixed(.utf8) {
-            verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset) cannot be decoded"
+            verdict = .failure(.undecodable("not valid utf-8 (declared in the config): byte at offset \(offset)\(onLine(path: path, offset)) cannot be decoded"
                 + cutShortHint(path: path, size: bytes, offset: offset, encoding: .utf8) + utf16Hint(path: path)))
         } else {
             let hint: @Sendable (Int) -> String = { fallbackOffset in
@@ -385,9 +389,9 @@ package struct FileScan: Equatable, Sendable {
     private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool, hint: (Int) -> String) -> Result<Void, Failure> {
         do {
             guard let offset = try firstUndecodable(path: path, range: range, as: encoding) else { return .success(()) }
-            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared) + hint(offset)))
+            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared, onLine: onLine(path: path, offset)) + hint(offset)))
         } catch let error as TranscodeError {
-            return .failure(.undecodable(failureText(error, declared: declared)))
+            return .failure(.undecodable(failureText(error, declared: declared, onLine: "")))
         } catch let error as FileReadError {
             return .failure(.io(error))
         } catch {
@@ -395,11 +399,18 @@ package struct FileScan: Equatable, Sendable {
         }
     }
 
-    private static func failureText(_ error: TranscodeError, declared: Bool) -> String {
+    /// ` (line 3001)`: the line of the byte at `offset`, so that it can be found in an
+    /// editor (line feeds are never part of another character in the encodings read).
+    /// Empty when the file cannot be read again.
+    private static func onLine(path: String, _ offset: Int) -> String {
+        (try? FileBlocks.line(path: path, at: offset)).map { " (line \($0))" } ?? ""
+    }
+
+    private static func failureText(_ error: TranscodeError, declared: Bool, onLine: String) -> String {
         switch error {
         case .invalidByte(let encoding, let offset):
             let how = declared ? "declared in the config" : "not UTF-8 either"
-            return "not valid \(encoding.rawValue) (\(how)): byte at offset \(offset) cannot be decoded"
+            return "not valid \(encoding.rawValue) (\(how)): byte at offset \(offset)\(onLine) cannot be decoded"
         case .unsupported:
             return error.description
         }

@@ -119,7 +119,7 @@ import TestSupport
         let (declared, declaredRejects) = try Self.compared(folder, config: Self.declaring(.utf8), jobs: jobs, chunkBytes: chunkBytes, hashing: hashing)
         #expect(declared.dataset(.alarmCalls)?.files.map(\.encoding) == [.utf8, .utf8])
         #expect(declared.refusals == [
-            "alarm_calls/b.csv: file refused: not valid utf-8 (declared in the config): byte at offset \(Self.rows(50_000, prefix: "B", district: "Baoshan").utf8.count + "Z1,2017-03-05 09:07:00,".utf8.count) cannot be decoded",
+            "alarm_calls/b.csv: file refused: not valid utf-8 (declared in the config): byte at offset \(Self.rows(50_000, prefix: "B", district: "Baoshan").utf8.count + "Z1,2017-03-05 09:07:00,".utf8.count) (line 50003) cannot be decoded",
         ])
         #expect(declaredRejects.map(\.file) == ["alarm_calls/a.csv"])
     }
@@ -138,7 +138,7 @@ import TestSupport
         #expect(files.map(\.decoded) == [true, false, true])
         #expect(files.map(\.accepted) == [2_000, 0, 30_000])
         #expect(auto.refusals == [
-            "alarm_calls/c.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(try Self.cLastByte) cannot be decoded",
+            "alarm_calls/c.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(try Self.cLastByte) (line 30003) cannot be decoded",
         ])
         #expect(autoRejects.map(\.file) == ["alarm_calls/a.csv", "alarm_calls/d.csv"])
         _ = try Self.compared(folder, config: Self.declaring(.gb18030), jobs: jobs, chunkBytes: chunkBytes, hashing: hashing)
@@ -198,7 +198,7 @@ import TestSupport
                 "alarm_calls/c.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as utf-8)",
             ],
             [
-                "alarm_calls/d.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(chinese.count) cannot be decoded",
+                "alarm_calls/d.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(chinese.count) (line \(text.split(separator: "\n", omittingEmptySubsequences: false).count)) cannot be decoded",
                 "alarm_calls/e.csv: file refused: missing required column 'received_at' (the header is: call_id, district, street, call_type, category); if the file has it under another name, say so in govstats.toml, in its [alarm_calls] section: columns = { received_at = \"<header>\" } (read as gb18030)",
             ],
         ]
@@ -257,9 +257,9 @@ import TestSupport
         func refusal(_ path: String, _ setting: EncodingSetting) -> FileScan.Failure? {
             if case .failure(let failure) = FileScan.scan(path: path, setting: setting, hashing: false, checkingAhead: Self.ahead) { failure } else { nil }
         }
-        #expect(refusal(notUTF8, .fixed(.utf8)) == .undecodable("not valid utf-8 (declared in the config): byte at offset 0 cannot be decoded"))
-        #expect(refusal(neither, .auto) == .undecodable("not valid gb18030 (not UTF-8 either): byte at offset 0 cannot be decoded"))
-        #expect(refusal(neither, .fixed(.gb18030)) == .undecodable("not valid gb18030 (declared in the config): byte at offset 0 cannot be decoded"))
+        #expect(refusal(notUTF8, .fixed(.utf8)) == .undecodable("not valid utf-8 (declared in the config): byte at offset 0 (line 1) cannot be decoded"))
+        #expect(refusal(neither, .auto) == .undecodable("not valid gb18030 (not UTF-8 either): byte at offset 0 (line 1) cannot be decoded"))
+        #expect(refusal(neither, .fixed(.gb18030)) == .undecodable("not valid gb18030 (declared in the config): byte at offset 0 (line 1) cannot be decoded"))
         // Taken for UTF-8 on the strength of its start, b.csv's scan says UTF-8; a whole
         // first pass says GB18030.
         #expect(try FileScan.scan(path: b, setting: .auto, hashing: false, checkingAhead: Self.ahead).get().encoding == .utf8)

@@ -220,7 +220,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         try folder.write("alarm_calls/bad.csv", bytes: Array(alarmHeader.utf8) + [0x41, 0x31, 0x2C, 0xFF, 0xFF])
         let (result, _) = try ingest(folder: folder)
         let offset = alarmHeader.utf8.count + 3
-        #expect(result.refusals == ["alarm_calls/bad.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) cannot be decoded"])
+        #expect(result.refusals == ["alarm_calls/bad.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) (line 2) cannot be decoded"])
         #expect(result.dataset(.alarmCalls)?.files.first?.rowsRead == 0)
         #expect(result.dataset(.alarmCalls)?.files.first?.encoding == .gb18030)
     }
@@ -249,9 +249,9 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let gb18030 = alarmHeader.utf8.count + "A1,2017-03-05,".utf8.count + 8
         let utf8 = (alarmHeader + first).utf8.count + second.count
         #expect(result.refusals == [
-            "alarm_calls/cut.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8, but ends inside a character: was it cut short?)",
-            "alarm_calls/damaged.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) cannot be decoded (it is UTF-8 up to the byte at offset \(utf8), on line 3)",
-            "alarm_calls/gb.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb.count) cannot be decoded (it ends inside a character: was it cut short?)",
+            "alarm_calls/cut.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) (line 2) cannot be decoded (it is UTF-8, but ends inside a character: was it cut short?)",
+            "alarm_calls/damaged.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb18030) (line 2) cannot be decoded (it is UTF-8 up to the byte at offset \(utf8), on line 3)",
+            "alarm_calls/gb.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(gb.count) (line 3) cannot be decoded (it ends inside a character: was it cut short?)",
         ])
     }
 
@@ -275,8 +275,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let (result, _) = try ingest(folder: folder, config: config, jobs: jobs)
         let cut = (alarmHeader + "A1,2017-03-05,").utf8.count
         #expect(result.refusals == [
-            "alarm_calls/big5.csv: file refused: not valid big5 (declared in the config): byte at offset \(cut) cannot be decoded (it ends inside a character: was it cut short?)",
-            "burglary_reports.csv: file refused: not valid utf-8 (declared in the config): byte at offset \("case_id,reported_at\nK1,".utf8.count) cannot be decoded (it ends inside a character: was it cut short?)",
+            "alarm_calls/big5.csv: file refused: not valid big5 (declared in the config): byte at offset \(cut) (line 2) cannot be decoded (it ends inside a character: was it cut short?)",
+            "burglary_reports.csv: file refused: not valid utf-8 (declared in the config): byte at offset \("case_id,reported_at\nK1,".utf8.count) (line 2) cannot be decoded (it ends inside a character: was it cut short?)",
         ])
     }
 
@@ -297,9 +297,9 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         // second byte of 窃, the 24th character of the row, after pairs taken as GB18030.
         let offset = alarmHeader.utf8.count * 2 + 47
         #expect(result.refusals == [
-            "alarm_calls/a.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 0 cannot be decoded (it starts with a UTF-16 byte order mark: save it as UTF-8 or GB18030)",
-            "alarm_calls/b.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) cannot be decoded (it looks like UTF-16, a zero in every other byte of its start: save it as UTF-8 or GB18030)",
-            "burglary_reports.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 20 cannot be decoded",
+            "alarm_calls/a.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 0 (line 1) cannot be decoded (it starts with a UTF-16 byte order mark: save it as UTF-8 or GB18030)",
+            "alarm_calls/b.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) (line 2) cannot be decoded (it looks like UTF-16, a zero in every other byte of its start: save it as UTF-8 or GB18030)",
+            "burglary_reports.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 20 (line 2) cannot be decoded",
         ])
     }
 
@@ -597,6 +597,8 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let size = large.count
         /// The offset of the first line feed at or after `offset`.
         func lineFeed(after offset: Int) -> Int { large[offset...].firstIndex(of: 0x0A)! }
+        /// The line of the byte at `offset`.
+        func lineOf(_ offset: Int) -> Int { large[..<offset].count { $0 == 0x0A } + 1 }
         var cases: [(String, [UInt8])] = [("valid", large)]
         for offset in [size / 3 - 1, size / 3, size / 2 - 1, size / 2, size / 2 + 1, lineFeed(after: size / 2) + 1,
                        lineFeed(after: size / 3) + 1, size - 2] {
@@ -637,9 +639,9 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         }
         // The lead byte before a line feed fails at the lead byte; two bad bytes at the first.
         #expect(FileScan.scan(path: folder.path + "/g9.csv", setting: .auto, jobs: 2)
-            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(lineFeed(after: size / 2) - 1) cannot be decoded")))
+            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(lineFeed(after: size / 2) - 1) (line \(lineOf(lineFeed(after: size / 2)))) cannot be decoded")))
         #expect(FileScan.scan(path: folder.path + "/g11.csv", setting: .auto, jobs: 3)
-            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(size / 4) cannot be decoded")))
+            == .failure(.undecodable("not valid gb18030 (not UTF-8 either): byte at offset \(size / 4) (line \(lineOf(size / 4))) cannot be decoded")))
     }
 }
 
