@@ -21,13 +21,26 @@ struct ConfigReader {
     static let mostMetrics = 8
     static let complianceRuleKeys = ["score_at_least", "values"]
 
+    /// Said after a TOML error at a character a bare key cannot hold (a Chinese header named
+    /// as a key, unquoted): TOML's bare keys are ASCII letters, digits, `_` and `-`.
+    /// `line`: the text of the line the error is on, where the key is looked for.
+    static func bareKeyHint(_ message: String, line: Substring) -> String {
+        guard message.contains("expected key") || message.contains("bare key"),
+              let saw = message.ranges(of: "saw '").last,
+              let character = message[saw.upperBound...].first, !character.isASCII,
+              let start = line.firstIndex(of: character) else { return "" }
+        let key = line[start...].prefix { !" \t=.,{}[]\"'".contains($0) }
+        return " (a key that is not ASCII letters, digits, _ and - must be quoted: \"\(key)\" = …)"
+    }
+
     static func parse(_ text: String, file: String) throws(ConfigError) -> GovStatsConfig {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
-            throw ConfigError(file: file, line: line > 0 ? line : nil, message: "malformed TOML: \(error.description)")
+            throw ConfigError(file: file, line: line > 0 ? line : nil, message: "malformed TOML: \(error.description)"
+                + Self.bareKeyHint(error.description, line: line > 0 ? text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(line - 1).first ?? "" : ""))
         } catch {
             throw ConfigError(file: file, line: nil, message: "malformed TOML: \(error)")
         }
@@ -305,7 +318,9 @@ struct ConfigReader {
     private mutating func patternList(_ path: [String], _ value: any TOMLValueConvertible) -> PatternList? {
         let elements = strings(path, value)
         if value.array?.isEmpty == true {
-            report(path, "\(path[path.count - 1]) is an empty list, which no value matches: list at least one pattern, or remove the key to use the default")
+            // A filter's list is named with its key: `keep = { 警情类别 = [] }`.
+            let filter = path.count >= 2 && ["keep", "drop"].contains(path[path.count - 2]) ? "\(path[path.count - 2]) for " : ""
+            report(path, "\(filter)\(path[path.count - 1]) is an empty list, which no value matches: list at least one pattern, or remove the key to use the default")
             return nil
         }
         var patterns: [Pattern] = []
@@ -425,7 +440,9 @@ struct ConfigReader {
         let lowered = name.lowercased()
         if lowered == "auto" { return .auto }
         if let encoding = TextEncoding(rawValue: lowered) { return .fixed(encoding) }
-        report(path, "encoding must be one of \(choices), not '\(name)'")
+        // GB18030 holds GBK and GB2312: exports said to be in them are read as GB18030.
+        let subset = ["gbk", "gb2312", "cp936", "gb-2312"].contains(lowered) ? " (gb18030 reads \(name) files: write encoding = \"gb18030\")" : ""
+        report(path, "encoding must be one of \(choices), not '\(name)'\(subset)")
         return nil
     }
 

@@ -79,7 +79,12 @@ import Testing
         ("[safe_community]\nperiod_from = \"month\"\n", "govstats.toml line 2: period_from must be \"year\", \"half\" or \"quarter\", not 'month'"),
         ("[safe_community]\ncompliant_when = { score_at_least = 170 }\n", "govstats.toml line 2: score_at_least must be a number from 0 to 100"),
         ("[safe_community]\ncompliant_when = { score = 70 }\n", "govstats.toml line 2: compliant_when must be { score_at_least = N } or { values = [\"pattern\", …] }"),
-        ("[alarm_calls]\nkeep = { category = [] }\n", "govstats.toml line 2: category is an empty list, which no value matches: list at least one pattern, or remove the key to use the default"),
+        ("[alarm_calls]\nkeep = { category = [] }\n", "govstats.toml line 2: keep for category is an empty list, which no value matches: list at least one pattern, or remove the key to use the default"),
+        ("[alarm_calls]\ndrop = { \"警情类别\" = [] }\n", "govstats.toml line 2: drop for 警情类别 is an empty list, which no value matches: list at least one pattern, or remove the key to use the default"),
+        // A Chinese header as a bare key, which TOML does not allow: say to quote it.
+        ("[alarm_calls]\nkeep = { 警情类别 = [\"盗窃\"] }\n", "govstats.toml line 2: malformed TOML: Error while parsing inline table: expected key or closing '}', saw '警' (a key that is not ASCII letters, digits, _ and - must be quoted: \"警情类别\" = …)"),
+        ("[alarm_calls]\nencoding = \"GBK\"\n", "govstats.toml line 2: encoding must be one of auto, utf-8, gb18030, big5, not 'GBK' (gb18030 reads GBK files: write encoding = \"gb18030\")"),
+        ("[alarm_calls]\nencoding = \"latin1\"\n", "govstats.toml line 2: encoding must be one of auto, utf-8, gb18030, big5, not 'latin1'"),
         ("[alarm_calls]\ntheft_categories = [\"a\\\\b\"]\n", "govstats.toml line 2: theft_categories: pattern 'a\\b': '\\b' is not an escape (only \\*, \\? and \\\\ are)"),
         ("[alarm_calls]\ncolumns = { call_id = \"district\" }\n", "govstats.toml line 2: columns: header 'district' would be read as both 'call_id' and 'district': map each column to a header of its own"),
         ("[alarm_calls]\ncolumns = { call_id = \"Beat\", district = \"beat\" }\n", "govstats.toml line 2: columns: header 'Beat' would be read as both 'call_id' and 'district': map each column to a header of its own"),
