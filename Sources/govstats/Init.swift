@@ -43,7 +43,10 @@ struct Init: ParsableCommand {
         if (try? FileVersion.of(target)) != nil || resolvedPath(target) != nil {
             throw Failure.usage(["\(target) exists: init never overwrites a file; move it away or name another with --config"])
         }
-        let samples = try Self.samples(data)
+        let (samples, notes) = try Self.samples(data)
+        guard !samples.isEmpty else {
+            throw Failure.usage(["no export in \(data) has a header row to draft from"] + notes)
+        }
         let text = ConfigDraft.text(samples, folder: data)
         // The draft must read as it is written.
         do { _ = try GovStatsConfig.parse(text, file: target) } catch {
@@ -52,14 +55,16 @@ struct Init: ParsableCommand {
         try Self.create(target, text)
         let names = samples.map { $0.dataset.isBuiltIn ? $0.dataset.name : "datasets.\($0.dataset.name)" }
         print("wrote \(target): \(names.map { "[\($0)]" }.joined(separator: ", "))")
+        for note in notes { print("note: " + escapedLine(note)) }
         // validate reads <data>/govstats.toml unless told to read the draft elsewhere.
         let readsDraft = target == data + "/govstats.toml" ? "" : " --config \(target)"
         print("next: check every line marked guessed or TODO, then run govstats validate --data \(data)\(readsDraft)")
     }
 
     /// The datasets of the folder: built-in ones, and every other folder or CSV file with a
-    /// name a dataset may have, as a dataset of its own.
-    static func samples(_ root: String) throws(Failure) -> [ConfigDraft.Sample] {
+    /// name a dataset may have, as a dataset of its own. `notes`: what the user should know
+    /// of what was not drafted, or may belong elsewhere.
+    static func samples(_ root: String) throws(Failure) -> (samples: [ConfigDraft.Sample], notes: [String]) {
         guard isDirectory(root) else { throw .usage(["data folder \(root) does not exist or is not a folder"]) }
         let listing: DirectoryListing
         do { listing = try directoryListing(root) } catch {
@@ -67,11 +72,16 @@ struct Init: ParsableCommand {
         }
         let builtIn = Set(Dataset.builtIn.map(\.name))
         var names: Set<String> = []
-        for name in listing.names where !name.hasPrefix(".") {
+        var notes: [String] = []
+        var unnamed: [String] = []
+        for name in listing.names.sorted(by: utf8Less) where !name.hasPrefix(".") && name != "govstats.toml" {
             let stem = name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
-            if !builtIn.contains(stem) && Dataset.isValidName(stem) && (name.hasSuffix(".csv") || isDirectory(root + "/" + name)) {
-                names.insert(stem)
-            }
+            guard !builtIn.contains(stem), name.hasSuffix(".csv") || isDirectory(root + "/" + name) else { continue }
+            if Dataset.isValidName(stem) { names.insert(stem) } else { unnamed.append(name) }
+        }
+        if !unnamed.isEmpty {
+            let what = unnamed.count == 1 ? "\(unnamed[0]) is" : "\(unnamed.joined(separator: ", ")) are"
+            notes.append("\(what) not read: a dataset's name is lower-case ASCII letters, digits and _, starting with a letter; put an export in alarm_calls/, burglary_reports/ or safe_community/, or give it such a name")
         }
         let drafts = names.sorted().map { Dataset.declaredEvents(name: $0, title: Words(zh: $0, en: $0), metrics: [], settings: DatasetSettings()) }
         let folder: DataFolder
@@ -115,7 +125,21 @@ struct Init: ParsableCommand {
                     return rows.count < rowsPerDataset
                 }
             }
-            guard !header.isEmpty else { continue }
+            guard !header.isEmpty else {
+                notes.append("\(dataset.name): no file has a header row, so it is not in the draft")
+                continue
+            }
+            let place = files.count == 1 && !files[0].relativePath.contains("/") ? files[0].relativePath : dataset.name + "/"
+            // What validate writes with --rejects, put inside the data folder: not an export.
+            if header.map({ ValueParser.trim($0[...]).lowercased() }) == ["file", "line", "column", "reason", "record"] {
+                notes.append("\(place) holds rejected rows that govstats wrote, not exports, so it is not in the draft; keep --rejects outside the data folder")
+                continue
+            }
+            // An export of a built-in dataset under another name.
+            if !dataset.isBuiltIn, let fits = Dataset.builtIn.first(where: { FileLayout(dataset: $0, header: header, settings: DatasetSettings()).missingRequired.isEmpty }) {
+                let how = place.hasSuffix("/") ? "move its files into \(fits.name)/" : "rename it \(fits.name).csv, or move it into \(fits.name)/"
+                notes.append("\(place) has the columns of \(fits.name): to read it as \(fits.name), \(how)")
+            }
             // Rows of files read before a later file added names are as wide as the header.
             rows = rows.map { $0.count < header.count ? $0 + Array(repeating: "", count: header.count - $0.count) : $0 }
             var chosen = dataset
@@ -124,7 +148,7 @@ struct Init: ParsableCommand {
             }
             samples.append(ConfigDraft.Sample(dataset: chosen, files: files.map(\.relativePath), header: header, rows: rows))
         }
-        return samples
+        return (samples, notes)
     }
 
     /// A header with a score, a result or an inspection date reads as assessments.

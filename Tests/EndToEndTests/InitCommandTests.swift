@@ -101,6 +101,31 @@ import TestSupport
         #expect(draft.contains("# most frequent values of call_type (\"警情类型\"): \"报警\" (2), \"求助\" (1)\n"))
     }
 
+    /// What is not drafted, or may belong elsewhere, is said: a file whose name cannot be a
+    /// dataset's, an export of a built-in dataset under another name, rejected rows written
+    /// inside the data folder. A folder whose exports have no header row is refused.
+    @Test func saysWhatItLeftOutOrWouldMove() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        let calls = "call_id,received_at,district,category\nA1,2017-03-05,宝山区,盗窃\n"
+        try folder.write("data/alarm_calls/a.csv", calls)
+        try folder.write("data/110接警.csv", calls)
+        try folder.write("data/b.csv", "案件编号,报案时间,所属区,小区\nK1,2017-03-05,闵行区,康城\n")
+        try folder.write("data/rejects/alarm_calls.csv", "file,line,column,reason,record\nalarm_calls/a.csv,2,,x,y\n")
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "wrote \(folder.path)/data/govstats.toml: [alarm_calls], [datasets.b]\n"
+            + "note: 110接警.csv is not read: a dataset's name is lower-case ASCII letters, digits and _, starting with a letter; put an export in alarm_calls/, burglary_reports/ or safe_community/, or give it such a name\n"
+            + "note: b.csv has the columns of burglary_reports: to read it as burglary_reports, rename it burglary_reports.csv, or move it into burglary_reports/\n"
+            + "note: rejects/ holds rejected rows that govstats wrote, not exports, so it is not in the draft; keep --rejects outside the data folder\n"
+            + "next: check every line marked guessed or TODO, then run govstats validate --data \(folder.path)/data\n")
+        try folder.write("empty/alarm_calls/a.csv", "")
+        let empty = try GovStatsBinary.run(["init", "--data", folder.path + "/empty"])
+        #expect(empty.status == 2)
+        #expect(empty.stderr == "govstats: no export in \(folder.path)/empty has a header row to draft from\ngovstats: alarm_calls: no file has a header row, so it is not in the draft\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/empty/govstats.toml"))
+    }
+
     /// A folder that is no built-in dataset becomes a dataset of its own; scores and
     /// inspection dates make it assessments, with the period and compliance worked out.
     @Test func draftsDeclaredDatasets() throws {
