@@ -113,7 +113,7 @@ package struct FileScan: Equatable, Sendable {
                 } else {
                     ("", "")
                 }
-                return .failure(.undecodable(failureText(failure, declared: true, onLine: line) + hint))
+                return .failure(.undecodable(failureText(failure, declared: true, onLine: line) + hint + utf16Hint(path: path)))
             }
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
         case .fixed, .auto:

@@ -45,7 +45,7 @@ struct Generate: ParsableCommand {
         let progress = ProgressDisplay(enabled: !quiet && ProgressDisplay.isTerminal(2))
         do {
             try SampleDataGenerator(rows: rows, seed: seed).write(to: out) { written in
-                progress.say("generating: \(written) alarm calls written")
+                progress.say("generating: \(written) rows written (all three datasets)")
             }
         } catch let failure as Failure {
             throw failure

@@ -301,6 +301,20 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             "alarm_calls/b.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset \(offset) (line 2) cannot be decoded (it looks like UTF-16, a zero in every other byte of its start: save it as UTF-8 or GB18030)",
             "burglary_reports.csv: file refused: not valid gb18030 (not UTF-8 either): byte at offset 20 (line 2) cannot be decoded",
         ])
+        // Declared GB18030 or Big5, the hint is the same.
+        var config = GovStatsConfig()
+        var declared = DatasetSettings()
+        declared.encoding = .fixed(.gb18030)
+        config.datasets[.alarmCalls] = declared
+        declared.encoding = .fixed(.big5)
+        config.datasets[.burglaryReports] = declared
+        try folder.write("burglary_reports.csv", bytes: [0xFE, 0xFF] + big)
+        let (refused, _) = try ingest(folder: folder, config: config, jobs: jobs)
+        #expect(refused.refusals == [
+            "alarm_calls/a.csv: file refused: not valid gb18030 (declared in the config): byte at offset 0 (line 1) cannot be decoded (it starts with a UTF-16 byte order mark: save it as UTF-8 or GB18030)",
+            "alarm_calls/b.csv: file refused: not valid gb18030 (declared in the config): byte at offset \(offset) (line 2) cannot be decoded (it looks like UTF-16, a zero in every other byte of its start: save it as UTF-8 or GB18030)",
+            "burglary_reports.csv: file refused: not valid big5 (declared in the config): byte at offset 0 (line 1) cannot be decoded (it starts with a UTF-16 byte order mark: save it as UTF-8 or GB18030)",
+        ])
     }
 
     /// A file refused as the encoding the config declares records that encoding.
