@@ -236,7 +236,7 @@ package struct RowDecoder: Sendable {
         }
         guard let value else {
             let text = String(decoding: bytes, as: UTF8.self)
-            return .invalid("'\(text)' is not \(Self.expectation(spec.type))" + (ValueParser.holdsFullWidthDigits(text) ? Self.fullWidthDigits : ""))
+            return .invalid("'\(text)' is not \(Self.expectation(spec.type))" + Self.fullWidthDigits(in: text))
         }
         let year: Int? = switch value {
         case .time(let time): time.date.year
@@ -435,8 +435,11 @@ package struct RowDecoder: Sendable {
     static let repeatedHeader = "this row is the header again (exports joined into one file?)"
 
     /// Said after the reason of a value that holds full-width digits (`２０１７`), which no
-    /// form or pattern reads.
-    static let fullWidthDigits = " (it holds full-width digits, such as '２': the export must write digits as 0-9)"
+    /// form or pattern reads; empty for any other value.
+    static func fullWidthDigits(in text: String) -> String {
+        guard let digit = text.unicodeScalars.first(where: ValueParser.isFullWidthDigit) else { return "" }
+        return " (it holds full-width digits, such as '\(digit)': the export must write digits as 0-9)"
+    }
 
     /// The reject reason's wording for each type.
     static func expectation(_ type: ColumnType) -> String {

@@ -336,7 +336,11 @@ extension ValueParser {
     /// Whether `text` holds a full-width digit (U+FF10 to U+FF19), as Chinese input methods
     /// type them: no value form reads them.
     public static func holdsFullWidthDigits(_ text: String) -> Bool {
-        text.unicodeScalars.contains { (0xFF10...0xFF19).contains($0.value) }
+        text.unicodeScalars.contains(where: isFullWidthDigit)
+    }
+
+    public static func isFullWidthDigit(_ scalar: Unicode.Scalar) -> Bool {
+        (0xFF10...0xFF19).contains(scalar.value)
     }
 
     public static func textProblem(_ text: String, isArea: Bool) -> String? {

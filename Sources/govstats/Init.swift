@@ -91,10 +91,10 @@ struct Init: ParsableCommand {
             let files = folder.files[dataset]!
             // Every file is read by its own header, as validate and run read it: the sample's
             // header is every name any file has (in the order first seen), and each row is
-            // placed under its own file's names. A row as wide as no header, or one that is
-            // its file's header again, is left out.
+            // placed under its own file's names. A row not as wide as its file's header, or one
+            // that is that header again, is left out.
             var header: [String] = []
-            var names: [String: Int] = [:]
+            var columnOf: [String: Int] = [:]
             var rows: [[String]] = []
             for file in files where rows.count < rowsPerDataset {
                 var positions: [Int]?
@@ -105,11 +105,11 @@ struct Init: ParsableCommand {
                         var placed: [Int] = []
                         for (key, name) in zip(keys, record.fields) {
                             // A name twice in one header is two columns.
-                            if let known = names[key], !placed.contains(known) {
+                            if let known = columnOf[key], !placed.contains(known) {
                                 placed.append(known)
                             } else {
                                 header.append(name)
-                                if names[key] == nil { names[key] = header.count - 1 }
+                                if columnOf[key] == nil { columnOf[key] = header.count - 1 }
                                 placed.append(header.count - 1)
                             }
                         }

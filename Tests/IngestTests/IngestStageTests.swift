@@ -79,10 +79,10 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
             + "A1,２017/3/7 10:00,宝山区,,报警,盗窃,,\n"
             + "A2,2017-03-07 10:00,宝山区,,报警,盗窃,１２０,\n"
             + "A3,2017-03-07 10:00,宝山区,,报警,盗窃,12O,\n"])
-        let hint = " (it holds full-width digits, such as '２': the export must write digits as 0-9)"
+        let hint = { (digit: String) in " (it holds full-width digits, such as '\(digit)': the export must write digits as 0-9)" }
         #expect(rejects.map { [$0.column, $0.reason] } == [
-            ["received_at", "'２017/3/7 10:00' is not a valid date and time" + hint],
-            ["response_seconds", "'１２０' is not a whole number >= 0 (digits only)" + hint],
+            ["received_at", "'２017/3/7 10:00' is not a valid date and time" + hint("２")],
+            ["response_seconds", "'１２０' is not a whole number >= 0 (digits only)" + hint("１")],
             ["response_seconds", "'12O' is not a whole number >= 0 (digits only)"],
         ])
     }
