@@ -119,6 +119,7 @@ public enum ConfigDraft {
             lines.append("# metrics.<name> = { title = { zh = \"…\", en = \"…\" }, where = { category = [\"<pattern>\", …] } }")
         }
         if dataset.kind == .assessments {
+            lines += assessmentValues(sample, match)
             lines += rules
             if rules.isEmpty {
                 lines.append("# period_from = \"year\"   # to derive the period from assessed_at: year, half or quarter")
@@ -176,6 +177,30 @@ public enum ConfigDraft {
             let order = dataset.columns.map(\.name)
             guessed.sort { order.firstIndex(of: $0.column)! < order.firstIndex(of: $1.column)! }
         }
+    }
+
+    /// TODOs for an assessments export whose periods or compliance values the built-in forms
+    /// do not read (`2017年上半年`, `√`): a period cannot be read from another form, and which
+    /// values mean compliant only the user can say.
+    static func assessmentValues(_ sample: Sample, _ match: Match) -> [String] {
+        var lines: [String] = []
+        func values(_ index: Int) -> [String] {
+            sample.rows.map { String(ValueParser.trim($0[index][...])) }.filter { !$0.isEmpty }
+        }
+        if let index = match.fields[AssessmentColumns.period] {
+            let all = values(index)
+            let unread = all.filter { ValueParser.period($0[...]) == nil }
+            if let example = unread.first {
+                lines.append("# TODO: \(unread.count) of \(all.count) values of \(quoted(sample.header[index])) are not periods (YYYY, YYYYH1..H2 or YYYYQ1..Q4), such as \(quoted(example)), which no setting reads: the export must write them so, or give each assessment's date (assessed_at) and set period_from")
+            }
+        }
+        if let index = match.fields[AssessmentColumns.compliant] {
+            let unread = sample.rows.filter { ValueParser.boolean(ValueParser.trim($0[index][...])) == nil && !ValueParser.trim($0[index][...]).isEmpty }
+            if !unread.isEmpty {
+                lines.append("# TODO: values of \(quoted(sample.header[index])) that are not yes/no: \(frequent(unread, index)); name the compliant ones: compliant_when = { values = [\"<compliant value>\"] }")
+            }
+        }
+        return lines
     }
 
     /// `datetime_formats` that read the values the built-in forms do not, chosen greedily.

@@ -126,6 +126,20 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/empty/govstats.toml"))
     }
 
+    /// Periods and compliance values the built-in forms do not read, as Chinese exports
+    /// write them (2017年上半年, √ and ×): TODOs that say so, and what to set.
+    @Test func namesPeriodsAndVerdictsItCannotRead() throws {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        try folder.write("data/safe_community/s.csv", "小区编号,小区名称,所属区,考评期,是否达标,得分\n"
+            + "C1,康城,闵行区,2017年上半年,√,90\nC2,古美,闵行区,2017H1,×,50\nC3,康城,闵行区,2017年,√,88\nC4,古美,闵行区,2017,是,80\n")
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let draft = try folder.read("data/govstats.toml")
+        #expect(draft.contains("# TODO: 2 of 4 values of \"考评期\" are not periods (YYYY, YYYYH1..H2 or YYYYQ1..Q4), such as \"2017年上半年\", which no setting reads: the export must write them so, or give each assessment's date (assessed_at) and set period_from\n"), "\(draft)")
+        #expect(draft.contains("# TODO: values of \"是否达标\" that are not yes/no: \"√\" (2), \"×\" (1); name the compliant ones: compliant_when = { values = [\"<compliant value>\"] }\n"))
+    }
+
     /// A folder that is no built-in dataset becomes a dataset of its own; scores and
     /// inspection dates make it assessments, with the period and compliance worked out.
     @Test func draftsDeclaredDatasets() throws {
