@@ -4,6 +4,16 @@ import TestSupport
 
 /// `govstats init`: a draft govstats.toml from the exports' headers and values.
 @Suite struct InitCommandTests {
+    /// The draft `init` writes for a data folder of `files` (paths inside it).
+    static func draft(of files: [String: String]) throws -> String {
+        let folder = try TemporaryDirectory("init")
+        defer { folder.remove() }
+        for (path, text) in files { try folder.write("data/" + path, text) }
+        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try folder.read("data/govstats.toml")
+    }
+
     /// A header it can map: the draft maps it, guesses the date pattern, and validate then
     /// reads every row with it as written.
     @Test func draftsAConfigThatReadsTheExport() throws {
@@ -85,15 +95,12 @@ import TestSupport
     /// column only a later file has is found, and its values counted. A row that is its
     /// file's header again (exports joined) is no value.
     @Test func samplesEveryFileByItsOwnHeader() throws {
-        let folder = try TemporaryDirectory("init")
-        defer { folder.remove() }
-        try folder.write("data/alarm_calls/2017.csv", "接警编号,接警时间,所属区,警情类别\nA1,2017-03-05 10:00,宝山区,盗窃\nA2,2017-03-06 10:00,宝山区,盗窃\n")
         let later = "警情类型,接警编号,接警时间,所属区,街道,警情类别\n"
-        try folder.write("data/alarm_calls/2018.csv", later + "报警,B1,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n" + later
-            + "报警,B2,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n求助,B3,2018-03-06 10:00,宝山区,顾村镇,电信诈骗\n")
-        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let draft = try folder.read("data/govstats.toml")
+        let draft = try Self.draft(of: [
+            "alarm_calls/2017.csv": "接警编号,接警时间,所属区,警情类别\nA1,2017-03-05 10:00,宝山区,盗窃\nA2,2017-03-06 10:00,宝山区,盗窃\n",
+            "alarm_calls/2018.csv": later + "报警,B1,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n" + later
+                + "报警,B2,2018-03-05 10:00,宝山区,罗店镇,电信诈骗\n求助,B3,2018-03-06 10:00,宝山区,顾村镇,电信诈骗\n",
+        ])
         #expect(draft.contains("(2 files, 5 rows sampled)"), "\(draft)")
         #expect(draft.contains("# street: read from \"街道\" (its name or an alias)\n"))
         #expect(draft.contains("# call_type: read from \"警情类型\" (its name or an alias)\n"))
@@ -129,13 +136,8 @@ import TestSupport
     /// Periods and compliance values the built-in forms do not read, as Chinese exports
     /// write them (2017年上半年, √ and ×): TODOs that say so, and what to set.
     @Test func namesPeriodsAndVerdictsItCannotRead() throws {
-        let folder = try TemporaryDirectory("init")
-        defer { folder.remove() }
-        try folder.write("data/safe_community/s.csv", "小区编号,小区名称,所属区,考评期,是否达标,得分\n"
-            + "C1,康城,闵行区,2017年上半年,√,90\nC2,古美,闵行区,2017H1,×,50\nC3,康城,闵行区,2017年,√,88\nC4,古美,闵行区,2017,是,80\n")
-        let result = try GovStatsBinary.run(["init", "--data", folder.path + "/data"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let draft = try folder.read("data/govstats.toml")
+        let draft = try Self.draft(of: ["safe_community/s.csv": "小区编号,小区名称,所属区,考评期,是否达标,得分\n"
+            + "C1,康城,闵行区,2017年上半年,√,90\nC2,古美,闵行区,2017H1,×,50\nC3,康城,闵行区,2017年,√,88\nC4,古美,闵行区,2017,是,80\n"])
         #expect(draft.contains("# TODO: 2 of 4 values of \"考评期\" are not periods (YYYY, YYYYH1..H2 or YYYYQ1..Q4), such as \"2017年上半年\", which no setting reads: the export must write them so, or give each assessment's date (assessed_at) and set period_from\n"), "\(draft)")
         #expect(draft.contains("# TODO: values of \"是否达标\" that are not yes/no: \"√\" (2), \"×\" (1); name the compliant ones: compliant_when = { values = [\"<compliant value>\"] }\n"))
     }
