@@ -109,11 +109,11 @@ package struct FileScan: Equatable, Sendable {
             }
             if let failure {
                 let (hint, line) = if case .invalidByte(_, let offset) = failure {
-                    (cutShortHint(path: path, size: bytes, offset: offset, encoding: encoding), onLine(path: path, offset))
+                    (declaredHint(path: path, size: bytes, offset: offset, encoding: encoding), onLine(path: path, offset))
                 } else {
                     ("", "")
                 }
-                return .failure(.undecodable(failureText(failure, declared: true, onLine: line) + hint + utf16Hint(path: path)))
+                return .failure(.undecodable(failureText(failure, declared: true, onLine: line) + hint))
             }
             return .success(FileScan(bytes: bytes, sha256: sha256, encoding: encoding))
         case .fixed, .auto:
@@ -253,6 +253,12 @@ package struct FileScan: Equatable, Sendable {
         }
     }
 
+    /// Said after the refusal of a file in a declared encoding (other than UTF-8), on one
+    /// thread or several alike: cut short, or UTF-16.
+    static func declaredHint(path: String, size: Int, offset: Int, encoding: TextEncoding) -> String {
+        cutShortHint(path: path, size: size, offset: offset, encoding: encoding) + utf16Hint(path: path)
+    }
+
     /// Said after the refusal of a file in `encoding` when the byte at `offset` that cannot
     /// be decoded starts a character that the end of the file cuts short.
     static func cutShortHint(path: String, size: Int, offset: Int, encoding: TextEncoding) -> String {
@@ -313,7 +319,7 @@ package struct FileScan: Equatable, Sendable {
         let digest = hashing ? Digest(path: path, expectedBytes: size) : Digest(ready: "")
         let parts = max(1, min(jobs, size / (1 << 20)))
         if case .fixed(let encoding) = setting, encoding != .utf8 {
-            let hint: @Sendable (Int) -> String = { offset in cutShortHint(path: path, size: size, offset: offset, encoding: encoding) }
+            let hint: @Sendable (Int) -> String = { offset in declaredHint(path: path, size: size, offset: offset, encoding: encoding) }
             let verdict = validate(path: path, as: encoding, size: size, parts: parts, declared: true, hint: hint)
                 .map { FileScan(bytes: size, digest: digest, encoding: encoding) }
             return refusedAfterHash(verdict, digest)
