@@ -24,6 +24,18 @@ public struct CSVRecord: Equatable, Sendable {
         self.init(line: raw.line, fields: raw.strings(), problem: raw.problem)
     }
 
+    /// How many lines the record runs over, counted from the line breaks in its fields as
+    /// the decoder counts them (`RawCSVRecord.lines`).
+    public var lines: Int {
+        var line = 1
+        var pendingCR = false
+        for field in fields {
+            var field = field
+            field.withUTF8 { DecoderState.countLineBreaks(UnsafeRawBufferPointer($0), line: &line, pendingCR: &pendingCR, partial: false) }
+        }
+        return line
+    }
+
     /// A record of one field holding only white space (or nothing) is a blank line.
     public var isBlank: Bool {
         problem == nil && fields.count == 1 && fields[0].allSatisfy(\.isWhitespace)

@@ -64,9 +64,7 @@ package struct DataFolder: Sendable {
                 }
                 let (names, skipped) = try listCSVNames(folder)
                 if !skipped.isEmpty {
-                    let shown = skipped.count > 3
-                        ? skipped.prefix(3).joined(separator: ", ") + " and \(skipped.count - 3) more"
-                        : skipped.dropLast().joined(separator: ", ") + (skipped.count > 1 ? " and " : "") + skipped.last!
+                    let shown = inWords(skipped, over: 3, showing: 3)
                     let them = skipped.count == 1 ? "it" : "them"
                     otherCase.append("\(kind.name)/ holds \(shown), which \(skipped.count == 1 ? "is" : "are") not read: only names ending in .csv, in lower case, are; rename \(them) to read \(them)")
                 }
@@ -126,6 +124,13 @@ package struct DataFolder: Sendable {
     private static func isDataFileName(_ name: String) -> Bool {
         name.hasSuffix(".csv") && !name.hasPrefix(".")
     }
+}
+
+/// `a, b and c`; more than `limit` items as the first `shown` and how many more
+/// (`a, b, c and 4 more`). `items` is not empty.
+func inWords(_ items: [String], over limit: Int, showing shown: Int) -> String {
+    if items.count > limit { return items.prefix(shown).joined(separator: ", ") + " and \(items.count - shown) more" }
+    return items.count == 1 ? items[0] : items.dropLast().joined(separator: ", ") + " and " + items.last!
 }
 
 func isDirectory(_ path: String) -> Bool {

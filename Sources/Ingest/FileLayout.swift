@@ -105,9 +105,7 @@ package struct FileLayout: Equatable, Sendable {
         guard !ambiguous.isEmpty else { return nil }
         let cases = ambiguous.prefix(5).map { ambiguity in
             let positions = ambiguity.positions.map(String.init)
-            let listed = positions.count > 10
-                ? positions.prefix(8).joined(separator: ", ") + " and \(positions.count - 8) more"
-                : positions.dropLast().joined(separator: ", ") + " and " + positions.last!
+            let listed = inWords(positions, over: 10, showing: 8)
             return "header columns \(listed) could each be '\(ambiguity.column)'"
         }
         let more = ambiguous.count > 5 ? "; and \(ambiguous.count - 5) more columns" : ""

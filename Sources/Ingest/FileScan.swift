@@ -377,25 +377,31 @@ package struct FileScan: Equatable, Sendable {
         } catch {
             return .failure(.io(error as? FileReadError ?? FileReadError(path: path, errno: 0, operation: "read")))
         }
-        let outcomes = Mutex<[Int: Result<Void, Failure>]>([:])
+        let outcomes = Mutex<[Int: Result<Int?, Failure>]>([:])
         let starts = found
         DispatchQueue.concurrentPerform(iterations: starts.count) { part in
             let range = starts[part]..<(part + 1 < starts.count ? starts[part + 1] : size)
-            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil, declared: declared, hint: hint)
+            let outcome = validate(path: path, as: encoding, range: starts.count > 1 ? range : nil, declared: declared)
             outcomes.withLock { $0[part] = outcome }
         }
         for part in starts.indices {
-            if case .failure(let failure) = outcomes.withLock({ $0[part] })! { return .failure(failure) }
+            switch outcomes.withLock({ $0[part] })! {
+            case .failure(let failure): return .failure(failure)
+            case .success(nil): continue
+            case .success(let offset?):
+                // Said of the first fault only: its line and the hint read the file again.
+                let text = failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared, onLine: onLine(path: path, offset))
+                return .failure(.undecodable(text + hint(offset)))
+            }
         }
         return .success(())
     }
 
-    /// Checks the bytes of `range` (the whole file if nil) as `encoding`; offsets in the
-    /// message count from the file's start.
-    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool, hint: (Int) -> String) -> Result<Void, Failure> {
+    /// Checks the bytes of `range` (the whole file if nil) as `encoding`: the offset, from
+    /// the file's start, of the first byte that cannot be decoded (nil: none).
+    private static func validate(path: String, as encoding: TextEncoding, range: Range<Int>?, declared: Bool) -> Result<Int?, Failure> {
         do {
-            guard let offset = try firstUndecodable(path: path, range: range, as: encoding) else { return .success(()) }
-            return .failure(.undecodable(failureText(.invalidByte(encoding: encoding, offset: offset), declared: declared, onLine: onLine(path: path, offset)) + hint(offset)))
+            return .success(try firstUndecodable(path: path, range: range, as: encoding))
         } catch let error as TranscodeError {
             return .failure(.undecodable(failureText(error, declared: declared, onLine: "")))
         } catch let error as FileReadError {

@@ -157,17 +157,6 @@ package struct RowDecoder: Sendable {
         return "the record runs over \(lines) lines, and line \(offset + 1) of them, inside a field, holds the \(commas) \(commas == 1 ? "comma" : "commas") of a whole record (a quote left open makes the lines after it one field)"
     }
 
-    /// LF, CRLF and a lone CR, as the decoder counts a record's lines.
-    static func lineBreaks(in text: String) -> Int {
-        var count = 0
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == 0x0D || (byte == 0x0A && previous != 0x0D) { count += 1 }
-            previous = byte
-        }
-        return count
-    }
-
     /// Whether the record passes `keep` and `drop`: `matches(field, patterns)` says whether
     /// a field's value matches.
     private func passesFilters(_ matches: (Int, PatternList) -> Bool) -> Bool {
@@ -367,8 +356,7 @@ package struct RowDecoder: Sendable {
 
     package func decode(_ record: CSVRecord) -> Outcome {
         var fault = recordFault(problem: record.problem, fieldCount: record.fields.count)
-        let lines = 1 + record.fields.reduce(0) { $0 + Self.lineBreaks(in: $1) }
-        if fault == nil && lines > 1 {
+        if fault == nil, case let lines = record.lines, lines > 1 {
             let offset = RawCSVRecord.lineLikeARecord(fields: fieldCount, commas: fieldCount - 1) { record.fields[$0].utf8 }
             fault = lineLikeARecordFault(lines: lines, offset: offset)
         }

@@ -473,12 +473,7 @@ package struct SavedDataset: Sendable {
                 }
                 return "\(path) is gone"
             }
-            if !Self.isUnchanged(outcome, now: files[first + index], recordedAt: written(index)) {
-                if let recorded = outcome.version, let now = try? FileVersion.of(files[first + index].path), now == recorded {
-                    return "\(path) is dated no earlier than the run state that recorded it, so may have changed after it was read"
-                }
-                return "\(path) changed since it was read"
-            }
+            if let change = Self.change(outcome, now: files[first + index], recordedAt: written(index)) { return change }
             if let runDay, !SavedState.mayBeReused(outcome, on: runDay) {
                 let day = outcome.readOn ?? ""
                 return runDay < day
@@ -489,13 +484,19 @@ package struct SavedDataset: Sendable {
         return nil
     }
 
-    /// Whether `file` is the one `outcome` was read from: same name, size, times and inode,
-    /// and modified before the state file that recorded it was written (a change in the
-    /// same clock tick as the recorded version would leave them all as they were).
-    static func isUnchanged(_ outcome: FileOutcome, now file: InputFile, recordedAt written: (seconds: Int, nanoseconds: Int)) -> Bool {
-        guard outcome.file.relativePath == file.relativePath, let recorded = outcome.version,
-              let current = try? FileVersion.of(file.path), current == recorded else { return false }
-        return (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds)
+    /// Why `file` (of the name `outcome` records) may not be the one `outcome` was read
+    /// from, or nil when it is: same size, times and inode, and modified before the state
+    /// file that recorded it was written (a change in the same clock tick as the recorded
+    /// version would leave them all as they were). One `stat`.
+    static func change(_ outcome: FileOutcome, now file: InputFile, recordedAt written: (seconds: Int, nanoseconds: Int)) -> String? {
+        let path = file.relativePath
+        guard let recorded = outcome.version, let current = try? FileVersion.of(file.path), current == recorded else {
+            return "\(path) changed since it was read"
+        }
+        guard (recorded.modifiedSeconds, recorded.modifiedNanoseconds) < (written.seconds, written.nanoseconds) else {
+            return "\(path) is dated no earlier than the run state that recorded it, so may have changed after it was read"
+        }
+        return nil
     }
 }
 

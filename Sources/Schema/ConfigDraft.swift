@@ -195,7 +195,10 @@ public enum ConfigDraft {
             }
         }
         if let index = match.fields[AssessmentColumns.compliant] {
-            let unread = sample.rows.filter { ValueParser.boolean(ValueParser.trim($0[index][...])) == nil && !ValueParser.trim($0[index][...]).isEmpty }
+            let unread = sample.rows.filter { row in
+                let value = ValueParser.trim(row[index][...])
+                return !value.isEmpty && ValueParser.boolean(value) == nil
+            }
             if !unread.isEmpty {
                 lines.append("# TODO: values of \(quoted(sample.header[index])) that are not yes/no: \(frequent(unread, index)); name the compliant ones: compliant_when = { values = [\"<compliant value>\"] }")
             }

@@ -100,8 +100,9 @@ struct Init: ParsableCommand {
                 var positions: [Int]?
                 var own: [String] = []
                 try read(file.path) { record in
-                    let keys = record.fields.map { ValueParser.trim($0[...]).lowercased() }
+                    let key = { (name: String) in ValueParser.trim(name[...]).lowercased() }
                     guard let positions else {
+                        let keys = record.fields.map(key)
                         var placed: [Int] = []
                         for (key, name) in zip(keys, record.fields) {
                             // A name twice in one header is two columns.
@@ -117,7 +118,7 @@ struct Init: ParsableCommand {
                         own = keys
                         return true
                     }
-                    if record.fields.count == positions.count && keys != own {
+                    if record.fields.count == positions.count && record.fields.map(key) != own {
                         var row = Array(repeating: "", count: header.count)
                         for (field, position) in zip(record.fields, positions) { row[position] = field }
                         rows.append(row)
@@ -131,7 +132,7 @@ struct Init: ParsableCommand {
             }
             let place = files.count == 1 && !files[0].relativePath.contains("/") ? files[0].relativePath : dataset.name + "/"
             // What validate writes with --rejects, put inside the data folder: not an export.
-            if header.map({ ValueParser.trim($0[...]).lowercased() }) == ["file", "line", "column", "reason", "record"] {
+            if header.map({ ValueParser.trim($0[...]).lowercased() }) == RejectFiles.columns {
                 notes.append("\(place) holds rejected rows that govstats wrote, not exports, so it is not in the draft; keep --rejects outside the data folder")
                 continue
             }

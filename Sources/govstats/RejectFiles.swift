@@ -14,7 +14,8 @@ import Schema
 /// run that fails calls `discard()`, so the files there stay what they were rather than a
 /// part of the rejects. Partial files a killed run left are removed first.
 struct RejectFiles: RejectSink {
-    static let header = CSVText.line(["file", "line", "column", "reason", "record"])
+    static let columns = ["file", "line", "column", "reason", "record"]
+    static let header = CSVText.line(columns)
 
     private var files: [Dataset: OutputFile] = [:]
     /// Per dataset, the path the file is renamed to by `close()` (replacing only).
