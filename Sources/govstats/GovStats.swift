@@ -41,6 +41,9 @@ struct GovStats: ParsableCommand {
         // copies and leaves holes.
         _ = govstats_map_blocks_from(1 << 20)
         do {
+            if let word = CommandLine.arguments.dropFirst().first, let message = unknownCommand(word) {
+                throw Failure.usage([message])
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
@@ -56,6 +59,40 @@ struct GovStats: ParsableCommand {
             writeError(message.hasSuffix("\n") ? message : message + "\n")
             Glibc.exit(Failure.usageExitCode)
         }
+    }
+}
+
+extension GovStats {
+    /// The message for a first word that is neither an option nor a command, which
+    /// swift-argument-parser would report as an unknown option further on
+    /// (`govstats rnu --data x`: "Unknown option '--data'"); nil for anything else.
+    static func unknownCommand(_ word: String) -> String? {
+        let commands = configuration.subcommands.map { $0._commandName }
+        guard !word.hasPrefix("-"), word != "help", !commands.contains(word) else { return nil }
+        let lowered = word.lowercased()
+        let nearest = commands.first { $0.hasPrefix(lowered) && lowered.count >= 2 }
+            ?? commands.map { (command: $0, distance: editDistance(lowered, $0)) }
+                .filter { $0.distance <= 2 }.min { $0.distance < $1.distance }?.command
+        var guess = nearest.map { " (did you mean \($0)?)" } ?? ""
+        var info = stat()
+        if nearest == nil, stat(word, &info) == 0 {
+            guess = " (a data folder is named with --data, as in govstats run --data \(word))"
+        }
+        return "unknown command '\(word)'\(guess): the commands are \(commands.dropLast().joined(separator: ", ")) and \(commands.last!); see govstats --help"
+    }
+
+    /// Levenshtein distance, for suggesting a command.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 

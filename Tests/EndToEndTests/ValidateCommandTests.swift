@@ -202,6 +202,21 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         #expect(result.stdout.contains("alarm_calls/y.csv  -           refused\n"), "\(result.stdout)")
     }
 
+    @Test func unknownCommandIsNamedWithTheNearestOne() throws {
+        let misspelt = try GovStatsBinary.run(["valdiate", "--data", "datasets"])
+        #expect(misspelt.status == 2)
+        #expect(misspelt.stderr == "govstats: unknown command 'valdiate' (did you mean validate?): the commands are run, validate, init and generate; see govstats --help\n")
+        let short = try GovStatsBinary.run(["gen"])
+        #expect(short.stderr == "govstats: unknown command 'gen' (did you mean generate?): the commands are run, validate, init and generate; see govstats --help\n")
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        let dataFolder = try GovStatsBinary.run([folder.path])
+        #expect(dataFolder.status == 2)
+        #expect(dataFolder.stderr == "govstats: unknown command '\(folder.path)' (a data folder is named with --data, as in govstats run --data \(folder.path)): the commands are run, validate, init and generate; see govstats --help\n")
+        let unknown = try GovStatsBinary.run(["report"])
+        #expect(unknown.stderr == "govstats: unknown command 'report': the commands are run, validate, init and generate; see govstats --help\n")
+    }
+
     @Test func usageErrorsExit2() throws {
         let folder = try TemporaryDirectory("e2e")
         defer { folder.remove() }
