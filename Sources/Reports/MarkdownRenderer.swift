@@ -7,15 +7,16 @@
 enum MarkdownRenderer {
     static func render(_ page: ReportPage, words: Wording) -> String {
         var output = "# " + MarkdownEscape.lineStart(MarkdownEscape.text(page.title)) + "\n"
-        for block in page.blocks { write(block, into: &output) }
+        let headings = HeadingIDs(page)
+        for block in page.blocks { write(block, into: &output, headings) }
         return output
     }
 
-    private static func write(_ block: ReportBlock, into output: inout String) {
+    private static func write(_ block: ReportBlock, into output: inout String, _ headings: HeadingIDs) {
         // Markdown does not fold: a folded part whose summary is the heading it starts with
         // is that heading and what follows, not the summary said twice.
         if case .details(let summary, let blocks) = block, case .section(let section)? = blocks.first, section.title == summary {
-            for child in blocks { write(child, into: &output) }
+            for child in blocks { write(child, into: &output, headings) }
             return
         }
         output += "\n"
@@ -23,25 +24,25 @@ enum MarkdownRenderer {
         case .section(let section):
             output += String(repeating: "#", count: max(1, min(section.level, 6))) + " "
                 + MarkdownEscape.lineStart(MarkdownEscape.text(section.title)) + "\n"
-            for child in section.blocks { write(child, into: &output) }
+            for child in section.blocks { write(child, into: &output, headings) }
         case .paragraph(let inlines):
-            output += MarkdownEscape.lineStart(inline(inlines)) + "\n"
+            output += MarkdownEscape.lineStart(inline(inlines, headings)) + "\n"
         case .list(let items):
-            for item in items { output += "- " + MarkdownEscape.lineStart(inline(item)) + "\n" }
+            for item in items { output += "- " + MarkdownEscape.lineStart(inline(item, headings)) + "\n" }
         case .table(let table):
-            write(table, into: &output)
+            write(table, into: &output, headings)
         case .chart(let chart):
             output += "**" + MarkdownEscape.text(chart.title) + "** " + MarkdownEscape.text(chart.summary) + "\n\n"
             if let file = chart.file {
                 output += "![" + MarkdownEscape.text(chart.title) + "](" + MarkdownEscape.destination(file) + ")\n\n"
             }
-            write(chart.table, into: &output)
+            write(chart.table, into: &output, headings)
         case .navigation(let items, let districts):
-            output += items.map { inline($0) }.joined(separator: " · ") + "\n"
-            if !districts.isEmpty { output += "\n" + districts.map { inline($0) }.joined(separator: " · ") + "\n" }
+            output += items.map { inline($0, headings) }.joined(separator: " · ") + "\n"
+            if !districts.isEmpty { output += "\n" + districts.map { inline($0, headings) }.joined(separator: " · ") + "\n" }
         case .details(let summary, let blocks):
             output += "**" + MarkdownEscape.text(summary) + "**\n"
-            for child in blocks { write(child, into: &output) }
+            for child in blocks { write(child, into: &output, headings) }
         case .tiles(let tiles):
             for tile in tiles {
                 output += "- " + MarkdownEscape.lineStart(MarkdownEscape.text(tile.title)) + " **" + MarkdownEscape.text(tile.figure) + "** "
@@ -49,24 +50,24 @@ enum MarkdownRenderer {
             }
         case .definitions(let definitions):
             for definition in definitions {
-                output += "- **" + MarkdownEscape.text(definition.term) + "** " + inline(definition.text) + "\n"
+                output += "- **" + MarkdownEscape.text(definition.term) + "** " + inline(definition.text, headings) + "\n"
             }
         }
     }
 
-    private static func write(_ table: ReportTable, into output: inout String) {
+    private static func write(_ table: ReportTable, into output: inout String, _ headings: HeadingIDs) {
         output += "**" + MarkdownEscape.text(table.caption) + "**\n\n"
         output += "| " + table.columns.map { MarkdownEscape.text($0.title) }.joined(separator: " | ") + " |\n"
         output += "|" + table.columns.map { $0.numeric ? " ---: |" : " --- |" }.joined() + "\n"
         for row in table.rows {
             output += "| " + row.map { cell in
-                let text = inline(cell)
+                let text = inline(cell, headings)
                 return text.isEmpty ? " " : text
             }.joined(separator: " | ") + " |\n"
         }
     }
 
-    private static func inline(_ inlines: [Inline]) -> String {
+    private static func inline(_ inlines: [Inline], _ headings: HeadingIDs) -> String {
         var text = ""
         for piece in inlines {
             switch piece {
@@ -75,19 +76,65 @@ enum MarkdownRenderer {
             case .strong(let value):
                 text += "**" + MarkdownEscape.text(value) + "**"
             case .link(let label, let target):
-                text += "[" + MarkdownEscape.text(label) + "](" + href(target) + ")"
+                text += "[" + MarkdownEscape.text(label) + "](" + href(target, headings) + ")"
             }
         }
         return text
     }
 
     /// Link destinations are page names (letters, digits, `-`, `_`; see `PageName`) and
-    /// fixed file paths; anything else is percent-encoded so it cannot end the link.
-    static func href(_ target: LinkTarget) -> String {
+    /// fixed file paths; anything else is percent-encoded so it cannot end the link. A
+    /// part of the page is reached by the id its heading gets.
+    static func href(_ target: LinkTarget, _ headings: HeadingIDs) -> String {
         switch target {
-        case .page(let name, _): MarkdownEscape.destination(name + ".md")
+        case .page(let name, let fragment):
+            MarkdownEscape.destination(name + ".md") + (fragment.flatMap { name == headings.page ? headings.ids[$0] : nil }.map { "#" + MarkdownEscape.destination($0) } ?? "")
         case .file(let path): MarkdownEscape.destination(path)
         }
+    }
+}
+
+/// The ids that GitHub (and pandoc's `gfm`, and most previews) give a page's headings, by
+/// the anchors of the parts that have one: Markdown has no ids of its own, so a link to a
+/// part names its heading's. A heading's id is its text in lower case, without punctuation
+/// and with spaces as `-`; a repeated one gets `-1`, `-2` ….
+struct HeadingIDs {
+    let page: String
+    private(set) var ids: [String: String] = [:]
+    private var used: [String: Int] = [:]
+
+    init(_ page: ReportPage) {
+        self.page = page.name
+        _ = id(page.title)
+        for block in page.blocks { visit(block) }
+    }
+
+    private mutating func visit(_ block: ReportBlock) {
+        switch block {
+        case .section(let section):
+            let id = id(section.title)
+            if let anchor = section.anchor { ids[anchor] = id }
+            for child in section.blocks { visit(child) }
+        case .details(_, let blocks):
+            for child in blocks { visit(child) }
+        default:
+            break
+        }
+    }
+
+    private mutating func id(_ title: String) -> String {
+        var slug = ""
+        for scalar in title.lowercased().unicodeScalars {
+            if scalar == " " {
+                slug += "-"
+            } else if scalar == "-" || scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .spacingMark {
+                slug.unicodeScalars.append(scalar)
+            }
+        }
+        let count = used[slug, default: 0]
+        used[slug] = count + 1
+        return count == 0 ? slug : slug + "-\(count)"
     }
 }
 

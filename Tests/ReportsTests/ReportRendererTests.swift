@@ -153,6 +153,20 @@ import Testing
         #expect(pages["index.md"]!.contains("[rejects/alarm\\_calls.csv](rejects/alarm_calls.csv)"))
     }
 
+    @Test func markdownLinksToAPartByItsHeadingsID() throws {
+        let pages = ReportFixture.render(try ReportFixture.input())
+        #expect(pages["alarm_calls.md"]!.contains("[方法说明](alarm_calls.md#方法说明)"))
+        #expect(pages["alarm_calls.md"]!.contains("\n## 方法说明\n"))
+        for (path, text) in pages where path.hasSuffix(".md") {
+            // Each id is its heading's text as GitHub makes it (these headings have no
+            // spaces, capitals or punctuation to change).
+            for piece in text.components(separatedBy: ".md#").dropFirst() {
+                let id = String(piece.prefix { $0 != ")" })
+                #expect(text.contains("\n## \(id)\n"), "\(path) links to #\(id), which no heading makes")
+            }
+        }
+    }
+
     @Test func absentDatasetIsSaidSo() throws {
         let input = try ReportFixture.input(["alarm_calls.csv": ReportFixture.alarmCalls()])
         let pages = ReportFixture.render(input)
