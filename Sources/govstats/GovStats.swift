@@ -55,8 +55,9 @@ struct GovStats: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            let message = fullMessage(for: error)
-            writeError(message.hasSuffix("\n") ? message : message + "\n")
+            var message = fullMessage(for: error)
+            if !message.hasSuffix("\n") { message += "\n" }
+            writeError(message + positionalFolderHint(message))
             Glibc.exit(Failure.usageExitCode)
         }
     }
@@ -79,6 +80,19 @@ extension GovStats {
             guess = " (a data folder is named with --data, as in govstats run --data \(word))"
         }
         return "unknown command '\(word)'\(guess): the commands are \(commands.dropLast().joined(separator: ", ")) and \(commands.last!); see govstats --help"
+    }
+
+    /// A line after the option parser's "Unexpected argument 'datasets'" when that argument
+    /// is a folder: the data folder is an option's value, not a word of its own.
+    static func positionalFolderHint(_ message: String) -> String {
+        let prefix = "Error: Unexpected argument '"
+        guard message.hasPrefix(prefix), let end = message.dropFirst(prefix.count).firstIndex(of: "'") else { return "" }
+        let word = String(message[message.index(message.startIndex, offsetBy: prefix.count)..<end])
+        var info = stat()
+        guard stat(word, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return "" }
+        let commands = configuration.subcommands.map { $0._commandName }
+        let command = CommandLine.arguments.dropFirst().first.flatMap { commands.contains($0) ? $0 : nil } ?? "run"
+        return "A data folder is named with --data: govstats \(command) --data \(word)\n"
     }
 
     /// Levenshtein distance, for suggesting a command.

@@ -213,6 +213,10 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         let dataFolder = try GovStatsBinary.run([folder.path])
         #expect(dataFolder.status == 2)
         #expect(dataFolder.stderr == "govstats: unknown command '\(folder.path)' (a data folder is named with --data, as in govstats run --data \(folder.path)): the commands are run, validate, init and generate; see govstats --help\n")
+        let positional = try GovStatsBinary.run(["validate", folder.path])
+        #expect(positional.status == 2)
+        #expect(positional.stderr.hasPrefix("Error: Unexpected argument '\(folder.path)'\n"), "\(positional.stderr)")
+        #expect(positional.stderr.hasSuffix("\nA data folder is named with --data: govstats validate --data \(folder.path)\n"), "\(positional.stderr)")
         let unknown = try GovStatsBinary.run(["report"])
         #expect(unknown.stderr == "govstats: unknown command 'report': the commands are run, validate, init and generate; see govstats --help\n")
     }
