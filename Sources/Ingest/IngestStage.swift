@@ -481,7 +481,11 @@ package struct IngestStage: Sendable {
         let shown = Self.percentShown(rejected, of: read, above: maxRejectPercent)
         let commonest = ingest.rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
         let reasons = commonest.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
-        return "\(ingest.dataset.name): \(shown)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical); commonest: \(reasons)"
+        // Where to look first: the file with the most (the first of them, in reading order).
+        let files = ingest.files.filter { $0.rejected > 0 }
+        let most = files.max { $0.rejected < $1.rejected }!
+        let place = files.count == 1 ? "all in \(most.file.relativePath)" : "most in \(most.file.relativePath) (\(most.rejected))"
+        return "\(ingest.dataset.name): \(shown)% of rows rejected (\(rejected) of \(read)), more than --max-reject-pct \(maxRejectPercent.canonical); \(place); commonest: \(reasons)"
     }
 
     /// Whether `numerator / denominator` is more than `limit` (at most 100, with any number

@@ -346,7 +346,7 @@ enum SampleReports {
         // Refused for the share of rows rejected: the warning comes first, and says why.
         let refused = try GovStatsBinary.run(["run", "--data", folder.path + "/data", "--out", folder.path + "/out", "--quiet", "--max-reject-pct", "1"])
         #expect(refused.status == 3)
-        #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1; commonest: a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record (1)\n"
+        #expect(refused.stderr == warning + "govstats: alarm_calls: 1.7% of rows rejected (1 of 60), more than --max-reject-pct 1; all in alarm_calls/x.csv; commonest: a quoted field is not closed before the end of the file, so the 5 lines from this one to the end were read as one record (1)\n"
             + "govstats: to see every rejected row with its file, line and reason: govstats validate --data \(folder.path)/data --rejects DIR\n")
         // A second file with two such records: one closed by a later quote, one open to the end.
         try folder.write("data/alarm_calls/y.csv", alarmHeader

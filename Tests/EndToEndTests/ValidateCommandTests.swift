@@ -165,7 +165,7 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         try folder.write("data/alarm_calls.csv", alarmHeader + "A1,2017-03-05,宝山区,,报警,盗窃,,\nA2,bad,宝山区,,报警,盗窃,,\n")
         let result = try GovStatsBinary.run(["validate", "--data", folder.path + "/data"])
         #expect(result.status == 3)
-        let share = "govstats: alarm_calls: 50.0% of rows rejected (1 of 2), more than --max-reject-pct 5; commonest: received_at: not a valid date and time (1)\n"
+        let share = "govstats: alarm_calls: 50.0% of rows rejected (1 of 2), more than --max-reject-pct 5; all in alarm_calls.csv; commonest: received_at: not a valid date and time (1)\n"
         #expect(result.stderr == share + "govstats: to see every rejected row with its file, line and reason: add --rejects DIR\n")
         // With --rejects, where they are; run, which publishes nothing, names validate.
         let listed = try GovStatsBinary.run(["validate", "--data", folder.path + "/data", "--rejects", folder.path + "/rejects"])

@@ -356,12 +356,19 @@ let alarmHeader = "call_id,received_at,district,street,call_type,category,respon
         // 1 of 20 = 5.0%: allowed at 5, refused at 4.9.
         #expect(try ingest(files, maxRejectPercent: "5").0.refusals.isEmpty)
         #expect(try ingest(files, maxRejectPercent: "4.9").0.refusals == [
-            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9; commonest: received_at: not a valid date and time (1)",
+            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.9; all in alarm_calls.csv; commonest: received_at: not a valid date and time (1)",
         ])
         // A limit of more digits than a machine integer holds is compared exactly.
         #expect(try ingest(files, maxRejectPercent: "5.000000000000000000001").0.refusals.isEmpty)
         #expect(try ingest(files, maxRejectPercent: "4.999999999999999999999").0.refusals == [
-            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.999999999999999999999; commonest: received_at: not a valid date and time (1)",
+            "alarm_calls: 5.0% of rows rejected (1 of 20), more than --max-reject-pct 4.999999999999999999999; all in alarm_calls.csv; commonest: received_at: not a valid date and time (1)",
+        ])
+        // Rejects in several files: the refusal names the file with the most.
+        let bad = "A90,bad,宝山区,,报警,盗窃,,\nA91,2017-03-01,,,报警,盗窃,,\n"
+        let spread = ["alarm_calls/a.csv": alarmHeader + rows + "A80,bad,宝山区,,报警,盗窃,,\n",
+                      "alarm_calls/b.csv": alarmHeader + bad, "alarm_calls/c.csv": alarmHeader + bad]
+        #expect(try ingest(spread, maxRejectPercent: "5").0.refusals == [
+            "alarm_calls: 20.8% of rows rejected (5 of 24), more than --max-reject-pct 5; most in alarm_calls/b.csv (2); commonest: received_at: not a valid date and time (3); district: required value missing (2)",
         ])
     }
 
