@@ -124,10 +124,14 @@ package struct IngestResult: Sendable {
     /// say where to find.
     package let refusedForRejects: [String]
 
+    /// Files whose own share of rejected rows is above the limit, in a dataset that is not
+    /// refused (`IngestStage.mostlyRejected`): one warning line each.
+    package let mostlyRejected: [String]
+
     /// What a cron job's mail should also say, whatever the exit code: files with records
-    /// rejected whole that run over several lines, in file order.
+    /// rejected whole that run over several lines, in file order, then files mostly rejected.
     package var warnings: [String] {
-        folder.warnings + datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) }
+        folder.warnings + datasets.flatMap(\.files).compactMap { $0.runOnRecords.warning(file: $0.file.relativePath) } + mostlyRejected
     }
 
     /// Lets every store's key index go (`IngestStage.keepsKeys`), once the run state is written.
@@ -276,6 +280,7 @@ package struct IngestStage: Sendable {
         var datasets: [DatasetIngest] = []
         var causes: [String] = []
         var refusedForRejects: [String] = []
+        var mostlyRejected: [String] = []
         let fileCount = folder.presentDatasets.reduce(0) { count, listed in
             let resumed = resuming[config.resolve(listed)]
             return count + (folder.files[listed]?.count ?? 0) - (resumed?.files.count ?? 0) + (resumed?.grown == nil ? 0 : 1)
@@ -315,12 +320,14 @@ package struct IngestStage: Sendable {
             if let share = excessiveRejects(ingest) {
                 causes.append(share)
                 refusedForRejects.append(ingest.dataset.name)
+            } else if ingest.files.count > 1 {
+                mostlyRejected += ingest.files.compactMap { self.mostlyRejected($0) }
             }
             if let many = tooManyDistricts(ingest) { causes.append(many) }
             if !keepsKeys { ingest.store.releaseKeys() }
             datasets.append(ingest)
         }
-        return IngestResult(folder: folder, datasets: datasets, refusals: causes, refusedForRejects: refusedForRejects)
+        return IngestResult(folder: folder, datasets: datasets, refusals: causes, refusedForRejects: refusedForRejects, mostlyRejected: mostlyRejected)
     }
 
     /// Opens a file: its version, then its first pass (`FileScan`): size, encoding and
@@ -473,14 +480,27 @@ package struct IngestStage: Sendable {
         if now != version { throw .io(.changed(path: path)) }
     }
 
+    /// The warning for a file whose own rejected rows exceed the share allowed a dataset,
+    /// when its dataset's do not: a night's export in a wrong form, among years of good ones.
+    func mostlyRejected(_ file: FileOutcome) -> String? {
+        guard file.rowsRead > 0, file.rejected > 0, Self.share(file.rejected * 100, of: file.rowsRead, exceeds: maxRejectPercent) else { return nil }
+        let shown = Self.percentShown(file.rejected, of: file.rowsRead, above: maxRejectPercent)
+        return "\(file.file.relativePath): \(shown)% of its rows rejected (\(file.rejected) of \(file.rowsRead)), more than --max-reject-pct \(maxRejectPercent.canonical), which its dataset keeps within; commonest: \(Self.commonest(file.rejectReasons))"
+    }
+
+    /// The three commonest reasons with their counts, the commonest first.
+    static func commonest(_ reasons: [String: Int]) -> String {
+        reasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
+            .map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
+    }
+
     /// The refusal line when a dataset's rejected rows exceed the allowed share.
     func excessiveRejects(_ ingest: DatasetIngest) -> String? {
         let read = ingest.rowsRead
         let rejected = ingest.rejected
         guard read > 0, rejected > 0, Self.share(rejected * 100, of: read, exceeds: maxRejectPercent) else { return nil }
         let shown = Self.percentShown(rejected, of: read, above: maxRejectPercent)
-        let commonest = ingest.rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : utf8Less($0.key, $1.key) }.prefix(3)
-        let reasons = commonest.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
+        let reasons = Self.commonest(ingest.rejectReasons)
         // Where to look first: the file with the most (the first of them, in reading order).
         let files = ingest.files.filter { $0.rejected > 0 }
         let most = files.max { $0.rejected < $1.rejected }!
