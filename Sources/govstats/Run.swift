@@ -88,6 +88,8 @@ struct Run: ParsableCommand {
         }
         if full || stateWarning != nil { stateFolder.dropCachedPages() }
         let (reused, grown, readAgain) = (resumption.files, resumption.grownFiles, resumption.readAgain)
+        // What the reports this run replaces read, to say what the new ones no longer do.
+        let replaced = hadReports ? RunManifest.inputs(FileBlocks.head(path: publisher.output + "/run.json", count: 1 << 30)) : nil
         let staging = try publisher.makeStaging()
         let spares = SpareFiles(folder: stateFolder.previousReports, staging: staging)
         var built = Built()
@@ -105,6 +107,7 @@ struct Run: ParsableCommand {
         if let writer = built.state, let warning = stateFolder.commit(writer) { built.warnings.append(warning) }
         // Said once the run succeeded: a run that fails leaves the state as it was.
         if let stateWarning { built.warnings.insert(stateWarning, at: 0) }
+        if let replaced { built.warnings += RunManifest.lost(before: replaced, after: built.inputs) }
         if let dated = built.datedInTheFuture { built.warnings.append(dated) }
         for warning in built.warnings { writeError("govstats: warning: " + escapedLine(warning) + "\n") }
         if progress.enabled {
@@ -123,6 +126,8 @@ struct Run: ParsableCommand {
         var warnings: [String] = []
         var state: StateFolder.Pending?
         var datedInTheFuture: String?
+        /// The inputs the new reports read, as their run.json lists them.
+        var inputs: [RunManifest.ListedInput] = []
     }
 
     /// What the reports also say, for a cron job's mail: months without a record citywide
@@ -168,9 +173,11 @@ struct Run: ParsableCommand {
             throw Failure.refused(lines)
         }
         let dated = Self.datedInTheFuture(result.datasets.flatMap(\.files))
-        // A run that read no file leaves the state as it is: it holds what this run knows.
+        // A run that read no file leaves the state as it is: it holds what this run knows,
+        // unless it went on from an earlier night's part of it (a later night's file is
+        // gone), which the next run would otherwise find again, and say so again.
         var (pending, stateWarning): (StateFolder.Pending?, String?) = (nil, nil)
-        if !(resuming.isWhole && resuming.files == folder.fileCount) {
+        if !(resuming.isWhole && resuming.files == folder.fileCount && resuming.readAgain.isEmpty) {
             (pending, stateWarning) = state.startPartial(result, resumption: resuming)
         }
         let rejectsFolder = staging + "/rejects"
@@ -215,7 +222,10 @@ struct Run: ParsableCommand {
             pending?.writer.discard()
             throw error
         }
-        return Built(warnings: warnings + (stateWarning.map { [$0] } ?? []), state: pending, datedInTheFuture: dated)
+        let inputs = result.datasets.flatMap(\.files).map {
+            RunManifest.ListedInput(dataset: $0.file.dataset.name, file: $0.file.relativePath, sha256: $0.sha256)
+        }
+        return Built(warnings: warnings + (stateWarning.map { [$0] } ?? []), state: pending, datedInTheFuture: dated, inputs: inputs)
     }
 
     /// The transform and emit stages, into `staging`; the warnings for a cron job's mail.

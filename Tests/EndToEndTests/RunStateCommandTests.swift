@@ -173,7 +173,8 @@ import TestSupport
         // The third day's export removed: from the state whole, the fourth and fifth days read again.
         try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv")
         night = try Self.run(folder)
-        #expect(night.status == 0 && night.stderr == "")
+        #expect(night.status == 0)
+        #expect(night.stderr == "govstats: warning: alarm_calls: alarm_calls/2017-03-03.csv, read for the reports this run replaces, is not in the data folder now, by name or by content: its rows are no longer counted\n")
         #expect(try Self.agreesWithFull(folder))
         #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1"])
         #expect(try inode("state") == whole && inode("state.1") != first)
@@ -200,6 +201,39 @@ import TestSupport
         night = try Self.run(folder)
         #expect(night.status == 0)
         #expect(night.stderr == "govstats: warning: run state ignored: \(delta) is damaged (its checksum does not match): every file is read, and the state is written anew\n")
+        #expect(try Self.agreesWithFull(folder))
+    }
+
+    /// The last night's export removed: the run goes on from the night before, says once
+    /// that the file is gone, and writes that night's delta anew, so that the next run has
+    /// nothing to find again.
+    @Test func aFileGoneSinceTheLastRunIsNamedOnce() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        #expect(try Self.run(folder).status == 0)
+        for day in 3...4 {
+            try Self.night(folder, day)
+            #expect(try Self.run(folder).status == 0)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2"])
+        let fourth = try #require(FileManager.default.attributesOfItem(atPath: state + "/state.2")[.systemFileNumber] as? Int)
+        try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-04.csv")
+        var night = try Self.run(folder)
+        #expect(night.status == 0)
+        #expect(night.stderr == "govstats: warning: alarm_calls: alarm_calls/2017-03-04.csv, read for the reports this run replaces, is not in the data folder now, by name or by content: its rows are no longer counted\n")
+        #expect(try Self.agreesWithFull(folder))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).sorted() == ["previous", "state", "state.1", "state.2"])
+        let rewritten = try #require(FileManager.default.attributesOfItem(atPath: state + "/state.2")[.systemFileNumber] as? Int)
+        #expect(rewritten != fourth)
+        night = try Self.run(folder)
+        #expect(night.status == 0 && night.stderr == "")
+        #expect(try Self.agreesWithFull(folder))
+        #expect(try FileManager.default.attributesOfItem(atPath: state + "/state.2")[.systemFileNumber] as? Int == rewritten)
+        // Renamed, the file is still read: nothing is said.
+        try FileManager.default.moveItem(atPath: folder.path + "/data/alarm_calls/2017-03-03.csv", toPath: folder.path + "/data/alarm_calls/2017-03-03b.csv")
+        night = try Self.run(folder)
+        #expect(night.status == 0 && night.stderr == "")
         #expect(try Self.agreesWithFull(folder))
     }
 
@@ -432,7 +466,11 @@ import TestSupport
         try Self.night(folder, 3, category: "诈骗")
         #expect(try Self.onATerminal(arguments).last { !$0.isEmpty } == summary("1 file", 2) + "; read again because alarm_calls/2017-03-03.csv changed since it was read")
         try FileManager.default.removeItem(atPath: folder.path + "/data/alarm_calls/2017-03-01.csv")
-        #expect(try Self.onATerminal(arguments).last { !$0.isEmpty } == summary("2 files", 0) + "; read again because alarm_calls/2017-03-01.csv is gone")
+        let lines = try Self.onATerminal(arguments).last { !$0.isEmpty }?.components(separatedBy: "\r\n")
+        #expect(lines == [
+            "govstats: warning: alarm_calls: alarm_calls/2017-03-01.csv, read for the reports this run replaces, is not in the data folder now, by name or by content: its rows are no longer counted",
+            summary("2 files", 0) + "; read again because alarm_calls/2017-03-01.csv is gone",
+        ])
         #expect(try Self.agreesWithFull(folder))
     }
 

@@ -401,5 +401,29 @@ enum TextOf {
         #expect(text.contains("\n  \"tool\" : \"govstats\",\n  \"tool_version\" : \"0.0-test\"\n}\n"))
         #expect(RunManifest.isManifest(Data(text.utf8)))
         #expect(!RunManifest.isManifest(Data("{\"tool\": \"other\"}".utf8)))
+        // Its inputs are read back as they were written.
+        let inputs = try #require(RunManifest.inputs(Array(text.utf8)))
+        #expect(inputs.count == text.components(separatedBy: "\"sha256\" : ").count - 1)
+        #expect(inputs.first.map { $0.file.hasPrefix($0.dataset) } == true)
+        #expect(RunManifest.inputs(Array("{\"tool\": \"other\", \"inputs\": []}".utf8)) == nil)
+    }
+
+    @Test func whatTheReplacedReportsReadAndTheNewOnesDoNotIsSaid() {
+        func input(_ dataset: String, _ file: String, _ sha256: String) -> RunManifest.ListedInput {
+            RunManifest.ListedInput(dataset: dataset, file: "\(dataset)/\(file)", sha256: sha256)
+        }
+        let before = [input("alarm_calls", "1.csv", "a1"), input("alarm_calls", "2.csv", "a2"), input("alarm_calls", "3.csv", "a3"),
+                      input("burglary_reports", "1.csv", "b1"), input("burglary_reports", "2.csv", "b2"),
+                      input("safe_community", "1.csv", "s1"), input("safe_community", "2.csv", "s2"), input("safe_community", "3.csv", "s3"),
+                      input("safe_community", "4.csv", "s4"), input("safe_community", "5.csv", "s5")]
+        // Nothing lost: the same files, one renamed (its content is read), one rewritten.
+        let same = before.map { $0.file == "alarm_calls/2.csv" ? input("alarm_calls", "2b.csv", "a2") : $0.file == "alarm_calls/3.csv" ? input("alarm_calls", "3.csv", "new") : $0 }
+        #expect(RunManifest.lost(before: before, after: same + [input("alarm_calls", "4.csv", "a4")]).isEmpty)
+        let after = [input("alarm_calls", "1.csv", "a1"), input("alarm_calls", "3.csv", "a3"), input("safe_community", "5.csv", "s5")]
+        #expect(RunManifest.lost(before: before, after: after) == [
+            "alarm_calls: alarm_calls/2.csv, read for the reports this run replaces, is not in the data folder now, by name or by content: its rows are no longer counted",
+            "burglary_reports: the reports this run replaces read 2 files of it, and this run reads none: it is left out of the new reports",
+            "safe_community: 4 files read for the reports this run replaces are not in the data folder now, by name or by content (safe_community/1.csv, safe_community/2.csv, safe_community/3.csv and 1 more): their rows are no longer counted",
+        ])
     }
 }

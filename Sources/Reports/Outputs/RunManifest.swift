@@ -119,6 +119,62 @@ public struct RunManifest: OutputWriter {
         try sink.write("run.json") { try $0(text) }
     }
 
+    /// An input as a run.json lists it.
+    public struct ListedInput: Equatable, Sendable {
+        public let dataset: String
+        public let file: String
+        public let sha256: String
+
+        public init(dataset: String, file: String, sha256: String) {
+            self.dataset = dataset
+            self.file = file
+            self.sha256 = sha256
+        }
+    }
+
+    /// The inputs `bytes`, a run.json that govstats wrote, lists; nil when it is not one.
+    public static func inputs(_ bytes: [UInt8]) -> [ListedInput]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], object["tool"] as? String == tool,
+              let inputs = object["inputs"] as? [[String: Any]]
+        else { return nil }
+        return inputs.compactMap { entry in
+            guard let dataset = entry["dataset"] as? String, let file = entry["file"] as? String else { return nil }
+            return ListedInput(dataset: dataset, file: file, sha256: entry["sha256"] as? String ?? "")
+        }
+    }
+
+    /// What the reports that a run replaces read and the run does not: per dataset, in the
+    /// order of `before`, one warning line. An input counts as still read when a file of
+    /// its name or of its content (a file renamed) is. A dataset none of whose files is
+    /// read is said to be left out, whatever else it had: a folder moved or not synced
+    /// would otherwise make a report without it, and the cron job would mail nothing.
+    public static func lost(before: [ListedInput], after: [ListedInput]) -> [String] {
+        let names = Set(after.map(\.file))
+        let contents = Set(after.map(\.sha256).filter { !$0.isEmpty })
+        let present = Set(after.map(\.dataset))
+        var order: [String] = []
+        var gone: [String: [String]] = [:]
+        var had: [String: Int] = [:]
+        for input in before {
+            if had[input.dataset] == nil { order.append(input.dataset) }
+            had[input.dataset, default: 0] += 1
+            if !names.contains(input.file) && !contents.contains(input.sha256) { gone[input.dataset, default: []].append(input.file) }
+        }
+        return order.compactMap { dataset in
+            let count = had[dataset]!
+            let files = count == 1 ? "1 file" : "\(count) files"
+            if !present.contains(dataset) {
+                return "\(dataset): the reports this run replaces read \(files) of it, and this run reads none: it is left out of the new reports"
+            }
+            guard let lost = gone[dataset] else { return nil }
+            let shown = lost.count > 3 ? lost.prefix(3).joined(separator: ", ") + " and \(lost.count - 3) more"
+                : lost.count == 1 ? lost[0] : lost.dropLast().joined(separator: ", ") + " and " + lost.last!
+            let which = lost.count == 1 ? "\(shown), read for the reports this run replaces, is" : "\(lost.count) files read for the reports this run replaces are"
+            let list = lost.count == 1 ? "" : " (\(shown))"
+            return "\(dataset): \(which) not in the data folder now, by name or by content\(list): \(lost.count == 1 ? "its" : "their") rows are no longer counted"
+        }
+    }
+
     /// Whether `text` (the start of a file) is a run.json that govstats wrote.
     public static func isManifest(_ data: Data) -> Bool {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
