@@ -135,11 +135,19 @@ struct Publisher {
     /// A new, empty staging folder, with the mode (setgid included) and group of the
     /// folder it will replace, as rsync and install(1) keep them: reports restricted to a
     /// group stay so.
+    ///
+    /// A folder this user may not write would make a staging folder it may not write
+    /// either: that is said of the folder the user named, before anything is read.
     func makeStaging() throws(Failure) -> String {
         let path = parent + "/" + stagingPrefix + String(getpid())
+        var info = stat()
+        if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, access(output, W_OK) != 0 {
+            guard errno == EACCES else { throw OutputFile.failure("write", output) }
+            let mode = String(info.st_mode & 0o7777, radix: 8)
+            throw .error(["cannot replace \(output): this user may not write it (mode \(mode)), and the folder that replaces it gets its mode; make it writable (chmod u+w \(output)) or run as its owner"])
+        }
         removeTree(path)
         guard mkdir(path, 0o755) == 0 else { throw OutputFile.failure("create folder", path) }
-        var info = stat()
         if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             // The group first: a change of group may clear the setgid bit.
             if chown(path, uid_t.max, info.st_gid) != 0 && errno != EPERM { throw OutputFile.failure("set the group of", path) }

@@ -17,7 +17,8 @@ Checks (each prints `PASS name: detail` or `FAIL name: detail`; `SKIP name: why`
   two runs at once   a second run on the same folder exits 1 at once naming the lock; the
                      first completes with the same bytes as a clean run. A lock left by a
                      killed run does not block the next one.
-  inputs             unreadable file or folder, a folder named x.csv, a link loop, a dangling
+  inputs             unreadable file or folder, an --out folder that is not writable (run as
+                     nobody), a folder named x.csv, a link loop, a dangling
                      link, a FIFO, a link to /dev/zero, an empty file, a header-only file, NUL
                      bytes, a 50 MB field, a 1 GB file without a line break (sparse), a long
                      line of small fields, an unclosed quote: exact exit codes, the file
@@ -933,6 +934,24 @@ def check_inputs(suite):
             named = data + "/alarm_calls"
         p = Proc(suite, [binary, "validate", "--data", data], suite.work, unpriv, measure=True).wait(args.timeout)
         expect(suite, case, p, 1, (named, "Permission denied"))
+
+    # An --out folder this user may not write: named, before anything is read.
+    case = "read-only --out folder"
+    if unpriv is None:
+        suite.skip(case, "running as root and neither setpriv nor runuser is installed")
+    else:
+        data, x = base_case(suite, "read-only-out")
+        binary = suite.path("govstats-copy")
+        if not os.path.exists(binary):
+            shutil.copy2(suite.binary, binary)
+            os.chmod(binary, 0o755)
+        parent = suite.path("read-only-out-reports")
+        os.makedirs(parent + "/reports")
+        os.chmod(parent, 0o777)
+        os.chmod(parent + "/reports", 0o555)
+        p = Proc(suite, [binary, "run", "--data", data, "--out", parent + "/reports", "--quiet"], suite.work, unpriv, measure=True).wait(args.timeout)
+        expect(suite, case, p, 1, (f"cannot replace {parent}/reports: this user may not write it (mode 555)", "chmod u+w"),
+               extra_ok=sorted(os.listdir(parent)) == [".reports.lock", "reports"], extra=f"left beside it: {os.listdir(parent)}")
 
     data, x = base_case(suite, "dir")
     os.mkdir(x)
