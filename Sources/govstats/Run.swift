@@ -74,7 +74,7 @@ struct Run: ParsableCommand {
         let folder = try input.discover(config)
         var publisher = try Publisher(output: out)
         let hadReports = try publisher.checkReplaceable(inputs: [input.data] + (input.configPath.map { [$0] } ?? []))
-        let stateFolder = StateFolder(path: state ?? publisher.parent + "/." + publisher.name + ".state", config: config, data: input.data)
+        let stateFolder = StateFolder(path: state ?? publisher.parent + "/." + publisher.name + ".state", named: state != nil, config: config, data: input.data)
         try stateFolder.check(reports: publisher.output)
         try publisher.lock()
         defer { publisher.unlock() }

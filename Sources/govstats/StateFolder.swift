@@ -19,6 +19,8 @@ import Schema
 /// failed run because of it.
 struct StateFolder {
     let path: String
+    /// Whether the user named it (`--state`), rather than the folder beside `--out`.
+    let named: Bool
     let key: StateKey
 
     var statePath: String { path + "/state" }
@@ -28,8 +30,9 @@ struct StateFolder {
     /// The partial file of a run is this and its process number.
     static let partialPrefix = "state.partial-"
 
-    init(path: String, config: GovStatsConfig, data: String) {
+    init(path: String, named: Bool, config: GovStatsConfig, data: String) {
         self.path = path
+        self.named = named
         key = StateKey(
             program: GovStats.version + " " + Self.executableIdentity(), config: config.fingerprint,
             dataFolder: resolvedPath(data) ?? data, runDay: config.runDay.map { "\($0)" } ?? "")
@@ -86,8 +89,13 @@ struct StateFolder {
         if reports.hasPrefix(target + "/") {
             throw .usage(["--out \(output) is inside --state \(path), where runs keep the reports they replaced: choose folders side by side"])
         }
+        // The folder by default is govstats' own: what is in its way is said so, with what
+        // to do; a folder named with --state may be the user's, named by mistake.
+        let anew = "a run then reads every file and writes the state anew"
         // A link to a folder (the state kept on another disk) is that folder.
-        if isPresentButNotAFolder(path) { throw .usage(["--state \(path) is not a folder"]) }
+        if isPresentButNotAFolder(path) {
+            throw .usage([named ? "--state \(path) is not a folder" : "\(path), where govstats keeps the run state of --out \(output), is not a folder: move it away (\(anew)), or name another folder with --state"])
+        }
         guard isDirectory(path) else {
             var info = stat()
             if lstat(path, &info) == 0 { throw .usage(["--state \(path) is a symbolic link to nothing"]) }
@@ -95,7 +103,9 @@ struct StateFolder {
         }
         if let foreign = Self.foreignEntry(in: path) {
             throw .usage([
-                "--state \(path) holds \(foreign), which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)"
+                named
+                    ? "--state \(path) holds \(foreign), which is not of a run state: the state's folder must be new, empty, or one where runs kept their state (state, state.1, …, previous/)"
+                    : "\(path), where govstats keeps the run state of --out \(output), holds \(foreign), which is not of a run state: move it away; if the folder holds nothing of yours, remove it whole (\(anew))"
             ])
         }
     }

@@ -376,6 +376,24 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/elsewhere").sorted() == ["previous", "state"])
     }
 
+    /// The folder beside --out is govstats' own: what stands in its way is named with what
+    /// to do, and the reports are left as they were.
+    @Test func whatStandsInTheWayOfTheStateBesideTheReportsIsSaidSo() throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let state = folder.path + "/.out.state"
+        _ = try folder.write(".out.state", "x")
+        let file = try Self.run(folder)
+        #expect(file.status == 2)
+        #expect(file.stderr == "govstats: \(state), where govstats keeps the run state of --out \(folder.path)/out, is not a folder: move it away (a run then reads every file and writes the state anew), or name another folder with --state\n")
+        try FileManager.default.removeItem(atPath: state)
+        _ = try folder.write(".out.state/previous", "x")
+        let foreign = try Self.run(folder)
+        #expect(foreign.status == 2)
+        #expect(foreign.stderr == "govstats: \(state), where govstats keeps the run state of --out \(folder.path)/out, holds previous, which is not of a run state: move it away; if the folder holds nothing of yours, remove it whole (a run then reads every file and writes the state anew)\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+    }
+
     /// A run writes over and removes what its state folder holds (`previous/`, `state.1`),
     /// so a folder of the user's named by mistake is refused and left as it is; one that
     /// holds only what runs keep there, killed ones included, is taken.
