@@ -63,15 +63,16 @@ enum HTMLRenderer {
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         figure{margin:1rem 0;display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
         figcaption{flex-basis:100%}
-        .scroll{overflow-x:auto;max-width:100%}
+        .scroll{overflow-x:auto;max-width:100%}.latest{direction:rtl}.latest>*{direction:ltr}
         .scroll:focus{outline:2px solid #1a4d8f}
         figure svg,figure img{display:block;max-width:none}
-        p,li,dd,dt,caption,h1,h2,h3,td,th{overflow-wrap:anywhere}
+        p,li,dd,dt,caption,summary,h1,h2,h3{overflow-wrap:anywhere}td,th{overflow-wrap:break-word;min-width:5em}\
+        caption{max-width:calc(100vw - 2rem)}figure>details{max-width:100%;min-width:0}
         a{color:#1a4d8f}
         ul.links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
         @media print{body{max-width:none;padding:0;font-size:10pt}nav,.skip{display:none}a{color:inherit;text-decoration:none}\
         .scroll{overflow:visible}figure svg,figure img{max-width:100%;height:auto}\
-        h2,h3{break-after:avoid}svg,tr,figure,.tile{break-inside:avoid}thead{display:table-header-group}details,nav.contents{display:none}}
+        h2,h3{break-after:avoid}svg,tr,figure,.tile{break-inside:avoid}thead{display:table-header-group}details:not([open]){display:none}}
         details{margin:.5rem 0}summary{cursor:pointer;color:#1a4d8f}
         ul.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}
         .tile{border:1px solid #bbb;border-radius:4px;padding:.5rem .75rem}.tile p{margin:.1rem 0}
@@ -81,6 +82,7 @@ enum HTMLRenderer {
         nav.contents{font-size:.9rem;display:flex;gap:.5rem;align-items:baseline}nav.contents ul{margin:.25rem 0}
         nav.contents strong{white-space:nowrap}nav ul.links{margin:.25rem 0}
         nav strong{font-weight:bold}
+        @media print{nav.contents,nav details{display:none}}
 
         """
 
@@ -108,7 +110,7 @@ enum HTMLRenderer {
         case .chart(let chart):
             return [HTMLNode("figure", [], [
                 HTMLNode("figcaption", [], [HTMLNode("strong", text: chart.title), .text(" " + chart.summary)]),
-                scrolling(image(chart), label: chart.title),
+                scrolling(image(chart), label: chart.title, fromTheEnd: !chart.horizontal),
                 HTMLNode("details", [], [HTMLNode("summary", text: chart.table.caption), node(chart.table)]),
             ])]
         case .navigation(let items, let districts):
@@ -213,8 +215,11 @@ enum HTMLRenderer {
     /// A box that scrolls sideways on its own when its content is wider than the page (a
     /// table, a chart on a phone), so that the page itself never does; it can be focused
     /// and scrolled with the keyboard.
-    private static func scrolling(_ content: HTMLNode, label: String) -> HTMLNode {
-        HTMLNode("div", [("class", "scroll"), ("role", "region"), ("tabindex", "0"), ("aria-label", label)], [content])
+    /// A box that scrolls sideways when its content is wider than the page. `fromTheEnd`:
+    /// it opens scrolled to the right end, where a chart by month has its latest months
+    /// (the box is right-to-left, its content left-to-right: no script needed).
+    private static func scrolling(_ content: HTMLNode, label: String, fromTheEnd: Bool = false) -> HTMLNode {
+        HTMLNode("div", [("class", fromTheEnd ? "scroll latest" : "scroll"), ("role", "region"), ("tabindex", "0"), ("aria-label", label)], [content])
     }
 
     private static func inline(_ inlines: [Inline]) -> [HTMLNode] {
