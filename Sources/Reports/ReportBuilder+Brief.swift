@@ -37,7 +37,10 @@ extension ReportBuilder {
         if level == .district, let city = trends.row(dataset, metric, .city, input.city, first.kind, first.period) {
             notes.append(words.say("\(words.cityName) ", "\(words.cityName): ") + words.shortChange(self.comparison(city)))
             if let rank = rank(dataset, metric, area, first.kind, first.period) {
-                notes.append(words.say("降幅在 \(rank.of) 个区中排第 \(rank.position)", "fall ranked \(rank.position) of \(rank.of) districts"))
+                // A district that rose is placed among the rises, not last among the falls.
+                notes.append(comparison.direction == .up
+                    ? words.say("升幅在 \(rank.of) 个区中排第 \(rank.risePosition)", "rise ranked \(rank.risePosition) of \(rank.of) districts")
+                    : words.say("降幅在 \(rank.of) 个区中排第 \(rank.position)", "fall ranked \(rank.position) of \(rank.of) districts"))
             }
         }
         let declared = dataset.metrics.first { $0.name == metric }
@@ -75,8 +78,9 @@ extension ReportBuilder {
                     change: words.complianceChange(row), notes: notes, sparkline: history)
     }
 
-    /// A district's place among the districts with a headline change, largest fall first.
-    func rank(_ dataset: Dataset, _ metric: String, _ district: String, _ kind: PeriodKind, _ period: String) -> (position: Int, of: Int)? {
+    /// A district's place among the districts with a headline change, largest fall first
+    /// (`position`) and largest rise first (`risePosition`).
+    func rank(_ dataset: Dataset, _ metric: String, _ district: String, _ kind: PeriodKind, _ period: String) -> (position: Int, risePosition: Int, of: Int)? {
         var ratios: [(String, (numerator: Int, denominator: Int))] = []
         for name in trends.areas(dataset, .district) {
             guard let row = trends.row(dataset, metric, .district, name, kind, period) else { continue }
@@ -86,7 +90,8 @@ extension ReportBuilder {
         }
         guard let own = ratios.first(where: { compareUTF8($0.0, district) == 0 })?.1 else { return nil }
         let ahead = ratios.filter { Comparison.ratioLess($0.1, own) }.count
-        return (ahead + 1, ratios.count)
+        let aheadInRises = ratios.filter { Comparison.ratioLess(own, $0.1) }.count
+        return (ahead + 1, aheadInRises + 1, ratios.count)
     }
 
     /// Headlines of an area, most important first: the changes fit for a headline, by the

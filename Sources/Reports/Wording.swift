@@ -158,13 +158,19 @@ struct Wording: Sendable {
         }
     }
 
-    /// A change in a tile: `▼ 5.5%（减少 535 起）` / `▼ 5.5% (−535)`; without a percentage,
-    /// why (a small base, no prior figure).
+    /// A change in a tile or a ranking, always year on year: `▼ 5.5%（减少 535 起）` /
+    /// `▼ 5.5% (−535)`; without a percentage, the figure a year earlier and why.
     func shortChange(_ comparison: Comparison) -> String {
         switch comparison {
         case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial):
             if smallBase || priorPartial {
-                return zh ? "上期 \(prior) 起（不计算百分比）" : "\(prior) before (no percentage)"
+                // Why, as the sentences and tables say it: a tile that only said "no
+                // percentage" read as at odds with a table beside it that gave one.
+                var reasons: [String] = []
+                if smallBase { reasons.append(zh ? "小基数" : "small base") }
+                if priorPartial { reasons.append(zh ? "上年同期数据不完整" : "that span only partly covered by the data") }
+                let why = reasons.joined(separator: zh ? "；" : "; ")
+                return zh ? "上年同期 \(prior) 起（\(why)，不计算百分比）" : "\(prior) a year earlier (\(why), no percentage)"
             }
             switch direction {
             case .up: return zh ? "▲ \(percent)%（增加 \(difference) 起）" : "▲ \(percent)% (+\(difference))"
@@ -172,7 +178,7 @@ struct Wording: Sendable {
             case .flat: return zh ? "= 持平" : "= unchanged"
             }
         case .noPrior(let beforeData):
-            return beforeData ? (zh ? "无可比数据" : "no comparable figure") : (zh ? "上期为 0" : "0 before")
+            return beforeData ? (zh ? "无可比数据" : "no comparable figure") : (zh ? "上年同期为 0" : "0 a year earlier")
         case .notCompared(let status):
             return zh ? "\(self.status(status))，不作比较" : "\(self.status(status)), not compared"
         }

@@ -65,6 +65,14 @@ enum SampleReports {
         #expect(!index.contains("**方法说明**"))
         #expect(try SampleReports.folder.read("out/index.html").contains("<summary>"))
     }
+
+    /// A district tile places a rise among the rises: 虹口区's burglaries rose the most of
+    /// the 16 districts (+36.7%), and its alarm calls fell the tenth most.
+    @Test func aDistrictThatRoseIsRankedAmongTheRises() throws {
+        let page = try SampleReports.folder.read("out/district-虹口区.md")
+        #expect(page.contains("- 入室盗窃案件 · 2017 年 **41 起** ▲ 36.7%（增加 11 起） · 年初至今 7 起，上年同期 1 起（小基数，不计算百分比） · 全市 ▼ 9.4%（减少 90 起） · 升幅在 16 个区中排第 1\n"))
+        #expect(page.contains("- 接警总数 · 2017 年 **278 起** ▼ 3.1%（减少 9 起） · 年初至今 39 起，▼ 2.5%（减少 1 起） · 全市 ▼ 5.5%（减少 535 起） · 降幅在 16 个区中排第 10\n"))
+    }
 }
 
 @Suite struct RunCommandTests {

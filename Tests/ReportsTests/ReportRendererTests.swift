@@ -52,6 +52,8 @@ import Testing
         #expect(!headlines(zh["index.md"]!).contains("上升 50.0%"))
         // Its own page states the two counts, no percentage.
         #expect(zh["district-闵行区.md"]!.contains("- 闵行区 2017 年报警类接警 6 起，上年 4 起（小基数，不计算百分比）\n"))
+        // So does its tile, with the same reason.
+        #expect(zh["district-闵行区.md"]!.contains("- 报警类接警 · 2017 年 **6 起** 上年同期 4 起（小基数，不计算百分比）"), "\(zh["district-闵行区.md"]!)")
         // Year to date 宝山区: 7 against 2.
         #expect(zh["district-宝山区.md"]!.contains("- 宝山区 2018-01-01 至 2018-02-10 报警类接警 7 起，上年同期 2 起（小基数，不计算百分比）\n"))
         // Compliance on 3 communities.
@@ -60,6 +62,7 @@ import Testing
         let en = ReportFixture.render(try ReportFixture.input(language: .en))
         #expect(en["index.md"]!.contains("| 6 | 4 | ▲ up 50.0% (+2, small base) |"))
         #expect(en["district-闵行区.md"]!.contains("- 闵行区 alarm calls in 2017: 6, 4 a year earlier (small base, no percentage)\n"))
+        #expect(en["district-闵行区.md"]!.contains(" **6** 4 a year earlier (small base, no percentage)"), "\(en["district-闵行区.md"]!)")
     }
 
     @Test func periodUnderWayIsLabelledAndNeverAFall() throws {
@@ -283,7 +286,9 @@ extension ReportFixture {
         let base = folder + "/" + language.rawValue
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         for document in ReportRenderer.render(try ReportFixture.input(language: language)) {
-            try document.contents.write(toFile: base + "/" + document.path, atomically: true, encoding: .utf8)
+            let path = base + "/" + document.path
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try document.contents.write(toFile: path, atomically: true, encoding: .utf8)
         }
     }
 }
