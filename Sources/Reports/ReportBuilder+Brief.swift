@@ -195,13 +195,21 @@ extension ReportBuilder {
     /// Communities a table lists at most; every one is in data/trends.csv.
     static let communityRows = 30
 
+    /// How the community tables are ordered (`activeCommunities`). With several metrics,
+    /// every table has the rows of the first, in its order, to be read side by side: the
+    /// note names that metric, since the others' rows may be 0 throughout.
     func communityOrderNote(_ dataset: Dataset, total: Int) -> String {
-        guard let scope = headlineScopes(dataset).first else { return "" }
+        guard let scope = headlineScopes(dataset).first, let first = trends.metrics(dataset).first else { return "" }
         let when = scope.kind == .ytd ? words.span(scope.period) : words.year(scope.period)
         let cut = total > Self.communityRows
             ? words.say("；列出前 \(Self.communityRows) 个，共 \(total) 个，全部见 data/trends.csv", "; the first \(Self.communityRows) of \(total), all of them in data/trends.csv")
             : ""
-        return words.say("按\(words.amid(when))变化的绝对数量排列，各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
+        guard trends.metrics(dataset).count > 1 else {
+            return words.say("按\(words.amid(when))变化的绝对数量排列，各期均为 0 的小区不列出", "largest change in \(when) first; communities with no record in these periods are left out") + cut
+        }
+        let name = words.metricName(metricTitle(dataset, first))
+        return words.say("各表均按\(name)\(words.amid(when))变化的绝对数量排列，\(name)各期均为 0 的小区不列出",
+                         "every table in the order of the largest change in \(name) in \(when); communities with no \(name) in these periods are left out") + cut
     }
 
     /// The districts ranked by the first metric of a dataset in its headline period, largest

@@ -66,6 +66,13 @@ enum SampleReports {
         #expect(try SampleReports.folder.read("out/index.html").contains("<summary>"))
     }
 
+    /// The community tables of a dataset of two metrics share the rows of the first, in its
+    /// order; the caption of the second says so.
+    @Test func communityTablesNameTheMetricTheyAreOrderedBy() throws {
+        let page = try SampleReports.folder.read("out/burglary_reports.md")
+        #expect(page.contains("**已破入室盗窃案件：各小区（2017 年对比 2016 年；年初至今 2018-01-01 至 2018-02-28，上年同期 2017-01-01 至 2017-02-28；各表均按入室盗窃案件 2017 年变化的绝对数量排列，入室盗窃案件各期均为 0 的小区不列出；列出前 30 个，共 520 个，全部见 data/trends.csv）**\n"))
+    }
+
     /// A district tile places a rise among the rises: 虹口区's burglaries rose the most of
     /// the 16 districts (+36.7%), and its alarm calls fell the tenth most.
     @Test func aDistrictThatRoseIsRankedAmongTheRises() throws {
