@@ -49,12 +49,16 @@ extension ReportBuilder {
             let rate = Percent.format(numerator: row.value * 100, denominator: whole.value)
             let prior = whole.priorValue > 0 ? Percent.format(numerator: row.priorValue * 100, denominator: whole.priorValue) : nil
             let name = words.text(share.title)
-            notes.insert(prior.map { words.say("\(name) \(rate)%（上期 \($0)%）", "\(name) \(rate)% (\($0)% before)") }
+            notes.insert(prior.map { words.say("\(name) \(rate)%（上年同期 \($0)%）", "\(name) \(rate)% (\($0)% a year earlier)") }
                 ?? words.say("\(name) \(rate)%", "\(name) \(rate)%"), at: 0)
         }
         var change = words.shortChange(comparison)
         if declared?.riseIsGood == true, comparison.direction == .down {
-            change += words.say("（减少不是好消息）", " (a fall is not good news)")
+            // In the change's own brackets: ▼ 35.8%（减少 172 起；减少不是好消息）.
+            let close = words.say("）", ")")
+            change = change.hasSuffix(close)
+                ? change.dropLast() + words.say("；减少不是好消息）", "; a fall is not good news)")
+                : change + words.say("（减少不是好消息）", " (a fall is not good news)")
         }
         let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
         let scope = first.kind == .ytd ? (clock(dataset).ytdFromFirstRecord(words) ?? words.span(first.period)) : words.year(first.period)
@@ -74,7 +78,7 @@ extension ReportBuilder {
             notes.append(words.say("在 \(districts.count) 个区中排第 \(ahead + 1)", "ranked \(ahead + 1) of \(districts.count) districts"))
         }
         let history = compliance.rows(level, area).filter { $0.period.kind == latest.kind }.map { Self.tenths($0.ratePercent) }
-        return Tile(title: words.complianceName(dataset) + " · " + words.compliancePeriod(latest), figure: row.ratePercent + "%",
+        return Tile(title: words.complianceTitle(dataset) + " · " + words.compliancePeriod(latest), figure: row.ratePercent + "%",
                     change: words.complianceChange(row), notes: notes, sparkline: history)
     }
 
@@ -253,7 +257,7 @@ extension ReportBuilder {
         }.map(\.element)
         guard rows.count >= 2 else { return nil }
         let title = words.say("各区\(words.complianceName(dataset))（\(words.compliancePeriod(latest))）",
-                              "\(words.complianceName(dataset)) by district, \(words.compliancePeriod(latest))")
+                              "\(words.complianceTitle(dataset)) by district, \(words.compliancePeriod(latest))")
         let bars = rows.map { row in
             var bar = BarChart.Bar(axisLabel: row.area, magnitude: Self.tenths(row.ratePercent),
                                    caption: row.area + words.say("：", ": ") + row.ratePercent + "%", incomplete: false)

@@ -30,7 +30,7 @@ extension ReportBuilder {
         for dataset in assessed {
             let scoped = scoped(to: dataset)
             guard let latest = scoped.compliance.latestPeriod else { continue }
-            let rate = words.complianceName(dataset)
+            let rate = words.complianceTitle(dataset)
             blocks.append(folded(ReportSection(
                 level: 2, title: words.say("\(rate)（各区）", "\(rate) by district"),
                 blocks: [
@@ -208,7 +208,7 @@ extension ReportBuilder {
     // MARK: Compliance
 
     func districtComplianceTable(_ dataset: Dataset, _ period: Period) -> ReportBlock {
-        let rate = words.complianceName(dataset)
+        let rate = words.complianceTitle(dataset)
         let areas = [cityRow()] + compliance.areas(.district).map {
             AreaRow(cell: [districtLink($0)], level: .district, area: $0)
         }

@@ -77,9 +77,14 @@ extension ReportBuilder {
     func metricDefinitions() -> String {
         var parts: [String] = []
         for dataset in dated {
+            let datasetName = words.datasetName(dataset)
             let metrics = dataset.metrics.map { metric -> String in
                 let name = words.metricName(metric.title)
-                guard !metric.conditions.isEmpty else { return words.say("\(name)：全部记录", "\(name): every record") }
+                guard !metric.conditions.isEmpty else {
+                    // A metric of the dataset's name, after it: not said twice (入室盗窃案件：全部记录).
+                    if metric.name == dataset.metrics.first?.name, name == datasetName { return words.say("全部记录", "every record") }
+                    return words.say("\(name)：全部记录", "\(name): every record")
+                }
                 let conditions = metric.conditions.map { condition -> String in
                     var text = words.say("\(condition.column.name) 为 \(condition.patterns) 之一", "\(condition.column.name) matches \(condition.patterns)")
                     if condition.absentMatches {
@@ -89,7 +94,7 @@ extension ReportBuilder {
                 }
                 return words.say("\(name)：\(conditions.joined(separator: "且"))的记录", "\(name): records whose \(conditions.joined(separator: " and "))")
             }
-            parts.append(words.say("\(words.datasetName(dataset))：", "\(words.datasetName(dataset)): ") + metrics.joined(separator: words.say("；", "; ")))
+            parts.append(words.say("\(datasetName)：", "\(datasetName): ") + metrics.joined(separator: words.say("；", "; ")))
         }
         return parts.joined(separator: words.say("。", ". ")) + words.say(
             "。值为空的记录不计入按值筛选的指标；* 匹配任意一串字符，? 匹配一个字符。这些列表可在 govstats.toml 中另行配置。",

@@ -104,7 +104,7 @@ extension ReportBuilder {
     }
 
     private func complianceDatasetBlocks(_ dataset: Dataset) -> [ReportBlock] {
-        let rate = words.complianceName(dataset)
+        let rate = words.complianceTitle(dataset)
         var blocks: [ReportBlock] = []
         if let latest = compliance.latestPeriod {
             blocks.append(.paragraph([.text(words.say(
@@ -174,7 +174,7 @@ extension ReportBuilder {
 
     /// A district's compliance in every period and by street, for one assessments dataset.
     private func districtComplianceBlock(_ dataset: Dataset, _ district: String) -> ReportBlock? {
-        let rate = words.complianceName(dataset)
+        let rate = words.complianceTitle(dataset)
         if !compliance.rows(.district, district).isEmpty {
             var inner: [ReportBlock] = []
             if let history = complianceHistory(.district, district, caption: words.say("\(district) 各期达标率", "Compliance in each period: \(district)")) {

@@ -31,12 +31,17 @@ struct Wording: Sendable {
     /// What an assessments dataset's rate is called (`平安小区达标率`).
     func complianceName(_ dataset: Dataset) -> String { text(dataset.complianceTitle) }
 
-    /// A metric's name at the start of a heading or table caption.
-    func metricTitle(_ title: Words) -> String {
-        let name = metricName(title)
+    /// The compliance rate's name at the start of a heading, caption or tile.
+    func complianceTitle(_ dataset: Dataset) -> String { atStart(complianceName(dataset)) }
+
+    /// A name that starts a sentence: in English, with a capital.
+    private func atStart(_ name: String) -> String {
         guard !zh, let first = name.first else { return name }
         return first.uppercased() + name.dropFirst()
     }
+
+    /// A metric's name at the start of a heading or table caption.
+    func metricTitle(_ title: Words) -> String { atStart(metricName(title)) }
 
     func areaName(_ area: String, level: AreaLevel) -> String {
         level == .city ? cityName : area

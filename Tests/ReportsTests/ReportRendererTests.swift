@@ -63,6 +63,15 @@ import Testing
         #expect(en["index.md"]!.contains("| 6 | 4 | ▲ up 50.0% (+2, small base) |"))
         #expect(en["district-闵行区.md"]!.contains("- 闵行区 alarm calls in 2017: 6, 4 a year earlier (small base, no percentage)\n"))
         #expect(en["district-闵行区.md"]!.contains(" **6** 4 a year earlier (small base, no percentage)"), "\(en["district-闵行区.md"]!)")
+        // A fall that is not good news is said in the change's own brackets; the share's
+        // prior figure is a year earlier's, as the change's is.
+        #expect(zh["index.md"]!.contains("- 已破入室盗窃案件 · 2017 年 **2 起** 上年同期 6 起（小基数，不计算百分比；减少不是好消息） · 破案率 25.0%（上年同期 50.0%） · "))
+        #expect(en["index.md"]!.contains("- Cleared burglaries · 2017 **2** 6 a year earlier (small base, no percentage; a fall is not good news) · clearance rate 25.0% (50.0% a year earlier) · "))
+        // A name that starts a heading, caption or tile has a capital in English.
+        #expect(en["index.md"]!.contains("- Safe-community compliance · 2017 **76.9%**"))
+        #expect(en["index.md"]!.contains("**Safe-community compliance by district, 2017** "))
+        // A dataset's metric of its own name is not named twice in the methodology.
+        #expect(zh["index.md"]!.contains("入室盗窃案件：全部记录；已破入室盗窃案件："), "\(zh["index.md"]!)")
     }
 
     @Test func periodUnderWayIsLabelledAndNeverAFall() throws {
