@@ -81,8 +81,11 @@ enum SVGChart {
                 ("width", String(step - gap)), ("height", String(barHeight)),
             ] + style, [HTMLNode("title", text: bar.caption)]))
             if let earlier = bar.yearEarlier {
-                marks.append(HTMLNode("line", [("x1", String(x - 1)), ("y1", String(y(earlier))), ("x2", String(x + step - gap + 1)),
-                                               ("y2", String(y(earlier))), ("stroke", "#c0392b"), ("stroke-width", "2")]))
+                // Dark red on a white edge: it stands out from the bar and the ground alike,
+                // printed in grey too (the old #c0392b was the bar's grey).
+                let line: [(StaticString, String?)] = [("x1", String(x - 1)), ("y1", String(y(earlier))), ("x2", String(x + step - gap + 1)), ("y2", String(y(earlier)))]
+                marks.append(HTMLNode("line", line + [("stroke", "#fff"), ("stroke-width", "4")]))
+                marks.append(HTMLNode("line", line + [("stroke", "#8e1b10"), ("stroke-width", "2")]))
             }
             if let flag = bar.flag {
                 labels.append(HTMLNode("text", [("x", String(x + (step - gap) / 2)), ("y", String(baseline - barHeight - 4)),
