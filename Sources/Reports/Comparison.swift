@@ -27,12 +27,13 @@ enum Comparison: Sendable, Equatable {
     case noPrior(beforeData: Bool)
     /// `percent` is the magnitude of `change_pct` (no sign); `difference` is value - prior.
     /// `priorPartial`: the prior period starts before the first record date, so the change
-    /// is shown with that note and never headlined.
-    case change(Direction, percent: String, difference: Int, prior: Int, smallBase: Bool, priorPartial: Bool)
+    /// is shown with that note and never headlined. `gap`: the period or the prior one holds
+    /// a month with no record citywide (an export may be missing): the same.
+    case change(Direction, percent: String, difference: Int, prior: Int, smallBase: Bool, priorPartial: Bool, gap: Bool = false)
 
     static let smallBaseLimit = 10
 
-    init(_ row: TrendRow, status: PeriodStatus, priorPartial: Bool, priorBeforeData: Bool) {
+    init(_ row: TrendRow, status: PeriodStatus, priorPartial: Bool, gap: Bool = false, priorBeforeData: Bool) {
         guard status == .complete else {
             self = .notCompared(status)
             return
@@ -45,25 +46,25 @@ enum Comparison: Sendable, Equatable {
         let direction: Direction = difference > 0 ? .up : difference < 0 ? .down : .flat
         let magnitude = percent.hasPrefix("-") ? String(percent.dropFirst()) : percent
         self = .change(direction, percent: magnitude, difference: difference, prior: row.priorValue,
-                       smallBase: row.priorValue < Self.smallBaseLimit, priorPartial: priorPartial)
+                       smallBase: row.priorValue < Self.smallBaseLimit, priorPartial: priorPartial, gap: gap)
     }
 
     /// A comparison fit for a headline or a ranking: a complete period against a complete
-    /// prior period, a percentage, a base of at least 10.
+    /// prior period, a percentage, a base of at least 10, no month without a record.
     var isHeadline: Bool {
-        if case .change(_, _, _, _, let smallBase, let priorPartial) = self { return !smallBase && !priorPartial }
+        if case .change(_, _, _, _, let smallBase, let priorPartial, let gap) = self { return !smallBase && !priorPartial && !gap }
         return false
     }
 
     /// Up, down or flat, when there is a change to tell.
     var direction: Direction? {
-        if case .change(let direction, _, _, _, _, _) = self { return direction }
+        if case .change(let direction, _, _, _, _, _, _) = self { return direction }
         return nil
     }
 
     /// The exact change ratio as a fraction (difference / prior), for ranking.
     var ratio: (numerator: Int, denominator: Int)? {
-        if case .change(_, _, let difference, let prior, _, _) = self, prior > 0 { return (difference, prior) }
+        if case .change(_, _, let difference, let prior, _, _, _) = self, prior > 0 { return (difference, prior) }
         return nil
     }
 }

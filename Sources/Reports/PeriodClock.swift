@@ -4,6 +4,8 @@ import Trends
 /// Tells complete, in-progress and partial periods apart for a dataset's span.
 struct PeriodClock: Sendable {
     let span: DataSpan?
+    /// The months with no record citywide inside the span (`DatedTrends.emptyMonths`).
+    var emptyMonths: Set<String> = []
 
     func status(_ row: TrendRow) -> PeriodStatus {
         if row.complete { return .complete }
@@ -51,6 +53,47 @@ struct PeriodClock: Sendable {
     func priorIsPartial(_ row: TrendRow) -> Bool {
         guard let span, let start = priorStart(row.periodKind, row.period, span) else { return false }
         return start < span.first
+    }
+
+    /// Whether the row's period, or the one it is compared with, holds a month with no
+    /// record citywide: its change may be that of an export that is missing.
+    func holdsAnEmptyMonth(_ row: TrendRow) -> Bool {
+        guard !emptyMonths.isEmpty, let span, let start = priorStart(row.periodKind, row.period, span) else { return false }
+        // From the prior period's first month to the row's period's last one (for the year
+        // to date, the spans a year apart: the months between are not compared).
+        func months(_ from: LocalDate, _ to: LocalDate) -> Bool {
+            var month = from.year * 12 + from.month - 1
+            while month <= to.year * 12 + to.month - 1 {
+                let year = month / 12, number = month % 12 + 1
+                if emptyMonths.contains(String(year) + (number < 10 ? "-0" : "-") + String(number)) { return true }
+                month += 1
+            }
+            return false
+        }
+        if row.periodKind == .ytd { return months(span.ytd.start, span.ytd.end) || months(span.priorYtd.start, span.priorYtd.end) }
+        guard let end = periodEnd(row.periodKind, row.period) else { return false }
+        return months(start, end)
+    }
+
+    /// The first day of the last month of the period labelled `period` (not for ytd).
+    private func periodEnd(_ kind: PeriodKind, _ period: String) -> LocalDate? {
+        let digits = Array(period.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= digits.count else { return nil }
+            return Int(String(decoding: digits[range], as: UTF8.self))
+        }
+        switch kind {
+        case .year:
+            return Int(period).flatMap { LocalDate(year: $0, month: 12, day: 1) }
+        case .quarter:
+            guard digits.count == 6, let year = number(0..<4), let quarter = number(5..<6) else { return nil }
+            return LocalDate(year: year, month: quarter * 3, day: 1)
+        case .month:
+            guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return nil }
+            return LocalDate(year: year, month: month, day: 1)
+        case .ytd:
+            return nil
+        }
     }
 
     /// The first day of the period before the one labelled `period` (for ytd, of the span a

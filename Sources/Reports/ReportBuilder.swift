@@ -27,6 +27,11 @@ struct ReportBuilder {
     let present: [DatasetIngest]
     /// The dated datasets present that have trend rows, in contract order.
     let dated: [Dataset]
+    /// Per dated dataset, the months (`2017-02`) with no record citywide between its first
+    /// and last, when its other months have at least `Comparison.smallBaseLimit` records
+    /// on average: then most likely an export that is missing (a month of 0 where 10 are
+    /// expected has a chance of 1 in 22,000), not a quiet month of a small dataset.
+    let emptyMonths: [Dataset: Set<String>]
 
     static let rankingSize = 3
 
@@ -38,6 +43,15 @@ struct ReportBuilder {
         present = input.datasets.sorted { $0.dataset < $1.dataset }
         dated = present.map(\.dataset).filter { $0.kind == .events && trends.hasRows($0) }
         assessed = present.map(\.dataset).filter { $0.kind == .assessments }
+        var empty: [Dataset: Set<String>] = [:]
+        for dataset in dated {
+            guard let metric = trends.metrics(dataset).first else { continue }
+            let months = trends.rows(dataset, metric, .city, input.city, .month).filter { $0.value > 0 }
+            if !months.isEmpty, months.reduce(0, { $0 + $1.value }) >= Comparison.smallBaseLimit * months.count {
+                empty[dataset] = Set(trends.emptyMonths(dataset))
+            }
+        }
+        emptyMonths = empty
         var byDataset: [Dataset: ComplianceIndex] = [:]
         for dataset in assessed {
             byDataset[dataset] = ComplianceIndex(input.compliance.filter { $0.dataset == dataset }, city: input.city)
@@ -95,13 +109,13 @@ struct ReportBuilder {
 
     // MARK: Figures
 
-    func clock(_ dataset: Dataset) -> PeriodClock { PeriodClock(span: input.spans[dataset]) }
+    func clock(_ dataset: Dataset) -> PeriodClock { PeriodClock(span: input.spans[dataset], emptyMonths: emptyMonths[dataset] ?? []) }
 
     func status(_ row: TrendRow) -> PeriodStatus { clock(row.dataset).status(row) }
 
     func comparison(_ row: TrendRow) -> Comparison {
         let clock = clock(row.dataset)
-        return Comparison(row, status: clock.status(row), priorPartial: clock.priorIsPartial(row),
+        return Comparison(row, status: clock.status(row), priorPartial: clock.priorIsPartial(row), gap: clock.holdsAnEmptyMonth(row),
                           priorBeforeData: clock.priorBeforeData(row))
     }
 

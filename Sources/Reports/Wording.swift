@@ -110,12 +110,13 @@ struct Wording: Sendable {
         }
         let before = zh ? (ytd ? "上年同期" : "上年") : (ytd ? "in the same span a year earlier" : "a year earlier")
         switch comparison {
-        case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial):
-            if smallBase || priorPartial {
+        case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial, let gap):
+            if smallBase || priorPartial || gap {
                 // Counts only: a percentage that may not be headlined is not put in a sentence.
                 var reasons: [String] = []
                 if smallBase { reasons.append(zh ? "小基数" : "small base") }
                 if priorPartial { reasons.append(zh ? "\(before)数据不完整" : "prior period only partly covered by the data") }
+                if gap { reasons.append(emptyMonthNote) }
                 let why = reasons.joined(separator: zh ? "；" : "; ")
                 opening += zh ? "，\(before) \(prior) 起（\(why)，不计算百分比）" : ", \(prior) \(before) (\(why), no percentage)"
             } else {
@@ -138,6 +139,9 @@ struct Wording: Sendable {
         return opening
     }
 
+    /// Why a change is not headlined when a month of it has no record citywide.
+    var emptyMonthNote: String { zh ? "含可能缺少导出的月份" : "a month whose export may be missing" }
+
     // MARK: Table cells
 
     /// A change in a table: direction by ▲/▼ and in words, the percentage and the absolute
@@ -149,9 +153,10 @@ struct Wording: Sendable {
         case .noPrior(let beforeData):
             return beforeData ? (zh ? "—（无可比数据）" : "— (no comparable figure)")
                 : (zh ? "—（上期为 0，不计算百分比）" : "— (prior period 0, no percentage)")
-        case .change(let direction, let percent, let difference, _, let smallBase, let priorPartial):
+        case .change(let direction, let percent, let difference, _, let smallBase, let priorPartial, let gap):
             var small = smallBase ? (zh ? "，小基数" : ", small base") : ""
             if priorPartial { small += zh ? "，上期不完整" : ", prior period partial" }
+            if gap { small += zh ? "，\(emptyMonthNote)" : ", \(emptyMonthNote)" }
             switch direction {
             case .up:
                 return zh ? "▲ 上升 \(percent)%（增加 \(difference) 起\(small)）" : "▲ up \(percent)% (+\(difference)\(small))"
@@ -167,13 +172,14 @@ struct Wording: Sendable {
     /// `▼ 5.5% (−535)`; without a percentage, the figure a year earlier and why.
     func shortChange(_ comparison: Comparison) -> String {
         switch comparison {
-        case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial):
-            if smallBase || priorPartial {
+        case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial, let gap):
+            if smallBase || priorPartial || gap {
                 // Why, as the sentences and tables say it: a tile that only said "no
                 // percentage" read as at odds with a table beside it that gave one.
                 var reasons: [String] = []
                 if smallBase { reasons.append(zh ? "小基数" : "small base") }
                 if priorPartial { reasons.append(zh ? "上年同期数据不完整" : "that span only partly covered by the data") }
+                if gap { reasons.append(emptyMonthNote) }
                 let why = reasons.joined(separator: zh ? "；" : "; ")
                 return zh ? "上年同期 \(prior) 起（\(why)，不计算百分比）" : "\(prior) a year earlier (\(why), no percentage)"
             }

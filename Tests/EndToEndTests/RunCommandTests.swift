@@ -66,6 +66,43 @@ enum SampleReports {
         #expect(try SampleReports.folder.read("out/index.html").contains("<summary>"))
     }
 
+    /// A month with no record amid months of a dozen or more is most likely an export that
+    /// is missing: a change over it is given in counts, with that reason, and not headlined.
+    /// Amid months of two, a month of none is a quiet month, and changes are as usual.
+    @Test func aChangeOverAMonthWithoutRecordsIsNotHeadlined() throws {
+        let folder = try TemporaryDirectory("e2e")
+        defer { folder.remove() }
+        func export(perMonth: Int) -> String {
+            var rows = alarmHeader
+            var id = 0
+            for year in [2016, 2017] {
+                for month in 1...12 where !(year == 2017 && month == 3) {
+                    for day in 1...(perMonth + (year == 2016 ? 1 : 0)) {
+                        id += 1
+                        rows += "A\(id),\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day),宝山区,,报警,盗窃,,\n"
+                    }
+                }
+            }
+            // The last record on 2017-12-31: 2017 is a complete year.
+            return rows + "Z1,2017-12-31,宝山区,,报警,盗窃,,\n"
+        }
+        try folder.write("busy/alarm_calls.csv", export(perMonth: 12))
+        try folder.write("quiet/alarm_calls.csv", export(perMonth: 2))
+        for name in ["busy", "quiet"] {
+            let run = try GovStatsBinary.run(["run", "--data", folder.path + "/" + name, "--out", folder.path + "/" + name + "-out", "--quiet"])
+            #expect(run.status == 0)
+            #expect(run.stderr == "govstats: warning: alarm_calls: no record citywide in 2017-03, with records before and after: an export may be missing (see Data quality in alarm_calls.md)\n")
+        }
+        // 2016: 13 a month, 156; 2017: 12 a month but March, and the last, 133.
+        let busy = try folder.read("busy-out/index.md")
+        #expect(busy.contains("- 全市 2017 年接警总数 133 起，上年 156 起（含可能缺少导出的月份，不计算百分比）\n"))
+        #expect(busy.contains("- 接警总数 · 2017 年 **133 起** 上年同期 156 起（含可能缺少导出的月份，不计算百分比） · "))
+        #expect(busy.contains("| [宝山区](district-宝山区.md) | 133 | 156 | ▼ 下降 14.7%（减少 23 起，含可能缺少导出的月份） |"))
+        #expect(!busy.contains("同比下降"))
+        let quiet = try folder.read("quiet-out/index.md")
+        #expect(quiet.contains("- 全市 2017 年接警总数 23 起，同比下降 36.1%（减少 13 起）\n"))
+    }
+
     /// The community tables of a dataset of two metrics share the rows of the first, in its
     /// order; the caption of the second says so.
     @Test func communityTablesNameTheMetricTheyAreOrderedBy() throws {
