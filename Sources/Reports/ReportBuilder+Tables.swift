@@ -214,7 +214,7 @@ extension ReportBuilder {
         let these = compliance.areas(.district).filter { compliance.row(.district, $0, period) != nil }
         guard these.count < all.count else { return "" }
         let names = these.prefix(4).joined(separator: words.say("、", ", ")) + (these.count > 4 ? words.say(" 等 \(these.count) 个区", " and \(these.count - 4) more") : "")
-        return words.say("（仅 \(names)）", " (\(names) only)")
+        return words.say("（仅 \(names)参评）", " (assessed in \(names) only)")
     }
 
     /// The city's rate in each period of the latest period's kind, as a bar chart.
