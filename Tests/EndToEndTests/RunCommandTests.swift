@@ -105,6 +105,11 @@ enum SampleReports {
 
     /// The community tables of a dataset of two metrics share the rows of the first, in its
     /// order; the caption of the second says so.
+    @Test func aCitywideRateOfSomeDistrictsNamesThem() throws {
+        let page = try SampleReports.folder.read("out/safe_community.md")
+        #expect(page.contains("**全市平安小区达标率（半年）（仅 徐汇区、浦东新区参评）** "))
+    }
+
     @Test func communityTablesNameTheMetricTheyAreOrderedBy() throws {
         let page = try SampleReports.folder.read("out/burglary_reports.md")
         #expect(page.contains("**已破入室盗窃案件：各小区（2017 年对比 2016 年；年初至今 2018-01-01 至 2018-02-28，上年同期 2017-01-01 至 2017-02-28；各表均按入室盗窃案件 2017 年变化的绝对数量排列，入室盗窃案件各期均为 0 的小区不列出；列出前 30 个，共 520 个，全部见 data/trends.csv）**\n"))
