@@ -58,47 +58,25 @@ struct PeriodClock: Sendable {
     /// Whether the row's period, or the one it is compared with, holds a month with no
     /// record citywide: its change may be that of an export that is missing.
     func holdsAnEmptyMonth(_ row: TrendRow) -> Bool {
-        guard !emptyMonths.isEmpty, let span, let start = priorStart(row.periodKind, row.period, span) else { return false }
-        // From the prior period's first month to the row's period's last one (for the year
-        // to date, the spans a year apart: the months between are not compared).
-        func months(_ from: LocalDate, _ to: LocalDate) -> Bool {
-            var month = from.year * 12 + from.month - 1
-            while month <= to.year * 12 + to.month - 1 {
-                let year = month / 12, number = month % 12 + 1
-                if emptyMonths.contains(String(year) + (number < 10 ? "-0" : "-") + String(number)) { return true }
-                month += 1
+        guard !emptyMonths.isEmpty, let span else { return false }
+        func anyEmpty(_ months: ClosedRange<Int>) -> Bool {
+            months.contains { month in
+                let number = month % 12 + 1
+                return emptyMonths.contains(String(month / 12) + (number < 10 ? "-0" : "-") + String(number))
             }
-            return false
         }
-        if row.periodKind == .ytd { return months(span.ytd.start, span.ytd.end) || months(span.priorYtd.start, span.priorYtd.end) }
-        guard let end = periodEnd(row.periodKind, row.period) else { return false }
-        return months(start, end)
+        func month(_ date: LocalDate) -> Int { date.year * 12 + date.month - 1 }
+        // For the year to date, the two spans a year apart (the months between are not compared).
+        if row.periodKind == .ytd {
+            return anyEmpty(month(span.ytd.start)...month(span.ytd.end)) || anyEmpty(month(span.priorYtd.start)...month(span.priorYtd.end))
+        }
+        guard let months = months(row.periodKind, row.period) else { return false }
+        return anyEmpty((months.lowerBound - months.count)...months.upperBound)
     }
 
-    /// The first day of the last month of the period labelled `period` (not for ytd).
-    private func periodEnd(_ kind: PeriodKind, _ period: String) -> LocalDate? {
-        let digits = Array(period.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= digits.count else { return nil }
-            return Int(String(decoding: digits[range], as: UTF8.self))
-        }
-        switch kind {
-        case .year:
-            return Int(period).flatMap { LocalDate(year: $0, month: 12, day: 1) }
-        case .quarter:
-            guard digits.count == 6, let year = number(0..<4), let quarter = number(5..<6) else { return nil }
-            return LocalDate(year: year, month: quarter * 3, day: 1)
-        case .month:
-            guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return nil }
-            return LocalDate(year: year, month: month, day: 1)
-        case .ytd:
-            return nil
-        }
-    }
-
-    /// The first day of the period before the one labelled `period` (for ytd, of the span a
-    /// year earlier).
-    private func priorStart(_ kind: PeriodKind, _ period: String, _ span: DataSpan) -> LocalDate? {
+    /// The months of the period labelled `period`, counted as year × 12 + month − 1; nil for
+    /// the year to date, whose span is the data's.
+    private func months(_ kind: PeriodKind, _ period: String) -> ClosedRange<Int>? {
         let digits = Array(period.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= digits.count else { return nil }
@@ -107,18 +85,26 @@ struct PeriodClock: Sendable {
         switch kind {
         case .year:
             guard let year = Int(period) else { return nil }
-            return LocalDate(year: year - 1, month: 1, day: 1)
+            return year * 12...year * 12 + 11
         case .quarter:
             guard digits.count == 6, let year = number(0..<4), let quarter = number(5..<6) else { return nil }
-            let month = year * 12 + (quarter - 1) * 3 - 3
-            return LocalDate(year: month / 12, month: month % 12 + 1, day: 1)
+            let first = year * 12 + (quarter - 1) * 3
+            return first...first + 2
         case .month:
             guard digits.count == 7, let year = number(0..<4), let month = number(5..<7) else { return nil }
-            let previous = year * 12 + month - 2
-            return LocalDate(year: previous / 12, month: previous % 12 + 1, day: 1)
+            return year * 12 + month - 1...year * 12 + month - 1
         case .ytd:
-            return span.priorYtd.start
+            return nil
         }
+    }
+
+    /// The first day of the period before the one labelled `period` (for ytd, of the span a
+    /// year earlier).
+    private func priorStart(_ kind: PeriodKind, _ period: String, _ span: DataSpan) -> LocalDate? {
+        if kind == .ytd { return span.priorYtd.start }
+        guard let months = months(kind, period) else { return nil }
+        let first = months.lowerBound - months.count
+        return LocalDate(year: first / 12, month: first % 12 + 1, day: 1)
     }
 
     /// Whether the period labelled `period` contains `date`.

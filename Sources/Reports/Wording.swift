@@ -113,11 +113,7 @@ struct Wording: Sendable {
         case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial, let gap):
             if smallBase || priorPartial || gap {
                 // Counts only: a percentage that may not be headlined is not put in a sentence.
-                var reasons: [String] = []
-                if smallBase { reasons.append(zh ? "小基数" : "small base") }
-                if priorPartial { reasons.append(zh ? "\(before)数据不完整" : "prior period only partly covered by the data") }
-                if gap { reasons.append(emptyMonthNote) }
-                let why = reasons.joined(separator: zh ? "；" : "; ")
+                let why = whyNoPercentage(smallBase: smallBase, priorPartial: priorPartial, gap: gap, before: before)
                 opening += zh ? "，\(before) \(prior) 起（\(why)，不计算百分比）" : ", \(prior) \(before) (\(why), no percentage)"
             } else {
                 switch direction {
@@ -141,6 +137,15 @@ struct Wording: Sendable {
 
     /// Why a change is not headlined when a month of it has no record citywide.
     var emptyMonthNote: String { zh ? "含可能缺少导出的月份" : "a month whose export may be missing" }
+
+    /// Why a change is given in counts only; `before` names the prior span in Chinese.
+    private func whyNoPercentage(smallBase: Bool, priorPartial: Bool, gap: Bool, before: String) -> String {
+        var reasons: [String] = []
+        if smallBase { reasons.append(zh ? "小基数" : "small base") }
+        if priorPartial { reasons.append(zh ? "\(before)数据不完整" : "prior period only partly covered by the data") }
+        if gap { reasons.append(emptyMonthNote) }
+        return reasons.joined(separator: zh ? "；" : "; ")
+    }
 
     // MARK: Table cells
 
@@ -176,11 +181,7 @@ struct Wording: Sendable {
             if smallBase || priorPartial || gap {
                 // Why, as the sentences and tables say it: a tile that only said "no
                 // percentage" read as at odds with a table beside it that gave one.
-                var reasons: [String] = []
-                if smallBase { reasons.append(zh ? "小基数" : "small base") }
-                if priorPartial { reasons.append(zh ? "上年同期数据不完整" : "that span only partly covered by the data") }
-                if gap { reasons.append(emptyMonthNote) }
-                let why = reasons.joined(separator: zh ? "；" : "; ")
+                let why = whyNoPercentage(smallBase: smallBase, priorPartial: priorPartial, gap: gap, before: "上年同期")
                 return zh ? "上年同期 \(prior) 起（\(why)，不计算百分比）" : "\(prior) a year earlier (\(why), no percentage)"
             }
             switch direction {
