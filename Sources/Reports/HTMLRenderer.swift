@@ -214,10 +214,9 @@ enum HTMLRenderer {
 
     /// A box that scrolls sideways on its own when its content is wider than the page (a
     /// table, a chart on a phone), so that the page itself never does; it can be focused
-    /// and scrolled with the keyboard.
-    /// A box that scrolls sideways when its content is wider than the page. `fromTheEnd`:
-    /// it opens scrolled to the right end, where a chart by month has its latest months
-    /// (the box is right-to-left, its content left-to-right: no script needed).
+    /// and scrolled with the keyboard. `fromTheEnd`: it opens scrolled to the right end,
+    /// where a chart by month has its latest months (the box is right-to-left, its content
+    /// left-to-right: no script needed).
     private static func scrolling(_ content: HTMLNode, label: String, fromTheEnd: Bool = false) -> HTMLNode {
         HTMLNode("div", [("class", fromTheEnd ? "scroll latest" : "scroll"), ("role", "region"), ("tabindex", "0"), ("aria-label", label)], [content])
     }
