@@ -128,7 +128,7 @@ package struct DataFolder: Sendable {
 
 /// `a, b and c`; more than `limit` items as the first `shown` and how many more
 /// (`a, b, c and 4 more`). `items` is not empty.
-func inWords(_ items: [String], over limit: Int, showing shown: Int) -> String {
+package func inWords(_ items: [String], over limit: Int, showing shown: Int) -> String {
     if items.count > limit { return items.prefix(shown).joined(separator: ", ") + " and \(items.count - shown) more" }
     return items.count == 1 ? items[0] : items.dropLast().joined(separator: ", ") + " and " + items.last!
 }

@@ -4,8 +4,9 @@ import Trends
 /// Tells complete, in-progress and partial periods apart for a dataset's span.
 struct PeriodClock: Sendable {
     let span: DataSpan?
-    /// The months with no record citywide inside the span (`DatedTrends.emptyMonths`).
-    var emptyMonths: Set<String> = []
+    /// The months with no record citywide inside the span (`DatedTrends.emptyMonths`),
+    /// counted as year × 12 + month − 1.
+    var emptyMonths: Set<Int> = []
 
     func status(_ row: TrendRow) -> PeriodStatus {
         if row.complete { return .complete }
@@ -59,12 +60,7 @@ struct PeriodClock: Sendable {
     /// record citywide: its change may be that of an export that is missing.
     func holdsAnEmptyMonth(_ row: TrendRow) -> Bool {
         guard !emptyMonths.isEmpty, let span else { return false }
-        func anyEmpty(_ months: ClosedRange<Int>) -> Bool {
-            months.contains { month in
-                let number = month % 12 + 1
-                return emptyMonths.contains(String(month / 12) + (number < 10 ? "-0" : "-") + String(number))
-            }
-        }
+        func anyEmpty(_ months: ClosedRange<Int>) -> Bool { months.contains(where: emptyMonths.contains) }
         func month(_ date: LocalDate) -> Int { date.year * 12 + date.month - 1 }
         // For the year to date, the two spans a year apart (the months between are not compared).
         if row.periodKind == .ytd {

@@ -52,14 +52,7 @@ extension ReportBuilder {
             notes.insert(prior.map { words.say("\(name) \(rate)%（上年同期 \($0)%）", "\(name) \(rate)% (\($0)% a year earlier)") }
                 ?? words.say("\(name) \(rate)%", "\(name) \(rate)%"), at: 0)
         }
-        var change = words.shortChange(comparison)
-        if declared?.riseIsGood == true, comparison.direction == .down {
-            // In the change's own brackets: ▼ 35.8%（减少 172 起；减少不是好消息）.
-            let close = words.say("）", ")")
-            change = change.hasSuffix(close)
-                ? change.dropLast() + words.say("；减少不是好消息）", "; a fall is not good news)")
-                : change + words.say("（减少不是好消息）", " (a fall is not good news)")
-        }
+        let change = words.shortChange(comparison, fallIsBad: declared?.riseIsGood == true)
         let months = trends.rows(dataset, metric, level, area, .month).filter { status($0) == .complete }.suffix(Self.sparklineMonths)
         let scope = first.kind == .ytd ? (clock(dataset).ytdFromFirstRecord(words) ?? words.span(first.period)) : words.year(first.period)
         return Tile(title: name + " · " + scope, figure: words.count(row.value), change: change,

@@ -31,7 +31,7 @@ struct ReportBuilder {
     /// and last, when its other months have at least `Comparison.smallBaseLimit` records
     /// on average: then most likely an export that is missing (a month of 0 where 10 are
     /// expected has a chance of 1 in 22,000), not a quiet month of a small dataset.
-    let emptyMonths: [Dataset: Set<String>]
+    let emptyMonths: [Dataset: Set<Int>]
 
     static let rankingSize = 3
 
@@ -43,12 +43,15 @@ struct ReportBuilder {
         present = input.datasets.sorted { $0.dataset < $1.dataset }
         dated = present.map(\.dataset).filter { $0.kind == .events && trends.hasRows($0) }
         assessed = present.map(\.dataset).filter { $0.kind == .assessments }
-        var empty: [Dataset: Set<String>] = [:]
+        var empty: [Dataset: Set<Int>] = [:]
         for dataset in dated {
             guard let metric = trends.metrics(dataset).first else { continue }
             let months = trends.rows(dataset, metric, .city, input.city, .month).filter { $0.value > 0 }
             if !months.isEmpty, months.reduce(0, { $0 + $1.value }) >= Comparison.smallBaseLimit * months.count {
-                empty[dataset] = Set(trends.emptyMonths(dataset))
+                // `2017-02` as 2017 × 12 + 1, as PeriodClock counts months.
+                empty[dataset] = Set(trends.emptyMonths(dataset).compactMap { month in
+                    Int(month.prefix(4)).flatMap { year in Int(month.suffix(2)).map { year * 12 + $0 - 1 } }
+                })
             }
         }
         emptyMonths = empty

@@ -175,18 +175,21 @@ struct Wording: Sendable {
 
     /// A change in a tile or a ranking, always year on year: `▼ 5.5%（减少 535 起）` /
     /// `▼ 5.5% (−535)`; without a percentage, the figure a year earlier and why.
-    func shortChange(_ comparison: Comparison) -> String {
+    /// `fallIsBad`: a fall of a metric whose rise is good news says so, in the same brackets
+    /// (`▼ 35.8%（减少 172 起；减少不是好消息）`).
+    func shortChange(_ comparison: Comparison, fallIsBad: Bool = false) -> String {
         switch comparison {
         case .change(let direction, let percent, let difference, let prior, let smallBase, let priorPartial, let gap):
+            let bad = fallIsBad && direction == .down ? (zh ? "；减少不是好消息" : "; a fall is not good news") : ""
             if smallBase || priorPartial || gap {
                 // Why, as the sentences and tables say it: a tile that only said "no
                 // percentage" read as at odds with a table beside it that gave one.
                 let why = whyNoPercentage(smallBase: smallBase, priorPartial: priorPartial, gap: gap, before: "上年同期")
-                return zh ? "上年同期 \(prior) 起（\(why)，不计算百分比）" : "\(prior) a year earlier (\(why), no percentage)"
+                return zh ? "上年同期 \(prior) 起（\(why)，不计算百分比\(bad)）" : "\(prior) a year earlier (\(why), no percentage\(bad))"
             }
             switch direction {
             case .up: return zh ? "▲ \(percent)%（增加 \(difference) 起）" : "▲ \(percent)% (+\(difference))"
-            case .down: return zh ? "▼ \(percent)%（减少 \(-difference) 起）" : "▼ \(percent)% (−\(-difference))"
+            case .down: return zh ? "▼ \(percent)%（减少 \(-difference) 起\(bad)）" : "▼ \(percent)% (−\(-difference)\(bad))"
             case .flat: return zh ? "= 持平" : "= unchanged"
             }
         case .noPrior(let beforeData):

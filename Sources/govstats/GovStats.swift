@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPublish
+import Ingest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,7 +80,7 @@ extension GovStats {
         if nearest == nil, stat(word, &info) == 0 {
             guess = " (a data folder is named with --data, as in govstats run --data \(word))"
         }
-        return "unknown command '\(word)'\(guess): the commands are \(commands.dropLast().joined(separator: ", ")) and \(commands.last!); see govstats --help"
+        return "unknown command '\(word)'\(guess): the commands are \(inWords(commands, over: commands.count, showing: commands.count)); see govstats --help"
     }
 
     /// A line after the option parser's "Unexpected argument 'datasets'" when that argument

@@ -141,14 +141,15 @@ struct Publisher {
     func makeStaging() throws(Failure) -> String {
         let path = parent + "/" + stagingPrefix + String(getpid())
         var info = stat()
-        if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, access(output, W_OK) != 0 {
+        let replacing = lstat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        if replacing, access(output, W_OK) != 0 {
             guard errno == EACCES else { throw OutputFile.failure("write", output) }
             let mode = String(info.st_mode & 0o7777, radix: 8)
             throw .error(["cannot replace \(output): this user may not write it (mode \(mode)), and the folder that replaces it gets its mode; make it writable (chmod u+w \(output)) or run as its owner"])
         }
         removeTree(path)
         guard mkdir(path, 0o755) == 0 else { throw OutputFile.failure("create folder", path) }
-        if lstat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        if replacing {
             // The group first: a change of group may clear the setgid bit.
             if chown(path, uid_t.max, info.st_gid) != 0 && errno != EPERM { throw OutputFile.failure("set the group of", path) }
             guard chmod(path, info.st_mode & 0o7777) == 0 else { throw OutputFile.failure("set the mode of", path) }

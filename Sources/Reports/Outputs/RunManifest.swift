@@ -167,8 +167,7 @@ public struct RunManifest: OutputWriter {
                 return "\(dataset): the reports this run replaces read \(files) of it, and this run reads none: it is left out of the new reports"
             }
             guard let lost = gone[dataset] else { return nil }
-            let shown = lost.count > 3 ? lost.prefix(3).joined(separator: ", ") + " and \(lost.count - 3) more"
-                : lost.count == 1 ? lost[0] : lost.dropLast().joined(separator: ", ") + " and " + lost.last!
+            let shown = inWords(lost, over: 3, showing: 3)
             let which = lost.count == 1 ? "\(shown), read for the reports this run replaces, is" : "\(lost.count) files read for the reports this run replaces are"
             let list = lost.count == 1 ? "" : " (\(shown))"
             return "\(dataset): \(which) not in the data folder now, by name or by content\(list): \(lost.count == 1 ? "its" : "their") rows are no longer counted"
